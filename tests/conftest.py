@@ -1,0 +1,70 @@
+"""Test set-up: one database for the whole run, emptied after every test.
+
+``TRAINING_HUB_TEST_DATABASE_URL`` set to a PostgreSQL URL runs the suite on PostgreSQL (its ``public``
+schema is dropped and rebuilt by the migrations); unset, a throw-away SQLite file is used. The
+environment is fixed here, before any ``training_hub`` module reads it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_SQLITE_DIR = tempfile.mkdtemp(prefix="training-hub-tests-")
+TEST_DATABASE_URL = os.environ.get("TRAINING_HUB_TEST_DATABASE_URL") or f"sqlite:///{Path(_SQLITE_DIR) / 'test.sqlite3'}"
+os.environ["TRAINING_HUB_DATABASE_URL"] = TEST_DATABASE_URL
+os.environ["TRAINING_HUB_MODE"] = "test"
+os.environ["TRAINING_HUB_SECRET_KEY"] = "test-secret-key-that-is-long-enough-for-hmac-0123456789"
+os.environ["TRAINING_HUB_BASE_URL"] = "http://testserver.local"
+os.environ["TRAINING_HUB_LOGIN_MAX_FAILURES"] = "5"
+os.environ.pop("TRAINING_HUB_SMTP_URL", None)
+
+import pytest  # noqa: E402
+import pytest_asyncio  # noqa: E402
+from litestar.testing import AsyncTestClient  # noqa: E402
+
+from tests.support import QueryCounter, reset_database, wipe_tables  # noqa: E402
+from training_hub.db import get_engine, start_engine, stop_engine  # noqa: E402
+
+
+@pytest_asyncio.fixture(scope="session", autouse=True)
+async def database():
+    engine = get_engine()
+    await reset_database(engine)
+    started = await start_engine(engine)
+    yield engine
+    await stop_engine(engine, started=started)
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def clean_tables(database):
+    yield
+    await wipe_tables(database)
+
+
+@pytest.fixture(scope="session")
+def app():
+    from training_hub.app import create_app
+
+    return create_app()
+
+
+@pytest_asyncio.fixture
+async def client(app):
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as test_client:
+        test_client.follow_redirects = False  # tests look at each redirect themselves
+        yield test_client
+
+
+@pytest_asyncio.fixture
+async def other_client(app):
+    """A second browser, for tests with two people at once."""
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as test_client:
+        test_client.follow_redirects = False  # tests look at each redirect themselves
+        yield test_client
+
+
+@pytest.fixture
+def count_queries(database):
+    return QueryCounter(database)

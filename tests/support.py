@@ -1,0 +1,104 @@
+"""Helpers shared by the tests: database reset, query counting, logging in."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.table import sort_table_classes
+
+from training_hub.accounts.service import issue_api_token
+from training_hub.tables import Person
+
+CSRF_COOKIE = "th_csrf"
+
+
+async def reset_database(engine: Engine) -> None:
+    """An empty database at the latest migration."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    if engine.engine_type == "sqlite":
+        engine.remove_db_file()
+    else:
+        await engine.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
+        await engine.run_ddl("CREATE SCHEMA public")
+    result = await run_forwards(app_name="training_hub", migration_id="all", fake=False)
+    assert result.success, result.message
+
+
+def _tables() -> list[Any]:
+    from piccolo.conf.apps import Finder
+
+    return sort_table_classes(Finder().get_table_classes())
+
+
+async def wipe_tables(engine: Engine) -> None:
+    tables = _tables()
+    if engine.engine_type == "sqlite":
+        for table in reversed(tables):
+            await table.delete(force=True)
+    else:
+        names = ", ".join(table._meta.tablename for table in tables)
+        await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+class QueryCounter:
+    """Counts the SQL statements the application runs inside a ``with`` block."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.statements: list[str] = []
+
+    @contextlib.contextmanager
+    def __call__(self):
+        original = self.engine.run_querystring
+        self.statements = []
+
+        async def counting(querystring, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.statements.append(str(querystring))
+            return await original(querystring, *args, **kwargs)
+
+        self.engine.run_querystring = counting  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            self.engine.run_querystring = original  # type: ignore[method-assign]
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+async def bearer(person: Person | int) -> dict[str, str]:
+    """Authorization header for the API, without going through the password check."""
+    person_id = person if isinstance(person, int) else person.id
+    token, _ = await issue_api_token(person_id)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def csrf_token(client: Any) -> str:
+    """The CSRF token of this browser (a GET sets the cookie the first time)."""
+    if CSRF_COOKIE not in client.cookies:
+        await client.get("/login")
+    return client.cookies[CSRF_COOKIE]
+
+
+async def post_form(client: Any, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """Submit a form as a browser does, CSRF token included."""
+    payload = dict(data or {})
+    payload["_csrf_token"] = await csrf_token(client)
+    return await client.post(url, data=payload, **kwargs)
+
+
+async def login(client: Any, email: str, password: str = "demo-password") -> Any:
+    response = await post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code in (200, 303), response.text
+    return response
+
+
+def extract_csrf(html: str) -> str:
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field in the page"
+    return match.group(1)

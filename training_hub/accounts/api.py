@@ -1,0 +1,83 @@
+"""JSON API: bearer tokens and the current person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.params import JSONBody
+
+from training_hub.accounts.pages import client_address
+from training_hub.accounts.service import authenticate, issue_api_token, revoke_api_token
+from training_hub.timeutil import iso_rome
+from training_hub.web.auth import CurrentUser, provide_user, requires_login
+
+
+class TokenRequest(msgspec.Struct):
+    email: str
+    password: str
+
+
+class TokenOut(msgspec.Struct):
+    token: str
+    expires_at: str
+
+
+class MeOut(msgspec.Struct):
+    id: int
+    email: str
+    full_name: str
+    roles: list[str]
+    cooperative_id: int | None
+    calendar_url: str | None
+
+
+async def calendar_url_for(user: NamedDependency[CurrentUser]) -> str | None:
+    """The person's current personal feed URL (filled in by the calendars feature)."""
+    return None
+
+
+class AuthApi(Controller):
+    path = "/api/auth"
+    tags = ["auth"]  # noqa: RUF012
+
+    @post("/tokens", status_code=HTTP_201_CREATED, summary="Ottieni un token per l'API")
+    async def create_token(self, request: Request[Any, Any, Any], data: JSONBody[TokenRequest]) -> TokenOut:
+        user = await authenticate(data.email, data.password, client=client_address(request))
+        token, expires_at = await issue_api_token(user.id)
+        return TokenOut(token=token, expires_at=iso_rome(expires_at) or "")
+
+    @post(
+        "/tokens/revoke",
+        status_code=HTTP_204_NO_CONTENT,
+        guards=[requires_login],
+        summary="Revoca il token in uso",
+    )
+    async def revoke_token(self, request: Request[Any, Any, Any]) -> None:
+        authorization = request.headers.get("authorization", "")
+        if authorization[:7].lower() == "bearer ":
+            await revoke_api_token(authorization[7:].strip())
+
+
+class MeApi(Controller):
+    path = "/api/me"
+    tags = ["auth"]  # noqa: RUF012
+    guards = [requires_login]  # noqa: RUF012
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", summary="La persona collegata")
+    async def me(self, user: NamedDependency[CurrentUser]) -> MeOut:
+        return MeOut(
+            id=user.id,
+            email=user.email,
+            full_name=user.full_name,
+            roles=sorted(user.roles),
+            cooperative_id=user.cooperative_id,
+            calendar_url=await calendar_url_for(user),
+        )
+
+
+ROUTES = [AuthApi, MeApi]

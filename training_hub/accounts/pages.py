@@ -1,0 +1,85 @@
+"""Login, logout, profile and the person's own password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.response import Redirect, Template
+from litestar.params import FromQuery
+
+from training_hub.accounts.service import authenticate, change_own_password
+from training_hub.directory.service import get_cooperative
+from training_hub.errors import DomainError, InvalidCredentials, TooManyAttempts
+from training_hub.i18n import gettext
+from training_hub.web.auth import SESSION_PERSON_KEY, CurrentUser, provide_user, requires_login
+from training_hub.web.responses import flash, form_dict, form_errors, page, redirect, safe_next
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class LoginController(Controller):
+    include_in_schema = False
+
+    @get("/login", name="login")
+    async def login_form(self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template | Redirect:
+        if request.scope.get("user") is not None:
+            return redirect(safe_next(next))
+        return page("accounts/login.html", next=safe_next(next), email="", errors={})
+
+    @post("/login", name="login_submit")
+    async def login(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        data = await form_dict(request)
+        email = str(data.get("email", ""))
+        target = safe_next(data.get("next"))
+        try:
+            user = await authenticate(email, str(data.get("password", "")), client=client_address(request))
+        except (InvalidCredentials, TooManyAttempts) as exc:
+            status = exc.status_code if isinstance(exc, TooManyAttempts) else 400
+            return page(
+                "accounts/login.html", status_code=status, next=target, email=email, errors=form_errors(exc)
+            )
+        request.session[SESSION_PERSON_KEY] = user.id
+        return redirect(target)
+
+    @post("/logout", name="logout")
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        request.clear_session()
+        return redirect("/login")
+
+
+class ProfileController(Controller):
+    path = "/profile"
+    guards = [requires_login]
+    include_in_schema = False
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="profile")
+    async def profile(self, user: NamedDependency[CurrentUser]) -> Template:
+        cooperative = await get_cooperative(user.cooperative_id) if user.cooperative_id else None
+        return page("accounts/profile.html", cooperative=cooperative, calendar=None)
+
+    @get("/password", name="password_form")
+    async def password_form(self) -> Template:
+        return page("accounts/password.html", errors={})
+
+    @post("/password", name="password_submit")
+    async def change_password(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
+        data = await form_dict(request)
+        try:
+            await change_own_password(
+                user,
+                str(data.get("current_password", "")),
+                str(data.get("new_password", "")),
+                str(data.get("confirm_password", "")),
+            )
+        except DomainError as exc:
+            return page("accounts/password.html", status_code=exc.status_code, errors=form_errors(exc))
+        flash(request, gettext("La password è stata cambiata."))
+        return redirect("/profile")
+
+
+ROUTES = [LoginController, ProfileController]

@@ -1,0 +1,13 @@
+"""The application factory: ``uvicorn --factory training_hub.app:create_app``."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from training_hub.plugin import TrainingHubPlugin
+from training_hub.settings import get_settings
+
+
+def create_app() -> Litestar:
+    get_settings()  # refuse to start, with a clear message, when the environment is incomplete
+    return Litestar(plugins=[TrainingHubPlugin()])

@@ -1,0 +1,28 @@
+"""Audit trail: who changed what, when and why. Never special-category data in ``data``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from training_hub.tables import AuditEvent
+
+
+async def record_audit_event(
+    action: str,
+    *,
+    actor_id: int | None,
+    entity: str,
+    entity_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=actor_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            data=data or {},
+            reason=reason,
+        )
+    )

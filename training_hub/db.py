@@ -1,0 +1,168 @@
+"""Database engines and the two transaction helpers every service uses.
+
+``TRAINING_HUB_DATABASE_URL`` picks the engine:
+
+* ``sqlite:///relative/path.sqlite3`` or ``sqlite:////absolute/path`` — the embedded default. WAL mode
+  (readers never wait for the writer), a busy timeout (writers queue instead of failing), and
+  IMMEDIATE transactions where a transaction reads and then writes, so two writers cannot both read
+  the same state and then both decide on it.
+* ``postgresql://user@host:port/db`` — production. An asyncpg pool, opened at start-up.
+* ``cockroachdb://…`` — Piccolo's CockroachEngine over the PostgreSQL protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import aiosqlite
+from piccolo.engine.base import Engine
+from piccolo.engine.cockroach import CockroachEngine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine, keeping a few connections open between queries.
+
+    Piccolo opens (and threads) a new aiosqlite connection for every query run outside a transaction,
+    which costs more than the query itself on a page that runs five of them. Autocommit queries here
+    borrow an open connection instead. Transactions still get a connection of their own, as Piccolo
+    expects to close it when the transaction ends.
+    """
+
+    def __init__(self, path: str, pool_size: int = 8, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
+        super().__init__(path=path, **kwargs)
+        self.pool_size = pool_size
+        self._idle: list[aiosqlite.Connection] = []
+        self._wal_checked = False
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        connection = await super().get_connection()
+        if not self._wal_checked:
+            # journal_mode is stored in the file: set once, every later connection inherits it.
+            await connection.execute("PRAGMA journal_mode = WAL")
+            self._wal_checked = True
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        connection = self._idle.pop() if self._idle else await self.get_connection()
+        healthy = False
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                rows = await cursor.fetchall()
+            healthy = True
+            return rows
+        finally:
+            if healthy and len(self._idle) < self.pool_size:
+                self._idle.append(connection)
+            else:
+                await connection.close()
+
+    async def close_idle_connections(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+
+def _sqlite_path(url: str) -> str:
+    # sqlite:///file.sqlite3 -> file.sqlite3 (relative); sqlite:////abs/file -> /abs/file
+    path = url.split("://", 1)[1]
+    path = path[1:] if path.startswith("/") else path
+    return path or "training_hub.sqlite3"
+
+
+def engine_from_url(url: str) -> Engine:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("sqlite", "sqlite3"):
+        return PooledSQLiteEngine(path=_sqlite_path(url))
+    if scheme in ("postgresql", "postgres", "postgresql+asyncpg"):
+        dsn = urlunsplit(("postgresql",) + tuple(urlsplit(url))[1:])
+        return PostgresEngine(config={"dsn": dsn}, extensions=())
+    if scheme in ("cockroachdb", "cockroach"):
+        dsn = urlunsplit(("postgresql",) + tuple(urlsplit(url))[1:])
+        return CockroachEngine(config={"dsn": dsn}, extensions=())
+    raise ValueError(f"TRAINING_HUB_DATABASE_URL: schema {scheme!r} non supportato (sqlite, postgresql, cockroachdb).")
+
+
+def get_engine() -> Engine:
+    """The engine the tables are bound to (piccolo_conf.DB)."""
+    from piccolo.engine.finder import engine_finder
+
+    engine = engine_finder()
+    assert engine is not None, "piccolo_conf.py non trovato"
+    return engine
+
+
+def is_sqlite(engine: Engine | None = None) -> bool:
+    return (engine or get_engine()).engine_type == "sqlite"
+
+
+def write_transaction():
+    """A transaction for read-then-write work.
+
+    On SQLite it begins IMMEDIATE: the write lock is taken at BEGIN, so whatever the transaction
+    reads cannot change under it (other writers wait on the busy timeout). On PostgreSQL it is a plain
+    transaction, and the service locks the rows it decides on with :func:`lock_for_update`
+    (``SELECT … FOR UPDATE``, Piccolo's ``lock_rows``).
+    """
+    engine = get_engine()
+    if engine.engine_type == "sqlite":
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+def lock_for_update(query: Any) -> Any:
+    """Add ``FOR UPDATE`` to a select on PostgreSQL; SQLite's IMMEDIATE transaction already serialises."""
+    if is_sqlite():
+        return query
+    return query.lock_rows("UPDATE")
+
+
+async def start_engine(engine: Engine) -> bool:
+    """Open the PostgreSQL pool unless one is open already; True when this call opened it."""
+    if isinstance(engine, PostgresEngine) and engine.pool is None:
+        await engine.start_connection_pool(min_size=1, max_size=20)
+        return True
+    return False
+
+
+async def stop_engine(engine: Engine, *, started: bool = True) -> None:
+    """Close what :func:`start_engine` opened (``started``); idle SQLite connections always."""
+    if isinstance(engine, PostgresEngine) and started and engine.pool is not None:
+        await engine.close_connection_pool()
+    elif isinstance(engine, PooledSQLiteEngine):
+        await engine.close_idle_connections()
+
+
+async def ping(engine: Engine, timeout: float = 3.0) -> None:
+    """Raise if the database does not answer ``SELECT 1`` within ``timeout`` seconds."""
+    if isinstance(engine, SQLiteEngine):
+        # Open the file read-write without creating it: a missing file or folder means "down".
+        async def check() -> None:
+            uri = f"file:{engine.path}?mode=rw"
+            async with aiosqlite.connect(uri, uri=True) as connection:
+                await connection.execute("SELECT 1")
+
+        await asyncio.wait_for(check(), timeout)
+        return
+    await asyncio.wait_for(engine.run_querystring(_select_one()), timeout)
+
+
+def _select_one() -> Any:
+    from piccolo.querystring import QueryString
+
+    return QueryString("SELECT 1")

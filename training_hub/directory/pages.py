@@ -1,0 +1,195 @@
+"""Back-office pages: people (admins; coordinators for their cooperative) and cooperatives (admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.response import Redirect, Template
+from litestar.params import FromPath, FromQuery
+
+from training_hub.accounts.service import reset_password
+from training_hub.directory import service
+from training_hub.directory.service import CooperativeInput, PersonInput
+from training_hub.errors import DomainError
+from training_hub.i18n import gettext
+from training_hub.tables import Area, Province, Role
+from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_role
+from training_hub.web.responses import as_list, flash, form_dict, form_errors, page, redirect
+
+PAGE_SIZE = 50
+
+
+def _person_input(data: dict[str, Any]) -> PersonInput:
+    cooperative = str(data.get("cooperative_id") or "").strip()
+    return PersonInput(
+        full_name=str(data.get("full_name", "")),
+        email=str(data.get("email", "")),
+        roles=as_list(data.get("roles")),
+        cooperative_id=int(cooperative) if cooperative.isdigit() else None,
+        codice_fiscale=str(data.get("codice_fiscale") or "") or None,
+        area=str(data.get("area") or "") or None,
+        active=data.get("active") == "on",
+        password=str(data.get("password") or "") or None,
+    )
+
+
+def _cooperative_input(data: dict[str, Any]) -> CooperativeInput:
+    return CooperativeInput(
+        name=str(data.get("name", "")),
+        province=str(data.get("province", "")),
+        tax_code=str(data.get("tax_code") or "") or None,
+        comune=str(data.get("comune", "")),
+        areas=as_list(data.get("areas")),
+        active=data.get("active") == "on",
+    )
+
+
+def _assignable_roles(user: NamedDependency[CurrentUser]) -> list[str]:
+    if user.is_admin:
+        return [role.value for role in Role]
+    return [Role.WORKER.value, Role.TUTOR.value]
+
+
+class PeoplePages(Controller):
+    path = "/admin/people"
+    guards = [requires_role(Role.ADMIN, Role.COORDINATOR)]  # noqa: RUF012
+    include_in_schema = False
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    async def _form(self, user: NamedDependency[CurrentUser], person: dict[str, Any] | None, errors: dict[str, str], status: int = 200) -> Template:
+        return page(
+            "directory/person_form.html",
+            status_code=status,
+            person=person,
+            errors=errors,
+            cooperatives=await service.list_cooperatives(active_only=True) if user.is_admin else [],
+            roles=_assignable_roles(user),
+            areas=[area.value for area in Area],
+        )
+
+    @get("/", name="people")
+    async def list_people(
+        self,
+        user: NamedDependency[CurrentUser],
+        q: FromQuery[str | None] = None,
+        role: FromQuery[str | None] = None,
+        cooperative_id: FromQuery[int | None] = None,
+        page_number: FromQuery[int] = 1,
+    ) -> Template:
+        items, total = await service.list_people(
+            user, cooperative_id=cooperative_id, role=role or None, q=q, page=page_number, page_size=PAGE_SIZE
+        )
+        cooperatives = await service.list_cooperatives()
+        return page(
+            "directory/people.html",
+            people=items,
+            total=total,
+            page_number=page_number,
+            pages=max(1, -(-total // PAGE_SIZE)),
+            filters={"q": q or "", "role": role or "", "cooperative_id": cooperative_id},
+            cooperatives=cooperatives,
+            cooperative_names={c["id"]: c["name"] for c in cooperatives},
+            roles=[r.value for r in Role],
+        )
+
+    @get("/new", name="person_new")
+    async def new_person(self, user: NamedDependency[CurrentUser]) -> Template:
+        return await self._form(user, None, {})
+
+    @post("/new", name="person_create")
+    async def create_person(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
+        data = await form_dict(request)
+        try:
+            person = await service.create_person(user, _person_input(data))
+        except DomainError as exc:
+            return await self._form(user, {**data, "roles": as_list(data.get("roles"))}, form_errors(exc), exc.status_code)
+        flash(request, gettext("Persona aggiunta: %(name)s.") % {"name": person["full_name"]})
+        return redirect(f"/admin/people/{person['id']}")
+
+    @get("/{person_id:int}", name="person_edit")
+    async def edit_person(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Template:
+        person = await service.get_person(user, person_id)
+        return await self._form(user, person, {})
+
+    @post("/{person_id:int}", name="person_update")
+    async def update_person(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Template | Redirect:
+        data = await form_dict(request)
+        try:
+            await service.update_person(user, person_id, _person_input(data))
+        except DomainError as exc:
+            return await self._form(
+                user, {**data, "id": person_id, "roles": as_list(data.get("roles"))}, form_errors(exc), exc.status_code
+            )
+        flash(request, gettext("Modifiche salvate."))
+        return redirect(f"/admin/people/{person_id}")
+
+    @post("/{person_id:int}/password", name="person_password", guards=[requires_admin])
+    async def reset_person_password(
+        self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], person_id: FromPath[int]
+    ) -> Template | Redirect:
+        data = await form_dict(request)
+        try:
+            await reset_password(user, person_id, str(data.get("new_password", "")))
+        except DomainError as exc:
+            person = await service.get_person(user, person_id)
+            return await self._form(user, person, form_errors(exc), exc.status_code)
+        flash(request, gettext("Nuova password impostata."))
+        return redirect(f"/admin/people/{person_id}")
+
+
+class CooperativePages(Controller):
+    path = "/admin/cooperatives"
+    guards = [requires_admin]  # noqa: RUF012
+    include_in_schema = False
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    def _form(self, cooperative: dict[str, Any] | None, errors: dict[str, str], status: int = 200) -> Template:
+        return page(
+            "directory/cooperative_form.html",
+            status_code=status,
+            cooperative=cooperative,
+            errors=errors,
+            provinces=[p.value for p in Province],
+            areas=[a.value for a in Area],
+        )
+
+    @get("/", name="cooperatives")
+    async def list_cooperatives(self) -> Template:
+        return page("directory/cooperatives.html", cooperatives=await service.list_cooperatives())
+
+    @get("/new", name="cooperative_new")
+    async def new_cooperative(self) -> Template:
+        return self._form(None, {})
+
+    @post("/new", name="cooperative_create")
+    async def create_cooperative(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
+        data = await form_dict(request)
+        try:
+            cooperative = await service.create_cooperative(user, _cooperative_input(data))
+        except DomainError as exc:
+            return self._form({**data, "areas": as_list(data.get("areas"))}, form_errors(exc), exc.status_code)
+        flash(request, gettext("Cooperativa aggiunta."))
+        return redirect(f"/admin/cooperatives/{cooperative['id']}")
+
+    @get("/{cooperative_id:int}", name="cooperative_edit")
+    async def edit_cooperative(self, cooperative_id: FromPath[int]) -> Template:
+        return self._form(await service.get_cooperative(cooperative_id), {})
+
+    @post("/{cooperative_id:int}", name="cooperative_update")
+    async def update_cooperative(
+        self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], cooperative_id: FromPath[int]
+    ) -> Template | Redirect:
+        data = await form_dict(request)
+        try:
+            await service.update_cooperative(user, cooperative_id, _cooperative_input(data))
+        except DomainError as exc:
+            return self._form(
+                {**data, "id": cooperative_id, "areas": as_list(data.get("areas"))}, form_errors(exc), exc.status_code
+            )
+        flash(request, gettext("Modifiche salvate."))
+        return redirect(f"/admin/cooperatives/{cooperative_id}")
+
+
+ROUTES = [PeoplePages, CooperativePages]

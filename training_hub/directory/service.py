@@ -1,0 +1,355 @@
+"""Cooperatives and people: who may see and change whom.
+
+Admins see and change everyone. Coordinators see and create the people of their own cooperative and
+give them the worker or tutor role; asking for another cooperative's people is refused, not silently
+emptied, so a mistake shows. Everyone else sees only themselves here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from training_hub.accounts.service import validate_email
+from training_hub.audit import record_audit_event
+from training_hub.codice_fiscale import validate_codice_fiscale
+from training_hub.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from training_hub.i18n import N_
+from training_hub.security import hash_password
+from training_hub.tables import Area, Cooperative, Person, Province, Role
+from training_hub.timeutil import utcnow
+from training_hub.web.auth import CurrentUser, format_roles, parse_roles
+
+COORDINATOR_ASSIGNABLE_ROLES = frozenset({Role.WORKER.value, Role.TUTOR.value})
+ROLES_NEEDING_COOPERATIVE = frozenset({Role.WORKER.value, Role.COORDINATOR.value, Role.TUTOR.value})
+PERSON_PUBLIC_COLUMNS = (
+    Person.id,
+    Person.full_name,
+    Person.email,
+    Person.codice_fiscale,
+    Person.cooperative,
+    Person.area,
+    Person.roles,
+    Person.active,
+    Person.language,
+)
+
+
+@dataclass
+class PersonInput:
+    full_name: str
+    email: str
+    roles: list[str]
+    cooperative_id: int | None = None
+    codice_fiscale: str | None = None
+    area: str | None = None
+    active: bool = True
+    password: str | None = None
+
+
+@dataclass
+class CooperativeInput:
+    name: str
+    province: str
+    tax_code: str | None = None
+    comune: str = ""
+    areas: list[str] | None = None
+    active: bool = True
+
+
+def person_out(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "full_name": row["full_name"],
+        "email": row["email"],
+        "codice_fiscale": row.get("codice_fiscale"),
+        "cooperative_id": row.get("cooperative"),
+        "area": row.get("area"),
+        "roles": sorted(parse_roles(row.get("roles"))),
+        "active": row.get("active", True),
+    }
+
+
+def cooperative_out(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "tax_code": row.get("tax_code"),
+        "province": row["province"],
+        "comune": row.get("comune", ""),
+        "areas": [area for area in (row.get("areas") or "").split(",") if area],
+        "active": row.get("active", True),
+    }
+
+
+# Cooperatives ------------------------------------------------------------------------------------
+
+
+def validate_partita_iva(value: str, field: str = "tax_code") -> str:
+    """An 11-digit codice fiscale numerico / partita IVA with its check digit."""
+    digits = re.sub(r"\s+", "", value or "")
+    if not re.fullmatch(r"\d{11}", digits):
+        raise ValidationFailed(N_("Il codice fiscale della cooperativa deve avere 11 cifre."), field=field)
+    total = 0
+    for index, char in enumerate(digits[:10]):
+        number = int(char)
+        if index % 2 == 1:
+            number *= 2
+            number = number - 9 if number > 9 else number
+        total += number
+    if (10 - total % 10) % 10 != int(digits[10]):
+        raise ValidationFailed(N_("La cifra di controllo del codice fiscale della cooperativa non è corretta."),
+                               field=field)
+    return digits
+
+
+def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
+    errors: dict[str, str] = {}
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = N_("Indica il nome della cooperativa.")
+    province = (data.province or "").strip().upper()
+    if province not in {p.value for p in Province}:
+        errors["province"] = N_("Scegli una provincia della Lombardia servita dal consorzio.")
+    areas = [area for area in (data.areas or []) if area]
+    if any(area not in {a.value for a in Area} for area in areas):
+        errors["areas"] = N_("Una delle aree indicate non esiste.")
+    tax_code = None
+    if data.tax_code and data.tax_code.strip():
+        try:
+            tax_code = validate_partita_iva(data.tax_code)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
+    return {
+        Cooperative.name: name,
+        Cooperative.province: province,
+        Cooperative.tax_code: tax_code,
+        Cooperative.comune: (data.comune or "").strip(),
+        Cooperative.areas: ",".join(areas),
+        Cooperative.active: bool(data.active),
+    }
+
+
+async def list_cooperatives(*, active_only: bool = False) -> list[dict[str, Any]]:
+    query = Cooperative.select().order_by(Cooperative.province).order_by(Cooperative.name)
+    if active_only:
+        query = query.where(Cooperative.active.eq(True))
+    return [cooperative_out(row) for row in await query]
+
+
+async def get_cooperative(cooperative_id: int) -> dict[str, Any]:
+    row = await Cooperative.select().where(Cooperative.id == cooperative_id).first()
+    if row is None:
+        raise NotFound(N_("Cooperativa non trovata."))
+    return cooperative_out(row)
+
+
+async def _ensure_unique_cooperative_name(name: str, exclude_id: int | None = None) -> None:
+    query = Cooperative.exists().where(Cooperative.name.ilike(name))
+    if exclude_id is not None:
+        query = query.where(Cooperative.id != exclude_id)
+    if await query:
+        raise ValidationFailed(N_("Esiste già una cooperativa con questo nome."), field="name")
+
+
+async def create_cooperative(actor: CurrentUser, data: CooperativeInput) -> dict[str, Any]:
+    if not actor.is_admin:
+        raise PermissionDenied(N_("Solo l'ufficio formazione può aggiungere cooperative."))
+    values = _validate_cooperative(data)
+    await _ensure_unique_cooperative_name(values[Cooperative.name])
+    row = Cooperative(**{column._meta.name: value for column, value in values.items()})
+    await row.save()
+    await record_audit_event("cooperative.created", actor_id=actor.id, entity="cooperative", entity_id=row.id)
+    return await get_cooperative(row.id)
+
+
+async def update_cooperative(actor: CurrentUser, cooperative_id: int, data: CooperativeInput) -> dict[str, Any]:
+    if not actor.is_admin:
+        raise PermissionDenied(N_("Solo l'ufficio formazione può modificare le cooperative."))
+    await get_cooperative(cooperative_id)
+    values = _validate_cooperative(data)
+    await _ensure_unique_cooperative_name(values[Cooperative.name], exclude_id=cooperative_id)
+    await Cooperative.update(values).where(Cooperative.id == cooperative_id)
+    await record_audit_event("cooperative.updated", actor_id=actor.id, entity="cooperative", entity_id=cooperative_id)
+    return await get_cooperative(cooperative_id)
+
+
+# People ------------------------------------------------------------------------------------------
+
+
+def _scope_cooperative(actor: CurrentUser, cooperative_id: int | None) -> int | None:
+    """The cooperative a listing is limited to, or PermissionDenied for someone else's."""
+    if actor.is_admin:
+        return cooperative_id
+    if actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None:
+        if cooperative_id is not None and cooperative_id != actor.cooperative_id:
+            raise PermissionDenied(N_("Puoi vedere solo le persone della tua cooperativa."))
+        return actor.cooperative_id
+    raise PermissionDenied(N_("Solo l'ufficio formazione e i coordinatori possono consultare l'anagrafica."))
+
+
+async def list_people(
+    actor: CurrentUser,
+    *,
+    cooperative_id: int | None = None,
+    role: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    scope = _scope_cooperative(actor, cooperative_id)
+    query = Person.select(*PERSON_PUBLIC_COLUMNS)
+    count = Person.count()
+    conditions = []
+    if scope is not None:
+        conditions.append(Person.cooperative == scope)
+    if role:
+        if role not in {r.value for r in Role}:
+            raise ValidationFailed(N_("Ruolo sconosciuto."), field="role")
+        conditions.append(Person.roles.like(f"%{role}%"))
+    if q and q.strip():
+        needle = f"%{q.strip()}%"
+        conditions.append(Person.full_name.ilike(needle) | Person.email.ilike(needle))
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    page = max(1, page)
+    page_size = min(max(1, page_size), 200)
+    rows = await query.order_by(Person.full_name).limit(page_size).offset((page - 1) * page_size)
+    return [person_out(row) for row in rows], await count
+
+
+async def _person_row(person_id: int) -> dict[str, Any]:
+    row = await Person.select(*PERSON_PUBLIC_COLUMNS).where(Person.id == person_id).first()
+    if row is None:
+        raise NotFound(N_("Persona non trovata."))
+    return row
+
+
+async def get_person_for_edit(actor: CurrentUser, person_id: int) -> dict[str, Any]:
+    row = await _person_row(person_id)
+    if actor.is_admin:
+        return row
+    if actor.has_role(Role.COORDINATOR) and actor.cooperative_id and row["cooperative"] == actor.cooperative_id:
+        return row
+    # Same answer whether the person exists or not: ids of other cooperatives' people stay private.
+    raise NotFound(N_("Persona non trovata."))
+
+
+async def get_person(actor: CurrentUser, person_id: int) -> dict[str, Any]:
+    if person_id == actor.id:
+        return person_out(await _person_row(person_id))
+    return person_out(await get_person_for_edit(actor, person_id))
+
+
+async def _validate_person(
+    actor: CurrentUser, data: PersonInput, *, existing: dict[str, Any] | None = None
+) -> dict[Any, Any]:
+    errors: dict[str, str] = {}
+    full_name = re.sub(r"\s+", " ", data.full_name or "").strip()
+    if len(full_name) < 3:
+        errors["full_name"] = N_("Indica nome e cognome.")
+    try:
+        email = validate_email(data.email)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        email = ""
+    roles = {role.strip() for role in data.roles if role and role.strip()}
+    if not roles:
+        errors["roles"] = N_("Scegli almeno un ruolo.")
+    elif any(role not in {r.value for r in Role} for role in roles):
+        errors["roles"] = N_("Uno dei ruoli indicati non esiste.")
+    cooperative_id = data.cooperative_id
+    if not actor.is_admin:
+        # Coordinators work inside their own cooperative and hand out only worker and tutor roles.
+        if cooperative_id not in (None, actor.cooperative_id):
+            raise PermissionDenied(N_("Puoi gestire solo le persone della tua cooperativa."))
+        cooperative_id = actor.cooperative_id
+        previous = parse_roles(existing["roles"]) if existing else frozenset()
+        if (roles - previous) - COORDINATOR_ASSIGNABLE_ROLES or (previous - roles) - COORDINATOR_ASSIGNABLE_ROLES:
+            raise PermissionDenied(N_("Un coordinatore può assegnare solo i ruoli di lavoratore e tutor."))
+    if roles & ROLES_NEEDING_COOPERATIVE and cooperative_id is None:
+        errors["cooperative_id"] = N_("Lavoratori, coordinatori e tutor appartengono a una cooperativa.")
+    if cooperative_id is not None and not await Cooperative.exists().where(Cooperative.id == cooperative_id):
+        errors["cooperative_id"] = N_("La cooperativa indicata non esiste.")
+    codice_fiscale = None
+    if data.codice_fiscale and data.codice_fiscale.strip():
+        try:
+            codice_fiscale = validate_codice_fiscale(data.codice_fiscale)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    area = data.area or None
+    if area and area not in {a.value for a in Area}:
+        errors["area"] = N_("Area di lavoro sconosciuta.")
+    if errors:
+        raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
+    exclude = existing["id"] if existing else -1
+    if await Person.exists().where((Person.email == email) & (Person.id != exclude)):
+        raise ValidationFailed(N_("Esiste già una persona con questo indirizzo e-mail."), field="email")
+    if codice_fiscale and await Person.exists().where(
+        (Person.codice_fiscale == codice_fiscale) & (Person.id != exclude)
+    ):
+        raise ValidationFailed(N_("Esiste già una persona con questo codice fiscale."), field="codice_fiscale")
+    return {
+        Person.full_name: full_name,
+        Person.email: email,
+        Person.roles: format_roles(roles),
+        Person.cooperative: cooperative_id,
+        Person.codice_fiscale: codice_fiscale,
+        Person.area: area,
+        Person.active: bool(data.active),
+    }
+
+
+def _ensure_may_manage_people(actor: CurrentUser) -> None:
+    if not (actor.is_admin or (actor.has_role(Role.COORDINATOR) and actor.cooperative_id)):
+        raise PermissionDenied(N_("Solo l'ufficio formazione e i coordinatori possono gestire le persone."))
+
+
+async def create_person(actor: CurrentUser, data: PersonInput) -> dict[str, Any]:
+    _ensure_may_manage_people(actor)
+    values = await _validate_person(actor, data)
+    if data.password:
+        from training_hub.accounts.service import validate_new_password
+
+        validate_new_password(data.password, email=values[Person.email], field="password")
+        values[Person.password_hash] = hash_password(data.password)
+    person = Person(**{column._meta.name: value for column, value in values.items()})
+    await person.save()
+    await record_audit_event(
+        "person.created",
+        actor_id=actor.id,
+        entity="person",
+        entity_id=person.id,
+        data={"roles": values[Person.roles], "cooperative_id": values[Person.cooperative]},
+    )
+    return person_out(await _person_row(person.id))
+
+
+async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -> dict[str, Any]:
+    _ensure_may_manage_people(actor)
+    existing = await get_person_for_edit(actor, person_id)
+    values = await _validate_person(actor, data, existing=existing)
+    if person_id == actor.id and actor.is_admin and Role.ADMIN not in parse_roles(values[Person.roles]):
+        raise Conflict(N_("Non puoi togliere a te stesso il ruolo di amministratore."), field="roles")
+    values[Person.updated_at] = utcnow()
+    await Person.update(values).where(Person.id == person_id)
+    if parse_roles(existing["roles"]) != parse_roles(values[Person.roles]):
+        await record_audit_event(
+            "person.roles_changed",
+            actor_id=actor.id,
+            entity="person",
+            entity_id=person_id,
+            data={"from": existing["roles"], "to": values[Person.roles]},
+        )
+    if existing["active"] != values[Person.active]:
+        await record_audit_event(
+            "person.activated" if values[Person.active] else "person.deactivated",
+            actor_id=actor.id,
+            entity="person",
+            entity_id=person_id,
+        )
+    return person_out(await _person_row(person_id))

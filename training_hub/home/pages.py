@@ -1,0 +1,53 @@
+"""Home page, language switch, health checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from training_hub.db import get_engine, ping
+from training_hub.home.service import home_summary
+from training_hub.i18n import LANGUAGES
+from training_hub.web.auth import LANGUAGE_COOKIE, CurrentUser
+from training_hub.web.responses import form_dict, page, redirect, safe_next
+
+
+class HomeController(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        user: CurrentUser | None = request.scope.get("user")
+        if user is None:
+            return redirect("/login")
+        return page("home/index.html", summary=await home_summary(user))
+
+    @post("/language", name="language")
+    async def switch_language(self, request: Request[Any, Any, Any]) -> Redirect:
+        data = await form_dict(request)
+        language = data.get("language") if data.get("language") in LANGUAGES else "it"
+        response = redirect(safe_next(data.get("next"), "/"))
+        response.cookies.append(
+            Cookie(key=LANGUAGE_COOKIE, value=language, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+        )
+        return response
+
+
+class HealthController(Controller):
+    @get("/healthz", media_type=MediaType.JSON, tags=["health"], summary="Il processo è vivo (senza database)")
+    async def healthz(self) -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get("/readyz", media_type=MediaType.JSON, tags=["health"], summary="Il database risponde")
+    async def readyz(self) -> Response[dict[str, str]]:
+        try:
+            await ping(get_engine())
+        except Exception:  # any failure to reach the database means "not ready"
+            return Response({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return Response({"status": "ok", "database": "ok"})
+
+
+ROUTES = [HomeController, HealthController]

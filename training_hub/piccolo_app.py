@@ -1,0 +1,13 @@
+"""Piccolo AppConfig: the tables and the one migrations folder at the top of the repository."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+APP_CONFIG = AppConfig(
+    app_name="training_hub",
+    migrations_folder_path=str(Path(__file__).resolve().parent.parent / "piccolo_migrations"),
+    table_classes=table_finder(modules=["training_hub.tables"], exclude_imported=True),
+    migration_dependencies=[],
+    commands=[],
+)

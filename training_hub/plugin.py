@@ -1,0 +1,91 @@
+"""The one plugin that wires Training Hub into Litestar: routes, templates, sessions, CSRF, errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins import InitPluginProtocol
+from litestar.static_files import create_static_files_router
+
+from training_hub.db import get_engine, start_engine, stop_engine
+from training_hub.routes import all_route_handlers
+from training_hub.settings import PROJECT_ROOT, get_settings
+from training_hub.web.auth import AuthenticationMiddleware
+from training_hub.web.exceptions import EXCEPTION_HANDLERS
+from training_hub.web.headers import add_security_headers
+from training_hub.web.sessions import DatabaseSessionConfig, DatabaseStore
+from training_hub.web.templating import create_template_config
+
+# Paths that never use the cookie session: the bearer-token API, feeds, static files, health checks.
+SESSIONLESS_PATHS = ["^/api/", "^/calendar/", "^/static/", "^/healthz$", "^/readyz$", "^/schema"]
+
+# Background work started with the server (the notifications outbox, for instance). Each entry is
+# an async context manager factory receiving the app; features append to it.
+BACKGROUND_TASKS: list[Callable[[Litestar], Any]] = []
+
+
+@asynccontextmanager
+async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+    engine = get_engine()
+    started = await start_engine(engine)
+    try:
+        yield
+    finally:
+        await stop_engine(engine, started=started)
+
+
+class TrainingHubPlugin(InitPluginProtocol):
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings = get_settings()
+        app_config.route_handlers.extend(all_route_handlers())
+        app_config.route_handlers.append(
+            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], include_in_schema=False)
+        )
+        sessions = DatabaseSessionConfig(
+            key="th_session",
+            max_age=settings.session_max_age_seconds,
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            exclude=SESSIONLESS_PATHS,
+        )
+        app_config.stores = {"sessions": DatabaseStore("sessions")}
+        app_config.middleware.extend([sessions.middleware, AuthenticationMiddleware()])
+        app_config.csrf_config = CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="th_csrf",
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            cookie_secure=settings.secure_cookies,
+            header_name="x-csrftoken",
+            # The API authenticates with bearer tokens only, never cookies, so it cannot be forged
+            # cross-site; feeds and health checks take no writes.
+            exclude=["^/api/", "^/calendar/", "^/healthz$", "^/readyz$"],
+        )
+        app_config.template_config = create_template_config()
+        app_config.exception_handlers.update(EXCEPTION_HANDLERS)
+        app_config.before_send.append(add_security_headers)
+        app_config.lifespan.append(database_lifespan)
+        app_config.lifespan.extend(BACKGROUND_TASKS)
+        app_config.openapi_config = OpenAPIConfig(
+            title="Training Hub API",
+            version="1",
+            description="API di Training Hub, il gestionale della formazione del Consorzio Sociale Light.",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        )
+        app_config.logging_config = LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            loggers={"training_hub": {"level": settings.log_level, "propagate": True}},
+            log_exceptions="debug",
+        )
+        app_config.debug = False
+        return app_config

@@ -1,0 +1,104 @@
+"""Settings read once from ``TRAINING_HUB_*`` environment variables.
+
+Secrets only ever come from the environment. In production mode a missing secret key stops the
+application at start-up; in demo, dev and test mode one is generated and the log says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+log = logging.getLogger("training_hub")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MODES = ("production", "dev", "demo", "test")
+
+
+class SettingsError(RuntimeError):
+    """The environment cannot run Training Hub; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str
+    database_url: str
+    secret_key: str
+    base_url: str
+    secret_key_generated: bool
+    session_max_age_seconds: int
+    api_token_ttl_seconds: int
+    login_max_failures: int
+    login_failure_window_seconds: int
+    smtp_url: str | None
+    mail_from: str
+    notifications_interval_seconds: int
+    log_level: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.mode == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} deve essere un numero intero, non {raw!r}.") from exc
+
+
+def load_settings() -> Settings:
+    mode = os.environ.get("TRAINING_HUB_MODE", "production").strip().lower()
+    if mode not in MODES:
+        raise SettingsError(f"TRAINING_HUB_MODE deve essere uno tra {', '.join(MODES)}, non {mode!r}.")
+    secret_key = os.environ.get("TRAINING_HUB_SECRET_KEY", "").strip()
+    generated = False
+    if not secret_key:
+        if mode == "production":
+            raise SettingsError(
+                "TRAINING_HUB_SECRET_KEY non è impostata: in produzione Training Hub non parte senza una "
+                "chiave segreta. Generane una con `python -c 'import secrets; print(secrets.token_urlsafe(48))'` "
+                "e impostala nell'ambiente, oppure usa TRAINING_HUB_MODE=dev per una prova locale."
+            )
+        secret_key = secrets.token_urlsafe(48)
+        generated = True
+    elif len(secret_key) < 32 and mode == "production":
+        raise SettingsError("TRAINING_HUB_SECRET_KEY è troppo corta: servono almeno 32 caratteri.")
+    return Settings(
+        mode=mode,
+        database_url=os.environ.get("TRAINING_HUB_DATABASE_URL", "sqlite:///training_hub.sqlite3"),
+        secret_key=secret_key,
+        secret_key_generated=generated,
+        base_url=os.environ.get("TRAINING_HUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        session_max_age_seconds=_int("TRAINING_HUB_SESSION_MAX_AGE", 12 * 3600),
+        api_token_ttl_seconds=_int("TRAINING_HUB_API_TOKEN_TTL", 24 * 3600),
+        login_max_failures=_int("TRAINING_HUB_LOGIN_MAX_FAILURES", 5),
+        login_failure_window_seconds=_int("TRAINING_HUB_LOGIN_WINDOW", 15 * 60),
+        smtp_url=os.environ.get("TRAINING_HUB_SMTP_URL") or None,
+        mail_from=os.environ.get("TRAINING_HUB_MAIL_FROM", "Training Hub <formazione@consorziolight.it>"),
+        notifications_interval_seconds=_int("TRAINING_HUB_NOTIFICATIONS_INTERVAL", 30),
+        log_level=os.environ.get("TRAINING_HUB_LOG_LEVEL", "INFO").upper(),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = load_settings()
+    if settings.secret_key_generated and settings.mode != "test":
+        log.warning(
+            "Modalità %s: TRAINING_HUB_SECRET_KEY non impostata, ne ho generata una temporanea. "
+            "Le sessioni non sopravvivono a un riavvio.",
+            settings.mode,
+        )
+    return settings

@@ -1,0 +1,182 @@
+"""Who is asking: the session cookie (pages) or a bearer token (API), and the ``requires_*`` guards.
+
+The middleware puts a :class:`CurrentUser` (or ``None``) in ``scope["user"]`` and in a context variable
+that templates read, and sets the request's language. Guards only check roles; the rules about
+*which* cooperative's data a person may touch live in the services (see ``accounts/permissions.py``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request
+from litestar.middleware import ASGIMiddleware
+
+from training_hub.errors import NotAuthenticated, PermissionDenied
+from training_hub.i18n import N_, pick_language, reset_language, set_language
+from training_hub.security import hash_secret
+from training_hub.tables import ApiToken, Person, Role
+from training_hub.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+    from litestar.handlers.base import BaseRouteHandler
+    from litestar.types import ASGIApp, Receive, Scope, Send
+
+SESSION_PERSON_KEY = "person_id"
+LANGUAGE_COOKIE = "lang"
+
+_current_user: contextvars.ContextVar[CurrentUser | None] = contextvars.ContextVar("current_user", default=None)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    email: str
+    full_name: str
+    roles: frozenset[str]
+    cooperative_id: int | None
+    language: str
+    via_token: bool = False
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ")[0]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], *, via_token: bool = False) -> CurrentUser:
+        return cls(
+            id=row["id"],
+            email=row["email"],
+            full_name=row["full_name"],
+            roles=parse_roles(row["roles"]),
+            cooperative_id=row["cooperative"],
+            language=row["language"] or "it",
+            via_token=via_token,
+        )
+
+
+def parse_roles(raw: str | None) -> frozenset[str]:
+    return frozenset(part.strip() for part in (raw or "").split(",") if part.strip())
+
+
+def format_roles(roles: set[str] | frozenset[str] | list[str]) -> str:
+    order = [role.value for role in Role]
+    return ",".join(sorted(set(roles), key=lambda role: order.index(role) if role in order else 99))
+
+
+USER_COLUMNS = (Person.id, Person.email, Person.full_name, Person.roles, Person.cooperative, Person.language)
+
+
+async def user_for_person_id(person_id: int) -> CurrentUser | None:
+    row = await Person.select(*USER_COLUMNS).where((Person.id == person_id) & (Person.active.eq(True))).first()
+    return CurrentUser.from_row(row) if row else None
+
+
+async def user_for_api_token(token: str) -> CurrentUser | None:
+    row = (
+        await ApiToken.select(*(getattr(ApiToken.person, column._meta.name) for column in USER_COLUMNS))
+        .where(
+            (ApiToken.token_hash == hash_secret(token))
+            & (ApiToken.expires_at > utcnow())
+            & ApiToken.revoked_at.is_null()
+            & (ApiToken.person.active.eq(True))
+        )
+        .output(nested=True)
+        .first()
+    )
+    return CurrentUser.from_row(row["person"], via_token=True) if row else None
+
+
+def current_user() -> CurrentUser | None:
+    """The person behind the current request (for templates and services called from pages)."""
+    return _current_user.get()
+
+
+class AuthenticationMiddleware(ASGIMiddleware):
+    """Resolve the user from a bearer token or the session, and pick the request's language."""
+
+    scopes = ("http",)  # type: ignore[assignment]
+    exclude_path_pattern = ("^/static/", "^/healthz$", "^/readyz$")
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        user: CurrentUser | None = None
+        headers = dict(scope.get("headers", []))
+        authorization = headers.get(b"authorization", b"").decode("latin-1")
+        if authorization[:7].lower() == "bearer ":
+            user = await user_for_api_token(authorization[7:].strip())
+        else:
+            session = scope.get("session") or {}
+            person_id = session.get(SESSION_PERSON_KEY) if isinstance(session, dict) else None
+            if isinstance(person_id, int):
+                user = await user_for_person_id(person_id)
+        scope["user"] = user
+        user_token = _current_user.set(user)
+        cookie_language = _cookie(headers.get(b"cookie", b"").decode("latin-1"), LANGUAGE_COOKIE)
+        language_token = set_language(pick_language(cookie_language, user.language if user else None))
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            _current_user.reset(user_token)
+            reset_language(language_token)
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+# Guards ------------------------------------------------------------------------------------------
+
+
+def user_of(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    return connection.scope.get("user")  # type: ignore[return-value]
+
+
+def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if user_of(connection) is None:
+        raise NotAuthenticated(N_("Per continuare accedi con le tue credenziali."))
+
+
+def requires_role(*roles: str):
+    """A guard letting through people holding at least one of ``roles``."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        requires_login(connection, handler)
+        user = user_of(connection)
+        assert user is not None
+        if not user.has_role(*roles):
+            raise PermissionDenied(N_("La tua utenza non ha il ruolo necessario per questa pagina."))
+
+    guard.__name__ = "requires_" + "_or_".join(roles)
+    return guard
+
+
+requires_admin = requires_role(Role.ADMIN)
+requires_trainer = requires_role(Role.TRAINER, Role.ADMIN)
+requires_coordinator = requires_role(Role.COORDINATOR, Role.ADMIN)
+requires_staff = requires_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR)
+
+
+def provide_user(request: Request[Any, Any, Any]) -> CurrentUser:
+    """Dependency: the logged-in person (routes using it are guarded by ``requires_login``)."""
+    user = request.scope.get("user")
+    if user is None:
+        raise NotAuthenticated(N_("Per continuare accedi con le tue credenziali."))
+    return user
+
+
+def provide_optional_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
+    return request.scope.get("user")

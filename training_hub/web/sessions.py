@@ -1,0 +1,138 @@
+"""Server-side web sessions in the database, shared by every worker and machine.
+
+Litestar's server-side session middleware stores the session on every response. Here a session is
+written only when its content changed (a login, a logout, a flash message), so reading a page costs
+one indexed read and no write: that matters on SQLite, where every write takes the database lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.stores.base import NamespacedStore
+from litestar.types import Empty
+from litestar.utils.dataclass import extract_dataclass_items
+
+from training_hub.tables import KeyValue
+from training_hub.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+    from litestar.types import Message, ScopeSession
+
+_RAW_SESSION_KEY = "_training_hub_session_raw"
+
+
+class DatabaseStore(NamespacedStore):
+    """A Litestar store over the ``key_value`` table."""
+
+    __slots__ = ("namespace",)
+
+    def __init__(self, namespace: str = "training_hub") -> None:
+        self.namespace = namespace
+
+    def with_namespace(self, namespace: str) -> DatabaseStore:
+        return DatabaseStore(f"{self.namespace}:{namespace}")
+
+    def _key(self, key: str) -> str:
+        return f"{self.namespace}:{key}"
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        if isinstance(expires_in, int):
+            expires_in = timedelta(seconds=expires_in)
+        expires_at = utcnow() + expires_in if expires_in else None
+        await KeyValue.insert(KeyValue(key=self._key(key), value=data, expires_at=expires_at)).on_conflict(
+            target=KeyValue.key,
+            action="DO UPDATE",
+            values=[KeyValue.value, KeyValue.expires_at],
+        )
+
+    async def _row(self, key: str) -> dict[str, Any] | None:
+        row = (
+            await KeyValue.select(KeyValue.value, KeyValue.expires_at)
+            .where(KeyValue.key == self._key(key))
+            .first()
+        )
+        if row is None:
+            return None
+        if row["expires_at"] is not None and row["expires_at"] <= utcnow():
+            return None
+        return row
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        row = await self._row(key)
+        if row is None:
+            return None
+        if renew_for and row["expires_at"] is not None:
+            await self.set(key, row["value"], renew_for)
+        return bytes(row["value"])
+
+    async def delete(self, key: str) -> None:
+        await KeyValue.delete().where(KeyValue.key == self._key(key))
+
+    async def delete_all(self) -> None:
+        await KeyValue.delete().where(KeyValue.key.like(f"{self.namespace}:%"))
+
+    async def delete_expired(self) -> None:
+        await KeyValue.delete().where(KeyValue.expires_at < utcnow())
+
+    async def exists(self, key: str) -> bool:
+        return await self._row(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        row = await self._row(key)
+        if row is None or row["expires_at"] is None:
+            return None
+        return int((row["expires_at"] - utcnow()).total_seconds())
+
+
+class WriteOnChangeSessionBackend(ServerSideSessionBackend):
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        if session_id := connection.cookies.get(self.config.key):
+            store = self.config.get_store_from_app(connection.scope["app"])
+            data = await self.get(session_id, store=store)
+            if data is not None:
+                connection.scope[_RAW_SESSION_KEY] = data  # type: ignore[literal-required]
+                return self.deserialize_data(data)
+        return {}
+
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
+    ) -> None:
+        loaded = connection.scope.get(_RAW_SESSION_KEY)  # type: ignore[call-overload]
+        had_cookie = bool(connection.cookies.get(self.config.key))
+        if scope_session is Empty or not scope_session:
+            if not had_cookie:
+                return  # an anonymous visitor: nothing to store, nothing to clear
+            await super().store_in_message(Empty, message, connection)
+            return
+        serialised = self.serialize_data(scope_session, connection.scope)
+        if loaded is not None and serialised == loaded and had_cookie:
+            return  # unchanged: no write
+        previous = self.deserialize_data(loaded) if loaded is not None else {}
+        store = self.config.get_store_from_app(connection.scope["app"])
+        if loaded is None or previous.get("person_id") != scope_session.get("person_id"):
+            # A new session, a stale or forged cookie, or a login/logout: always a fresh id, so an id
+            # known before logging in is worthless afterwards (session fixation).
+            if loaded is not None:
+                await self.delete(connection.cookies[self.config.key], store=store)
+            session_id = self.generate_session_id()
+        else:
+            session_id = connection.cookies[self.config.key]
+        await self.set(session_id=session_id, data=serialised, store=store)
+        cookie_params = dict(
+            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+        )
+        MutableScopeHeaders.from_message(message).add(
+            "Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header="")
+        )
+
+
+@dataclass
+class DatabaseSessionConfig(ServerSideSessionConfig):
+    _backend_class = WriteOnChangeSessionBackend  # type: ignore[assignment]

@@ -1,0 +1,108 @@
+"""The Jinja environment: autoescape on, i18n (new-style gettext), Babel formatting filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from training_hub import i18n
+from training_hub.settings import PROJECT_ROOT
+from training_hub.web.auth import current_user
+from training_hub.web.navigation import nav_for
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+FLASH_SESSION_KEY = "_flash"
+
+ROLE_LABELS = {
+    "admin": i18n.N_("Ufficio formazione"),
+    "trainer": i18n.N_("Formatore"),
+    "coordinator": i18n.N_("Coordinatore"),
+    "worker": i18n.N_("Lavoratore"),
+    "tutor": i18n.N_("Tutor"),
+}
+AREA_LABELS = {
+    "minori": i18n.N_("Minori"),
+    "anziani": i18n.N_("Anziani"),
+    "disabili": i18n.N_("Disabili"),
+    "psichiatria": i18n.N_("Psichiatria"),
+    "riabilitazione": i18n.N_("Riabilitazione"),
+    "varie": i18n.N_("Varie"),
+}
+PROVINCE_LABELS = {
+    "BG": "Bergamo",
+    "BS": "Brescia",
+    "CO": "Como",
+    "CR": "Cremona",
+    "MN": "Mantova",
+    "MI": "Milano",
+    "PV": "Pavia",
+}
+PATH_KIND_LABELS = {
+    "internal_training": i18n.N_("Formazione interna"),
+    "inclusion": i18n.N_("Percorsi di inclusione"),
+    "marketing": i18n.N_("Marketing sociale"),
+    "other": i18n.N_("Altro"),
+}
+
+
+def label(mapping: dict[str, str], key: str | None) -> str:
+    if key is None:
+        return ""
+    return i18n.gettext(mapping.get(key, key))
+
+
+@pass_context
+def pop_flashes(context: Any) -> list[dict[str, str]]:
+    request = context.get("request")
+    if request is None or "session" not in request.scope:
+        return []
+    session = request.scope.get("session") or {}
+    flashes = session.pop(FLASH_SESSION_KEY, None) if isinstance(session, dict) else None
+    return flashes or []
+
+
+def build_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        enable_async=False,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, pgettext=i18n.pgettext, newstyle=True
+    )
+    env.filters.update(
+        date=i18n.format_date,
+        time=i18n.format_time,
+        datetime=i18n.format_datetime,
+        number=i18n.format_number,
+        percent=i18n.format_percentage,
+        hours=i18n.format_hours,
+        role_label=lambda key: label(ROLE_LABELS, key),
+        area_label=lambda key: label(AREA_LABELS, key),
+        province_label=lambda key: PROVINCE_LABELS.get(key or "", key or ""),
+        path_kind_label=lambda key: label(PATH_KIND_LABELS, key),
+    )
+    env.globals.update(
+        current_user=current_user,
+        nav_for=nav_for,
+        htmx_available=(PROJECT_ROOT / "static" / "vendor" / "htmx.min.js").exists(),
+        current_language=i18n.get_language,
+        languages=i18n.LANGUAGES,
+        pop_flashes=pop_flashes,
+        ROLE_LABELS=ROLE_LABELS,
+        AREA_LABELS=AREA_LABELS,
+        PROVINCE_LABELS=PROVINCE_LABELS,
+        PATH_KIND_LABELS=PATH_KIND_LABELS,
+    )
+    return env
+
+
+def create_template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(build_environment()))
