@@ -22,9 +22,7 @@ os.environ.pop("TRAINING_HUB_SMTP_URL", None)
 
 import pytest  # noqa: E402
 import pytest_asyncio  # noqa: E402
-from litestar.testing import AsyncTestClient  # noqa: E402
-
-from tests.support import QueryCounter, reset_database, wipe_tables  # noqa: E402
+from tests.support import InLoopTestClient, QueryCounter, reset_database, wipe_tables  # noqa: E402
 from training_hub.db import get_engine, start_engine, stop_engine  # noqa: E402
 
 
@@ -52,16 +50,14 @@ def app():
 
 @pytest_asyncio.fixture
 async def client(app):
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as test_client:
-        test_client.follow_redirects = False  # tests look at each redirect themselves
+    async with InLoopTestClient(app) as test_client:
         yield test_client
 
 
 @pytest_asyncio.fixture
 async def other_client(app):
     """A second browser, for tests with two people at once."""
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as test_client:
-        test_client.follow_redirects = False  # tests look at each redirect themselves
+    async with InLoopTestClient(app) as test_client:
         yield test_client
 
 

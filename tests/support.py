@@ -6,6 +6,8 @@ import contextlib
 import re
 from typing import Any
 
+import httpx
+from litestar.testing import AsyncTestClient
 from piccolo.engine.base import Engine
 from piccolo.table import sort_table_classes
 
@@ -13,6 +15,29 @@ from training_hub.accounts.service import issue_api_token
 from training_hub.tables import Person
 
 CSRF_COOKIE = "th_csrf"
+BASE_URL = "http://testserver.local"
+
+
+class InLoopTestClient(AsyncTestClient):  # type: ignore[type-arg]
+    """Litestar's async test client, running the app on the test's own event loop.
+
+    The stock client calls the app through a blocking portal in another thread: requests cannot
+    overlap (so a race test would test nothing) and the app would use the database pool from a loop
+    it does not belong to. Here requests go through ``httpx.ASGITransport`` on the current loop, so
+    ``asyncio.gather`` really interleaves them. The session fixture opens the database pool (the app's
+    lifespan is not run).
+    """
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app=app, base_url=BASE_URL)
+        self._transport = httpx.ASGITransport(app=app, client=("testclient", 50000))
+        self.follow_redirects = False  # tests look at each redirect themselves
+
+    async def __aenter__(self) -> InLoopTestClient:
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        await self.aclose()
 
 
 async def reset_database(engine: Engine) -> None:
@@ -53,18 +78,20 @@ class QueryCounter:
 
     @contextlib.contextmanager
     def __call__(self):
-        original = self.engine.run_querystring
+        # Patched on the class: PostgresEngine uses __slots__, so instances cannot be patched.
+        engine_class = type(self.engine)
+        original = engine_class.run_querystring
         self.statements = []
 
-        async def counting(querystring, *args, **kwargs):  # type: ignore[no-untyped-def]
+        async def counting(engine, querystring, *args, **kwargs):  # type: ignore[no-untyped-def]
             self.statements.append(str(querystring))
-            return await original(querystring, *args, **kwargs)
+            return await original(engine, querystring, *args, **kwargs)
 
-        self.engine.run_querystring = counting  # type: ignore[method-assign]
+        engine_class.run_querystring = counting  # type: ignore[method-assign]
         try:
             yield self
         finally:
-            self.engine.run_querystring = original  # type: ignore[method-assign]
+            engine_class.run_querystring = original  # type: ignore[method-assign]
 
     @property
     def count(self) -> int:

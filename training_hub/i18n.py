@@ -1,8 +1,8 @@
 """Languages: Italian by default, English available.
 
 Source strings (msgids) are Italian, so an Italian page can never show an untranslated English text;
-the English catalog lives in ``training_hub/locale/en/LC_MESSAGES/messages.po``. Catalogs are read
-from the ``.po`` files at start-up (no compiled ``.mo`` files to keep in git).
+the English catalog lives in ``training_hub/locale/en/LC_MESSAGES/``, one ``.po`` file per feature.
+Catalogs are read from the ``.po`` files at start-up (no compiled ``.mo`` files to keep in git).
 
 The language of the current request lives in a context variable, set by the locale middleware from
 the ``lang`` cookie (the language switch) or the person's preference; every format helper below
@@ -45,17 +45,28 @@ def N_(message: str) -> str:
     return message
 
 
+def catalog_files(language: str) -> list[Path]:
+    """Every ``.po`` file of a language: one per feature (``catalogue.po``, ``enrolment.po``…)."""
+    return sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
+
+
 @lru_cache(maxsize=None)
 def _translations(language: str) -> NullTranslations:
-    po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if language == DEFAULT_LANGUAGE or not po_path.exists():
+    if language == DEFAULT_LANGUAGE:
         return NullTranslations()
-    with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    merged: Translations | None = None
+    for po_path in catalog_files(language):
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        translations = Translations(fp=buffer)
+        if merged is None:
+            merged = translations
+        else:
+            merged.merge(translations)
+    return merged or NullTranslations()
 
 
 def get_language() -> str:

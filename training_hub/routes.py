@@ -1,21 +1,25 @@
-"""Every feature's controllers, in one list the plugin registers. Each module exports ``ROUTES``."""
+"""Every feature's controllers, found by convention: each feature package's ``api.py`` and
+``pages.py`` export ``ROUTES``, a list of controllers (or route handlers)."""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import pkgutil
 from typing import Any
 
-FEATURE_MODULES = (
-    "training_hub.home.pages",
-    "training_hub.accounts.pages",
-    "training_hub.accounts.api",
-    "training_hub.directory.pages",
-    "training_hub.directory.api",
-)
+import training_hub
+
+ROUTE_MODULES = ("api", "pages")
 
 
 def all_route_handlers() -> list[Any]:
     handlers: list[Any] = []
-    for name in FEATURE_MODULES:
-        handlers.extend(importlib.import_module(name).ROUTES)
+    for feature in sorted(pkgutil.iter_modules(training_hub.__path__), key=lambda info: info.name):
+        if not feature.ispkg:
+            continue
+        for module_name in ROUTE_MODULES:
+            name = f"training_hub.{feature.name}.{module_name}"
+            if importlib.util.find_spec(name) is not None:
+                handlers.extend(importlib.import_module(name).ROUTES)
     return handlers
