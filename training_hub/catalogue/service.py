@@ -925,7 +925,10 @@ def _bound(value: str, field_name: str, errors: dict[str, str], *, end_of_day: b
             return None
         start, end = rome_day_bounds(day)
         return end if end_of_day else start
-    return _instant(text, field_name, errors)
+    instant = _instant(text, field_name, errors)
+    if field_name in errors:
+        errors[field_name] = N_("Data non valida: usa il formato 25/11/2026.")
+    return instant
 
 
 def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters, dict[str, str]]:
@@ -1747,6 +1750,30 @@ async def get_session_for_edit(user: CurrentUser, session_id: int) -> dict[str, 
     return session_out(row, show_online_url=True)
 
 
+async def _session_change(course: Mapping[str, Any], row: Mapping[str, Any], new: Mapping[str, Any]
+                          ) -> tuple[bool, bool, list[Issue]]:
+    """(moved, relocated, issues) for changing session ``row`` into ``new``."""
+    moved = new["starts_at"] != row["starts_at"] or new["ends_at"] != row["ends_at"]
+    relocated = new["location_id"] != row["location_id"] or new["online_url"] != row["online_url"]
+    retrained = new["trainer_id"] != row["trainer"]
+    issues: list[Issue] = []
+    if moved or relocated or retrained:
+        trainers = frozenset({new["trainer_id"]}) if new["trainer_id"] else await _course_trainer_ids(row["course"])
+        planned = [PlannedSession(new["starts_at"], new["ends_at"], new["location_id"], trainers, row["id"])]
+        issues = check_schedule(planned, await load_schedule_context(course, planned))
+        if not moved and not relocated:
+            issues = [i for i in issues if i.severity == "error"]  # only a new trainer: only real clashes
+    return moved, relocated, issues
+
+
+async def check_session_change(user: CurrentUser, session_id: int, data: SessionInput) -> list[Issue]:
+    """The conflicts and warnings changing a session into ``data`` would meet, without saving."""
+    row, _access = await _session_for_change(user, session_id)
+    course = await _course_for_scheduling(row["course"])
+    new = await _validated_single(course, data)
+    return (await _session_change(course, row, new))[2]
+
+
 async def update_session(
     user: CurrentUser, session_id: int, data: SessionInput, *, confirm_warnings: bool = False
 ) -> dict[str, Any]:
@@ -1759,17 +1786,10 @@ async def update_session(
         await lock_for_update(Course.select(Course.id).where(Course.id == row["course"]))
         course = await _course_for_scheduling(row["course"])
         new = await _validated_single(course, data)
-        moved = (new["starts_at"] != row["starts_at"] or new["ends_at"] != row["ends_at"])
-        relocated = (new["location_id"] != row["location_id"] or new["online_url"] != row["online_url"])
-        retrained = new["trainer_id"] != row["trainer"]
-        if moved or relocated or retrained:
-            trainers = frozenset({new["trainer_id"]}) if new["trainer_id"] else await _course_trainer_ids(row["course"])
-            planned = [PlannedSession(new["starts_at"], new["ends_at"], new["location_id"], trainers, session_id)]
-            await _lock_resources(planned)
-            issues = check_schedule(planned, await load_schedule_context(course, planned))
-            if not moved and not relocated:
-                issues = [i for i in issues if i.severity == "error"]  # a new trainer: only real clashes
-            _raise_for(issues, confirm_warnings)
+        trainers = [new["trainer_id"]] if new["trainer_id"] else sorted(await _course_trainer_ids(row["course"]))
+        await _lock_resources([PlannedSession(new["starts_at"], new["ends_at"], new["location_id"], frozenset(trainers))])
+        moved, relocated, issues = await _session_change(course, row, new)
+        _raise_for(issues, confirm_warnings)
         values: dict[Any, Any] = {
             Session.starts_at: new["starts_at"], Session.ends_at: new["ends_at"], Session.location: new["location_id"],
             Session.online_url: new["online_url"], Session.topics: new["topics"], Session.trainer: new["trainer_id"],
