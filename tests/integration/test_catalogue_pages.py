@@ -277,3 +277,16 @@ async def test_path_pages_and_form(client):
     assert edit.status_code == 422 and 'id="title-error"' in edit.text
     index = await client.get("/paths")
     assert "Comunicazione" in index.text and "Marketing sociale" in index.text
+
+
+async def test_catalogue_in_english_keeps_the_office_date_format(client):
+    coop = await make_cooperative()
+    trainer = await make_person("trainer")
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    await published_course(trainer)
+    await login(client, "w@example.test")
+    client.cookies.set("lang", "en", domain="testserver.local")
+    response = await client.get("/courses")
+    assert '<html lang="en">' in response.text
+    assert "Search titles and descriptions" in response.text and "20 seats left" in response.text
+    assert "02/12/2026, 09:30–13:00" in response.text
