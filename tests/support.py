@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from typing import Any
 
@@ -45,7 +46,10 @@ async def reset_database(engine: Engine) -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     if engine.engine_type == "sqlite":
-        engine.remove_db_file()
+        await engine.close_idle_connections()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(engine.path + suffix)
     else:
         await engine.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await engine.run_ddl("CREATE SCHEMA public")

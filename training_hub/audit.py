@@ -18,7 +18,7 @@ async def record_audit_event(
 ) -> None:
     await AuditEvent.insert(
         AuditEvent(
-            actor=actor_id,
+            actor=actor_id or None,  # 0: the command line, acting as the system
             action=action,
             entity=entity,
             entity_id=entity_id,

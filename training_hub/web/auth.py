@@ -17,7 +17,8 @@ from litestar.middleware import ASGIMiddleware
 from training_hub.errors import NotAuthenticated, PermissionDenied
 from training_hub.i18n import N_, pick_language, reset_language, set_language
 from training_hub.security import hash_secret
-from training_hub.tables import ApiToken, Person, Role
+from training_hub.db import fetch_one
+from training_hub.tables import Role
 from training_hub.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -74,27 +75,23 @@ def format_roles(roles: set[str] | frozenset[str] | list[str]) -> str:
     return ",".join(sorted(set(roles), key=lambda role: order.index(role) if role in order else 99))
 
 
-USER_COLUMNS = (Person.id, Person.email, Person.full_name, Person.roles, Person.cooperative, Person.language)
+_USER_SQL = "SELECT id, email, full_name, roles, cooperative, language FROM person WHERE id = {} AND active = {}"
+_TOKEN_SQL = (
+    "SELECT p.id, p.email, p.full_name, p.roles, p.cooperative, p.language "
+    "FROM api_token t JOIN person p ON p.id = t.person "
+    "WHERE t.token_hash = {} AND t.expires_at > {} AND t.revoked_at IS NULL AND p.active = {}"
+)
 
 
 async def user_for_person_id(person_id: int) -> CurrentUser | None:
-    row = await Person.select(*USER_COLUMNS).where((Person.id == person_id) & (Person.active.eq(True))).first()
+    # Hand-written SQL: this runs on every request (see db.fetch_all).
+    row = await fetch_one(_USER_SQL, person_id, True)
     return CurrentUser.from_row(row) if row else None
 
 
 async def user_for_api_token(token: str) -> CurrentUser | None:
-    row = (
-        await ApiToken.select(*(getattr(ApiToken.person, column._meta.name) for column in USER_COLUMNS))
-        .where(
-            (ApiToken.token_hash == hash_secret(token))
-            & (ApiToken.expires_at > utcnow())
-            & ApiToken.revoked_at.is_null()
-            & (ApiToken.person.active.eq(True))
-        )
-        .output(nested=True)
-        .first()
-    )
-    return CurrentUser.from_row(row["person"], via_token=True) if row else None
+    row = await fetch_one(_TOKEN_SQL, hash_secret(token), utcnow(), True)
+    return CurrentUser.from_row(row, via_token=True) if row else None
 
 
 def current_user() -> CurrentUser | None:

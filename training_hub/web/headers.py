@@ -28,5 +28,8 @@ async def add_security_headers(message: Any, scope: Any) -> None:
     for name, value in SECURITY_HEADERS.items():
         if name not in headers:
             headers[name] = value
+    if "cache-control" not in headers and not scope.get("path", "").startswith("/static/"):
+        # Pages carry personal data: no shared or back-button caches unless a route says otherwise.
+        headers["cache-control"] = "no-store"
     if scope.get("scheme") == "https":
         headers.setdefault("strict-transport-security", "max-age=31536000")

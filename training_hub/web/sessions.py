@@ -17,6 +17,7 @@ from litestar.stores.base import NamespacedStore
 from litestar.types import Empty
 from litestar.utils.dataclass import extract_dataclass_items
 
+from training_hub.db import fetch_one
 from training_hub.tables import KeyValue
 from training_hub.timeutil import utcnow
 
@@ -53,11 +54,8 @@ class DatabaseStore(NamespacedStore):
         )
 
     async def _row(self, key: str) -> dict[str, Any] | None:
-        row = (
-            await KeyValue.select(KeyValue.value, KeyValue.expires_at)
-            .where(KeyValue.key == self._key(key))
-            .first()
-        )
+        # Read on every page view: hand-written SQL (see db.fetch_all).
+        row = await fetch_one("SELECT value, expires_at FROM key_value WHERE key = {}", self._key(key))
         if row is None:
             return None
         if row["expires_at"] is not None and row["expires_at"] <= utcnow():

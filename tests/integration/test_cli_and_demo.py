@@ -1,0 +1,61 @@
+"""The command line and the demo data, run as a user would run them."""
+
+import os
+import subprocess
+import sys
+
+from training_hub.accounts.service import authenticate
+from training_hub.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
+from training_hub.tables import Cooperative, Course, CourseStatus, Person, Session, TrainingPath
+
+
+def _cli(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "training_hub.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+async def test_demo_data_covers_provinces_paths_and_logins():
+    counts = await load_demo_data()
+    assert counts["cooperatives"] >= 7
+    provinces = {row["province"] for row in await Cooperative.select(Cooperative.province)}
+    assert provinces == {"BG", "BS", "CO", "CR", "MN", "MI", "PV"}
+    kinds = {row["kind"] for row in await TrainingPath.select(TrainingPath.kind)}
+    assert {"internal_training", "inclusion", "marketing"} <= kinds
+    assert await Course.count().where(Course.status == CourseStatus.PUBLISHED) >= 9
+    assert await Session.count() >= 20
+    for email in DEMO_LOGINS:
+        user = await authenticate(email, DEMO_PASSWORD, client="test")
+        assert user.email == email
+
+
+async def test_cli_create_user_and_refusals():
+    done = _cli("create-user", "nuova.admin@example.test", "--role", "admin", "--name", "Nuova Admin",
+                env_extra={"TRAINING_HUB_NEW_PASSWORD": "password-sicura-1"})
+    assert done.returncode == 0, done.stderr
+    assert "nuova.admin@example.test" in done.stdout
+    row = await Person.select().where(Person.email == "nuova.admin@example.test").first()
+    assert row["roles"] == "admin" and row["password_hash"].startswith("$argon2")
+    again = _cli("create-user", "nuova.admin@example.test", "--role", "admin",
+                 env_extra={"TRAINING_HUB_NEW_PASSWORD": "password-sicura-1"})
+    assert again.returncode != 0
+    assert "Esiste già una persona con questo indirizzo e-mail." in again.stderr
+    worker_without_coop = _cli("create-user", "w@example.test", "--role", "worker",
+                               env_extra={"TRAINING_HUB_NEW_PASSWORD": "password-sicura-1"})
+    assert worker_without_coop.returncode != 0
+    assert "cooperativa" in worker_without_coop.stderr
+
+
+def test_cli_migrate_is_idempotent():
+    first = _cli("migrate")
+    assert first.returncode == 0, first.stderr
+    assert "Database aggiornato." in first.stdout
+
+
+def test_production_without_secret_refuses_to_serve():
+    env = {key: value for key, value in os.environ.items() if key != "TRAINING_HUB_SECRET_KEY"}
+    env["TRAINING_HUB_MODE"] = "production"
+    result = subprocess.run([sys.executable, "-m", "training_hub.cli", "serve", "--port", "1"], capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode != 0
+    assert "TRAINING_HUB_SECRET_KEY" in result.stderr

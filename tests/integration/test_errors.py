@@ -1,0 +1,104 @@
+"""Errors: problem+json on the API, Italian pages elsewhere, no stack traces."""
+
+from litestar import get
+
+from tests.factories import make_cooperative, make_person
+from tests.support import bearer, login, post_form
+
+
+async def test_bad_api_input_is_problem_json_with_fields(client):
+    admin = await make_person(roles="admin")
+    headers = await bearer(admin)
+    missing = await client.post("/api/people", json={"full_name": "Senza Email"}, headers=headers)
+    assert missing.status_code == 400
+    assert missing.headers["content-type"] == "application/problem+json"
+    body = missing.json()
+    assert body["type"] == "urn:training-hub:problem:validation-failed"
+    assert {"field": "email", "message": "Campo obbligatorio."} in body["errors"]
+
+    wrong_type = await client.post("/api/people", json={"full_name": "X", "email": "x@example.test",
+                                                        "cooperative_id": "tre"}, headers=headers)
+    assert wrong_type.status_code == 400
+    assert wrong_type.json()["errors"][0]["field"] == "cooperative_id"
+
+    malformed = await client.post("/api/people", content=b"{not json", headers={**headers, "content-type": "application/json"})
+    assert malformed.status_code == 400
+    assert malformed.headers["content-type"] == "application/problem+json"
+
+
+async def test_domain_validation_lists_every_field(client):
+    cooperative = await make_cooperative()
+    admin = await make_person(roles="admin")
+    response = await client.post(
+        "/api/people",
+        json={"full_name": "A", "email": "non-una-mail", "codice_fiscale": "RSSMRA85T10A562T",
+              "roles": ["pilota"], "cooperative_id": cooperative.id},
+        headers=await bearer(admin),
+    )
+    assert response.status_code == 422
+    fields = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert fields["email"] == "Indica un indirizzo e-mail valido."
+    assert fields["codice_fiscale"] == "Il carattere di controllo del codice fiscale non è corretto."
+    assert fields["roles"] == "Uno dei ruoli indicati non esiste."
+    assert fields["full_name"] == "Indica nome e cognome."
+
+
+async def test_codice_fiscale_is_validated_on_the_page_too(client):
+    cooperative = await make_cooperative()
+    await make_person(roles="admin", email="office@example.test")
+    await login(client, "office@example.test")
+    response = await post_form(client, "/admin/people/new", {
+        "full_name": "Mario Rossi", "email": "mario@example.test", "codice_fiscale": "RSSMRA85T10A562T",
+        "roles": "worker", "cooperative_id": str(cooperative.id), "active": "on"})
+    assert response.status_code == 422
+    assert "Il carattere di controllo del codice fiscale non è corretto." in response.text
+    assert 'value="Mario Rossi"' in response.text  # what was typed is kept
+    ok = await post_form(client, "/admin/people/new", {
+        "full_name": "Mario Rossi", "email": "mario@example.test", "codice_fiscale": "rssmra85t10a562s",
+        "roles": "worker", "cooperative_id": str(cooperative.id), "active": "on"})
+    assert ok.status_code == 303
+
+
+async def test_duplicate_email_is_refused_case_insensitively(client):
+    admin = await make_person(roles="admin")
+    cooperative = await make_cooperative()
+    await make_person(email="dup@example.test")
+    response = await client.post("/api/people", json={"full_name": "Doppione", "email": "DUP@example.test",
+                                                      "cooperative_id": cooperative.id}, headers=await bearer(admin))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "email", "message": "Esiste già una persona con questo indirizzo e-mail."}]
+
+
+async def test_unknown_page_is_a_friendly_italian_404(client):
+    response = await client.get("/non-esiste")
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
+    assert "Pagina non trovata" in response.text
+    assert "Torna alla home" in response.text
+
+
+async def test_unknown_api_route_is_problem_json(client):
+    response = await client.get("/api/non-esiste")
+    assert response.status_code == 404
+    assert response.json()["type"] == "urn:training-hub:problem:not-found"
+
+
+async def test_unexpected_error_shows_no_stack_trace(app, client):
+    @get("/test-only/boom", include_in_schema=False)
+    async def boom() -> str:
+        raise RuntimeError("segreto interno: password=hunter2")
+
+    @get("/api/test-only/boom", include_in_schema=False)
+    async def api_boom() -> str:
+        raise RuntimeError("segreto interno: password=hunter2")
+
+    app.register(boom)
+    app.register(api_boom)
+    page = await client.get("/test-only/boom")
+    assert page.status_code == 500
+    assert "hunter2" not in page.text and "Traceback" not in page.text
+    assert "Si è verificato un errore imprevisto." in page.text
+    api = await client.get("/api/test-only/boom")
+    assert api.status_code == 500
+    assert "hunter2" not in api.text
+    assert api.json()["type"] == "urn:training-hub:problem:internal-error"

@@ -1,0 +1,134 @@
+"""Roles and cooperative scoping: refusals are 403/404, never 500, and never leak other data."""
+
+from tests.factories import make_cooperative, make_person
+from tests.support import bearer, login, post_form
+from training_hub.tables import AuditEvent, Person
+
+
+async def test_worker_is_denied_admin_pages_with_403(client):
+    await make_person(email="w@example.test")
+    await login(client, "w@example.test")
+    for url in ("/admin/people", "/admin/cooperatives", "/admin/people/new"):
+        response = await client.get(url)
+        assert response.status_code == 403, url
+        assert "Operazione non consentita" in response.text
+    refused = await post_form(client, "/admin/cooperatives/new", {"name": "X", "province": "MI"})
+    assert refused.status_code == 403
+
+
+async def test_worker_is_denied_people_api(client):
+    worker = await make_person()
+    response = await client.get("/api/people", headers=await bearer(worker))
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:training-hub:problem:permission-denied"
+
+
+async def test_coordinator_sees_only_own_cooperative(client):
+    mine, theirs = await make_cooperative(), await make_cooperative()
+    coordinator = await make_person(roles="coordinator", cooperative=mine)
+    colleague = await make_person(cooperative=mine, full_name="Collega Mia")
+    stranger = await make_person(cooperative=theirs, full_name="Persona Altrui")
+    headers = await bearer(coordinator)
+
+    listing = await client.get("/api/people", headers=headers)
+    assert listing.status_code == 200
+    names = {item["full_name"] for item in listing.json()["items"]}
+    assert "Collega Mia" in names and "Persona Altrui" not in names
+    assert listing.json()["total"] == 2
+
+    other = await client.get(f"/api/people?cooperative_id={theirs.id}", headers=headers)
+    assert other.status_code == 403
+    assert (await client.get(f"/api/people/{stranger.id}", headers=headers)).status_code == 404
+    assert (await client.get(f"/api/people/{colleague.id}", headers=headers)).status_code == 200
+    edit = await client.patch(f"/api/people/{stranger.id}", json={"full_name": "Hacked"}, headers=headers)
+    assert edit.status_code == 404
+    assert (await Person.select(Person.full_name).where(Person.id == stranger.id).first())["full_name"] == "Persona Altrui"
+
+
+async def test_coordinator_pages_are_scoped_too(client):
+    mine, theirs = await make_cooperative(), await make_cooperative()
+    await make_person(roles="coordinator", cooperative=mine, email="coord@example.test")
+    stranger = await make_person(cooperative=theirs, full_name="Persona Altrui")
+    await login(client, "coord@example.test")
+    page = await client.get("/admin/people")
+    assert page.status_code == 200 and "Persona Altrui" not in page.text
+    assert (await client.get(f"/admin/people/{stranger.id}")).status_code == 404
+    assert (await client.get(f"/admin/people?cooperative_id={theirs.id}")).status_code == 403
+
+
+async def test_coordinator_creates_workers_of_own_cooperative_only(client):
+    mine, theirs = await make_cooperative(), await make_cooperative()
+    coordinator = await make_person(roles="coordinator", cooperative=mine)
+    headers = await bearer(coordinator)
+    created = await client.post(
+        "/api/people", json={"full_name": "Nuova Lavoratrice", "email": "nuova@example.test"}, headers=headers
+    )
+    assert created.status_code == 201
+    assert created.json()["cooperative_id"] == mine.id
+    assert created.json()["roles"] == ["worker"]
+
+    elsewhere = await client.post(
+        "/api/people",
+        json={"full_name": "Altra Persona", "email": "altra@example.test", "cooperative_id": theirs.id},
+        headers=headers,
+    )
+    assert elsewhere.status_code == 403
+    promote = await client.post(
+        "/api/people",
+        json={"full_name": "Aspirante Admin", "email": "admin2@example.test", "roles": ["admin"]},
+        headers=headers,
+    )
+    assert promote.status_code == 403
+    assert not await Person.exists().where(Person.email.is_in(["altra@example.test", "admin2@example.test"]))
+
+
+async def test_admin_role_change_and_password_reset_are_audited(client):
+    cooperative = await make_cooperative()
+    admin = await make_person(roles="admin", email="admin@example.test")
+    person = await make_person(cooperative=cooperative)
+    headers = await bearer(admin)
+    response = await client.patch(f"/api/people/{person.id}", json={"roles": ["worker", "tutor"]}, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["roles"] == ["tutor", "worker"]
+    event = await AuditEvent.select().where(AuditEvent.action == "person.roles_changed").first()
+    assert event["actor"] == admin.id and event["entity_id"] == person.id
+    assert event["data"] in ({"from": "worker", "to": "worker,tutor"}, '{"from": "worker", "to": "worker,tutor"}')
+
+    await login(client, "admin@example.test")
+    reset = await post_form(client, f"/admin/people/{person.id}/password", {"new_password": "una-nuova-password"})
+    assert reset.status_code == 303
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "person.password_reset") & (AuditEvent.entity_id == person.id)
+    )
+
+
+async def test_admin_cannot_remove_own_admin_role(client):
+    admin = await make_person(roles="admin")
+    response = await client.patch(f"/api/people/{admin.id}", json={"roles": ["trainer"]}, headers=await bearer(admin))
+    assert response.status_code == 409
+
+
+async def test_own_password_change_needs_current_password_and_is_audited(client):
+    person = await make_person(email="me@example.test")
+    await login(client, "me@example.test")
+    wrong = await post_form(client, "/profile/password", {
+        "current_password": "sbagliata", "new_password": "nuova-password-1", "confirm_password": "nuova-password-1"})
+    assert wrong.status_code == 422
+    assert "La password attuale non è corretta." in wrong.text
+    assert 'aria-invalid="true"' in wrong.text
+    mismatch = await post_form(client, "/profile/password", {
+        "current_password": "demo-password", "new_password": "nuova-password-1", "confirm_password": "altra"})
+    assert "Le due password non coincidono." in mismatch.text
+    short = await post_form(client, "/profile/password", {
+        "current_password": "demo-password", "new_password": "corta", "confirm_password": "corta"})
+    assert "almeno 10 caratteri" in short.text
+    done = await post_form(client, "/profile/password", {
+        "current_password": "demo-password", "new_password": "nuova-password-1", "confirm_password": "nuova-password-1"})
+    assert done.status_code == 303
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "person.password_changed") & (AuditEvent.entity_id == person.id)
+    )
+    await post_form(client, "/logout")
+    assert (await post_form(client, "/login", {"email": "me@example.test", "password": "demo-password"})).status_code == 400
+    assert (await post_form(client, "/login", {"email": "me@example.test", "password": "nuova-password-1"})).status_code == 303

@@ -1,0 +1,27 @@
+from datetime import timedelta
+
+from tests.factories import make_person
+from training_hub.housekeeping import purge_expired
+from training_hub.tables import ApiToken, KeyValue, LoginFailure
+from training_hub.timeutil import utcnow
+
+
+async def test_purge_removes_only_what_expired():
+    now = utcnow()
+    person = await make_person()
+    await KeyValue.insert(
+        KeyValue(key="sessions:old", value=b"x", expires_at=now - timedelta(minutes=1)),
+        KeyValue(key="sessions:live", value=b"x", expires_at=now + timedelta(hours=1)),
+    )
+    await LoginFailure.insert(
+        LoginFailure(email="a@example.test", client="c", at=now - timedelta(days=2)),
+        LoginFailure(email="b@example.test", client="c", at=now - timedelta(minutes=5)),
+    )
+    await ApiToken.insert(
+        ApiToken(person=person.id, token_hash="old", expires_at=now - timedelta(days=8)),
+        ApiToken(person=person.id, token_hash="recent", expires_at=now - timedelta(days=1)),
+    )
+    await purge_expired(now)
+    assert [row["key"] for row in await KeyValue.select(KeyValue.key)] == ["sessions:live"]
+    assert [row["email"] for row in await LoginFailure.select(LoginFailure.email)] == ["b@example.test"]
+    assert [row["token_hash"] for row in await ApiToken.select(ApiToken.token_hash)] == ["recent"]

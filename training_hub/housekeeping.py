@@ -1,0 +1,48 @@
+"""Periodic clean-up of what expires: web sessions, throttling records, old API tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from training_hub.settings import get_settings
+from training_hub.tables import ApiToken, KeyValue, LoginFailure
+from training_hub.timeutil import utcnow
+
+log = logging.getLogger("training_hub.housekeeping")
+INTERVAL_SECONDS = 3600
+
+
+async def purge_expired(now: datetime | None = None) -> None:
+    now = now or utcnow()
+    await KeyValue.delete().where(KeyValue.expires_at < now)
+    await LoginFailure.delete().where(LoginFailure.at < now - timedelta(days=1))
+    await ApiToken.delete().where(ApiToken.expires_at < now - timedelta(days=7))
+
+
+@asynccontextmanager
+async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
+    if get_settings().mode == "test":
+        yield
+        return
+
+    async def loop() -> None:
+        while True:
+            try:
+                await purge_expired()
+            except Exception:  # never let clean-up take the server down; try again next hour
+                log.exception("Pulizia periodica non riuscita")
+            await asyncio.sleep(INTERVAL_SECONDS)
+
+    task = asyncio.create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
