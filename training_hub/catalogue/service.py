@@ -48,7 +48,7 @@ from training_hub.catalogue.scheduling import (
     expand_series,
     has_errors,
 )
-from training_hub.db import lock_for_update, write_transaction
+from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.errors import (
     InvalidState,
     Issue,
@@ -114,35 +114,36 @@ class CourseAccess:
     eligible_cooperative_ids: frozenset[int] = frozenset()  # empty: every cooperative
 
 
-async def load_course_access(course_id: int) -> CourseAccess:
-    """The access facts of a course; NotFound when it does not exist."""
-    row = (
-        await Course.select(
-            Course.id, Course.status, Course.path, Course.created_by,
-            Course.path.owner_cooperative.as_alias("path_owner"),
-        )
-        .where(Course.id == course_id)
-        .first()
+_ACCESS_SQL = (
+    'SELECT "course"."id" AS id, "course"."status" AS status, "course"."path" AS path, '
+    '"course"."created_by" AS created_by, p.owner_cooperative AS path_owner '
+    'FROM "course" JOIN training_path p ON p.id = "course"."path" WHERE "course"."id" = {}'
+)
+_ACCESS_LINKS_SQL = (
+    "SELECT 'trainer' AS kind, person AS ref FROM course_trainer WHERE course = {} "
+    "UNION ALL SELECT 'session_trainer', trainer FROM course_session WHERE course = {} AND trainer IS NOT NULL "
+    "UNION ALL SELECT 'cooperative', cooperative FROM course_eligible_cooperative WHERE course = {}"
+)
+
+
+def _access_from(row: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> CourseAccess:
+    refs: dict[str, set[int]] = defaultdict(set)
+    for link in links:
+        refs[link["kind"]].add(link["ref"])
+    return CourseAccess(
+        id=row["id"], status=row["status"], path_id=row["path"], path_owner_cooperative_id=row["path_owner"],
+        created_by=row["created_by"], trainer_ids=frozenset(refs["trainer"]),
+        session_trainer_ids=frozenset(refs["session_trainer"]),
+        eligible_cooperative_ids=frozenset(refs["cooperative"]),
     )
+
+
+async def load_course_access(course_id: int) -> CourseAccess:
+    """The access facts of a course (two queries); NotFound when it does not exist."""
+    row = await fetch_one(_ACCESS_SQL, course_id)
     if row is None:
         raise NotFound(N_("Corso non trovato."))
-    trainers = await CourseTrainer.select(CourseTrainer.person).where(CourseTrainer.course == course_id)
-    session_trainers = await Session.select(Session.trainer).where(
-        (Session.course == course_id) & Session.trainer.is_not_null()
-    ).distinct()
-    eligible = await CourseEligibleCooperative.select(CourseEligibleCooperative.cooperative).where(
-        CourseEligibleCooperative.course == course_id
-    )
-    return CourseAccess(
-        id=row["id"],
-        status=row["status"],
-        path_id=row["path"],
-        path_owner_cooperative_id=row["path_owner"],
-        created_by=row["created_by"],
-        trainer_ids=frozenset(r["person"] for r in trainers),
-        session_trainer_ids=frozenset(r["trainer"] for r in session_trainers),
-        eligible_cooperative_ids=frozenset(r["cooperative"] for r in eligible),
-    )
+    return _access_from(row, await fetch_all(_ACCESS_LINKS_SQL, course_id, course_id, course_id))
 
 
 def can_manage_course(user: CurrentUser, course: CourseAccess) -> bool:
@@ -178,65 +179,71 @@ def can_view_course(user: CurrentUser, course: CourseAccess, *, enrolled: bool =
     return enrolled or in_audience(user, course)
 
 
-def _audience_condition(user: CurrentUser) -> Any:
-    restricted = CourseEligibleCooperative.select(CourseEligibleCooperative.course)
-    if user.cooperative_id is None:
-        return Course.path.owner_cooperative.is_null() & Course.id.not_in(restricted)
-    own = CourseEligibleCooperative.select(CourseEligibleCooperative.course).where(
-        CourseEligibleCooperative.cooperative == user.cooperative_id
-    )
-    return (
-        (Course.path.owner_cooperative.is_null() | (Course.path.owner_cooperative == user.cooperative_id))
-        & (Course.id.not_in(restricted) | Course.id.is_in(own))
-    )
+# The same rules as SQL, for Piccolo queries (``WhereRaw``) and the hand-written hot paths alike. The
+# fragments name the course table "course" (Piccolo's name for it): use ``FROM "course"`` unaliased.
+_PUBLIC_STATUSES_SQL = ", ".join(f"'{status}'" for status in PUBLIC_STATUSES)
 
 
-def _managed_condition(user: CurrentUser) -> Any | None:
-    """Courses the user manages (any status); None when they manage none by role."""
-    parts = []
+def _managed_sql(user: CurrentUser) -> tuple[list[str], list[Any]]:
+    parts: list[str] = []
+    args: list[Any] = []
     if user.has_role(Role.TRAINER):
-        taught = CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == user.id)
-        parts.append(Course.id.is_in(taught) | (Course.created_by == user.id))
+        parts += ['"course"."id" IN (SELECT course FROM course_trainer WHERE person = {})', '"course"."created_by" = {}']
+        args += [user.id, user.id]
     if user.has_role(Role.COORDINATOR) and user.cooperative_id is not None:
-        parts.append(Course.path.owner_cooperative == user.cooperative_id)
-    if not parts:
+        parts.append('"course"."path" IN (SELECT id FROM training_path WHERE owner_cooperative = {})')
+        args.append(user.cooperative_id)
+    return parts, args
+
+
+def visible_courses_sql(user: CurrentUser) -> tuple[str, list[Any]] | None:
+    """The visibility rule as an SQL condition on table ``"course"`` with ``{}`` placeholders, and its
+    arguments; None for admins (everything)."""
+    if user.is_admin:
         return None
-    condition = parts[0]
-    for part in parts[1:]:
-        condition = condition | part
-    return condition
+    coop = user.cooperative_id
+    if coop is None:
+        audience = ('"course"."path" IN (SELECT id FROM training_path WHERE owner_cooperative IS NULL) '
+                    'AND "course"."id" NOT IN (SELECT course FROM course_eligible_cooperative)')
+        args: list[Any] = []
+    else:
+        audience = ('"course"."path" IN (SELECT id FROM training_path WHERE owner_cooperative IS NULL '
+                    'OR owner_cooperative = {}) AND ("course"."id" NOT IN (SELECT course FROM course_eligible_cooperative) '
+                    'OR "course"."id" IN (SELECT course FROM course_eligible_cooperative WHERE cooperative = {}))')
+        args = [coop, coop]
+    parts = [f'("course"."status" IN ({_PUBLIC_STATUSES_SQL}) AND {audience})']
+    if user.has_role(Role.TRAINER):
+        parts.append('"course"."id" IN (SELECT course FROM course_session WHERE trainer = {})')
+        args.append(user.id)
+    managed, managed_args = _managed_sql(user)
+    return "(" + " OR ".join(parts + managed) + ")", args + managed_args
 
 
 def visible_courses_condition(user: CurrentUser) -> Any | None:
     """A ``where`` condition on ``Course`` selecting what ``user`` may read; None means everything.
 
-    Use it as ``Course.select(...).where(condition)`` (it joins ``Course.path``).
+    Use it as ``Course.select(...).where(condition)``; the same rule as :func:`visible_courses_sql`.
     """
-    if user.is_admin:
-        return None
-    condition = Course.status.is_in(list(PUBLIC_STATUSES)) & _audience_condition(user)
-    if user.has_role(Role.TRAINER):
-        session_taught = Session.select(Session.course).where(Session.trainer == user.id)
-        condition = condition | Course.id.is_in(session_taught)
-    managed = _managed_condition(user)
-    return condition | managed if managed is not None else condition
+    rule = visible_courses_sql(user)
+    return WhereRaw(rule[0], *rule[1]) if rule is not None else None
 
 
 def managed_courses_condition(user: CurrentUser) -> Any | None:
     """A ``where`` condition selecting the courses ``user`` manages; None means every course (admins)."""
     if user.is_admin:
         return None
-    managed = _managed_condition(user)
-    return managed if managed is not None else Course.id == -1
+    parts, args = _managed_sql(user)
+    return WhereRaw("(" + " OR ".join(parts) + ")", *args) if parts else Course.id == -1
 
 
 async def is_course_trainer(user_id: int, course_id: int) -> bool:
-    """Does the person teach the course (as one of its trainers or in one of its sessions)?"""
-    if await CourseTrainer.exists().where((CourseTrainer.course == course_id) & (CourseTrainer.person == user_id)):
-        return True
-    return await Session.exists().where(
-        (Session.course == course_id) & (Session.trainer == user_id) & (Session.status == SessionStatus.SCHEDULED)
+    """Does the person teach the course (as one of its trainers or in one of its scheduled sessions)?"""
+    row = await fetch_one(
+        "SELECT 1 AS yes WHERE EXISTS (SELECT 1 FROM course_trainer WHERE course = {} AND person = {}) "
+        "OR EXISTS (SELECT 1 FROM course_session WHERE course = {} AND trainer = {} AND status = {})",
+        course_id, user_id, course_id, user_id, SessionStatus.SCHEDULED.value,
     )
+    return row is not None
 
 
 async def _enrolment_status(user_id: int, course_id: int) -> str | None:
@@ -631,12 +638,13 @@ async def paths_for_new_course(user: CurrentUser) -> list[dict[str, Any]]:
 async def get_path_detail(user: CurrentUser, path_id: int) -> dict[str, Any]:
     """A path with its visible courses in order (each as a catalogue row)."""
     path = await get_path(user, path_id)
-    query = Course.select(*CATALOGUE_COLUMNS).where(Course.path == path_id)
-    condition = visible_courses_condition(user)
-    if condition is not None:
-        query = query.where(condition)
-    rows = await query.order_by(Course.position).order_by(Course.starts_at).order_by(Course.id)
-    path["courses"] = await _catalogue_rows(rows)
+    where, args = ['"course"."path" = {}'], [path_id]
+    rule = visible_courses_sql(user)
+    if rule is not None:
+        where.append(rule[0])
+        args += rule[1]
+    path["courses"], _total = await _course_listing(
+        where, args, order='"course"."position", ("course"."starts_at" IS NULL), "course"."starts_at", "course"."id"')
     path["can_manage"] = can_manage_path(user, path)
     path["can_add_course"] = can_add_course_to_path(user, path)
     return path
@@ -646,24 +654,109 @@ async def get_path_detail(user: CurrentUser, path_id: int) -> dict[str, Any]:
 # Courses: reading
 # ------------------------------------------------------------------------------------------------
 
-CATALOGUE_COLUMNS = (
-    Course.id, Course.title, Course.description, Course.status, Course.capacity, Course.delivery_mode,
-    Course.starts_at, Course.ends_at, Course.requires_approval, Course.path, Course.position,
-    Course.enrolment_opens_at, Course.enrolment_closes_at,
-    Course.path.title.as_alias("path_title"), Course.path.kind.as_alias("path_kind"),
-    Course.path.owner_cooperative.as_alias("path_owner"),
-    Course.location.as_alias("location_id"), Course.location.name.as_alias("location_name"),
-    Course.location.comune.as_alias("location_comune"), Course.location.province.as_alias("location_province"),
-    Course.location.step_free_access.as_alias("location_step_free"),
-    Course.location.is_online.as_alias("location_online"),
-)
+# Reading is the hot path (the catalogue, the course page): hand-written, portable SQL through
+# db.fetch_all, a fixed number of round trips whatever the page shows (see docs/DEVELOPING.md).
 
-DETAIL_COLUMNS = CATALOGUE_COLUMNS + (
-    Course.cancellation_deadline, Course.attendance_threshold, Course.funder_plan_code, Course.copied_from,
-    Course.cancelled_reason, Course.created_by, Course.created_at, Course.updated_at,
-    Course.path.description.as_alias("path_description"),
-    Course.location.address.as_alias("location_address"), Course.location.capacity.as_alias("location_capacity"),
+_COURSE_FROM = ('FROM "course" JOIN training_path p ON p.id = "course"."path" '
+                'LEFT JOIN location l ON l.id = "course"."location"')
+_COURSE_COLUMNS = (
+    '"course"."id" AS id, "course"."title" AS title, "course"."description" AS description, '
+    '"course"."status" AS status, "course"."capacity" AS capacity, "course"."delivery_mode" AS delivery_mode, '
+    '"course"."starts_at" AS starts_at, "course"."ends_at" AS ends_at, '
+    '"course"."requires_approval" AS requires_approval, "course"."path" AS path, "course"."position" AS position, '
+    '"course"."enrolment_opens_at" AS enrolment_opens_at, "course"."enrolment_closes_at" AS enrolment_closes_at, '
+    "p.title AS path_title, p.kind AS path_kind, p.owner_cooperative AS path_owner, "
+    "l.id AS location_id, l.name AS location_name, l.comune AS location_comune, l.province AS location_province, "
+    "l.step_free_access AS location_step_free, l.is_online AS location_online, "
+    """(SELECT COUNT(*) FROM enrolment e WHERE e.course = "course"."id" AND e.status = 'confirmed') AS n_confirmed, """
+    """(SELECT COUNT(*) FROM enrolment e WHERE e.course = "course"."id" AND e.status = 'waitlisted') AS n_waitlisted, """
+    """(SELECT COUNT(*) FROM enrolment e WHERE e.course = "course"."id" AND e.status = 'pending') AS n_pending"""
 )
+_SESSION_COUNT = """(SELECT COUNT(*) FROM course_session s WHERE s.course = "course"."id" AND s.status = 'scheduled')"""
+_DETAIL_COLUMNS = (
+    '"course"."cancellation_deadline" AS cancellation_deadline, '
+    '"course"."attendance_threshold" AS attendance_threshold, "course"."funder_plan_code" AS funder_plan_code, '
+    '"course"."copied_from" AS copied_from, "course"."cancelled_reason" AS cancelled_reason, '
+    '"course"."created_by" AS created_by, "course"."updated_at" AS updated_at, '
+    "p.description AS path_description, l.address AS location_address, l.capacity AS location_capacity"
+)
+_LINKS_SQL = (
+    "SELECT ct.course AS course, 'trainer' AS kind, pe.id AS ref, pe.full_name AS label "
+    "FROM course_trainer ct JOIN person pe ON pe.id = ct.person WHERE ct.course IN ({ids}) "
+    "UNION ALL SELECT a.course, 'area', NULL, a.area FROM course_eligible_area a WHERE a.course IN ({ids})"
+)
+_COOPERATIVE_LINKS_SQL = (
+    " UNION ALL SELECT ec.course, 'cooperative', co.id, co.name FROM course_eligible_cooperative ec "
+    "JOIN cooperative co ON co.id = ec.cooperative WHERE ec.course IN ({ids})"
+)
+_AREA_ORDER = {area.value: index for index, area in enumerate(Area)}
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["{}"] * count)
+
+
+async def _course_links(course_ids: list[int], *, cooperatives: bool = False) -> dict[int, dict[str, list[Any]]]:
+    """Trainers and eligible areas (and cooperatives) of some courses, in one query."""
+    out: dict[int, dict[str, list[Any]]] = defaultdict(lambda: {"trainer": [], "area": [], "cooperative": []})
+    if not course_ids:
+        return out
+    ids = _placeholders(len(course_ids))
+    sql = _LINKS_SQL + (_COOPERATIVE_LINKS_SQL if cooperatives else "")
+    repeat = 3 if cooperatives else 2
+    for row in await fetch_all(sql.replace("{ids}", ids), *(course_ids * repeat)):
+        if row["kind"] == "area":
+            out[row["course"]]["area"].append(row["label"])
+        else:
+            out[row["course"]][row["kind"]].append({"id": row["ref"], "full_name" if row["kind"] == "trainer" else "name": row["label"]})
+    for links in out.values():
+        links["trainer"].sort(key=lambda t: t["full_name"])
+        links["area"].sort(key=lambda a: _AREA_ORDER.get(a, 99))
+        links["cooperative"].sort(key=lambda c: c["name"])
+    return out
+
+
+def _counts_of(row: Mapping[str, Any]) -> dict[str, int]:
+    return {EnrolmentStatus.CONFIRMED.value: row["n_confirmed"], EnrolmentStatus.WAITLISTED.value: row["n_waitlisted"],
+            EnrolmentStatus.PENDING.value: row["n_pending"]}
+
+
+async def _course_listing(
+    where: list[str], args: list[Any], *, order: str, limit: int | None = None, offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Course rows (seats, trainers, areas, number of sessions included) and how many match: two
+    queries for any page. ``where``: SQL conditions on ``"course"``, ``p`` (path) and ``l`` (location)."""
+    condition = " AND ".join(where) if where else "1 = 1"
+    if limit is None:
+        sql = f"SELECT {_COURSE_COLUMNS}, {_SESSION_COUNT} AS session_count {_COURSE_FROM} WHERE {condition} ORDER BY {order}"
+        rows = await fetch_all(sql, *args)
+        total = len(rows)
+    else:
+        # The page's ids first (the ORDER BY and LIMIT work on the bare rows), then their details; the
+        # total comes in the same round trip (an uncorrelated subquery, run once).
+        sql = (
+            f"SELECT {_COURSE_COLUMNS}, {_SESSION_COUNT} AS session_count, "
+            f'(SELECT COUNT(*) {_COURSE_FROM} WHERE {condition}) AS total '
+            f'FROM (SELECT "course"."id" AS page_id {_COURSE_FROM} WHERE {condition} ORDER BY {order} '
+            "LIMIT {} OFFSET {}) page "
+            f'JOIN "course" ON "course"."id" = page.page_id JOIN training_path p ON p.id = "course"."path" '
+            f'LEFT JOIN location l ON l.id = "course"."location" ORDER BY {order}'
+        )
+        rows = await fetch_all(sql, *args, *args, limit, offset)
+        if rows:
+            total = rows[0]["total"]
+        else:
+            total = 0 if offset == 0 else (await fetch_one(f"SELECT COUNT(*) AS n {_COURSE_FROM} WHERE {condition}",
+                                                           *args) or {"n": 0})["n"]
+    links = await _course_links([row["id"] for row in rows])
+    out = []
+    for row in rows:
+        course_links = links[row["id"]]
+        item = _course_base(row, _counts_of(row), course_links["trainer"])
+        item["eligible_areas"] = course_links["area"]
+        item["session_count"] = row["session_count"]
+        out.append(item)
+    return out, total
 
 
 async def enrolment_counts(course_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -691,35 +784,6 @@ async def trainers_by_course(course_ids: Iterable[int]) -> dict[int, list[dict[s
     for row in rows:
         out[row["course"]].append({"id": row["person"], "full_name": row["full_name"]})
     return out
-
-
-async def _eligibility(course_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[dict[str, Any]]]]:
-    if not course_ids:
-        return {}, {}
-    area_rows = await CourseEligibleArea.select(CourseEligibleArea.course, CourseEligibleArea.area).where(
-        CourseEligibleArea.course.is_in(course_ids)
-    )
-    coop_rows = await CourseEligibleCooperative.select(
-        CourseEligibleCooperative.course, CourseEligibleCooperative.cooperative,
-        CourseEligibleCooperative.cooperative.name.as_alias("name"),
-    ).where(CourseEligibleCooperative.course.is_in(course_ids)).order_by(CourseEligibleCooperative.cooperative.name)
-    order = [a.value for a in Area]
-    areas: dict[int, list[str]] = defaultdict(list)
-    for row in sorted(area_rows, key=lambda r: order.index(r["area"]) if r["area"] in order else 99):
-        areas[row["course"]].append(row["area"])
-    coops: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in coop_rows:
-        coops[row["course"]].append({"id": row["cooperative"], "name": row["name"]})
-    return areas, coops
-
-
-async def _session_counts(course_ids: list[int]) -> dict[int, int]:
-    if not course_ids:
-        return {}
-    rows = await Session.select(Session.course, Count(alias="n")).where(
-        Session.course.is_in(course_ids) & (Session.status == SessionStatus.SCHEDULED)
-    ).group_by(Session.course)
-    return {row["course"]: row["n"] for row in rows}
 
 
 def _location_from(row: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -763,47 +827,6 @@ def _course_base(row: Mapping[str, Any], counts: Mapping[str, int], trainers: li
     }
 
 
-async def _catalogue_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Catalogue rows with seats, trainers, areas and number of sessions: four queries for any page."""
-    ids = [row["id"] for row in rows]
-    counts = await enrolment_counts(ids)
-    trainers = await trainers_by_course(ids)
-    areas = await _areas_by_course(ids)
-    sessions = await _session_counts(ids)
-    out = []
-    for row in rows:
-        item = _course_base(row, counts.get(row["id"], {}), trainers.get(row["id"], []))
-        item["eligible_areas"] = areas.get(row["id"], [])
-        item["session_count"] = sessions.get(row["id"], 0)
-        out.append(item)
-    return out
-
-
-async def _areas_by_course(course_ids: list[int]) -> dict[int, list[str]]:
-    if not course_ids:
-        return {}
-    rows = await CourseEligibleArea.select(CourseEligibleArea.course, CourseEligibleArea.area).where(
-        CourseEligibleArea.course.is_in(course_ids)
-    )
-    order = [a.value for a in Area]
-    areas: dict[int, list[str]] = defaultdict(list)
-    for row in sorted(rows, key=lambda r: order.index(r["area"]) if r["area"] in order else 99):
-        areas[row["course"]].append(row["area"])
-    return areas
-
-
-SESSION_COLUMNS = (
-    Session.id, Session.course, Session.starts_at, Session.ends_at, Session.online_url, Session.topics,
-    Session.status, Session.sequence, Session.uid, Session.cancelled_at, Session.updated_at, Session.created_at,
-    Session.trainer, Session.trainer.full_name.as_alias("trainer_name"),
-    Session.location.as_alias("location_id"), Session.location.name.as_alias("location_name"),
-    Session.location.comune.as_alias("location_comune"), Session.location.province.as_alias("location_province"),
-    Session.location.address.as_alias("location_address"),
-    Session.location.step_free_access.as_alias("location_step_free"),
-    Session.location.is_online.as_alias("location_online"), Session.location.capacity.as_alias("location_capacity"),
-)
-
-
 def session_out(row: Mapping[str, Any], *, show_online_url: bool) -> dict[str, Any]:
     """A session as pages and the API show it; the online link only when ``show_online_url``."""
     return {
@@ -825,44 +848,70 @@ def session_out(row: Mapping[str, Any], *, show_online_url: bool) -> dict[str, A
     }
 
 
+_SESSION_SQL = (
+    "SELECT s.id AS id, s.course AS course, s.starts_at AS starts_at, s.ends_at AS ends_at, "
+    "s.online_url AS online_url, s.topics AS topics, s.status AS status, s.sequence AS sequence, s.uid AS uid, "
+    "s.cancelled_at AS cancelled_at, s.updated_at AS updated_at, s.created_at AS created_at, s.trainer AS trainer, "
+    "t.full_name AS trainer_name, l.id AS location_id, l.name AS location_name, l.comune AS location_comune, "
+    "l.province AS location_province, l.address AS location_address, l.step_free_access AS location_step_free, "
+    "l.is_online AS location_online, l.capacity AS location_capacity "
+    "FROM course_session s LEFT JOIN person t ON t.id = s.trainer LEFT JOIN location l ON l.id = s.location "
+)
+
+
+async def _session_row(session_id: int) -> dict[str, Any] | None:
+    return await fetch_one(_SESSION_SQL + "WHERE s.id = {}", session_id)
+
+
 async def list_sessions_rows(course_id: int) -> list[dict[str, Any]]:
-    return await Session.select(*SESSION_COLUMNS).where(Session.course == course_id).order_by(
-        Session.starts_at).order_by(Session.id)
+    """Every session of a course (cancelled ones too) in order, as rows for :func:`session_out`."""
+    return await fetch_all(_SESSION_SQL + "WHERE s.course = {} ORDER BY s.starts_at, s.id", course_id)
 
 
 async def get_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]:
-    """Everything the course page and ``GET /api/courses/{id}`` show, in a fixed number of queries.
+    """Everything the course page and ``GET /api/courses/{id}`` show, in three queries.
 
     Keys besides the course's own fields: ``sessions`` (every session, cancelled ones included, in
     order), ``seats_taken``, ``seats_left``, ``waitlist_length``, ``trainers``, ``eligible_areas``,
     ``eligible_cooperatives``, ``can_manage``, ``is_trainer``, ``enrolment_status`` (the user's own,
     or None), ``can_see_online_link``.
     """
-    access = await load_course_access(course_id)
-    enrolment_status = await _enrolment_status(user.id, course_id)
+    row = await fetch_one(
+        f"SELECT {_COURSE_COLUMNS}, {_DETAIL_COLUMNS}, "
+        '(SELECT e.status FROM enrolment e WHERE e.course = "course"."id" AND e.person = {} '
+        "ORDER BY e.id DESC LIMIT 1) AS my_status "
+        f'{_COURSE_FROM} WHERE "course"."id" = {{}}',
+        user.id, course_id,
+    )
+    if row is None:
+        raise NotFound(N_("Corso non trovato."))
+    links = (await _course_links([course_id], cooperatives=True))[course_id]
+    session_rows = await list_sessions_rows(course_id)
+    access = CourseAccess(
+        id=course_id, status=row["status"], path_id=row["path"], path_owner_cooperative_id=row["path_owner"],
+        created_by=row["created_by"], trainer_ids=frozenset(t["id"] for t in links["trainer"]),
+        session_trainer_ids=frozenset(s["trainer"] for s in session_rows if s["trainer"] is not None),
+        eligible_cooperative_ids=frozenset(c["id"] for c in links["cooperative"]),
+    )
+    enrolment_status = row["my_status"]
     if not can_view_course(user, access, enrolled=enrolment_status is not None):
         raise NotFound(N_("Corso non trovato."))
-    row = await Course.select(*DETAIL_COLUMNS).where(Course.id == course_id).first()
-    assert row is not None
-    counts = (await enrolment_counts([course_id])).get(course_id, {})
-    trainers = (await trainers_by_course([course_id])).get(course_id, [])
-    areas, coops = await _eligibility([course_id])
     manage = can_manage_course(user, access)
     teaching = user.id in access.trainer_ids or user.id in access.session_trainer_ids
     show_link = user.is_admin or manage or teaching or enrolment_status == EnrolmentStatus.CONFIRMED
-    course = _course_base(row, counts, trainers)
+    course = _course_base(row, _counts_of(row), links["trainer"])
     course.update(
-        path={**course["path"], "description": row.get("path_description", "")},
-        cancellation_deadline=row.get("cancellation_deadline"),
+        path={**course["path"], "description": row["path_description"] or ""},
+        cancellation_deadline=row["cancellation_deadline"],
         attendance_threshold=row["attendance_threshold"],
-        funder_plan_code=row.get("funder_plan_code"),
-        copied_from=row.get("copied_from"),
-        cancelled_reason=row.get("cancelled_reason", ""),
-        created_by=row.get("created_by"),
-        updated_at=row.get("updated_at"),
-        eligible_areas=areas.get(course_id, []),
-        eligible_cooperatives=coops.get(course_id, []),
-        sessions=[session_out(s, show_online_url=show_link) for s in await list_sessions_rows(course_id)],
+        funder_plan_code=row["funder_plan_code"],
+        copied_from=row["copied_from"],
+        cancelled_reason=row["cancelled_reason"] or "",
+        created_by=row["created_by"],
+        updated_at=row["updated_at"],
+        eligible_areas=links["area"],
+        eligible_cooperatives=links["cooperative"],
+        sessions=[session_out(s, show_online_url=show_link) for s in session_rows],
         can_manage=manage,
         is_trainer=teaching,
         enrolment_status=enrolment_status,
@@ -984,93 +1033,88 @@ def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters
     return filters, errors
 
 
-def _catalogue_conditions(user: CurrentUser, filters: CatalogueFilters, now: datetime) -> list[Any]:
-    conditions: list[Any] = [Course.status == CourseStatus.PUBLISHED]
-    visible = visible_courses_condition(user)
-    if visible is not None:
-        conditions.append(visible)
+def _catalogue_where(user: CurrentUser, filters: CatalogueFilters, now: datetime) -> tuple[list[str], list[Any]]:
+    where: list[str] = ['"course"."status" = {}']
+    args: list[Any] = [CourseStatus.PUBLISHED.value]
+    rule = visible_courses_sql(user)
+    if rule is not None:
+        where.append(rule[0])
+        args += rule[1]
     if filters.kind:
-        conditions.append(Course.path.kind == filters.kind)
+        where.append("p.kind = {}")
+        args.append(filters.kind)
     if filters.province:
-        conditions.append(Course.location.province == filters.province)
+        where.append("l.province = {}")
+        args.append(filters.province)
     if filters.delivery_mode:
-        conditions.append(Course.delivery_mode == filters.delivery_mode)
+        where.append('"course"."delivery_mode" = {}')
+        args.append(filters.delivery_mode)
     if filters.area:
-        open_to_all = Course.id.not_in(CourseEligibleArea.select(CourseEligibleArea.course))
-        for_area = Course.id.is_in(
-            CourseEligibleArea.select(CourseEligibleArea.course).where(CourseEligibleArea.area == filters.area)
-        )
-        conditions.append(open_to_all | for_area)
+        where.append('("course"."id" NOT IN (SELECT course FROM course_eligible_area) '
+                     'OR "course"."id" IN (SELECT course FROM course_eligible_area WHERE area = {}))')
+        args.append(filters.area)
     if filters.q:
         for word in re.sub(r"[%_\\]", " ", filters.q).split()[:8]:
-            needle = f"%{word}%"
-            conditions.append(Course.title.ilike(needle) | Course.description.ilike(needle))
+            # LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+            where.append('(LOWER("course"."title") LIKE {} OR LOWER("course"."description") LIKE {})')
+            needle = f"%{word.lower()}%"
+            args += [needle, needle]
     if filters.starts_after:
-        conditions.append(Course.starts_at >= filters.starts_after)
+        where.append('"course"."starts_at" >= {}')
+        args.append(filters.starts_after)
     if filters.starts_before:
-        conditions.append(Course.starts_at < filters.starts_before)
+        where.append('"course"."starts_at" < {}')
+        args.append(filters.starts_before)
     if not filters.include_past:
-        conditions.append(Course.ends_at >= now)
+        where.append('"course"."ends_at" >= {}')
+        args.append(now)
     if filters.seats_available:
-        conditions.append(WhereRaw(
-            '"course"."capacity" > (SELECT COUNT(*) FROM "enrolment" WHERE "enrolment"."course" = "course"."id" '
-            "AND \"enrolment\".\"status\" = {})", EnrolmentStatus.CONFIRMED.value,
-        ))
-    return conditions
+        where.append('"course"."capacity" > (SELECT COUNT(*) FROM enrolment e WHERE e.course = "course"."id" '
+                     "AND e.status = {})")
+        args.append(EnrolmentStatus.CONFIRMED.value)
+    return where, args
 
 
 async def search_catalogue(
     user: CurrentUser, filters: CatalogueFilters, *, now: datetime | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of published courses the user may see, and how many match in all.
-
-    Six queries whatever the page size: count, page, seats, trainers, areas, sessions per course.
-    """
-    now = now or utcnow()
-    conditions = _catalogue_conditions(user, filters, now)
-    count_query = Course.count()
-    page_query = Course.select(*CATALOGUE_COLUMNS)
-    for condition in conditions:
-        count_query = count_query.where(condition)
-        page_query = page_query.where(condition)
-    total = await count_query
-    ascending = filters.sort != "-start"
-    rows = await (
-        page_query.order_by(Course.starts_at, ascending=ascending)
-        .order_by(Course.id, ascending=ascending)
-        .limit(filters.page_size)
-        .offset((filters.page - 1) * filters.page_size)
+    """One page of published courses the user may see, and how many match in all (two queries)."""
+    where, args = _catalogue_where(user, filters, now or utcnow())
+    direction = "DESC" if filters.sort == "-start" else "ASC"
+    return await _course_listing(
+        where, args, order=f'"course"."starts_at" {direction}, "course"."id" {direction}',
+        limit=filters.page_size, offset=(filters.page - 1) * filters.page_size,
     )
-    return await _catalogue_rows(rows), total
 
 
 async def list_managed_courses(
     user: CurrentUser, *, status: str | None = None, q: str | None = None, page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The courses a trainer, coordinator or admin manages ("I miei corsi"), newest dates first."""
+    """The courses a trainer, coordinator or admin manages ("I miei corsi"): undated drafts first,
+    then the latest dates first."""
     if not user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR):
         raise PermissionDenied(N_("Questa pagina è per formatori, coordinatori e ufficio formazione."))
-    conditions: list[Any] = []
-    managed = managed_courses_condition(user)
-    if managed is not None:
-        conditions.append(managed)
+    where: list[str] = []
+    args: list[Any] = []
+    if not user.is_admin:
+        parts, part_args = _managed_sql(user)
+        where.append("(" + " OR ".join(parts) + ")" if parts else "1 = 0")
+        args += part_args
     if status:
         if status not in {s.value for s in CourseStatus}:
             raise ValidationFailed(N_("Stato del corso sconosciuto."), field="status")
-        conditions.append(Course.status == status)
+        where.append('"course"."status" = {}')
+        args.append(status)
     if q and q.strip():
-        needle = "%" + re.sub(r"[%_\\]", " ", q.strip()) + "%"
-        conditions.append(Course.title.ilike(needle) | Course.path.title.ilike(needle))
-    count_query = Course.count()
-    query = Course.select(*CATALOGUE_COLUMNS)
-    for condition in conditions:
-        count_query = count_query.where(condition)
-        query = query.where(condition)
+        needle = "%" + re.sub(r"[%_\\]", " ", q.strip()).lower() + "%"
+        where.append('(LOWER("course"."title") LIKE {} OR LOWER(p.title) LIKE {})')
+        args += [needle, needle]
     page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
-    rows = await query.order_by(Course.starts_at, ascending=False).order_by(Course.id, ascending=False).limit(
-        page_size).offset((page - 1) * page_size)
-    return await _catalogue_rows(rows), await count_query
+    return await _course_listing(
+        where, args, order='("course"."starts_at" IS NULL) DESC, "course"."starts_at" DESC, "course"."id" DESC',
+        limit=page_size, offset=(page - 1) * page_size,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1716,7 +1760,7 @@ async def create_series(
 
 
 async def get_session(user: CurrentUser, session_id: int, *, access: CourseAccess | None = None) -> dict[str, Any]:
-    row = await Session.select(*SESSION_COLUMNS).where(Session.id == session_id).first()
+    row = await _session_row(session_id)
     if row is None:
         raise NotFound(N_("Incontro non trovato."))
     access = access if access is not None and access.id == row["course"] else await get_viewable_course(user, row["course"])
@@ -1727,7 +1771,7 @@ async def get_session(user: CurrentUser, session_id: int, *, access: CourseAcces
 
 
 async def _session_for_change(user: CurrentUser, session_id: int) -> tuple[dict[str, Any], CourseAccess]:
-    row = await Session.select(*SESSION_COLUMNS).where(Session.id == session_id).first()
+    row = await _session_row(session_id)
     if row is None:
         raise NotFound(N_("Incontro non trovato."))
     access = await get_manageable_course(user, row["course"])
@@ -1800,7 +1844,7 @@ async def update_session(
         await Session.update(values).where(Session.id == session_id)
         await recompute_course_dates(row["course"])
         if (moved or relocated) and course["status"] == CourseStatus.PUBLISHED:
-            after = await Session.select(*SESSION_COLUMNS).where(Session.id == session_id).first()
+            after = await _session_row(session_id)
             await _notify_session_moved(course, row, after)  # type: ignore[arg-type]
         await record_audit_event("session.updated", actor_id=user.id, entity="session", entity_id=session_id,
                                  data={"moved": moved, "relocated": relocated})
@@ -1934,13 +1978,13 @@ def person_is_eligible(cooperative_id: int | None, area: str | None, *, eligible
 
 
 async def is_person_eligible(person_id: int, course_id: int) -> bool:
-    person = await Person.select(Person.cooperative, Person.area).where(Person.id == person_id).first()
+    person = await fetch_one("SELECT cooperative, area FROM person WHERE id = {}", person_id)
     if person is None:
         return False
-    areas, coops = await _eligibility([course_id])
+    links = (await _course_links([course_id], cooperatives=True))[course_id]
     return person_is_eligible(person["cooperative"], person["area"],
-                              eligible_cooperative_ids=[c["id"] for c in coops.get(course_id, [])],
-                              eligible_areas=areas.get(course_id, []))
+                              eligible_cooperative_ids=[c["id"] for c in links["cooperative"]],
+                              eligible_areas=links["area"])
 
 
 def weekday_names() -> list[tuple[int, str]]:
