@@ -7,19 +7,22 @@ change (the same URL answers with just the results for an HTMX request).
 
 from __future__ import annotations
 
+import pickle
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
 from training_hub.directory.service import list_cooperatives
 from training_hub.errors import DomainError, Issue, PermissionDenied, ScheduleConflict
-from training_hub.i18n import N_, gettext
+from training_hub.i18n import N_, get_language, gettext
 from training_hub.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
 from training_hub.timeutil import to_rome, utcnow
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_staff
@@ -38,6 +41,42 @@ STATUS_LABELS = {
 }
 SESSION_STATUS_LABELS = {"scheduled": N_("In programma"), "cancelled": N_("Annullato")}
 TRAINER_PAGE_SIZE = 25
+KINDS = [k.value for k in PathKind]
+PROVINCES = [p.value for p in Province]
+AREAS = [a.value for a in Area]
+DELIVERY_MODES = [m.value for m in DeliveryMode]
+
+
+class FragmentCache:
+    """Rendered HTML fragments, memoised on exactly what they show.
+
+    The key is the template, the language and the pickled whole context (the rows with their
+    seats, the filters, the messages), so a hit is the very HTML rendering would produce: no staleness,
+    only the rendering saved. Fragments never read the request or the user (no CSRF token, no names).
+    Many people look at the same catalogue page between two changes; rendering twenty course cards
+    costs more than the queries that fetch them.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str, bytes], Markup] = OrderedDict()
+
+    def render(self, request: Request[Any, Any, Any], template_name: str, context: dict[str, Any]) -> Markup:
+        # pickle is the cheapest faithful fingerprint of nested rows (dates, dataclasses) in CPython.
+        key = (template_name, get_language(), pickle.dumps(sorted(context.items()), protocol=pickle.HIGHEST_PROTOCOL))
+        html = self._items.get(key)
+        if html is None:
+            environment = request.app.template_engine.engine  # type: ignore[union-attr]
+            html = Markup(environment.get_template(template_name).render(**context))
+            self._items[key] = html
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(key)
+        return html
+
+
+FRAGMENTS = FragmentCache()
 
 # Page field names for the service's session fields.
 SESSION_FIELD_MAP = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -81,21 +120,21 @@ class CataloguePages(Controller):
     dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/courses", name="catalogue")
-    async def catalogue(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template:
+    async def catalogue(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Response[str]:
         filters, errors = service.parse_catalogue_filters(
             {name: request.query_params.get(name) for name in service.FILTER_NAMES})
         items, total = await service.search_catalogue(user, filters)
         context = dict(
             courses=items, total=total, filters=filters, errors={k: gettext(v) for k, v in errors.items()},
-            pages=max(1, -(-total // filters.page_size)), kinds=[k.value for k in PathKind],
-            provinces=[p.value for p in Province], areas=[a.value for a in Area],
-            delivery_modes=[m.value for m in DeliveryMode], **labels(),
+            pages=max(1, -(-total // filters.page_size)), kinds=KINDS, provinces=PROVINCES, areas=AREAS,
+            delivery_modes=DELIVERY_MODES, **labels(),
         )
+        headers = {"Vary": "HX-Request"}
         if is_htmx(request):
-            response = page("catalogue/_results.html", **context)
-        else:
-            response = page("catalogue/catalogue.html", **context)
-        response.headers["Vary"] = "HX-Request"
+            html = FRAGMENTS.render(request, "catalogue/_results.html", context)
+            return Response(html, media_type=MediaType.HTML, headers=headers)
+        response = page("catalogue/catalogue.html", body=FRAGMENTS.render(request, "catalogue/_catalogue_body.html", context))
+        response.headers.update(headers)
         return response
 
     @get("/courses/{course_id:int}", name="course")

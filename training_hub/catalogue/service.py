@@ -721,12 +721,23 @@ def _counts_of(row: Mapping[str, Any]) -> dict[str, int]:
             EnrolmentStatus.PENDING.value: row["n_pending"]}
 
 
+def _count_from(where: list[str]) -> str:
+    """The FROM clause counting needs: the joins only when a condition reads the path or the location,
+    so the count can run on the ``course_catalogue`` covering index alone."""
+    text = " ".join(where)
+    joins = ' JOIN training_path p ON p.id = "course"."path"' if re.search(r"\bp\.", text) else ""
+    joins += ' LEFT JOIN location l ON l.id = "course"."location"' if re.search(r"\bl\.", text) else ""
+    return 'FROM "course"' + joins
+
+
 async def _course_listing(
     where: list[str], args: list[Any], *, order: str, limit: int | None = None, offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """Course rows (seats, trainers, areas, number of sessions included) and how many match: two
-    queries for any page. ``where``: SQL conditions on ``"course"``, ``p`` (path) and ``l`` (location)."""
+    queries for any page. ``where``: SQL conditions on ``"course"``, ``p`` (path) and ``l`` (location);
+    the visibility fragments never use those two aliases."""
     condition = " AND ".join(where) if where else "1 = 1"
+    count_from = _count_from(where)
     if limit is None:
         sql = f"SELECT {_COURSE_COLUMNS}, {_SESSION_COUNT} AS session_count {_COURSE_FROM} WHERE {condition} ORDER BY {order}"
         rows = await fetch_all(sql, *args)
@@ -736,7 +747,7 @@ async def _course_listing(
         # total comes in the same round trip (an uncorrelated subquery, run once).
         sql = (
             f"SELECT {_COURSE_COLUMNS}, {_SESSION_COUNT} AS session_count, "
-            f'(SELECT COUNT(*) {_COURSE_FROM} WHERE {condition}) AS total '
+            f"(SELECT COUNT(*) {count_from} WHERE {condition}) AS total "
             f'FROM (SELECT "course"."id" AS page_id {_COURSE_FROM} WHERE {condition} ORDER BY {order} '
             "LIMIT {} OFFSET {}) page "
             f'JOIN "course" ON "course"."id" = page.page_id JOIN training_path p ON p.id = "course"."path" '
@@ -746,7 +757,7 @@ async def _course_listing(
         if rows:
             total = rows[0]["total"]
         else:
-            total = 0 if offset == 0 else (await fetch_one(f"SELECT COUNT(*) AS n {_COURSE_FROM} WHERE {condition}",
+            total = 0 if offset == 0 else (await fetch_one(f"SELECT COUNT(*) AS n {count_from} WHERE {condition}",
                                                            *args) or {"n": 0})["n"]
     links = await _course_links([row["id"] for row in rows])
     out = []
