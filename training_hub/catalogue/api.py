@@ -28,16 +28,20 @@ UnsetType = msgspec.UnsetType
 
 
 def jsonable(value: Any) -> Any:
-    """Datetimes as Rome ISO 8601, dates as ISO, recursively."""
-    if isinstance(value, datetime):
+    """Datetimes as Rome ISO 8601, dates as ISO, recursively (strings and numbers pass untouched)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: jsonable(item) if type(item) in _CONVERTED else item for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(item) if type(item) in _CONVERTED else item for item in value]
+    if kind is datetime:
         return iso_rome(value)
-    if isinstance(value, date):
+    if kind is date:
         return value.isoformat()
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in value]
     return value
+
+
+_CONVERTED = frozenset({dict, list, tuple, datetime, date})
 
 
 def _merge(base: Any, patch_data: msgspec.Struct, skip: tuple[str, ...] = ("confirm_warnings",)) -> Any:

@@ -48,7 +48,7 @@ from training_hub.catalogue.scheduling import (
     expand_series,
     has_errors,
 )
-from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
+from training_hub.db import fetch_all, fetch_one, is_sqlite, lock_for_update, write_transaction
 from training_hub.errors import (
     InvalidState,
     Issue,
@@ -730,24 +730,51 @@ def _count_from(where: list[str]) -> str:
     return 'FROM "course"' + joins
 
 
+_UNIT, _RECORD = "\x1f", "\x1e"  # separators of the aggregated trainers and areas (never typed by people)
+
+
+def _links_columns() -> str:
+    """Trainers and eligible areas of each row, aggregated in the row itself (no second round trip)."""
+    aggregate = "group_concat" if is_sqlite() else "string_agg"
+    return (
+        f"(SELECT {aggregate}(CAST(pe.id AS TEXT) || '{_UNIT}' || pe.full_name, '{_RECORD}') "
+        'FROM course_trainer ct JOIN person pe ON pe.id = ct.person WHERE ct.course = "course"."id") AS trainer_list, '
+        f"(SELECT {aggregate}(a.area, '{_RECORD}') FROM course_eligible_area a "
+        'WHERE a.course = "course"."id") AS area_list'
+    )
+
+
+def _listing_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    trainers = []
+    for entry in (row["trainer_list"] or "").split(_RECORD):
+        if entry:
+            ident, _, name = entry.partition(_UNIT)
+            trainers.append({"id": int(ident), "full_name": name})
+    trainers.sort(key=lambda t: t["full_name"])
+    item = _course_base(row, _counts_of(row), trainers)
+    item["eligible_areas"] = sorted((a for a in (row["area_list"] or "").split(_RECORD) if a),
+                                    key=lambda a: _AREA_ORDER.get(a, 99))
+    item["session_count"] = row["session_count"]
+    return item
+
+
 async def _course_listing(
     where: list[str], args: list[Any], *, order: str, limit: int | None = None, offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Course rows (seats, trainers, areas, number of sessions included) and how many match: two
-    queries for any page. ``where``: SQL conditions on ``"course"``, ``p`` (path) and ``l`` (location);
+    """Course rows (seats, trainers, areas, number of sessions included) and how many match, in one
+    query for any page. ``where``: SQL conditions on ``"course"``, ``p`` (path) and ``l`` (location);
     the visibility fragments never use those two aliases."""
     condition = " AND ".join(where) if where else "1 = 1"
     count_from = _count_from(where)
+    columns = f"{_COURSE_COLUMNS}, {_SESSION_COUNT} AS session_count, {_links_columns()}"
     if limit is None:
-        sql = f"SELECT {_COURSE_COLUMNS}, {_SESSION_COUNT} AS session_count {_COURSE_FROM} WHERE {condition} ORDER BY {order}"
-        rows = await fetch_all(sql, *args)
+        rows = await fetch_all(f"SELECT {columns} {_COURSE_FROM} WHERE {condition} ORDER BY {order}", *args)
         total = len(rows)
     else:
-        # The page's ids first (the ORDER BY and LIMIT work on the bare rows), then their details; the
-        # total comes in the same round trip (an uncorrelated subquery, run once).
+        # The page's ids first (the ORDER BY and LIMIT work on the bare rows, along the index), then
+        # their details; the total comes in the same round trip (an uncorrelated subquery, run once).
         sql = (
-            f"SELECT {_COURSE_COLUMNS}, {_SESSION_COUNT} AS session_count, "
-            f"(SELECT COUNT(*) {count_from} WHERE {condition}) AS total "
+            f"SELECT {columns}, (SELECT COUNT(*) {count_from} WHERE {condition}) AS total "
             f'FROM (SELECT "course"."id" AS page_id {_COURSE_FROM} WHERE {condition} ORDER BY {order} '
             "LIMIT {} OFFSET {}) page "
             f'JOIN "course" ON "course"."id" = page.page_id JOIN training_path p ON p.id = "course"."path" '
@@ -759,15 +786,7 @@ async def _course_listing(
         else:
             total = 0 if offset == 0 else (await fetch_one(f"SELECT COUNT(*) AS n {count_from} WHERE {condition}",
                                                            *args) or {"n": 0})["n"]
-    links = await _course_links([row["id"] for row in rows])
-    out = []
-    for row in rows:
-        course_links = links[row["id"]]
-        item = _course_base(row, _counts_of(row), course_links["trainer"])
-        item["eligible_areas"] = course_links["area"]
-        item["session_count"] = row["session_count"]
-        out.append(item)
-    return out, total
+    return [_listing_item(row) for row in rows], total
 
 
 async def enrolment_counts(course_ids: Iterable[int]) -> dict[int, dict[str, int]]:
