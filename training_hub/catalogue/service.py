@@ -196,19 +196,25 @@ def _managed_sql(user: CurrentUser) -> tuple[list[str], list[Any]]:
     return parts, args
 
 
-def visible_courses_sql(user: CurrentUser) -> tuple[str, list[Any]] | None:
+def visible_courses_sql(user: CurrentUser, *, path_alias: str | None = None) -> tuple[str, list[Any]] | None:
     """The visibility rule as an SQL condition on table ``"course"`` with ``{}`` placeholders, and its
-    arguments; None for admins (everything)."""
+    arguments; None for admins (everything). With ``path_alias`` the query already joins the course's
+    training path under that name, and the rule reads the owner from it (a plain join: planners cannot
+    get it wrong, even before statistics exist)."""
     if user.is_admin:
         return None
     coop = user.cooperative_id
+    if path_alias:
+        owner = f"{path_alias}.owner_cooperative"
+        own_path = f"({owner} IS NULL)" if coop is None else f"({owner} IS NULL OR {owner} = {{}})"
+    else:
+        own_path = ('"course"."path" IN (SELECT id FROM training_path WHERE owner_cooperative IS NULL'
+                    + (")" if coop is None else " OR owner_cooperative = {})"))
     if coop is None:
-        audience = ('"course"."path" IN (SELECT id FROM training_path WHERE owner_cooperative IS NULL) '
-                    'AND "course"."id" NOT IN (SELECT course FROM course_eligible_cooperative)')
+        audience = f'{own_path} AND "course"."id" NOT IN (SELECT course FROM course_eligible_cooperative)'
         args: list[Any] = []
     else:
-        audience = ('"course"."path" IN (SELECT id FROM training_path WHERE owner_cooperative IS NULL '
-                    'OR owner_cooperative = {}) AND ("course"."id" NOT IN (SELECT course FROM course_eligible_cooperative) '
+        audience = (f'{own_path} AND ("course"."id" NOT IN (SELECT course FROM course_eligible_cooperative) '
                     'OR "course"."id" IN (SELECT course FROM course_eligible_cooperative WHERE cooperative = {}))')
         args = [coop, coop]
     parts = [f'("course"."status" IN ({_PUBLIC_STATUSES_SQL}) AND {audience})']
@@ -639,7 +645,7 @@ async def get_path_detail(user: CurrentUser, path_id: int) -> dict[str, Any]:
     """A path with its visible courses in order (each as a catalogue row)."""
     path = await get_path(user, path_id)
     where, args = ['"course"."path" = {}'], [path_id]
-    rule = visible_courses_sql(user)
+    rule = visible_courses_sql(user, path_alias="p")
     if rule is not None:
         where.append(rule[0])
         args += rule[1]
@@ -1066,7 +1072,7 @@ def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters
 def _catalogue_where(user: CurrentUser, filters: CatalogueFilters, now: datetime) -> tuple[list[str], list[Any]]:
     where: list[str] = ['"course"."status" = {}']
     args: list[Any] = [CourseStatus.PUBLISHED.value]
-    rule = visible_courses_sql(user)
+    rule = visible_courses_sql(user, path_alias="p")
     if rule is not None:
         where.append(rule[0])
         args += rule[1]
