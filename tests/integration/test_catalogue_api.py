@@ -2,7 +2,15 @@
 
 from datetime import UTC, date, datetime, time
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_location, make_path, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_location,
+    make_path,
+    make_person,
+    make_session,
+)
 from tests.support import bearer
 from training_hub.tables import Course, Outbox, Session
 from training_hub.timeutil import rome_wall_clock

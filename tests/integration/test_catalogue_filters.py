@@ -5,7 +5,15 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_location, make_path, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_location,
+    make_path,
+    make_person,
+    make_session,
+)
 from tests.support import bearer, login
 from training_hub.tables import CourseEligibleArea
 from training_hub.timeutil import rome_wall_clock, utcnow
@@ -107,7 +115,7 @@ async def test_pagination_and_shareable_links(client, catalogue):
 
 
 async def test_rows_show_dates_place_trainer_and_seats_left(client, catalogue):
-    worker, made = catalogue
+    worker, _made = catalogue
     item = next(i for i in (await client.get("/api/courses?q=bilancio", headers=await bearer(worker))).json()["items"])
     assert item["seats_taken"] == 2 and item["seats_left"] == 0 and item["capacity"] == 2
     assert item["starts_at"] == "2026-12-09T09:00:00+01:00" and item["ends_at"] == "2026-12-09T12:00:00+01:00"

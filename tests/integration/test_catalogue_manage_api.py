@@ -224,7 +224,7 @@ async def test_locations_api(client):
 
 
 async def test_trainer_courses_api_lists_drafts_of_the_trainer(client):
-    trainer, room, course = await trainer_course(status="draft", title="Bozza mia")
+    trainer, _room, _course = await trainer_course(status="draft", title="Bozza mia")
     await make_course(await make_path(), trainers=[await make_person("trainer")], title="Di altri")
     response = await client.get("/api/trainer/courses", headers=await bearer(trainer))
     assert [c["title"] for c in response.json()["items"]] == ["Bozza mia"]
@@ -233,7 +233,7 @@ async def test_trainer_courses_api_lists_drafts_of_the_trainer(client):
 
 
 async def test_course_trainers_must_be_able_to_teach(client):
-    trainer, room, course = await trainer_course()
+    trainer, _room, course = await trainer_course()
     worker = await make_person("worker")
     response = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer),
                                   json={"trainer_ids": [worker.id]})

@@ -1,6 +1,5 @@
 """Catalogue pages through HTTP: the catalogue, course and path pages, the trainer's pages, locations."""
 
-import re
 from datetime import date, datetime, time
 
 from tests.factories import (
@@ -225,7 +224,7 @@ async def test_publish_edit_session_cancel_and_copy_from_the_pages(client):
 
 
 async def test_my_courses_lists_what_the_trainer_manages(client):
-    trainer, path, room = await trainer_setup(client)
+    trainer, path, _room = await trainer_setup(client)
     await make_course(path, trainers=[trainer], status="draft", title="La mia bozza")
     await make_course(path, trainers=[await make_person("trainer")], title="Di un collega")
     response = await client.get("/trainer/courses")
@@ -250,7 +249,7 @@ async def test_admin_manages_locations(client):
 
 
 async def test_trainer_cannot_manage_locations_or_someone_elses_course(client):
-    trainer, path, room = await trainer_setup(client)
+    _trainer, path, _room = await trainer_setup(client)
     assert (await client.get("/admin/locations")).status_code == 403
     other = await make_course(path, trainers=[await make_person("trainer")], status="draft")
     assert (await client.get(f"/trainer/courses/{other.id}")).status_code == 404

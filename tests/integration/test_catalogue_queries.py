@@ -2,7 +2,15 @@
 
 from datetime import date, time, timedelta
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_location, make_path, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_location,
+    make_path,
+    make_person,
+    make_session,
+)
 from tests.support import bearer, login
 from training_hub.tables import CourseEligibleArea
 from training_hub.timeutil import rome_wall_clock

@@ -24,8 +24,8 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def context(**values) -> ScheduleContext:
-    base = dict(course_id=10, course_capacity=20, locations={1: ROOM, 2: SMALL_ROOM, 3: VIRTUAL},
-                trainer_names={7: "Marco Bianchi", 8: "Anna Marchetti"})
+    base = {"course_id": 10, "course_capacity": 20, "locations": {1: ROOM, 2: SMALL_ROOM, 3: VIRTUAL},
+                "trainer_names": {7: "Marco Bianchi", 8: "Anna Marchetti"}}
     base.update(values)
     return ScheduleContext(**base)
 

@@ -207,7 +207,7 @@ class PathsApi(Controller):
     path = "/api/paths"
     tags = ["catalogue"]  # noqa: RUF012
     guards = [requires_login]  # noqa: RUF012
-    dependencies = DEPENDENCIES  # noqa: RUF012
+    dependencies = DEPENDENCIES
 
     @get("/", summary="I percorsi formativi visibili, con i corsi in ordine")
     async def list_paths(self, user: NamedDependency[CurrentUser], kind: FromQuery[str | None] = None) -> list[dict[str, Any]]:
@@ -234,7 +234,7 @@ class CoursesApi(Controller):
     path = "/api/courses"
     tags = ["catalogue"]  # noqa: RUF012
     guards = [requires_login]  # noqa: RUF012
-    dependencies = DEPENDENCIES  # noqa: RUF012
+    dependencies = DEPENDENCIES
 
     @get("/", summary="Il catalogo: corsi pubblicati, con filtri e pagine (come la pagina /courses)")
     async def catalogue(
@@ -328,7 +328,7 @@ class SessionsApi(Controller):
     path = "/api/sessions"
     tags = ["catalogue"]  # noqa: RUF012
     guards = [requires_login]  # noqa: RUF012
-    dependencies = DEPENDENCIES  # noqa: RUF012
+    dependencies = DEPENDENCIES
 
     @get("/{session_id:int}", summary="Un incontro")
     async def detail(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> dict[str, Any]:
@@ -353,7 +353,7 @@ class LocationsApi(Controller):
     path = "/api/locations"
     tags = ["catalogue"]  # noqa: RUF012
     guards = [requires_login]  # noqa: RUF012
-    dependencies = DEPENDENCIES  # noqa: RUF012
+    dependencies = DEPENDENCIES
 
     @get("/", summary="Le sedi dei corsi")
     async def list_locations(self, active_only: FromQuery[bool] = False) -> list[dict[str, Any]]:
@@ -378,7 +378,7 @@ class TrainerCoursesApi(Controller):
     path = "/api/trainer/courses"
     tags = ["catalogue"]  # noqa: RUF012
     guards = [requires_staff]  # noqa: RUF012
-    dependencies = DEPENDENCIES  # noqa: RUF012
+    dependencies = DEPENDENCIES
 
     @get("/", summary="I corsi che gestisco (bozze comprese), come la pagina /trainer/courses")
     async def managed(

@@ -130,7 +130,7 @@ def check_schedule(planned: list[PlannedSession], context: ScheduleContext) -> l
                 add("trainer_busy",
                     N_("%(day)s: %(trainer)s ha già un incontro dalle %(start)s alle %(end)s (corso «%(course)s»)."),
                     ERROR, "trainer_id", day=_day(other.starts_at),
-                    trainer=context.trainer_names.get(trainer_id, "#%d" % trainer_id),
+                    trainer=context.trainer_names.get(trainer_id, f"#{trainer_id}"),
                     start=format_time(other.starts_at), end=format_time(other.ends_at), course=other.course_title)
             if location and not location.is_online and other.location_id == location.id:
                 add("room_busy",

@@ -81,7 +81,15 @@ from training_hub.tables import (
     SessionStatus,
     TrainingPath,
 )
-from training_hub.timeutil import minutes_between, parse_instant, rome_day_bounds, rome_wall_clock, to_rome, to_utc, utcnow
+from training_hub.timeutil import (
+    minutes_between,
+    parse_instant,
+    rome_day_bounds,
+    rome_wall_clock,
+    to_rome,
+    to_utc,
+    utcnow,
+)
 from training_hub.web.auth import CurrentUser, parse_roles
 
 # Statuses a course can have and still be read by its audience (drafts: only by who manages it).
