@@ -289,3 +289,22 @@ async def test_catalogue_in_english_keeps_the_office_date_format(client):
     assert '<html lang="en">' in response.text
     assert "Search titles and descriptions" in response.text and "20 seats left" in response.text
     assert "02/12/2026, 09:30–13:00" in response.text
+
+
+async def test_editing_topics_of_an_online_session_keeps_its_place_and_sequence(client):
+    trainer, path, _room = await trainer_setup(client)
+    virtual = await make_location(name="Aula virtuale", comune="", province=None, capacity=None, is_online=True)
+    course = await make_course(path, trainers=[trainer], delivery_mode="online", location=virtual.id)
+    session = await make_session(course, rome(date(2026, 12, 10), 17), minutes=120, location=virtual.id,
+                                 online_url="https://meet.example.test/corso")
+    await make_enrolment(await make_person("worker"), course)
+    edit = await client.get(f"/trainer/sessions/{session.id}/edit")
+    assert 'value="https://meet.example.test/corso"' in edit.text
+    assert f'<option value="{virtual.id}" selected>' in edit.text
+    response = await post_form(client, f"/trainer/sessions/{session.id}/edit", {
+        "day": "2026-12-10", "start_time": "17:00", "end_time": "19:00", "location_id": str(virtual.id),
+        "online_url": "https://meet.example.test/corso", "topics": "Il piano editoriale", "action": "save"})
+    assert response.status_code == 303, response.text
+    row = await Session.select().where(Session.id == session.id).first()
+    assert (row["topics"], row["sequence"], row["location"]) == ("Il piano editoriale", 0, virtual.id)
+    assert await Outbox.count() == 0

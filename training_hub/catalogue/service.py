@@ -1939,12 +1939,14 @@ async def delete_draft_session(user: CurrentUser, session_id: int) -> None:
 
 
 async def recompute_course_dates(course_id: int) -> None:
-    """Keep ``Course.starts_at`` / ``ends_at`` = first start and last end of its scheduled sessions."""
+    """Keep ``Course.starts_at`` / ``ends_at`` = first start and last end of its scheduled sessions
+    (and ``updated_at``: call it inside the transaction of every change to a course's sessions)."""
     rows = await Session.select(Session.starts_at, Session.ends_at).where(
         (Session.course == course_id) & (Session.status == SessionStatus.SCHEDULED))
     starts = min((r["starts_at"] for r in rows), default=None)
     ends = max((r["ends_at"] for r in rows), default=None)
-    await Course.update({Course.starts_at: starts, Course.ends_at: ends}).where(Course.id == course_id)
+    await Course.update({Course.starts_at: starts, Course.ends_at: ends, Course.updated_at: utcnow()}).where(
+        Course.id == course_id)
 
 
 # ------------------------------------------------------------------------------------------------
