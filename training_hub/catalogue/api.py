@@ -32,7 +32,7 @@ def jsonable(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
         return {key: jsonable(item) if type(item) in _CONVERTED else item for key, item in value.items()}
-    if kind is list or kind is tuple:
+    if kind is list or kind is tuple or isinstance(value, list):
         return [jsonable(item) if type(item) in _CONVERTED else item for item in value]
     if kind is datetime:
         return iso_rome(value)

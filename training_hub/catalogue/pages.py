@@ -7,7 +7,6 @@ change (the same URL answers with just the results for an HTMX request).
 
 from __future__ import annotations
 
-import pickle
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
@@ -50,20 +49,29 @@ DELIVERY_MODES = [m.value for m in DeliveryMode]
 class FragmentCache:
     """Rendered HTML fragments, memoised on exactly what they show.
 
-    The key is the template, the language and the pickled whole context (the rows with their
-    seats, the filters, the messages), so a hit is the very HTML rendering would produce: no staleness,
-    only the rendering saved. Fragments never read the request or the user (no CSRF token, no names).
-    Many people look at the same catalogue page between two changes; rendering twenty course cards
-    costs more than the queries that fetch them.
+    The key is the template, the language and a complete, hashable description of the context: the
+    raw database values the course rows were built from (``CourseRows.fingerprint``, seats included),
+    the total, the filters as typed and the messages. A hit is therefore the very HTML rendering would
+    produce: nothing goes stale, only rendering is saved. Fragments never read the request or the user
+    (no CSRF token, no names). Many people look at the same catalogue page between two changes, and
+    rendering twenty course cards costs more than the query that fetches them.
     """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, str, bytes], Markup] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+
+    @staticmethod
+    def key(template_name: str, context: dict[str, Any]) -> tuple[Any, ...]:
+        filters: service.CatalogueFilters = context["filters"]
+        return (
+            template_name, get_language(), context["courses"].fingerprint, context["total"], context["pages"],
+            tuple(sorted(filters.raw.items())), filters.page, filters.page_size,
+            tuple(sorted(context["errors"].items())),
+        )
 
     def render(self, request: Request[Any, Any, Any], template_name: str, context: dict[str, Any]) -> Markup:
-        # pickle is the cheapest faithful fingerprint of nested rows (dates, dataclasses) in CPython.
-        key = (template_name, get_language(), pickle.dumps(sorted(context.items()), protocol=pickle.HIGHEST_PROTOCOL))
+        key = self.key(template_name, context)
         html = self._items.get(key)
         if html is None:
             environment = request.app.template_engine.engine  # type: ignore[union-attr]

@@ -800,7 +800,16 @@ async def _course_listing(
         else:
             total = 0 if offset == 0 else (await fetch_one(f"SELECT COUNT(*) AS n {count_from} WHERE {condition}",
                                                            *args) or {"n": 0})["n"]
-    return [_listing_item(row) for row in rows], total
+    return CourseRows((_listing_item(row) for row in rows), fingerprint=tuple(tuple(row.values()) for row in rows)), total
+
+
+class CourseRows(list):  # type: ignore[type-arg]
+    """A page of course rows, with ``fingerprint``: the raw database values they were built from, a
+    hashable stand-in for the rows when memoising what is rendered from them."""
+
+    def __init__(self, items: Iterable[dict[str, Any]] = (), *, fingerprint: tuple[Any, ...] = ()) -> None:
+        super().__init__(items)
+        self.fingerprint = fingerprint
 
 
 async def enrolment_counts(course_ids: Iterable[int]) -> dict[int, dict[str, int]]:
