@@ -40,6 +40,10 @@ async def probes(ctx: BenchContext) -> list[Probe]:
     bearer = await ctx.bearer("worker@demo.test")
     course_id = ctx.data["course_ids"][5]
     return [
+        # References for reading the ratios: the cheapest pages the foundation serves, with no work of
+        # their own (every HTML page pays for the session, the user, CSRF and base.html).
+        Probe(name="reference: login page (anonymous)", path="/login"),
+        Probe(name="reference: profile page (worker)", path="/profile", headers=cookie),
         Probe(name="catalogue, first page (worker)", path="/courses", headers=cookie),
         Probe(name="catalogue, filtered (worker)",
               path="/courses?kind=marketing&province=MI&seats_available=1&q=lavoro", headers=cookie),
