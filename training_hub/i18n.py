@@ -127,15 +127,28 @@ def format_date(value: datetime | date | None, style: str = "short") -> str:
     if value is None:
         return ""
     local = _local(value)
+    language = get_language()
     if style == "short":
-        return babel_format_date(local, DATE_PATTERN[get_language()], locale=babel_locale())
-    return babel_format_date(local, style, locale=babel_locale())
+        if DATE_PATTERN[language] == "dd/MM/yyyy":
+            # The fixed numeric pattern needs no locale data: a listing page formats hundreds of these.
+            return f"{local.day:02d}/{local.month:02d}/{local.year:04d}"
+        return babel_format_date(local, DATE_PATTERN[language], locale=babel_locale())
+    return _named_date(date(local.year, local.month, local.day), style, language)
+
+
+@lru_cache(maxsize=4096)
+def _named_date(day: date, style: str, language: str) -> str:
+    return babel_format_date(day, style, locale=Locale.parse("it_IT" if language == "it" else "en_GB"))
 
 
 def format_time(value: datetime | None) -> str:
     if value is None:
         return ""
-    return babel_format_datetime(_local(value), TIME_PATTERN[get_language()], locale=babel_locale())
+    local = _local(value)
+    language = get_language()
+    if TIME_PATTERN[language] == "HH:mm":
+        return f"{local.hour:02d}:{local.minute:02d}"
+    return babel_format_datetime(local, TIME_PATTERN[language], locale=babel_locale())
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -142,18 +142,26 @@ def user_of(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | Non
     return connection.scope.get("user")  # type: ignore[return-value]
 
 
-def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if user_of(connection) is None:
+# Guards are coroutines: Litestar runs a plain function guard in a worker thread, a hop that costs
+# more than the check itself on every request (measured: the largest item of a simple page's profile).
+
+
+def _ensure_logged_in(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser:
+    user = user_of(connection)
+    if user is None:
         raise NotAuthenticated(N_("Per continuare accedi con le tue credenziali."))
+    return user
+
+
+async def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    _ensure_logged_in(connection)
 
 
 def requires_role(*roles: str):
     """A guard letting through people holding at least one of ``roles``."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-        requires_login(connection, handler)
-        user = user_of(connection)
-        assert user is not None
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        user = _ensure_logged_in(connection)
         if not user.has_role(*roles):
             raise PermissionDenied(N_("La tua utenza non ha il ruolo necessario per questa pagina."))
 

@@ -20,8 +20,11 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("/", N_("Home")),
+    NavItem("/courses", N_("Catalogo")),
+    NavItem("/trainer/courses", N_("I miei corsi"), frozenset({"trainer", "coordinator", "admin"})),
     NavItem("/admin/people", N_("Persone"), frozenset({"admin", "coordinator"})),
     NavItem("/admin/cooperatives", N_("Cooperative"), frozenset({"admin"})),
+    NavItem("/admin/locations", N_("Sedi"), frozenset({"admin"})),
     NavItem("/profile", N_("Profilo")),
 ]
 

@@ -1,0 +1,126 @@
+"""The catalogue service's helpers that other features import, called directly."""
+
+from datetime import date, datetime, time
+
+import pytest
+
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_location,
+    make_path,
+    make_person,
+    make_session,
+)
+from training_hub.catalogue import service
+from training_hub.errors import NotFound, PermissionDenied, ScheduleConflict, ValidationFailed
+from training_hub.tables import Course, CourseEligibleArea, CourseEligibleCooperative, Outbox, Session
+from training_hub.timeutil import rome_wall_clock
+from training_hub.web.auth import CurrentUser, parse_roles
+
+
+def rome(day: date, hour: int, minute: int = 0) -> datetime:
+    return rome_wall_clock(day, time(hour, minute))
+
+
+def as_user(person) -> CurrentUser:
+    return CurrentUser(id=person.id, email=person.email, full_name=person.full_name, roles=parse_roles(person.roles),
+                       cooperative_id=person.cooperative, language="it")
+
+
+async def test_visible_and_managed_conditions_work_in_piccolo_queries():
+    ours, theirs = await make_cooperative(), await make_cooperative()
+    trainer = await make_person("trainer")
+    worker = await make_person("worker", cooperative=ours)
+    coordinator = await make_person("coordinator", cooperative=theirs)
+    public = await make_course(await make_path(), trainers=[trainer], title="Pubblico")
+    await make_course(await make_path(), trainers=[trainer], title="Bozza", status="draft")
+    await make_course(await make_path("internal_training", owner_cooperative=theirs.id), title="Interno altrui")
+
+    async def titles(condition):
+        query = Course.select(Course.title).order_by(Course.title)
+        if condition is not None:
+            query = query.where(condition)
+        return [row["title"] for row in await query]
+
+    assert await titles(service.visible_courses_condition(as_user(worker))) == ["Pubblico"]
+    assert await titles(service.visible_courses_condition(as_user(coordinator))) == ["Interno altrui", "Pubblico"]
+    assert await titles(service.managed_courses_condition(as_user(trainer))) == ["Bozza", "Pubblico"]
+    assert await titles(service.managed_courses_condition(as_user(coordinator))) == ["Interno altrui"]
+    assert await titles(service.managed_courses_condition(as_user(worker))) == []
+    assert public.id
+
+
+async def test_eligibility_helpers():
+    coop = await make_cooperative()
+    course = await make_course()
+    person = await make_person("worker", cooperative=coop, area="anziani")
+    assert await service.is_person_eligible(person.id, course.id)
+    await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area="minori"))
+    assert not await service.is_person_eligible(person.id, course.id)
+    await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area="anziani"))
+    await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=course.id, cooperative=coop.id))
+    assert await service.is_person_eligible(person.id, course.id)
+    assert service.person_is_eligible(None, "anziani", eligible_cooperative_ids=[coop.id], eligible_areas=[]) is False
+
+
+async def test_trainers_and_counts_for_many_courses_at_once():
+    trainer = await make_person("trainer", full_name="Zeno Rossi")
+    other = await make_person("trainer", full_name="Anna Bianchi")
+    first = await make_course(trainers=[trainer, other])
+    second = await make_course(trainers=[trainer])
+    await make_enrolment(await make_person(), first)
+    await make_enrolment(await make_person(), first, status="waitlisted")
+    trainers = await service.trainers_by_course([first.id, second.id])
+    assert [t["full_name"] for t in trainers[first.id]] == ["Anna Bianchi", "Zeno Rossi"]
+    counts = await service.enrolment_counts([first.id, second.id])
+    assert counts[first.id] == {"confirmed": 1, "waitlisted": 1} and second.id not in counts
+
+
+async def test_recompute_course_dates_ignores_cancelled_sessions():
+    course = await make_course()
+    early = await make_session(course, rome(date(2026, 12, 1), 9))
+    await make_session(course, rome(date(2026, 12, 15), 9), minutes=120)
+    await Session.update({Session.status: "cancelled"}).where(Session.id == early.id)
+    await service.recompute_course_dates(course.id)
+    row = await Course.select(Course.starts_at, Course.ends_at).where(Course.id == course.id).first()
+    assert row["starts_at"] == rome(date(2026, 12, 15), 9) and row["ends_at"] == rome(date(2026, 12, 15), 11)
+
+
+async def test_scheduling_services_refuse_clearly():
+    trainer = await make_person("trainer")
+    outsider = await make_person("trainer")
+    room = await make_location(capacity=10)
+    course = await make_course(trainers=[trainer], capacity=20, location=room.id, status="draft")
+    user = as_user(trainer)
+    with pytest.raises(ScheduleConflict) as conflict:
+        await service.create_session(user, course.id, service.SessionInput(
+            starts_at="2026-12-02T09:00", ends_at="2026-12-02T12:00", location_id=room.id))
+    assert [i.code for i in conflict.value.issues] == ["room_too_small"]
+    with pytest.raises(ValidationFailed) as invalid:
+        await service.create_session(user, course.id, service.SessionInput(starts_at="", ends_at="x"))
+    assert set(invalid.value.errors) == {"starts_at", "ends_at", "location_id"}
+    with pytest.raises(NotFound):
+        await service.create_session(as_user(outsider), course.id, service.SessionInput("2026-12-02T09:00",
+                                                                                       "2026-12-02T10:00"))
+    with pytest.raises(PermissionDenied):
+        await service.create_course(as_user(await make_person("worker")), service.CourseInput(
+            path_id=course.path, title="X", capacity=10))
+
+
+async def test_move_notification_is_italian_with_rome_dates_and_times():
+    trainer = await make_person("trainer")
+    room = await make_location(name="Sala Il Torrazzo", address="Via Dante, 134", comune="Cremona", capacity=30)
+    course = await make_course(trainers=[trainer], title="Primo soccorso", location=room.id)
+    session = await make_session(course, rome(date(2026, 11, 25), 9, 30), minutes=210, location=room.id)
+    await make_session(course, rome(date(2026, 12, 2), 9, 30), minutes=210, location=room.id)
+    person = await make_person()
+    await make_enrolment(person, course)
+    await service.move_session(as_user(trainer), session.id, service.SessionInput(
+        starts_at="2026-11-26T14:00", ends_at="2026-11-26T17:30", location_id=room.id))
+    notice = await Outbox.select().first()
+    assert notice["kind"] == "session_moved" and notice["recipient"] == person.id
+    assert "25/11/2026 dalle 09:30 alle 13:00 (Sala Il Torrazzo, Via Dante, 134, Cremona)" in notice["body"]
+    assert "Nuova data: 26/11/2026 dalle 14:00 alle 17:30" in notice["body"]
+    assert f"/courses/{course.id}" in notice["body"]
