@@ -50,6 +50,7 @@ def _instants(item: dict[str, Any], *names: str) -> dict[str, Any]:
 def _participant(item: dict[str, Any]) -> dict[str, Any]:
     out = _instants(item, "created_at", "confirmed_at", "decided_at", "cancelled_at")
     out.pop("enrolled_by_name", None)
+    out.pop("may_cancel", None)
     return out
 
 

@@ -461,7 +461,7 @@ async def cancel_enrolment(actor: CurrentUser, enrolment_id: int, reason: str = 
 
 def _check_live(status: str) -> None:
     if status not in LIVE:
-        raise InvalidState(N_("L'iscrizione è già %(status)s."), status=gettext(STATUS_LABELS[status]).lower())
+        raise InvalidState(N_("L'iscrizione è già %(status)s."), status=status_label(status).lower())
 
 
 # Approvals ----------------------------------------------------------------------------------------
@@ -476,7 +476,7 @@ async def _pending_for_decision(actor: CurrentUser, enrolment_id: int) -> tuple[
         raise NotFound(N_("Iscrizione non trovata."))
     if row["status"] != EnrolmentStatus.PENDING:
         raise InvalidState(N_("La richiesta è già stata decisa: ora l'iscrizione è %(status)s."),
-                           status=gettext(STATUS_LABELS[row["status"]]).lower())
+                           status=status_label(row["status"]).lower())
     return row, course
 
 
@@ -683,6 +683,9 @@ async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEn
         if only is not None and row["cooperative"] != only:
             continue
         item = _enrolment_out(row, positions.get(row["id"]))
+        item["may_cancel"] = row["status"] in LIVE and (actor.is_admin or (
+            actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None
+            and row["cooperative"] == actor.cooperative_id))
         if shows_needs:
             item["accessibility"] = needs.get(row["person"]) if row["status"] in LIVE else None
         key = row["status"] if row["status"] in LIVE else "closed"

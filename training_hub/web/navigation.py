@@ -20,6 +20,10 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("/", N_("Home")),
+    NavItem("/my/enrolments", N_("Le mie iscrizioni")),
+    NavItem("/coordinator/enrolments", N_("Iscrizioni della cooperativa"), frozenset({"coordinator"})),
+    NavItem("/tutor/people", N_("Le persone che segui"), frozenset({"tutor"})),
+    NavItem("/admin/approvals", N_("Approvazioni"), frozenset({"admin"})),
     NavItem("/admin/people", N_("Persone"), frozenset({"admin", "coordinator"})),
     NavItem("/admin/cooperatives", N_("Cooperative"), frozenset({"admin"})),
     NavItem("/profile", N_("Profilo")),
