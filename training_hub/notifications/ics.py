@@ -11,7 +11,8 @@ Pure functions over plain data; the subscription feeds are the calendars feature
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import lru_cache
 from email.utils import parseaddr
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
@@ -43,9 +44,14 @@ def _timezone(events: list[IcsEvent]) -> Timezone:
     # The transitions around the events are enough; a whole-century VTIMEZONE would only weigh more.
     first = min(to_rome(event.starts_at).date() for event in events)
     last = max(to_rome(event.ends_at).date() for event in events)
-    return Timezone.from_tzinfo(
-        ROME, tzid="Europe/Rome", first_date=date(first.year - 1, 1, 1), last_date=last + timedelta(days=366)
-    )
+    return _rome_timezone(first.year - 1, last.year + 1)
+
+
+@lru_cache(maxsize=16)
+def _rome_timezone(first_year: int, last_year: int) -> Timezone:
+    """Building a VTIMEZONE walks the zone's transitions (milliseconds): done once per span of years."""
+    return Timezone.from_tzinfo(ROME, tzid="Europe/Rome", first_date=date(first_year, 1, 1),
+                                last_date=date(last_year, 12, 31))
 
 
 def build_invitation(
