@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from tests.factories import make_cooperative, make_course, make_enrolment, make_path, make_person, make_session
 from tests.support import bearer
 from training_hub.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, Outbox, TutorLink
@@ -236,3 +238,72 @@ async def test_capacity_endpoint(client):
                               headers=await bearer(trainer)), 422, "validation-failed")
     problem(await client.post(f"/api/courses/{course.id}/capacity", json={"capacity": 9},
                               headers=await bearer(worker)), 403, "permission-denied")
+
+
+# Every refusal of point 1 of the issue, through the API ------------------------------------------------
+
+
+async def refusal_case(case: str):
+    """(actor, course, body, expected text) for one refusal; each is a 409 enrolment-refused."""
+    cooperative = await make_cooperative()
+    worker = await make_person(cooperative=cooperative, area="anziani")
+    now = utcnow()
+    body: dict = {}
+    actor = worker
+    if case == "not published":
+        course = await make_course(status=CourseStatus.CANCELLED.value)
+        text = "non è aperto alle iscrizioni"
+    elif case == "window not open yet":
+        course = await make_course(enrolment_opens_at=now + timedelta(days=3))
+        text = "Le iscrizioni apriranno il"
+    elif case == "window closed":
+        course = await make_course(enrolment_closes_at=now - timedelta(minutes=1))
+        text = "Le iscrizioni si sono chiuse il"
+    elif case == "course started":
+        course = await make_course(enrolment_closes_at=None, starts_at=now - timedelta(hours=1))
+        text = "già iniziato"
+    elif case == "other cooperatives only":
+        from training_hub.tables import CourseEligibleCooperative
+
+        course = await make_course()
+        other = await make_cooperative()
+        await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=course.id, cooperative=other.id))
+        text = "riservato ad alcune cooperative"
+    elif case == "other areas only":
+        from training_hub.tables import CourseEligibleArea
+
+        course = await make_course()
+        await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area="minori"))
+        text = "aree di lavoro"
+    elif case == "earlier course missing":
+        path = await make_path("internal_training", sequential=True)
+        await make_course(path, position=1, title="Analisi dei fabbisogni")
+        course = await make_course(path, position=2)
+        text = "«Analisi dei fabbisogni»"
+    elif case == "already enrolled":
+        course = await make_course(capacity=1)
+        await make_enrolment(worker, course, status="waitlisted")
+        text = "già iscritta"
+    elif case == "inactive person":
+        course = await make_course()
+        actor = await make_person(roles="coordinator", cooperative=cooperative)
+        gone = await make_person(cooperative=cooperative, active=False)
+        body = {"person_id": gone.id}
+        text = "disattivata"
+    else:  # pragma: no cover
+        raise AssertionError(case)
+    return actor, course, body, text
+
+
+REFUSALS = ["not published", "window not open yet", "window closed", "course started", "other cooperatives only",
+            "other areas only", "earlier course missing", "already enrolled", "inactive person"]
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+async def test_each_refusal_is_a_409_that_changes_nothing(client, case):
+    actor, course, body, text = await refusal_case(case)
+    before = (await Enrolment.count(), await Outbox.count())
+    response = await client.post(f"/api/courses/{course.id}/enrolments", json=body, headers=await bearer(actor))
+    detail = problem(response, 409, "enrolment-refused")["detail"]
+    assert text in detail, detail
+    assert (await Enrolment.count(), await Outbox.count()) == before

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import time, timedelta
+
+import pytest
 
 from tests.factories import (
     make_cooperative,
@@ -15,13 +17,14 @@ from tests.factories import (
     make_person,
     make_session,
 )
+from tests.integration.test_enrolment_api import REFUSALS, refusal_case
 from tests.support import login, post_form
-from training_hub.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, TutorLink
+from training_hub.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, Outbox, TutorLink
 from training_hub.timeutil import rome_wall_clock, utcnow
 
 
 def main_text(page: str) -> str:
-    """The page's main content, entities decoded (Jinja writes an apostrophe as ' in some places)."""
+    """The page's main content with HTML entities decoded (autoescaped values write an apostrophe as one)."""
     return html.unescape(page[page.index("<main"): page.index("</main>")])
 
 
@@ -34,7 +37,7 @@ async def test_enrol_and_cancel_with_confirmation_pages(client):
     worker = await make_person(cooperative=await make_cooperative(), email="luca@example.test")
     course = await make_course(title="Comunicare i valori", capacity=5)
     day = (utcnow() + timedelta(days=30)).date()
-    await make_session(course, starts_at=rome_wall_clock(day, __import__("datetime").time(9, 30)), minutes=210)
+    await make_session(course, starts_at=rome_wall_clock(day, time(9, 30)), minutes=210)
     await login(client, "luca@example.test")
 
     confirm = await client.get(f"/courses/{course.id}/enrol")
@@ -114,7 +117,7 @@ async def test_the_office_cancels_late_with_a_reason(client):
     missing = await post_form(client, f"/enrolments/{enrolment.id}/cancel", {"reason": ""})
     assert missing.status_code == 422
     assert 'aria-invalid="true"' in missing.text and 'id="reason-error"' in missing.text
-    done = await post_form(client, f"/enrolments/{enrolment.id}/cancel", {"reason": "Assente per malattia"})
+    done = await post_form(client, f"/enrolments/{enrolment.id}/cancel", {"reason": "Cambio di turno comunicato dal coordinatore"})
     assert done.status_code == 303 and done.headers["location"] == f"/courses/{course.id}/participants"
     assert await statuses(course) == ["cancelled"]
 
@@ -368,3 +371,85 @@ async def test_course_update_by_others_is_seen_by_the_next_request(client):
     await Course.update({Course.status: CourseStatus.CANCELLED.value}).where(Course.id == course.id)
     refused = await post_form(client, f"/courses/{course.id}/enrol", {})
     assert refused.status_code == 409 and await Enrolment.count() == 0
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+async def test_each_refusal_is_shown_on_the_enrol_page(client, case):
+    actor, course, body, text = await refusal_case(case)
+    before = (await Enrolment.count(), await Outbox.count())
+    await login(client, actor.email)
+    query = f"?person_id={body['person_id']}" if body else ""
+    shown = await client.get(f"/courses/{course.id}/enrol{query}")
+    assert shown.status_code == 200 and text in main_text(shown.text)
+    assert f'action="/courses/{course.id}/enrol"' not in shown.text  # no form to submit
+    posted = await post_form(client, f"/courses/{course.id}/enrol", body)
+    assert posted.status_code == 409
+    page = main_text(posted.text)
+    assert 'role="alert"' in page and text in page
+    assert (await Enrolment.count(), await Outbox.count()) == before
+
+
+async def test_bad_input_on_the_pages_is_a_clear_message(client):
+    cooperative = await make_cooperative()
+    await make_person(roles="admin", email="office@example.test")
+    worker = await make_person(cooperative=cooperative)
+    course = await make_course()
+    enrolment = await make_enrolment(worker, course)
+    await login(client, "office@example.test")
+    page = await client.get(f"/courses/{course.id}/enrol?person_id=tre")
+    assert page.status_code == 422 and "Scegli la persona da iscrivere." in page.text
+    long = await post_form(client, f"/enrolments/{enrolment.id}/cancel", {"reason": "x" * 1001})
+    assert long.status_code == 422 and 'id="reason-error"' in long.text and "1000" in long.text
+    assert (await client.get("/enrolments/999999/cancel")).status_code == 404
+    assert (await client.get("/courses/999999/participants")).status_code == 404
+    assert await statuses(course) == ["confirmed"]
+
+
+def render_panel(**context) -> str:
+    from training_hub.web.templating import build_environment
+
+    return build_environment().get_template("enrolment/_course_panel.html").render(**context)
+
+
+async def test_the_course_page_panel(client):
+    """The panel the catalogue's course page includes, fed by course_panel_context()."""
+    from training_hub.enrolment.service import course_panel_context
+    from training_hub.web.auth import CurrentUser, parse_roles
+
+    def user(person) -> CurrentUser:
+        return CurrentUser(id=person.id, email=person.email, full_name=person.full_name,
+                           roles=parse_roles(person.roles), cooperative_id=person.cooperative, language="it")
+
+    cooperative = await make_cooperative()
+    trainer = await make_person(roles="trainer")
+    coordinator = await make_person(roles="coordinator", cooperative=cooperative)
+    first, second, third = [await make_person(cooperative=cooperative, full_name=f"Persona {n}") for n in "ABC"]
+    stairs = await make_location(step_free_access=False)
+    course = await make_course(capacity=1, trainers=[trainer])
+    await make_session(course, location=stairs.id)
+    await make_enrolment(first, course)
+    waiting = await make_enrolment(second, course, status="waitlisted")
+    await AccessibilityNeeds.insert(AccessibilityNeeds(person=first.id, step_free_access=True))
+
+    newcomer = render_panel(enrolment_panel=await course_panel_context(user(third), course.id))
+    assert "Il corso è al completo." in newcomer and "1 persona in lista d'attesa." in html.unescape(newcomer)
+    assert f'href="/courses/{course.id}/enrol?next=' in newcomer and "Mettiti in lista d" in newcomer
+    assert "/participants" not in newcomer and "barriere" not in newcomer
+
+    on_list = html.unescape(render_panel(enrolment_panel=await course_panel_context(user(second), course.id)))
+    assert "In lista d'attesa" in on_list and "posizione 1 in lista d'attesa" in on_list
+    assert f"/enrolments/{waiting.id}/cancel" in on_list and "/enrol?" not in on_list
+
+    staff = html.unescape(render_panel(enrolment_panel=await course_panel_context(user(trainer), course.id)))
+    assert f"/courses/{course.id}/participants" in staff and "accesso senza barriere" in staff
+
+    coordinator_panel = render_panel(enrolment_panel=await course_panel_context(user(coordinator), course.id))
+    assert 'name="person_id"' in coordinator_panel and "Persona C" in coordinator_panel
+    assert "barriere" not in coordinator_panel
+
+    await Course.update({Course.enrolment_closes_at: utcnow() - timedelta(hours=1)}).where(Course.id == course.id)
+    closed = render_panel(enrolment_panel=await course_panel_context(user(third), course.id))
+    assert "Le iscrizioni si sono chiuse il" in closed and "/enrol" not in closed
+
+    # Without the context (a course page that forgot it) the panel still offers the way in.
+    assert f'href="/courses/{course.id}/enrol"' in render_panel(course={"id": course.id})

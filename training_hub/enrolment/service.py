@@ -29,6 +29,9 @@ promoting from the waiting list) runs in ONE transaction that starts by locking 
 * Checks that only read and cannot be changed by a concurrent seat decision (visibility, who may enrol
   whom, eligibility, overlapping sessions) run *before* the transaction to keep the lock short; those
   that can change (course status and window, an existing live enrolment) are checked again under it.
+* Reasons (of a cancellation, an approval, a rejection) are free text that could carry health
+  details: they are kept on the enrolment row and sent to the person, never copied into the audit
+  trail, which records who decided what and when.
 * The hot path keeps to four statements under the lock (lock, count, insert, outbox), written by hand
   (``db.fetch_all``): the query builder costs more than the queries.
 
@@ -454,7 +457,6 @@ async def cancel_enrolment(actor: CurrentUser, enrolment_id: int, reason: str = 
             await record_audit_event(
                 "enrolment.cancelled", actor_id=actor.id, entity="enrolment", entity_id=enrolment_id,
                 data={"course_id": course.id, "person_id": row["person"], "from": current["status"], "late": late},
-                reason=reason,
             )
     return EnrolmentResult(enrolment_id, EnrolmentStatus.CANCELLED.value, None, course.id, row["person"], promoted)
 
@@ -519,8 +521,7 @@ async def approve_enrolment(actor: CurrentUser, enrolment_id: int, reason: str =
                       position=position, deadline=_cancel_deadline(locked),
                       ics_method="REQUEST" if kind == "enrolment_approved" else None)
         await record_audit_event("enrolment.approved", actor_id=actor.id, entity="enrolment", entity_id=enrolment_id,
-                                 data={"course_id": course.id, "person_id": row["person"], "status": status},
-                                 reason=reason)
+                                 data={"course_id": course.id, "person_id": row["person"], "status": status})
     return EnrolmentResult(enrolment_id, status, position, course.id, row["person"])
 
 
@@ -542,7 +543,7 @@ async def reject_enrolment(actor: CurrentUser, enrolment_id: int, reason: str, *
         )
         await _notify("enrolment_rejected", _person_of(row), locked["title"], reason=reason)
         await record_audit_event("enrolment.rejected", actor_id=actor.id, entity="enrolment", entity_id=enrolment_id,
-                                 data={"course_id": course.id, "person_id": row["person"]}, reason=reason)
+                                 data={"course_id": course.id, "person_id": row["person"]})
     return EnrolmentResult(enrolment_id, EnrolmentStatus.REJECTED.value, None, course.id, row["person"])
 
 
