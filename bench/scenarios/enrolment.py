@@ -34,13 +34,26 @@ async def _setup(ctx: BenchContext, n: int) -> tuple[int, list[str]]:
         await path.save()
         starts = now + timedelta(days=30)
         course = Course(
-            path=path.id, title="Bench: corso da 20 posti", capacity=CAPACITY, status=CourseStatus.PUBLISHED.value,
-            enrolment_opens_at=now - timedelta(days=1), enrolment_closes_at=starts - timedelta(days=1),
-            cancellation_deadline=starts - timedelta(days=2), starts_at=starts, ends_at=starts + timedelta(hours=4),
+            path=path.id,
+            title="Bench: corso da 20 posti",
+            capacity=CAPACITY,
+            status=CourseStatus.PUBLISHED.value,
+            enrolment_opens_at=now - timedelta(days=1),
+            enrolment_closes_at=starts - timedelta(days=1),
+            cancellation_deadline=starts - timedelta(days=2),
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=4),
         )
         await course.save()
-        await Session.insert(Session(course=course.id, starts_at=starts, ends_at=starts + timedelta(hours=4),
-                                     topics="Bench", uid=f"{uuid.uuid4()}@training-hub"))
+        await Session.insert(
+            Session(
+                course=course.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=4),
+                topics="Bench",
+                uid=f"{uuid.uuid4()}@training-hub",
+            )
+        )
         workers = ctx.data["worker_ids"][-n:]
         tokens = [(await issue_api_token(person_id))[0] for person_id in workers]
     finally:
@@ -56,12 +69,16 @@ def _verifier(course_id: int, n: int):
         started = await start_engine(engine)
         try:
             rows = await fetch_all(
-                "SELECT id, person, status, waitlisted_at FROM enrolment WHERE course = {} ORDER BY id", course_id)
+                "SELECT id, person, status, waitlisted_at FROM enrolment WHERE course = {} ORDER BY id",
+                course_id,
+            )
         finally:
             await stop_engine(engine, started=started)
         confirmed = [row for row in rows if row["status"] == "confirmed"]
-        waiting = sorted((row for row in rows if row["status"] == "waitlisted"),
-                         key=lambda row: (row["waitlisted_at"], row["id"]))
+        waiting = sorted(
+            (row for row in rows if row["status"] == "waitlisted"),
+            key=lambda row: (row["waitlisted_at"], row["id"]),
+        )
         problems = []
         if len(confirmed) != CAPACITY:
             problems.append(f"{len(confirmed)} confermati invece di {CAPACITY}")
@@ -80,8 +97,12 @@ async def probes(ctx: BenchContext) -> list[Probe]:
     n = min(ENROLMENTS, len(ctx.data["worker_ids"]))
     course_id, tokens = await _setup(ctx, n)
     batch = [
-        ("POST", f"/api/courses/{course_id}/enrolments",
-         {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}, b"{}")
+        (
+            "POST",
+            f"/api/courses/{course_id}/enrolments",
+            {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            b"{}",
+        )
         for token in tokens
     ]
     return [

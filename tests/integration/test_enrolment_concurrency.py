@@ -16,8 +16,14 @@ from training_hub.web.auth import CurrentUser
 
 
 def _admin(person) -> CurrentUser:
-    return CurrentUser(id=person.id, email=person.email, full_name=person.full_name, roles=frozenset({"admin"}),
-                       cooperative_id=None, language="it")
+    return CurrentUser(
+        id=person.id,
+        email=person.email,
+        full_name=person.full_name,
+        roles=frozenset({"admin"}),
+        cooperative_id=None,
+        language="it",
+    )
 
 
 async def _workers(n: int) -> list:
@@ -26,9 +32,12 @@ async def _workers(n: int) -> list:
 
 
 async def _waitlist(course_id: int) -> list[dict]:
-    return await Enrolment.select(Enrolment.id, Enrolment.person).where(
-        (Enrolment.course == course_id) & (Enrolment.status == EnrolmentStatus.WAITLISTED)
-    ).order_by(Enrolment.waitlisted_at).order_by(Enrolment.id)
+    return (
+        await Enrolment.select(Enrolment.id, Enrolment.person)
+        .where((Enrolment.course == course_id) & (Enrolment.status == EnrolmentStatus.WAITLISTED))
+        .order_by(Enrolment.waitlisted_at)
+        .order_by(Enrolment.id)
+    )
 
 
 async def test_200_concurrent_enrolments_fill_20_seats_and_a_waiting_list_of_180(client):
@@ -41,24 +50,35 @@ async def test_200_concurrent_enrolments_fill_20_seats_and_a_waiting_list_of_180
         *(client.post(f"/api/courses/{course.id}/enrolments", json={}, headers=h) for h in headers)
     )
 
-    assert Counter(r.status_code for r in responses) == {201: 200}, [r.text for r in responses if r.status_code != 201][:3]
+    assert Counter(r.status_code for r in responses) == {201: 200}, [
+        r.text for r in responses if r.status_code != 201
+    ][:3]
     bodies = [r.json() for r in responses]
     assert Counter(b["status"] for b in bodies) == {"confirmed": 20, "waitlisted": 180}
-    assert sorted(b["waitlist_position"] for b in bodies if b["status"] == "waitlisted") == list(range(1, 181))
+    assert sorted(b["waitlist_position"] for b in bodies if b["status"] == "waitlisted") == list(
+        range(1, 181)
+    )
     assert all(b["waitlist_position"] is None for b in bodies if b["status"] == "confirmed")
     # The positions given in the answers are the order of the list in the database.
     waiting = await _waitlist(course.id)
     answered = {b["id"]: b["waitlist_position"] for b in bodies if b["status"] == "waitlisted"}
     assert [answered[row["id"]] for row in waiting] == list(range(1, 181))
-    assert await Enrolment.count().where(
-        (Enrolment.course == course.id) & (Enrolment.status == EnrolmentStatus.CONFIRMED)) == 20
+    assert (
+        await Enrolment.count().where(
+            (Enrolment.course == course.id) & (Enrolment.status == EnrolmentStatus.CONFIRMED)
+        )
+        == 20
+    )
 
     # Cancelling five confirmed seats at once promotes exactly positions 1..5.
     by_id = {b["id"]: (worker, h) for b, worker, h in zip(bodies, workers, headers, strict=True)}
     confirmed_ids = [b["id"] for b in bodies if b["status"] == "confirmed"][:5]
     first_five = [row["id"] for row in waiting[:5]]
     cancels = await asyncio.gather(
-        *(client.post(f"/api/enrolments/{eid}/cancel", json={}, headers=by_id[eid][1]) for eid in confirmed_ids)
+        *(
+            client.post(f"/api/enrolments/{eid}/cancel", json={}, headers=by_id[eid][1])
+            for eid in confirmed_ids
+        )
     )
     assert [r.status_code for r in cancels] == [200] * 5
     assert sorted(p for r in cancels for p in r.json()["promoted"]) == sorted(first_five)
@@ -83,24 +103,30 @@ async def test_random_concurrent_enrol_cancel_and_capacity_changes_keep_the_inva
     statuses: Counter[int] = Counter()
 
     async def enrol(worker) -> None:
-        response = await client.post(f"/api/courses/{course.id}/enrolments", json={}, headers=headers[worker.id])
+        response = await client.post(
+            f"/api/courses/{course.id}/enrolments", json={}, headers=headers[worker.id]
+        )
         statuses[response.status_code] += 1
         assert response.status_code in (201, 409), response.text  # 409: already enrolled in an earlier round
 
     async def cancel_someone() -> None:
         await asyncio.sleep(rng.random() / 200)
         rows = await Enrolment.select(Enrolment.id, Enrolment.person).where(
-            (Enrolment.course == course.id) & Enrolment.status.is_in(["confirmed", "waitlisted"]))
+            (Enrolment.course == course.id) & Enrolment.status.is_in(["confirmed", "waitlisted"])
+        )
         if rows:
             row = rng.choice(rows)
-            response = await client.post(f"/api/enrolments/{row['id']}/cancel", json={}, headers=headers[row["person"]])
+            response = await client.post(
+                f"/api/enrolments/{row['id']}/cancel", json={}, headers=headers[row["person"]]
+            )
             statuses[response.status_code] += 1
             assert response.status_code in (200, 409), response.text  # 409: cancelled by a parallel call
 
     async def change_capacity() -> None:
         await asyncio.sleep(rng.random() / 200)
-        response = await client.post(f"/api/courses/{course.id}/capacity", json={"capacity": rng.randint(3, 12)},
-                                     headers=admin_headers)
+        response = await client.post(
+            f"/api/courses/{course.id}/capacity", json={"capacity": rng.randint(3, 12)}, headers=admin_headers
+        )
         statuses[response.status_code] += 1
         assert response.status_code in (200, 422), response.text  # 422: below the confirmed seats
 
@@ -115,8 +141,13 @@ async def test_random_concurrent_enrol_cancel_and_capacity_changes_keep_the_inva
         rows = await Enrolment.select().where(Enrolment.course == course.id).order_by(Enrolment.id)
         live = [row for row in rows if row["status"] in ("pending", "confirmed", "waitlisted")]
         confirmed = [row for row in live if row["status"] == "confirmed"]
-        waiting = [row["id"] for row in sorted((row for row in live if row["status"] == "waitlisted"),
-                                               key=lambda r: (r["waitlisted_at"], r["id"]))]
+        waiting = [
+            row["id"]
+            for row in sorted(
+                (row for row in live if row["status"] == "waitlisted"),
+                key=lambda r: (r["waitlisted_at"], r["id"]),
+            )
+        ]
         assert len(confirmed) <= capacity, round_number
         # Nobody waits while a seat is free (the window is open and the course has not started).
         assert not waiting or len(confirmed) == capacity, round_number

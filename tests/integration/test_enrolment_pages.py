@@ -25,16 +25,18 @@ from training_hub.timeutil import rome_wall_clock, utcnow
 
 def main_text(page: str) -> str:
     """The page's main content with HTML entities decoded (autoescaped values write an apostrophe as one)."""
-    return html.unescape(page[page.index("<main"): page.index("</main>")])
+    return html.unescape(page[page.index("<main") : page.index("</main>")])
 
 
 async def statuses(course) -> list[str]:
-    rows = await Enrolment.select(Enrolment.status).where(Enrolment.course == course.id).order_by(Enrolment.id)
+    rows = (
+        await Enrolment.select(Enrolment.status).where(Enrolment.course == course.id).order_by(Enrolment.id)
+    )
     return [row["status"] for row in rows]
 
 
 async def test_enrol_and_cancel_with_confirmation_pages(client):
-    worker = await make_person(cooperative=await make_cooperative(), email="luca@example.test")
+    await make_person(cooperative=await make_cooperative(), email="luca@example.test")
     course = await make_course(title="Comunicare i valori", capacity=5)
     day = (utcnow() + timedelta(days=30)).date()
     await make_session(course, starts_at=rome_wall_clock(day, time(9, 30)), minutes=210)
@@ -84,7 +86,10 @@ async def test_refusals_on_the_pages(client):
 
     page = await client.get(f"/courses/{closed.id}/enrol")
     assert page.status_code == 200
-    assert "Le iscrizioni si sono chiuse il" in page.text and f"/courses/{closed.id}/enrol\" novalidate" not in page.text
+    assert (
+        "Le iscrizioni si sono chiuse il" in page.text
+        and f'/courses/{closed.id}/enrol" novalidate' not in page.text
+    )
     posted = await post_form(client, f"/courses/{closed.id}/enrol", {})
     assert posted.status_code == 409
     assert 'role="alert"' in posted.text and "Le iscrizioni si sono chiuse il" in posted.text
@@ -99,7 +104,10 @@ async def test_cancelling_after_the_deadline_is_refused_on_the_page(client):
     enrolment = await make_enrolment(worker, course)
     await login(client, "late@example.test")
     page = await client.get(f"/enrolments/{enrolment.id}/cancel")
-    assert "Il termine per annullare l'iscrizione è scaduto" in main_text(page.text) and "Sì, annulla" not in page.text
+    assert (
+        "Il termine per annullare l'iscrizione è scaduto" in main_text(page.text)
+        and "Sì, annulla" not in page.text
+    )
     assert "Termine per annullare scaduto il" in (await client.get("/my/enrolments")).text
     posted = await post_form(client, f"/enrolments/{enrolment.id}/cancel", {})
     assert posted.status_code == 409 and "ufficio formazione" in posted.text
@@ -117,7 +125,11 @@ async def test_the_office_cancels_late_with_a_reason(client):
     missing = await post_form(client, f"/enrolments/{enrolment.id}/cancel", {"reason": ""})
     assert missing.status_code == 422
     assert 'aria-invalid="true"' in missing.text and 'id="reason-error"' in missing.text
-    done = await post_form(client, f"/enrolments/{enrolment.id}/cancel", {"reason": "Cambio di turno comunicato dal coordinatore"})
+    done = await post_form(
+        client,
+        f"/enrolments/{enrolment.id}/cancel",
+        {"reason": "Cambio di turno comunicato dal coordinatore"},
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/courses/{course.id}/participants"
     assert await statuses(course) == ["cancelled"]
 
@@ -151,13 +163,19 @@ async def test_coordinator_page_lists_the_cooperative_and_enrols_on_behalf(clien
 
     page = await client.get("/coordinator/enrolments")
     assert page.status_code == 200
-    assert "Chiara Galli" in page.text and "Mario Estraneo" not in page.text and "Bilancio sociale" in page.text
+    assert (
+        "Chiara Galli" in page.text and "Mario Estraneo" not in page.text and "Bilancio sociale" in page.text
+    )
     missing = await post_form(client, "/coordinator/enrolments", {"person_id": "", "course_id": ""})
     assert missing.status_code == 422
     assert 'id="person_id-error"' in missing.text and 'id="course_id-error"' in missing.text
-    forged = await post_form(client, "/coordinator/enrolments", {"person_id": stranger.id, "course_id": course.id})
+    forged = await post_form(
+        client, "/coordinator/enrolments", {"person_id": stranger.id, "course_id": course.id}
+    )
     assert forged.status_code == 403 and "Puoi iscrivere solo" in forged.text
-    done = await post_form(client, "/coordinator/enrolments", {"person_id": worker.id, "course_id": course.id})
+    done = await post_form(
+        client, "/coordinator/enrolments", {"person_id": worker.id, "course_id": course.id}
+    )
     assert done.status_code == 303
     listing = main_text((await client.get("/coordinator/enrolments")).text)
     assert "Iscrizione di Chiara Galli confermata." in listing and "Confermata" in listing
@@ -179,7 +197,7 @@ async def test_tutor_enrols_the_people_they_follow_and_records_needs(client):
     course = await make_course(title="Laboratorio di competenze", requires_approval=True)
     await login(client, "tutor@example.test")
     page = await client.get("/tutor/people")
-    assert "Sara Pozzi" in page.text and f'/people/{followed.id}/accessibility' in page.text
+    assert "Sara Pozzi" in page.text and f"/people/{followed.id}/accessibility" in page.text
     done = await post_form(client, "/tutor/people", {"person_id": followed.id, "course_id": course.id})
     assert done.status_code == 303
     after = main_text((await client.get("/tutor/people")).text)
@@ -189,12 +207,19 @@ async def test_tutor_enrols_the_people_they_follow_and_records_needs(client):
     assert form.status_code == 200 and 'name="step_free_access"' in form.text
     too_long = await post_form(client, f"/people/{followed.id}/accessibility", {"notes": "x" * 501})
     assert too_long.status_code == 422 and 'id="notes-error"' in too_long.text
-    saved = await post_form(client, f"/people/{followed.id}/accessibility",
-                            {"step_free_access": "on", "companion": "on", "notes": "Arriva con la madre"})
+    saved = await post_form(
+        client,
+        f"/people/{followed.id}/accessibility",
+        {"step_free_access": "on", "companion": "on", "notes": "Arriva con la madre"},
+    )
     assert saved.status_code == 303
     row = await AccessibilityNeeds.select().where(AccessibilityNeeds.person == followed.id).first()
     assert (row["step_free_access"], row["interpreter"], row["companion"], row["notes"]) == (
-        True, False, True, "Arriva con la madre")
+        True,
+        False,
+        True,
+        "Arriva con la madre",
+    )
 
 
 async def test_participants_page_shows_needs_only_to_trainers_and_admins(client, other_client, count_queries):
@@ -208,8 +233,9 @@ async def test_participants_page_shows_needs_only_to_trainers_and_admins(client,
     course = await make_course(capacity=1, trainers=[trainer])
     await make_session(course, location=stairs.id)
     needing = await make_person(cooperative=cooperative, full_name="Anna Riva")
-    await AccessibilityNeeds.insert(AccessibilityNeeds(person=needing.id, step_free_access=True,
-                                                       notes="Deambulatore"))
+    await AccessibilityNeeds.insert(
+        AccessibilityNeeds(person=needing.id, step_free_access=True, notes="Deambulatore")
+    )
     await make_enrolment(needing, course)
     waiting = await make_person(cooperative=other, full_name="Marco Sala")
     await make_enrolment(waiting, course, status="waitlisted")
@@ -283,10 +309,12 @@ async def test_approvals_page_approve_and_reject_with_a_reason(client):
     cooperative = await make_cooperative()
     await make_person(roles="admin", email="office@example.test")
     course = await make_course(title="Laboratorio", requires_approval=True)
-    first = await make_enrolment(await make_person(cooperative=cooperative, full_name="Elisa Villa"), course,
-                                 status="pending")
-    second = await make_enrolment(await make_person(cooperative=cooperative, full_name="Paolo Bassi"), course,
-                                  status="pending")
+    first = await make_enrolment(
+        await make_person(cooperative=cooperative, full_name="Elisa Villa"), course, status="pending"
+    )
+    second = await make_enrolment(
+        await make_person(cooperative=cooperative, full_name="Paolo Bassi"), course, status="pending"
+    )
     await login(client, "office@example.test")
     page = await client.get("/admin/approvals")
     assert "Elisa Villa" in page.text and "Paolo Bassi" in page.text and "2 richieste in attesa" in page.text
@@ -296,7 +324,9 @@ async def test_approvals_page_approve_and_reject_with_a_reason(client):
     assert decide.status_code == 200 and 'name="reason"' in decide.text
     missing = await post_form(client, f"/enrolments/{second.id}/reject", {"reason": ""})
     assert missing.status_code == 422 and 'id="reason-error"' in missing.text
-    rejected = await post_form(client, f"/enrolments/{second.id}/reject", {"reason": "Non rientra nel progetto"})
+    rejected = await post_form(
+        client, f"/enrolments/{second.id}/reject", {"reason": "Non rientra nel progetto"}
+    )
     assert rejected.status_code == 303
     assert await statuses(course) == ["confirmed", "rejected"]
     assert "Non ci sono richieste da esaminare." in (await client.get("/admin/approvals")).text
@@ -306,15 +336,21 @@ async def test_who_reaches_the_enrolment_back_office_pages(client):
     cooperative = await make_cooperative()
     await make_person(cooperative=cooperative, email="w@example.test")
     await make_person(roles="coordinator", cooperative=cooperative, email="c@example.test")
-    internal = await make_course(await make_path("internal_training", owner_cooperative=cooperative.id),
-                                 requires_approval=True)
+    internal = await make_course(
+        await make_path("internal_training", owner_cooperative=cooperative.id), requires_approval=True
+    )
     pending = await make_enrolment(await make_person(cooperative=cooperative), internal, status="pending")
     consortium = await make_course(requires_approval=True)
     foreign = await make_enrolment(await make_person(cooperative=cooperative), consortium, status="pending")
     await login(client, "w@example.test")
     nav = (await client.get("/my/enrolments")).text
     assert 'href="/my/enrolments"' in nav and 'href="/admin/approvals"' not in nav
-    for url in ("/admin/approvals", "/coordinator/enrolments", "/tutor/people", f"/enrolments/{pending.id}/decide"):
+    for url in (
+        "/admin/approvals",
+        "/coordinator/enrolments",
+        "/tutor/people",
+        f"/enrolments/{pending.id}/decide",
+    ):
         assert (await client.get(url)).status_code == 403, url
     assert (await post_form(client, f"/enrolments/{pending.id}/approve", {})).status_code == 403
     await post_form(client, "/logout")
@@ -337,17 +373,27 @@ async def test_forms_refuse_a_post_without_the_csrf_token(client):
 
 async def test_every_enrolment_form_posts_with_a_csrf_token(client):
     cooperative = await make_cooperative()
-    await make_person(roles="admin,coordinator,tutor,trainer", cooperative=cooperative, email="all@example.test")
+    await make_person(
+        roles="admin,coordinator,tutor,trainer", cooperative=cooperative, email="all@example.test"
+    )
     course = await make_course(requires_approval=True)
     pending = await make_enrolment(await make_person(cooperative=cooperative), course, status="pending")
     await login(client, "all@example.test")
-    for url in ("/my/enrolments", f"/courses/{course.id}/enrol", f"/courses/{course.id}/participants",
-                "/coordinator/enrolments", "/tutor/people", "/admin/approvals", f"/enrolments/{pending.id}/decide",
-                f"/enrolments/{pending.id}/cancel", "/my/accessibility"):
+    for url in (
+        "/my/enrolments",
+        f"/courses/{course.id}/enrol",
+        f"/courses/{course.id}/participants",
+        "/coordinator/enrolments",
+        "/tutor/people",
+        "/admin/approvals",
+        f"/enrolments/{pending.id}/decide",
+        f"/enrolments/{pending.id}/cancel",
+        "/my/accessibility",
+    ):
         response = await client.get(url, follow_redirects=True)
         assert response.status_code == 200, url
         html = main_text(response.text)
-        for form in re.findall(r"<form[^>]*method=\"post\".*?</form>", html, flags=re.S):
+        for form in re.findall(r"<form[^>]*method=\"post\".*?</form>", html, flags=re.DOTALL):
             assert 'name="_csrf_token"' in form, (url, form[:80])
         assert " style=" not in html and "<script" not in html
 
@@ -417,13 +463,21 @@ async def test_the_course_page_panel(client):
     from training_hub.web.auth import CurrentUser, parse_roles
 
     def user(person) -> CurrentUser:
-        return CurrentUser(id=person.id, email=person.email, full_name=person.full_name,
-                           roles=parse_roles(person.roles), cooperative_id=person.cooperative, language="it")
+        return CurrentUser(
+            id=person.id,
+            email=person.email,
+            full_name=person.full_name,
+            roles=parse_roles(person.roles),
+            cooperative_id=person.cooperative,
+            language="it",
+        )
 
     cooperative = await make_cooperative()
     trainer = await make_person(roles="trainer")
     coordinator = await make_person(roles="coordinator", cooperative=cooperative)
-    first, second, third = [await make_person(cooperative=cooperative, full_name=f"Persona {n}") for n in "ABC"]
+    first, second, third = [
+        await make_person(cooperative=cooperative, full_name=f"Persona {n}") for n in "ABC"
+    ]
     stairs = await make_location(step_free_access=False)
     course = await make_course(capacity=1, trainers=[trainer])
     await make_session(course, location=stairs.id)
@@ -447,7 +501,9 @@ async def test_the_course_page_panel(client):
     assert 'name="person_id"' in coordinator_panel and "Persona C" in coordinator_panel
     assert "barriere" not in coordinator_panel
 
-    await Course.update({Course.enrolment_closes_at: utcnow() - timedelta(hours=1)}).where(Course.id == course.id)
+    await Course.update({Course.enrolment_closes_at: utcnow() - timedelta(hours=1)}).where(
+        Course.id == course.id
+    )
     closed = render_panel(enrolment_panel=await course_panel_context(user(third), course.id))
     assert "Le iscrizioni si sono chiuse il" in closed and "/enrol" not in closed
 

@@ -13,7 +13,9 @@ FEATURE_PATHS = ("training_hub/enrolment/", "training_hub/notifications/", "temp
 
 def feature_msgids() -> dict[str, str]:
     found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(str(PROJECT_ROOT), METHOD_MAP, OPTIONS_MAP):
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(PROJECT_ROOT), METHOD_MAP, OPTIONS_MAP
+    ):
         if filename.startswith(FEATURE_PATHS):
             singular = message[0] if isinstance(message, tuple) else message
             found.setdefault(singular, f"{filename}:{lineno}")
@@ -29,11 +31,18 @@ def test_every_enrolment_string_is_translated_to_english():
 
 def test_plural_and_placeholders_survive_translation():
     with i18n.language("en"):
-        assert i18n.ngettext("%(num)d richiesta in attesa", "%(num)d richieste in attesa", 1) % {"num": 1} == \
-            "1 request waiting"
-        assert i18n.ngettext("%(num)d richiesta in attesa", "%(num)d richieste in attesa", 3) % {"num": 3} == \
-            "3 requests waiting"
-        assert i18n.gettext("Le iscrizioni si sono chiuse il %(date)s alle %(time)s.") % {
-            "date": "25/11/2026", "time": "09:30"} == "Enrolment closed on 25/11/2026 at 09:30."
+        assert (
+            i18n.ngettext("%(num)d richiesta in attesa", "%(num)d richieste in attesa", 1) % {"num": 1}
+            == "1 request waiting"
+        )
+        assert (
+            i18n.ngettext("%(num)d richiesta in attesa", "%(num)d richieste in attesa", 3) % {"num": 3}
+            == "3 requests waiting"
+        )
+        assert (
+            i18n.gettext("Le iscrizioni si sono chiuse il %(date)s alle %(time)s.")
+            % {"date": "25/11/2026", "time": "09:30"}
+            == "Enrolment closed on 25/11/2026 at 09:30."
+        )
     with i18n.language("it"):
         assert i18n.gettext("Le mie iscrizioni") == "Le mie iscrizioni"

@@ -13,7 +13,14 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_location, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_location,
+    make_person,
+    make_session,
+)
 from training_hub import i18n
 from training_hub.notifications import sender, worker
 from training_hub.notifications.compose import compose
@@ -34,18 +41,38 @@ def test_invitation_is_an_itip_request_in_rome_time_with_its_timezone():
     winter = rome_wall_clock(date(2026, 11, 25), time(9, 30))
     summer = rome_wall_clock(date(2027, 6, 3), time(14, 0))
     events = [
-        IcsEvent(uid="a@training-hub", starts_at=winter, ends_at=winter + timedelta(hours=3), summary="Bilancio sociale",
-                 location="Sede del Consorzio, Via Tolmezzo, 3, Milano", sequence=2),
-        IcsEvent(uid="b@training-hub", starts_at=summer, ends_at=summer + timedelta(hours=2), summary="Bilancio sociale"),
+        IcsEvent(
+            uid="a@training-hub",
+            starts_at=winter,
+            ends_at=winter + timedelta(hours=3),
+            summary="Bilancio sociale",
+            location="Sede del Consorzio, Via Tolmezzo, 3, Milano",
+            sequence=2,
+        ),
+        IcsEvent(
+            uid="b@training-hub",
+            starts_at=summer,
+            ends_at=summer + timedelta(hours=2),
+            summary="Bilancio sociale",
+        ),
     ]
-    text = build_invitation(events, method="request", organizer=ORGANIZER, attendee_email="luca@example.test",
-                            attendee_name="Luca Rossi")
+    text = build_invitation(
+        events,
+        method="request",
+        organizer=ORGANIZER,
+        attendee_email="luca@example.test",
+        attendee_name="Luca Rossi",
+    )
     calendar = Calendar.from_ical(text)
     assert calendar["METHOD"] == "REQUEST" and calendar["VERSION"] == "2.0" and calendar["PRODID"]
     [zone] = calendar.walk("VTIMEZONE")
     assert zone["TZID"] == "Europe/Rome"
     first, second = calendar.walk("VEVENT")
-    assert (str(first["UID"]), int(first["SEQUENCE"]), str(first["STATUS"])) == ("a@training-hub", 2, "CONFIRMED")
+    assert (str(first["UID"]), int(first["SEQUENCE"]), str(first["STATUS"])) == (
+        "a@training-hub",
+        2,
+        "CONFIRMED",
+    )
     assert "DTSTART;TZID=Europe/Rome:20261125T093000" in text
     assert "DTSTART;TZID=Europe/Rome:20270603T140000" in text  # summer time: still the wall-clock hour
     assert first.decoded("DTSTART") == winter and second.decoded("DTEND") == summer + timedelta(hours=2)
@@ -59,11 +86,18 @@ def test_invitation_is_an_itip_request_in_rome_time_with_its_timezone():
 
 def test_messages_are_italian_with_the_offices_date_and_time_formats_whatever_the_page_language():
     start = rome_wall_clock(date(2026, 11, 25), time(9, 30))
-    session = {"starts_at": start, "ends_at": start + timedelta(hours=3, minutes=30), "location_name": "Aula Ticino",
-               "location_address": "Corso Garibaldi, 41", "location_comune": "Pavia", "is_online": False}
+    session = {
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=3, minutes=30),
+        "location_name": "Aula Ticino",
+        "location_address": "Corso Garibaldi, 41",
+        "location_comune": "Pavia",
+        "is_online": False,
+    }
     with i18n.language("en"):
-        subject, body = compose("session_reminder", full_name="Luca Rossi", course_title="Primo soccorso",
-                                sessions=[session])
+        subject, body = compose(
+            "session_reminder", full_name="Luca Rossi", course_title="Primo soccorso", sessions=[session]
+        )
     assert subject == "Domani hai lezione: Primo soccorso"
     assert body.startswith("Ciao Luca,\n")
     assert "- 25/11/2026, 09:30–13:00, Aula Ticino, Corso Garibaldi, 41, Pavia" in body
@@ -76,10 +110,12 @@ def test_messages_are_italian_with_the_offices_date_and_time_formats_whatever_th
 
 async def test_dedupe_key_queues_a_message_once():
     person = await make_person()
-    assert await queue_message("x", recipient_id=person.id, to_email=person.email, subject="S", body="B",
-                               dedupe_key="k1")
-    assert not await queue_message("x", recipient_id=person.id, to_email=person.email, subject="S", body="B",
-                                   dedupe_key="k1")
+    assert await queue_message(
+        "x", recipient_id=person.id, to_email=person.email, subject="S", body="B", dedupe_key="k1"
+    )
+    assert not await queue_message(
+        "x", recipient_id=person.id, to_email=person.email, subject="S", body="B", dedupe_key="k1"
+    )
     assert await queue_notification("x", recipient_id=person.id, subject="S", body="B", dedupe_key="k2")
     assert not await queue_notification("x", recipient_id=person.id, subject="S", body="B", dedupe_key="k2")
     inactive = await make_person(active=False)
@@ -92,8 +128,14 @@ async def test_dedupe_key_queues_a_message_once():
 
 async def queue(person, n: int = 1, ics: str = "") -> list[int]:
     for index in range(n):
-        await queue_message("enrolment_confirmed", recipient_id=person.id, to_email=person.email,
-                            subject=f"Iscrizione confermata: corso {index}", body="Ciao Luca, dati personali", ics=ics)
+        await queue_message(
+            "enrolment_confirmed",
+            recipient_id=person.id,
+            to_email=person.email,
+            subject=f"Iscrizione confermata: corso {index}",
+            body="Ciao Luca, dati personali",
+            ics=ics,
+        )
     return [row["id"] for row in await Outbox.select(Outbox.id).order_by(Outbox.id)]
 
 
@@ -169,12 +211,23 @@ class FakeSmtpServer:
 
 async def test_smtp_sends_the_message_with_the_invitation_attached(monkeypatch):
     person = await make_person(email="luca@example.test")
-    ics = build_invitation([IcsEvent(uid="u@th", starts_at=utcnow() + timedelta(days=3),
-                                     ends_at=utcnow() + timedelta(days=3, hours=2), summary="Corso")],
-                           method="REQUEST", organizer=ORGANIZER)
+    ics = build_invitation(
+        [
+            IcsEvent(
+                uid="u@th",
+                starts_at=utcnow() + timedelta(days=3),
+                ends_at=utcnow() + timedelta(days=3, hours=2),
+                summary="Corso",
+            )
+        ],
+        method="REQUEST",
+        organizer=ORGANIZER,
+    )
     await queue(person, ics=ics)
     async with FakeSmtpServer() as smtp:
-        settings = dataclasses.replace(get_settings(), smtp_url=f"smtp://uff%40light:segreto@127.0.0.1:{smtp.port}")
+        settings = dataclasses.replace(
+            get_settings(), smtp_url=f"smtp://uff%40light:segreto@127.0.0.1:{smtp.port}"
+        )
         monkeypatch.setattr(sender, "get_settings", lambda: settings)
         run = await sender.process_outbox()
     assert run.sent == 1
@@ -193,7 +246,12 @@ async def test_smtp_sends_the_message_with_the_invitation_attached(monkeypatch):
 def test_smtp_url_forms():
     config = sender.SmtpConfig.from_url("smtps://mario:p%40ss@mail.example.it")
     assert (config.host, config.port, config.username, config.password, config.implicit_tls) == (
-        "mail.example.it", 465, "mario", "p@ss", True)
+        "mail.example.it",
+        465,
+        "mario",
+        "p@ss",
+        True,
+    )
     assert sender.SmtpConfig.from_url("smtp://relay:2525").port == 2525
     with pytest.raises(ValueError):
         sender.SmtpConfig.from_url("http://mail.example.it")
@@ -221,8 +279,11 @@ async def test_a_failed_send_is_retried_with_backoff_then_given_up():
         if attempt < sender.MAX_ATTEMPTS:
             assert (run.retried, row["status"]) == (1, "pending")
             # Not due again before the backoff has passed.
-            assert (await sender.process_outbox(now=row["next_attempt_at"] - timedelta(seconds=1),
-                                                transport=transport)).processed == 0
+            assert (
+                await sender.process_outbox(
+                    now=row["next_attempt_at"] - timedelta(seconds=1), transport=transport
+                )
+            ).processed == 0
             waits.append(int((row["next_attempt_at"] - now).total_seconds() // 60))
             now = row["next_attempt_at"]
         else:
@@ -275,10 +336,12 @@ async def test_reminders_go_to_confirmed_participants_of_tomorrows_sessions_once
     now = rome_wall_clock(date(2027, 3, 27), time(23, 30)).astimezone(UTC)
     location = await make_location(name="Aula Ticino", comune="Pavia")
     course = await make_course(title="Primo soccorso", enrolment_closes_at=None, cancellation_deadline=None)
-    just_after_midnight = await make_session(course, starts_at=rome_wall_clock(date(2027, 3, 28), time(0, 30)),
-                                             minutes=60)
-    morning = await make_session(course, starts_at=rome_wall_clock(date(2027, 3, 28), time(9, 30)),
-                                 location=location.id)
+    just_after_midnight = await make_session(
+        course, starts_at=rome_wall_clock(date(2027, 3, 28), time(0, 30)), minutes=60
+    )
+    morning = await make_session(
+        course, starts_at=rome_wall_clock(date(2027, 3, 28), time(9, 30)), location=location.id
+    )
     await make_session(course, starts_at=rome_wall_clock(date(2027, 3, 29), time(0, 30)))  # the day after
     await make_session(course, starts_at=rome_wall_clock(date(2027, 3, 28), time(15, 0)), status="cancelled")
     confirmed = await make_person(cooperative=cooperative, full_name="Luca Rossi")
@@ -304,8 +367,9 @@ async def test_a_moved_or_cancelled_session_is_announced_with_a_new_invitation()
     await make_enrolment(participant, course)
     await make_enrolment(await make_person(cooperative=cooperative), course, status="cancelled")
     moved_to = session.starts_at + timedelta(days=1)
-    await Session.update({Session.starts_at: moved_to, Session.ends_at: moved_to + timedelta(hours=3),
-                          Session.sequence: 2}).where(Session.id == session.id)
+    await Session.update(
+        {Session.starts_at: moved_to, Session.ends_at: moved_to + timedelta(hours=3), Session.sequence: 2}
+    ).where(Session.id == session.id)
     assert await notify_session_changed(session.id) == 1
     await Session.update({Session.status: "cancelled", Session.sequence: 3}).where(Session.id == session.id)
     assert await notify_session_changed(session.id, cancelled=True) == 1

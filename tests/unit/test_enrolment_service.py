@@ -35,8 +35,14 @@ from training_hub.web.auth import CurrentUser, parse_roles
 
 
 def as_user(person) -> CurrentUser:
-    return CurrentUser(id=person.id, email=person.email, full_name=person.full_name, roles=parse_roles(person.roles),
-                       cooperative_id=person.cooperative, language="it")
+    return CurrentUser(
+        id=person.id,
+        email=person.email,
+        full_name=person.full_name,
+        roles=parse_roles(person.roles),
+        cooperative_id=person.cooperative,
+        language="it",
+    )
 
 
 async def enrolments_of(course) -> list[dict]:
@@ -77,7 +83,11 @@ async def test_a_full_course_puts_people_on_the_waiting_list_in_arrival_order(co
     people = [await make_person(cooperative=coop) for _ in range(4)]
     results = [await service.enrol_person(as_user(person), course.id) for person in people]
     assert [(r.status, r.waitlist_position) for r in results] == [
-        ("confirmed", None), ("waitlisted", 1), ("waitlisted", 2), ("waitlisted", 3)]
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+        ("waitlisted", 3),
+    ]
     assert [await service.waitlist_position(r.id) for r in results] == [None, 1, 2, 3]
     kinds = [row["kind"] for row in await outbox()]
     assert kinds == ["enrolment_confirmed"] + ["enrolment_waitlisted"] * 3
@@ -118,7 +128,9 @@ async def test_no_promotion_once_the_enrolment_window_has_closed(coop):
     first, second = [await make_person(cooperative=coop) for _ in range(2)]
     seat = await service.enrol_person(as_user(first), course.id)
     waiting = await service.enrol_person(as_user(second), course.id)
-    await Course.update({Course.enrolment_closes_at: utcnow() - timedelta(minutes=1)}).where(Course.id == course.id)
+    await Course.update({Course.enrolment_closes_at: utcnow() - timedelta(minutes=1)}).where(
+        Course.id == course.id
+    )
     result = await service.cancel_enrolment(as_user(first), seat.id)
     assert result.promoted == []
     assert await service.waitlist_position(waiting.id) == 1
@@ -152,7 +164,10 @@ async def test_raising_the_capacity_promotes_in_order_and_lowering_below_the_sea
     assert refused.value.field == "capacity"
     assert (await Course.select(Course.capacity).where(Course.id == course.id).first())["capacity"] == 3
     [audit] = await AuditEvent.select().where(AuditEvent.action == "course.capacity_changed")
-    assert (audit["data"] if isinstance(audit["data"], dict) else json.loads(audit["data"])) == {"from": 1, "to": 3}
+    assert (audit["data"] if isinstance(audit["data"], dict) else json.loads(audit["data"])) == {
+        "from": 1,
+        "to": 3,
+    }
 
 
 async def test_only_managers_change_the_capacity(coop):
@@ -229,10 +244,14 @@ async def test_the_enrolment_window_must_be_open(coop):
     worker = await make_person(cooperative=coop)
     now = utcnow()
     not_yet = await make_course(enrolment_opens_at=now + timedelta(days=2))
-    error = await assert_refused(as_user(worker), not_yet, EnrolmentRefused, contains="Le iscrizioni apriranno il")
+    error = await assert_refused(
+        as_user(worker), not_yet, EnrolmentRefused, contains="Le iscrizioni apriranno il"
+    )
     assert error.code == "enrolment-refused" and error.status_code == 409
     closed = await make_course(enrolment_closes_at=now - timedelta(hours=1))
-    await assert_refused(as_user(worker), closed, EnrolmentRefused, contains="Le iscrizioni si sono chiuse il")
+    await assert_refused(
+        as_user(worker), closed, EnrolmentRefused, contains="Le iscrizioni si sono chiuse il"
+    )
     started = await make_course(enrolment_closes_at=None, starts_at=now - timedelta(hours=1))
     await assert_refused(as_user(worker), started, EnrolmentRefused, contains="già iniziato")
 
@@ -242,7 +261,9 @@ async def test_eligibility_by_cooperative_and_area(coop):
     worker = await make_person(cooperative=coop, area="anziani")
     course = await make_course()
     await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=course.id, cooperative=other.id))
-    await assert_refused(as_user(worker), course, EnrolmentRefused, contains="riservato ad alcune cooperative")
+    await assert_refused(
+        as_user(worker), course, EnrolmentRefused, contains="riservato ad alcune cooperative"
+    )
     await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=course.id, cooperative=coop.id))
     await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area="minori"))
     await assert_refused(as_user(worker), course, EnrolmentRefused, contains="aree di lavoro")
@@ -256,7 +277,9 @@ async def test_a_cooperatives_internal_course_is_invisible_to_other_cooperatives
     admin = await make_person(roles="admin")
     course = await make_course(await make_path("internal_training", owner_cooperative=coop.id))
     await assert_refused(as_user(outsider), course, NotFound)
-    await assert_refused(as_user(admin), course, EnrolmentRefused, outsider.id, contains="riservato alle persone")
+    await assert_refused(
+        as_user(admin), course, EnrolmentRefused, outsider.id, contains="riservato alle persone"
+    )
     assert (await service.enrol_person(as_user(member), course.id)).status == "confirmed"
 
 
@@ -289,7 +312,9 @@ async def test_a_second_live_enrolment_is_refused_but_one_after_a_cancellation_i
 async def test_an_inactive_person_cannot_be_enrolled(coop):
     coordinator = await make_person(roles="coordinator", cooperative=coop)
     gone = await make_person(cooperative=coop, active=False)
-    await assert_refused(as_user(coordinator), await make_course(), EnrolmentRefused, gone.id, contains="disattivata")
+    await assert_refused(
+        as_user(coordinator), await make_course(), EnrolmentRefused, gone.id, contains="disattivata"
+    )
 
 
 async def test_overlapping_sessions_are_a_warning_that_can_be_confirmed(coop):
@@ -324,7 +349,11 @@ async def test_coordinators_enrol_the_people_of_their_cooperative_only(coop):
     result = await service.enrol_person(as_user(coordinator), course.id, mine.id)
     assert result.person_id == mine.id
     row = (await enrolments_of(course))[0]
-    assert (row["enrolled_via"], row["enrolled_by"], row["person"]) == ("coordinator", coordinator.id, mine.id)
+    assert (row["enrolled_via"], row["enrolled_by"], row["person"]) == (
+        "coordinator",
+        coordinator.id,
+        mine.id,
+    )
     denied = await assert_refused(as_user(coordinator), course, PermissionDenied, theirs.id)
     nobody = await assert_refused(as_user(coordinator), course, PermissionDenied, 999_999)
     assert denied.detail == nobody.detail  # whether the person exists is not revealed
@@ -361,7 +390,9 @@ async def test_after_the_deadline_only_the_office_cancels_a_seat_and_must_say_wh
     seat = await service.enrol_person(as_user(worker), course.id)
     waiting_person = await make_person(cooperative=coop)
     waiting = await service.enrol_person(as_user(waiting_person), course.id)
-    await Course.update({Course.cancellation_deadline: utcnow() - timedelta(hours=1)}).where(Course.id == course.id)
+    await Course.update({Course.cancellation_deadline: utcnow() - timedelta(hours=1)}).where(
+        Course.id == course.id
+    )
     for actor in (worker, coordinator):
         with pytest.raises(EnrolmentRefused) as refused:
             await service.cancel_enrolment(as_user(actor), seat.id)
@@ -375,7 +406,10 @@ async def test_after_the_deadline_only_the_office_cancels_a_seat_and_must_say_wh
     result = await service.cancel_enrolment(as_user(admin), seat.id, "Trasferito ad altro servizio")
     row = (await enrolments_of(course))[0]
     assert (row["status"], row["cancelled_by"], row["cancel_reason"]) == (
-        "cancelled", admin.id, "Trasferito ad altro servizio")
+        "cancelled",
+        admin.id,
+        "Trasferito ad altro servizio",
+    )
     assert result.status == "cancelled"
     [audit] = await AuditEvent.select().where(AuditEvent.action == "enrolment.cancelled")
     # The reason stays on the enrolment; the audit says who, when and that it was late, not why.
@@ -387,8 +421,10 @@ async def test_after_the_deadline_only_the_office_cancels_a_seat_and_must_say_wh
 async def test_who_may_cancel(coop):
     other = await make_cooperative()
     worker = await make_person(cooperative=coop)
-    colleague, foreign_coordinator = await make_person(cooperative=coop), await make_person(roles="coordinator",
-                                                                                            cooperative=other)
+    colleague, foreign_coordinator = (
+        await make_person(cooperative=coop),
+        await make_person(roles="coordinator", cooperative=other),
+    )
     trainer = await make_person(roles="trainer")
     course = await make_course(trainers=[trainer])
     seat = await service.enrol_person(as_user(worker), course.id)
@@ -404,7 +440,7 @@ async def test_who_may_cancel(coop):
     await service.cancel_enrolment(as_user(coordinator), seat.id, "Turno di lavoro")
     with pytest.raises(InvalidState):
         await service.cancel_enrolment(as_user(worker), seat.id)
-    message = [row for row in await outbox() if row["kind"] == "enrolment_cancelled"][0]
+    message = next(row for row in await outbox() if row["kind"] == "enrolment_cancelled")
     assert "Motivo: Turno di lavoro" in message["body"]
 
 
@@ -427,7 +463,10 @@ async def test_a_course_requiring_approval_makes_requests_that_the_office_decide
     assert rejected.status == "rejected"
     rows = await enrolments_of(course)
     assert [(r["status"], r["decided_by"]) for r in rows] == [
-        ("confirmed", admin.id), ("waitlisted", admin.id), ("rejected", admin.id)]
+        ("confirmed", admin.id),
+        ("waitlisted", admin.id),
+        ("rejected", admin.id),
+    ]
     assert rows[2]["decision_reason"] == "Il percorso non è adatto"
     with pytest.raises(InvalidState):
         await service.approve_enrolment(as_user(admin), requests[2].id)
@@ -439,8 +478,9 @@ async def test_a_course_requiring_approval_makes_requests_that_the_office_decide
 async def test_coordinators_approve_only_their_cooperatives_internal_courses(coop):
     coordinator = await make_person(roles="coordinator", cooperative=coop)
     worker = await make_person(cooperative=coop)
-    internal = await make_course(await make_path("internal_training", owner_cooperative=coop.id),
-                                 requires_approval=True)
+    internal = await make_course(
+        await make_path("internal_training", owner_cooperative=coop.id), requires_approval=True
+    )
     consortium = await make_course(requires_approval=True)
     own = await service.enrol_person(as_user(worker), internal.id)
     theirs = await service.enrol_person(as_user(worker), consortium.id)
@@ -455,14 +495,21 @@ async def test_coordinators_approve_only_their_cooperatives_internal_courses(coo
 
 
 async def test_pending_list_for_deciders(coop):
-    admin, coordinator = await make_person(roles="admin"), await make_person(roles="coordinator", cooperative=coop)
+    admin, coordinator = (
+        await make_person(roles="admin"),
+        await make_person(roles="coordinator", cooperative=coop),
+    )
     worker = await make_person(cooperative=coop)
-    internal = await make_course(await make_path("internal_training", owner_cooperative=coop.id),
-                                 requires_approval=True)
+    internal = await make_course(
+        await make_path("internal_training", owner_cooperative=coop.id), requires_approval=True
+    )
     consortium = await make_course(requires_approval=True)
     await service.enrol_person(as_user(worker), internal.id)
     await service.enrol_person(as_user(worker), consortium.id)
-    assert {r["course"] for r in await service.pending_approvals(as_user(admin))} == {internal.id, consortium.id}
+    assert {r["course"] for r in await service.pending_approvals(as_user(admin))} == {
+        internal.id,
+        consortium.id,
+    }
     assert [r["course"] for r in await service.pending_approvals(as_user(coordinator))] == [internal.id]
     with pytest.raises(PermissionDenied):
         await service.pending_approvals(as_user(worker))
@@ -482,7 +529,10 @@ async def test_participant_list_for_managers_and_coordinators(coop):
         await service.enrol_person(as_user(person), course.id)
     full = await service.list_course_enrolments(as_user(trainer), course.id)
     assert [e["person_id"] for e in full.confirmed] == [mine.id]
-    assert [(e["person_id"], e["waitlist_position"]) for e in full.waitlist] == [(theirs[0].id, 1), (theirs[1].id, 2)]
+    assert [(e["person_id"], e["waitlist_position"]) for e in full.waitlist] == [
+        (theirs[0].id, 1),
+        (theirs[1].id, 2),
+    ]
     assert full.shows_needs and full.can_manage
     limited = await service.list_course_enrolments(as_user(coordinator), course.id)
     assert limited.confirmed == [] and [e["waitlist_position"] for e in limited.waitlist] == [1, 2]
@@ -499,7 +549,11 @@ async def test_my_enrolments_show_status_and_position(coop):
     await service.enrol_person(as_user(me), course.id)
     [item] = await service.my_enrolments(as_user(me))
     assert (item["course_title"], item["status"], item["waitlist_position"], item["can_cancel"]) == (
-        "Bilancio sociale", "waitlisted", 1, True)
+        "Bilancio sociale",
+        "waitlisted",
+        1,
+        True,
+    )
 
 
 async def test_step_free_warnings_name_sessions_not_people(coop):
@@ -507,7 +561,10 @@ async def test_step_free_warnings_name_sessions_not_people(coop):
 
     trainer = await make_person(roles="trainer")
     course = await make_course(trainers=[trainer])
-    stairs, ramp = await make_location(step_free_access=False, name="Aula al primo piano"), await make_location()
+    stairs, ramp = (
+        await make_location(step_free_access=False, name="Aula al primo piano"),
+        await make_location(),
+    )
     first = await make_session(course, location=stairs.id)
     await make_session(course, location=ramp.id)
     assert await service.step_free_warnings(course.id) == []
@@ -515,7 +572,11 @@ async def test_step_free_warnings_name_sessions_not_people(coop):
     await AccessibilityNeeds.insert(AccessibilityNeeds(person=person.id, step_free_access=True))
     await service.enrol_person(as_user(person), course.id)
     [warning] = await service.step_free_warnings(course.id)
-    assert (warning["id"], warning["location_name"], warning["people"]) == (first.id, "Aula al primo piano", 1)
+    assert (warning["id"], warning["location_name"], warning["people"]) == (
+        first.id,
+        "Aula al primo piano",
+        1,
+    )
     panel = await service.course_panel_context(as_user(trainer), course.id)
     assert len(panel["step_free_warnings"]) == 1
     assert (await service.course_panel_context(as_user(person), course.id))["step_free_warnings"] == []

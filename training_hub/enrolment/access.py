@@ -102,8 +102,12 @@ async def load_course(course_id: int, viewer_id: int) -> CourseFacts | None:
 
 
 async def is_course_trainer(user_id: int, course_id: int) -> bool:
-    return await fetch_one("SELECT 1 AS yes FROM course_trainer WHERE course = {} AND person = {}", course_id,
-                           user_id) is not None
+    return (
+        await fetch_one(
+            "SELECT 1 AS yes FROM course_trainer WHERE course = {} AND person = {}", course_id, user_id
+        )
+        is not None
+    )
 
 
 def can_view_course(user: CurrentUser, course: CourseFacts) -> bool:
@@ -143,7 +147,9 @@ def may_manage_course(user: CurrentUser, course: CourseFacts) -> bool:
 
 def may_see_participants(user: CurrentUser, course: CourseFacts) -> bool:
     """The participant list: managers see it all, coordinators their own cooperative's rows."""
-    return may_manage_course(user, course) or (user.has_role(Role.COORDINATOR) and user.cooperative_id is not None)
+    return may_manage_course(user, course) or (
+        user.has_role(Role.COORDINATOR) and user.cooperative_id is not None
+    )
 
 
 # People -------------------------------------------------------------------------------------------
@@ -156,8 +162,12 @@ async def load_person(person_id: int) -> dict[str, Any] | None:
 
 
 async def follows(tutor_id: int, person_id: int) -> bool:
-    return await fetch_one("SELECT 1 AS yes FROM tutor_link WHERE tutor = {} AND person = {}", tutor_id,
-                           person_id) is not None
+    return (
+        await fetch_one(
+            "SELECT 1 AS yes FROM tutor_link WHERE tutor = {} AND person = {}", tutor_id, person_id
+        )
+        is not None
+    )
 
 
 ON_BEHALF_REFUSED = N_(
@@ -194,7 +204,11 @@ async def may_act_for_person(actor: CurrentUser, person: dict[str, Any]) -> bool
     """Whether ``actor`` may cancel or withdraw ``person``'s enrolments (the same people they may enrol)."""
     if actor.id == person["id"] or actor.is_admin:
         return True
-    if actor.has_role(Role.COORDINATOR) and actor.cooperative_id and person["cooperative"] == actor.cooperative_id:
+    if (
+        actor.has_role(Role.COORDINATOR)
+        and actor.cooperative_id
+        and person["cooperative"] == actor.cooperative_id
+    ):
         return True
     return actor.has_role(Role.TUTOR) and await follows(actor.id, person["id"])
 
@@ -209,11 +223,17 @@ def opening_refusal(course: Any, now: datetime) -> EnrolmentRefused | None:
         return EnrolmentRefused(N_("Il corso non è aperto alle iscrizioni: non è pubblicato."))
     opens, closes, starts = get("enrolment_opens_at"), get("enrolment_closes_at"), get("starts_at")
     if opens is not None and now < opens:
-        return EnrolmentRefused(N_("Le iscrizioni apriranno il %(date)s alle %(time)s."),
-                                date=format_date(opens), time=format_time(opens))
+        return EnrolmentRefused(
+            N_("Le iscrizioni apriranno il %(date)s alle %(time)s."),
+            date=format_date(opens),
+            time=format_time(opens),
+        )
     if closes is not None and now >= closes:
-        return EnrolmentRefused(N_("Le iscrizioni si sono chiuse il %(date)s alle %(time)s."),
-                                date=format_date(closes), time=format_time(closes))
+        return EnrolmentRefused(
+            N_("Le iscrizioni si sono chiuse il %(date)s alle %(time)s."),
+            date=format_date(closes),
+            time=format_time(closes),
+        )
     if starts is not None and now >= starts:
         return EnrolmentRefused(N_("Il corso è già iniziato: non è più possibile iscriversi."))
     return None
@@ -222,10 +242,12 @@ def opening_refusal(course: Any, now: datetime) -> EnrolmentRefused | None:
 ELIGIBILITY_SQL = (
     "SELECT "
     "(SELECT COUNT(*) FROM course_eligible_cooperative WHERE course = {}) AS cooperative_rules, "
-    "(SELECT COUNT(*) FROM course_eligible_cooperative WHERE course = {} AND cooperative = {}) AS cooperative_ok, "
+    "(SELECT COUNT(*) FROM course_eligible_cooperative WHERE course = {} AND cooperative = {}) "
+    "AS cooperative_ok, "
     "(SELECT COUNT(*) FROM course_eligible_area WHERE course = {}) AS area_rules, "
     "(SELECT COUNT(*) FROM course_eligible_area WHERE course = {} AND area = {}) AS area_ok, "
-    f"(SELECT COUNT(*) FROM enrolment WHERE course = {{}} AND person = {{}} AND status IN {LIVE_STATUSES_SQL}) AS live"
+    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND person = {} "
+    f"AND status IN {LIVE_STATUSES_SQL}) AS live"
 )
 
 EARLIER_COURSES_SQL = (
@@ -243,26 +265,44 @@ async def eligibility_refusal(course: CourseFacts, person: dict[str, Any]) -> En
         return EnrolmentRefused(N_("L'utenza di questa persona è disattivata."), field="person_id")
     cooperative, area = person["cooperative"], person["area"]
     if course.owner_cooperative_id is not None and cooperative != course.owner_cooperative_id:
-        return EnrolmentRefused(N_("Il corso è riservato alle persone della cooperativa che lo organizza."),
-                                field="person_id")
-    row = await fetch_one(ELIGIBILITY_SQL, course.id, course.id, cooperative, course.id, course.id, area,
-                          course.id, person["id"])
+        return EnrolmentRefused(
+            N_("Il corso è riservato alle persone della cooperativa che lo organizza."), field="person_id"
+        )
+    row = await fetch_one(
+        ELIGIBILITY_SQL,
+        course.id,
+        course.id,
+        cooperative,
+        course.id,
+        course.id,
+        area,
+        course.id,
+        person["id"],
+    )
     assert row is not None
     if int(row["live"]):
-        return EnrolmentRefused(N_("La persona è già iscritta a questo corso o in attesa di conferma."),
-                                field="person_id")
+        return EnrolmentRefused(
+            N_("La persona è già iscritta a questo corso o in attesa di conferma."), field="person_id"
+        )
     if int(row["cooperative_rules"]) and not int(row["cooperative_ok"]):
-        return EnrolmentRefused(N_("Il corso è riservato ad alcune cooperative e la persona non fa parte di queste."),
-                                field="person_id")
+        return EnrolmentRefused(
+            N_("Il corso è riservato ad alcune cooperative e la persona non fa parte di queste."),
+            field="person_id",
+        )
     if int(row["area_rules"]) and not int(row["area_ok"]):
-        return EnrolmentRefused(N_("Il corso è riservato ad alcune aree di lavoro e quella della persona non è tra queste."),
-                                field="person_id")
+        return EnrolmentRefused(
+            N_("Il corso è riservato ad alcune aree di lavoro e quella della persona non è tra queste."),
+            field="person_id",
+        )
     if course.sequential:
         for earlier in await fetch_all(EARLIER_COURSES_SQL, person["id"], course.path_id, course.position):
             if not int(earlier["confirmed"] or 0):
                 return EnrolmentRefused(
-                    N_("Il percorso va seguito in ordine: prima serve l'iscrizione confermata a «%(title)s»."),
-                    field="person_id", title=earlier["title"],
+                    N_(
+                        "Il percorso va seguito in ordine: prima serve l'iscrizione confermata a «%(title)s»."
+                    ),
+                    field="person_id",
+                    title=earlier["title"],
                 )
     return None
 
@@ -286,11 +326,20 @@ async def overlap_issues(person_id: int, course_id: int, sessions: list[dict[str
     issues: list[Issue] = []
     for other in await fetch_all(OVERLAP_SQL, person_id, course_id, last, first):
         if any(s["starts_at"] < other["ends_at"] and other["starts_at"] < s["ends_at"] for s in scheduled):
-            issues.append(Issue(
-                code="overlap",
-                severity="warning",
-                message=N_("Il %(date)s dalle %(start)s alle %(end)s la persona ha già un incontro del corso «%(title)s»."),
-                params={"date": format_date(other["starts_at"]), "start": format_time(other["starts_at"]),
-                        "end": format_time(other["ends_at"]), "title": other["title"]},
-            ))
+            issues.append(
+                Issue(
+                    code="overlap",
+                    severity="warning",
+                    message=N_(
+                        "Il %(date)s dalle %(start)s alle %(end)s la persona ha già un incontro del corso "
+                        "«%(title)s»."
+                    ),
+                    params={
+                        "date": format_date(other["starts_at"]),
+                        "start": format_time(other["starts_at"]),
+                        "end": format_time(other["ends_at"]),
+                        "title": other["title"],
+                    },
+                )
+            )
     return issues

@@ -64,17 +64,31 @@ class EnrolmentsApi(Controller):
     guards = [requires_login]  # noqa: RUF012
     dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
 
-    @post("/courses/{course_id:int}/enrolments", status_code=HTTP_201_CREATED,
-          summary="Iscrivi te stesso (corpo vuoto) o un'altra persona (person_id)")
-    async def enrol(self, user: NamedDependency[CurrentUser], course_id: FromPath[int],
-                    data: JSONBody[EnrolIn | None] = None) -> EnrolmentOut:
+    @post(
+        "/courses/{course_id:int}/enrolments",
+        status_code=HTTP_201_CREATED,
+        summary="Iscrivi te stesso (corpo vuoto) o un'altra persona (person_id)",
+    )
+    async def enrol(
+        self,
+        user: NamedDependency[CurrentUser],
+        course_id: FromPath[int],
+        data: JSONBody[EnrolIn | None] = None,
+    ) -> EnrolmentOut:
         body = data or EnrolIn()
-        result = await service.enrol_person(user, course_id, body.person_id, confirm_warnings=body.confirm_warnings)
+        result = await service.enrol_person(
+            user, course_id, body.person_id, confirm_warnings=body.confirm_warnings
+        )
         return EnrolmentOut(result.id, result.status, result.waitlist_position)
 
-    @get("/courses/{course_id:int}/enrolments",
-         summary="Gli iscritti al corso (formatori del corso, ufficio formazione; coordinatori: la propria cooperativa)")
-    async def participants(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> dict[str, Any]:
+    @get(
+        "/courses/{course_id:int}/enrolments",
+        summary="Gli iscritti al corso (formatori del corso, ufficio formazione; coordinatori: la propria "
+        "cooperativa)",
+    )
+    async def participants(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int]
+    ) -> dict[str, Any]:
         listing = await service.list_course_enrolments(user, course_id)
         return {
             "course_id": course_id,
@@ -84,28 +98,44 @@ class EnrolmentsApi(Controller):
             "items": [_participant(item) for item in listing.items()],
         }
 
-    @post("/courses/{course_id:int}/capacity", status_code=HTTP_200_OK,
-          summary="Cambia i posti del corso; se aumentano, la lista d'attesa avanza subito")
-    async def capacity(self, user: NamedDependency[CurrentUser], course_id: FromPath[int],
-                       data: JSONBody[CapacityIn]) -> dict[str, Any]:
+    @post(
+        "/courses/{course_id:int}/capacity",
+        status_code=HTTP_200_OK,
+        summary="Cambia i posti del corso; se aumentano, la lista d'attesa avanza subito",
+    )
+    async def capacity(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CapacityIn]
+    ) -> dict[str, Any]:
         return await service.change_capacity(user, course_id, data.capacity)
 
     @post("/enrolments/{enrolment_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un'iscrizione")
-    async def cancel(self, user: NamedDependency[CurrentUser], enrolment_id: FromPath[int],
-                     data: JSONBody[ReasonIn | None] = None) -> dict[str, Any]:
+    async def cancel(
+        self,
+        user: NamedDependency[CurrentUser],
+        enrolment_id: FromPath[int],
+        data: JSONBody[ReasonIn | None] = None,
+    ) -> dict[str, Any]:
         result = await service.cancel_enrolment(user, enrolment_id, (data or ReasonIn()).reason)
         return {**result.as_dict(), "promoted": result.promoted}
 
     @post("/enrolments/{enrolment_id:int}/approve", status_code=HTTP_200_OK, summary="Approva una richiesta")
-    async def approve(self, user: NamedDependency[CurrentUser], enrolment_id: FromPath[int],
-                      data: JSONBody[ReasonIn | None] = None) -> EnrolmentOut:
+    async def approve(
+        self,
+        user: NamedDependency[CurrentUser],
+        enrolment_id: FromPath[int],
+        data: JSONBody[ReasonIn | None] = None,
+    ) -> EnrolmentOut:
         result = await service.approve_enrolment(user, enrolment_id, (data or ReasonIn()).reason)
         return EnrolmentOut(result.id, result.status, result.waitlist_position)
 
-    @post("/enrolments/{enrolment_id:int}/reject", status_code=HTTP_200_OK,
-          summary="Respingi una richiesta (il motivo è obbligatorio)")
-    async def reject(self, user: NamedDependency[CurrentUser], enrolment_id: FromPath[int],
-                     data: JSONBody[ReasonIn]) -> EnrolmentOut:
+    @post(
+        "/enrolments/{enrolment_id:int}/reject",
+        status_code=HTTP_200_OK,
+        summary="Respingi una richiesta (il motivo è obbligatorio)",
+    )
+    async def reject(
+        self, user: NamedDependency[CurrentUser], enrolment_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> EnrolmentOut:
         result = await service.reject_enrolment(user, enrolment_id, data.reason)
         return EnrolmentOut(result.id, result.status, result.waitlist_position)
 
@@ -113,15 +143,21 @@ class EnrolmentsApi(Controller):
     async def mine(self, user: NamedDependency[CurrentUser]) -> list[dict[str, Any]]:
         return [_own(item) for item in await service.my_enrolments(user)]
 
-    @get("/people/{person_id:int}/accessibility-needs",
-         summary="Necessità di accessibilità (solo la persona, il suo tutor, i formatori dei suoi corsi, l'ufficio)")
+    @get(
+        "/people/{person_id:int}/accessibility-needs",
+        summary="Necessità di accessibilità (solo la persona, il suo tutor, i formatori dei suoi corsi, "
+        "l'ufficio)",
+    )
     async def needs(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> dict[str, Any]:
         return _instants(await service.get_accessibility_needs(user, person_id), "updated_at")
 
-    @put("/people/{person_id:int}/accessibility-needs",
-         summary="Registra le necessità di accessibilità (la persona, il suo tutor, l'ufficio)")
-    async def set_needs(self, user: NamedDependency[CurrentUser], person_id: FromPath[int],
-                        data: JSONBody[NeedsIn]) -> dict[str, Any]:
+    @put(
+        "/people/{person_id:int}/accessibility-needs",
+        summary="Registra le necessità di accessibilità (la persona, il suo tutor, l'ufficio)",
+    )
+    async def set_needs(
+        self, user: NamedDependency[CurrentUser], person_id: FromPath[int], data: JSONBody[NeedsIn]
+    ) -> dict[str, Any]:
         needs = service.NeedsInput(**msgspec.structs.asdict(data))
         return _instants(await service.set_accessibility_needs(user, person_id, needs), "updated_at")
 

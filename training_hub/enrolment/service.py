@@ -32,8 +32,9 @@ promoting from the waiting list) runs in ONE transaction that starts by locking 
 * Reasons (of a cancellation, an approval, a rejection) are free text that could carry health
   details: they are kept on the enrolment row and sent to the person, never copied into the audit
   trail, which records who decided what and when.
-* The hot path keeps to four statements under the lock (lock, count, insert, outbox), written by hand
-  (``db.fetch_all``): the query builder costs more than the queries.
+* The hot path keeps to four statements under the lock: the lock itself (``db.lock_for_update``, the
+  house convention), then the count, the insert and the outbox row written by hand (``db.fetch_all``),
+  because the query builder costs more than the queries and the lock is held meanwhile.
 
 The waiting list is first come, first served: ordered by ``(waitlisted_at, id)``, with
 ``waitlisted_at`` taken under the lock with microseconds, so the order is the order in which the lock
@@ -133,7 +134,9 @@ def precise_now() -> datetime:
 
 # Transactions and locks ---------------------------------------------------------------------------
 
-_sqlite_seat_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+_sqlite_seat_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _in_transaction() -> bool:
@@ -180,7 +183,8 @@ SEAT_STATE_SQL = (
     "SELECT "
     "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'confirmed') AS confirmed, "
     "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'waitlisted') AS waitlisted, "
-    f"(SELECT MIN(id) FROM enrolment WHERE course = {{}} AND person = {{}} AND status IN {LIVE_STATUSES_SQL}) "
+    "(SELECT MIN(id) FROM enrolment WHERE course = {} AND person = {} "
+    f"AND status IN {LIVE_STATUSES_SQL}) "
     "AS existing"
 )
 
@@ -227,26 +231,45 @@ WAITLIST_SQL = (
 )
 
 
-async def _notify(kind: str, person: dict[str, Any], course_title: str, *, sessions: list[dict[str, Any]] | None = None,
-                  position: int | None = None, reason: str = "", deadline: datetime | None = None,
-                  ics_method: str | None = None) -> None:
+async def _notify(
+    kind: str,
+    person: dict[str, Any],
+    course_title: str,
+    *,
+    sessions: list[dict[str, Any]] | None = None,
+    position: int | None = None,
+    reason: str = "",
+    deadline: datetime | None = None,
+    ics_method: str | None = None,
+) -> None:
     """Queue one message to the person enrolled (inside the caller's transaction)."""
     if not person.get("email") or not as_bool(person.get("active", True)):
         return
     listed = scheduled(sessions or [])
-    subject, body = compose(kind, full_name=person["full_name"], course_title=course_title,
-                            sessions=listed if kind != "enrolment_cancelled" else None,
-                            position=position, reason=reason, deadline=deadline)
+    subject, body = compose(
+        kind,
+        full_name=person["full_name"],
+        course_title=course_title,
+        sessions=listed if kind != "enrolment_cancelled" else None,
+        position=position,
+        reason=reason,
+        deadline=deadline,
+    )
     ics = ""
     if ics_method and listed:
-        ics = invitation(course_title, listed, method=ics_method, to_email=person["email"],
-                         full_name=person["full_name"])
-    await queue_message(kind, recipient_id=person["id"], to_email=person["email"], subject=subject, body=body, ics=ics)
+        ics = invitation(
+            course_title, listed, method=ics_method, to_email=person["email"], full_name=person["full_name"]
+        )
+    await queue_message(
+        kind, recipient_id=person["id"], to_email=person["email"], subject=subject, body=body, ics=ics
+    )
 
 
 def _require_transaction() -> None:
     if not _in_transaction():
-        raise RuntimeError("promote_waitlist() va chiamata dentro write_transaction(), dopo aver bloccato il corso.")
+        raise RuntimeError(
+            "promote_waitlist() va chiamata dentro write_transaction(), dopo aver bloccato il corso."
+        )
 
 
 async def promote_waitlist(course_id: int, *, actor_id: int | None, now: datetime | None = None) -> list[int]:
@@ -272,15 +295,33 @@ async def promote_waitlist(course_id: int, *, actor_id: int | None, now: datetim
     await fetch_all(
         f"UPDATE enrolment SET status = 'confirmed', confirmed_at = {{}}, updated_at = {{}} "
         f"WHERE status = 'waitlisted' AND id IN ({placeholders})",
-        now, now, *ids,
+        now,
+        now,
+        *ids,
     )
     sessions = await course_sessions(course_id)
     for row in first_in_line:
-        person = {"id": row["person"], "full_name": row["full_name"], "email": row["email"], "active": row["active"]}
-        await _notify("enrolment_promoted", person, course["title"], sessions=sessions,
-                      deadline=_cancel_deadline(course), ics_method="REQUEST")
-    await record_audit_event("enrolment.promoted", actor_id=actor_id, entity="course", entity_id=course_id,
-                             data={"enrolment_ids": ids})
+        person = {
+            "id": row["person"],
+            "full_name": row["full_name"],
+            "email": row["email"],
+            "active": row["active"],
+        }
+        await _notify(
+            "enrolment_promoted",
+            person,
+            course["title"],
+            sessions=sessions,
+            deadline=_cancel_deadline(course),
+            ics_method="REQUEST",
+        )
+    await record_audit_event(
+        "enrolment.promoted",
+        actor_id=actor_id,
+        entity="course",
+        entity_id=course_id,
+        data={"enrolment_ids": ids},
+    )
     return ids
 
 
@@ -339,22 +380,29 @@ async def enrol_person(
             raise refusal
         state = await seat_state(course_id, target_id)
         if state.existing is not None:
-            raise EnrolmentRefused(N_("La persona è già iscritta a questo corso o in attesa di conferma."),
-                                   field="person_id")
-        stamp = precise_now()
-        position = None
+            raise EnrolmentRefused(
+                N_("La persona è già iscritta a questo corso o in attesa di conferma."), field="person_id"
+            )
+        waitlisted_at = confirmed_at = position = None
         if needs_approval:
-            status, waitlisted_at, confirmed_at, kind = EnrolmentStatus.PENDING.value, None, None, "enrolment_pending"
+            status, kind = EnrolmentStatus.PENDING.value, "enrolment_pending"
         elif state.confirmed < int(locked["capacity"] or 0):
-            status, waitlisted_at, confirmed_at, kind = EnrolmentStatus.CONFIRMED.value, None, now, "enrolment_confirmed"
+            status, kind, confirmed_at = EnrolmentStatus.CONFIRMED.value, "enrolment_confirmed", now
         else:
-            status, waitlisted_at, confirmed_at, kind = EnrolmentStatus.WAITLISTED.value, stamp, None, "enrolment_waitlisted"
-            position = state.waitlisted + 1
-        rows = await fetch_all(INSERT_ENROLMENT_SQL, target_id, course_id, status, via, actor.id, now,
-                               waitlisted_at, confirmed_at, now)
+            status, kind = EnrolmentStatus.WAITLISTED.value, "enrolment_waitlisted"
+            waitlisted_at, position = precise_now(), state.waitlisted + 1
+        values = (target_id, course_id, status, via, actor.id, now, waitlisted_at, confirmed_at, now)
+        rows = await fetch_all(INSERT_ENROLMENT_SQL, *values)
         enrolment_id = rows[0]["id"]
-        await _notify(kind, person, locked["title"], sessions=sessions, position=position,
-                      deadline=_cancel_deadline(locked), ics_method="REQUEST" if kind == "enrolment_confirmed" else None)
+        await _notify(
+            kind,
+            person,
+            locked["title"],
+            sessions=sessions,
+            position=position,
+            deadline=_cancel_deadline(locked),
+            ics_method="REQUEST" if kind == "enrolment_confirmed" else None,
+        )
     return EnrolmentResult(enrolment_id, status, position, course_id, target_id)
 
 
@@ -377,30 +425,37 @@ async def _enrolment_for(actor: CurrentUser, enrolment_id: int) -> tuple[dict[st
 async def _refuse_without_leaking(actor: CurrentUser, row: dict[str, Any], course: CourseFacts) -> None:
     """403 for whoever may see the enrolment anyway (the course's staff), 404 for everyone else."""
     if may_manage_course(actor, course) or (
-        actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None and row["cooperative"] == actor.cooperative_id
+        actor.has_role(Role.COORDINATOR)
+        and actor.cooperative_id is not None
+        and row["cooperative"] == actor.cooperative_id
     ):
         raise PermissionDenied(N_("Non puoi modificare questa iscrizione."))
     raise NotFound(N_("Iscrizione non trovata."))
 
 
 def _person_of(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["person"], "full_name": row["full_name"], "email": row["email"], "active": row["active"],
-            "cooperative": row["cooperative"]}
+    return {
+        "id": row["person"],
+        "full_name": row["full_name"],
+        "email": row["email"],
+        "active": row["active"],
+        "cooperative": row["cooperative"],
+    }
 
 
 def _clean_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if len(text) > MAX_REASON:
-        raise ValidationFailed(N_("Il motivo può avere al massimo %(n)d caratteri."), field="reason", n=MAX_REASON)
+        raise ValidationFailed(
+            N_("Il motivo può avere al massimo %(n)d caratteri."), field="reason", n=MAX_REASON
+        )
     return text
 
 
 async def waitlist_position(enrolment_id: int) -> int | None:
     """1 + the number of people waitlisted before this enrolment; None when it is not waitlisted."""
     row = await fetch_one(
-        "SELECT e.status, (SELECT COUNT(*) FROM enrolment w WHERE w.course = e.course AND w.status = 'waitlisted' "
-        "AND (w.waitlisted_at < e.waitlisted_at OR (w.waitlisted_at = e.waitlisted_at AND w.id < e.id))) AS ahead "
-        "FROM enrolment e WHERE e.id = {}",
+        f"SELECT e.status, {POSITION_SUBQUERY} AS ahead FROM enrolment e WHERE e.id = {{}}",
         enrolment_id,
     )
     if row is None or row["status"] != EnrolmentStatus.WAITLISTED:
@@ -411,8 +466,9 @@ async def waitlist_position(enrolment_id: int) -> int | None:
 # Cancelling ---------------------------------------------------------------------------------------
 
 
-async def cancel_enrolment(actor: CurrentUser, enrolment_id: int, reason: str = "", *,
-                           now: datetime | None = None) -> EnrolmentResult:
+async def cancel_enrolment(
+    actor: CurrentUser, enrolment_id: int, reason: str = "", *, now: datetime | None = None
+) -> EnrolmentResult:
     """Cancel an enrolment (a seat, a waiting-list place or a request); a freed seat is promoted at once.
 
     The person, their coordinator, their tutor and admins may cancel. After the cancellation deadline
@@ -430,35 +486,61 @@ async def cancel_enrolment(actor: CurrentUser, enrolment_id: int, reason: str = 
     late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
     if late and not actor.is_admin:
         raise EnrolmentRefused(
-            N_("Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: per annullarla ora "
-               "rivolgiti all'ufficio formazione."),
-            date=format_date(deadline), time=format_time(deadline),
+            N_(
+                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: "
+                "per annullarla ora "
+                "rivolgiti all'ufficio formazione."
+            ),
+            date=format_date(deadline),
+            time=format_time(deadline),
         )
     if late and not reason:
-        raise ValidationFailed(N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."),
-                               field="reason")
+        raise ValidationFailed(
+            N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."), field="reason"
+        )
     async with seat_transaction():
         locked = await lock_course(course.id)
         current = await fetch_one("SELECT status FROM enrolment WHERE id = {}", enrolment_id)
         assert current is not None
         _check_live(current["status"])
         await fetch_all(
-            "UPDATE enrolment SET status = 'cancelled', cancelled_at = {}, cancelled_by = {}, cancel_reason = {}, "
+            "UPDATE enrolment SET status = 'cancelled', cancelled_at = {}, cancelled_by = {}, "
+            "cancel_reason = {}, "
             "updated_at = {} WHERE id = {}",
-            now, actor.id, reason, now, enrolment_id,
+            now,
+            actor.id,
+            reason,
+            now,
+            enrolment_id,
         )
         promoted: list[int] = []
         if current["status"] == EnrolmentStatus.CONFIRMED:
             promoted = await promote_waitlist(course.id, actor_id=actor.id, now=now)
         sessions = await course_sessions(course.id) if current["status"] == EnrolmentStatus.CONFIRMED else []
-        await _notify("enrolment_cancelled", _person_of(row), locked["title"], sessions=sessions,
-                      reason=reason if actor.id != row["person"] else "", ics_method="CANCEL" if sessions else None)
+        await _notify(
+            "enrolment_cancelled",
+            _person_of(row),
+            locked["title"],
+            sessions=sessions,
+            reason=reason if actor.id != row["person"] else "",
+            ics_method="CANCEL" if sessions else None,
+        )
         if actor.id != row["person"] or late:
             await record_audit_event(
-                "enrolment.cancelled", actor_id=actor.id, entity="enrolment", entity_id=enrolment_id,
-                data={"course_id": course.id, "person_id": row["person"], "from": current["status"], "late": late},
+                "enrolment.cancelled",
+                actor_id=actor.id,
+                entity="enrolment",
+                entity_id=enrolment_id,
+                data={
+                    "course_id": course.id,
+                    "person_id": row["person"],
+                    "from": current["status"],
+                    "late": late,
+                },
             )
-    return EnrolmentResult(enrolment_id, EnrolmentStatus.CANCELLED.value, None, course.id, row["person"], promoted)
+    return EnrolmentResult(
+        enrolment_id, EnrolmentStatus.CANCELLED.value, None, course.id, row["person"], promoted
+    )
 
 
 def _check_live(status: str) -> None:
@@ -473,12 +555,18 @@ async def _pending_for_decision(actor: CurrentUser, enrolment_id: int) -> tuple[
     row, course = await _enrolment_for(actor, enrolment_id)
     if not may_decide_approvals(actor, course):
         if may_manage_course(actor, course) or actor.has_role(Role.COORDINATOR):
-            raise PermissionDenied(N_("Solo l'ufficio formazione (e il coordinatore, per i corsi interni della sua "
-                                      "cooperativa) può decidere sulle richieste di iscrizione."))
+            raise PermissionDenied(
+                N_(
+                    "Solo l'ufficio formazione (e il coordinatore, per i corsi interni della sua "
+                    "cooperativa) può decidere sulle richieste di iscrizione."
+                )
+            )
         raise NotFound(N_("Iscrizione non trovata."))
     if row["status"] != EnrolmentStatus.PENDING:
-        raise InvalidState(N_("La richiesta è già stata decisa: ora l'iscrizione è %(status)s."),
-                           status=status_label(row["status"]).lower())
+        raise InvalidState(
+            N_("La richiesta è già stata decisa: ora l'iscrizione è %(status)s."),
+            status=status_label(row["status"]).lower(),
+        )
     return row, course
 
 
@@ -488,9 +576,13 @@ async def _still_pending(enrolment_id: int) -> None:
         raise InvalidState(N_("La richiesta è già stata decisa da qualcun altro."))
 
 
-async def approve_enrolment(actor: CurrentUser, enrolment_id: int, reason: str = "", *,
-                            now: datetime | None = None) -> EnrolmentResult:
-    """Approve a pending request: a seat if one is free, otherwise the end of the waiting list."""
+async def approve_enrolment(
+    actor: CurrentUser, enrolment_id: int, reason: str = "", *, now: datetime | None = None
+) -> EnrolmentResult:
+    """Approve a pending request: a seat if one is free, otherwise the end of the waiting list.
+
+    Possible until the course starts, also after the enrolment window has closed: the office decides.
+    """
     now = now or utcnow()
     reason = _clean_reason(reason)
     row, course = await _pending_for_decision(actor, enrolment_id)
@@ -498,35 +590,63 @@ async def approve_enrolment(actor: CurrentUser, enrolment_id: int, reason: str =
     async with seat_transaction():
         locked = await lock_course(course.id)
         await _still_pending(enrolment_id)
-        if locked["status"] != CourseStatus.PUBLISHED or (locked["starts_at"] is not None and now >= locked["starts_at"]):
-            raise InvalidState(N_("Il corso è già iniziato o non è più aperto: la richiesta non può essere approvata."))
+        if locked["status"] != CourseStatus.PUBLISHED or (
+            locked["starts_at"] is not None and now >= locked["starts_at"]
+        ):
+            raise InvalidState(
+                N_("Il corso è già iniziato o non è più aperto: la richiesta non può essere approvata.")
+            )
         state = await seat_state(course.id)
         position = None
         if state.confirmed < int(locked["capacity"] or 0):
             status, kind = EnrolmentStatus.CONFIRMED.value, "enrolment_approved"
             await fetch_all(
-                "UPDATE enrolment SET status = 'confirmed', confirmed_at = {}, decided_at = {}, decided_by = {}, "
+                "UPDATE enrolment SET status = 'confirmed', confirmed_at = {}, decided_at = {}, "
+                "decided_by = {}, "
                 "decision_reason = {}, updated_at = {} WHERE id = {}",
-                now, now, actor.id, reason, now, enrolment_id,
+                now,
+                now,
+                actor.id,
+                reason,
+                now,
+                enrolment_id,
             )
         else:
             status, kind = EnrolmentStatus.WAITLISTED.value, "enrolment_approved_waitlisted"
             position = state.waitlisted + 1
             await fetch_all(
-                "UPDATE enrolment SET status = 'waitlisted', waitlisted_at = {}, decided_at = {}, decided_by = {}, "
+                "UPDATE enrolment SET status = 'waitlisted', waitlisted_at = {}, decided_at = {}, "
+                "decided_by = {}, "
                 "decision_reason = {}, updated_at = {} WHERE id = {}",
-                precise_now(), now, actor.id, reason, now, enrolment_id,
+                precise_now(),
+                now,
+                actor.id,
+                reason,
+                now,
+                enrolment_id,
             )
-        await _notify(kind, _person_of(row), locked["title"], sessions=sessions if kind == "enrolment_approved" else None,
-                      position=position, deadline=_cancel_deadline(locked),
-                      ics_method="REQUEST" if kind == "enrolment_approved" else None)
-        await record_audit_event("enrolment.approved", actor_id=actor.id, entity="enrolment", entity_id=enrolment_id,
-                                 data={"course_id": course.id, "person_id": row["person"], "status": status})
+        await _notify(
+            kind,
+            _person_of(row),
+            locked["title"],
+            sessions=sessions if kind == "enrolment_approved" else None,
+            position=position,
+            deadline=_cancel_deadline(locked),
+            ics_method="REQUEST" if kind == "enrolment_approved" else None,
+        )
+        await record_audit_event(
+            "enrolment.approved",
+            actor_id=actor.id,
+            entity="enrolment",
+            entity_id=enrolment_id,
+            data={"course_id": course.id, "person_id": row["person"], "status": status},
+        )
     return EnrolmentResult(enrolment_id, status, position, course.id, row["person"])
 
 
-async def reject_enrolment(actor: CurrentUser, enrolment_id: int, reason: str, *,
-                           now: datetime | None = None) -> EnrolmentResult:
+async def reject_enrolment(
+    actor: CurrentUser, enrolment_id: int, reason: str, *, now: datetime | None = None
+) -> EnrolmentResult:
     """Reject a pending request; the reason is required and is sent to the person."""
     now = now or utcnow()
     reason = _clean_reason(reason)
@@ -537,13 +657,23 @@ async def reject_enrolment(actor: CurrentUser, enrolment_id: int, reason: str, *
         locked = await lock_course(course.id)
         await _still_pending(enrolment_id)
         await fetch_all(
-            "UPDATE enrolment SET status = 'rejected', decided_at = {}, decided_by = {}, decision_reason = {}, "
+            "UPDATE enrolment SET status = 'rejected', decided_at = {}, decided_by = {}, "
+            "decision_reason = {}, "
             "updated_at = {} WHERE id = {}",
-            now, actor.id, reason, now, enrolment_id,
+            now,
+            actor.id,
+            reason,
+            now,
+            enrolment_id,
         )
         await _notify("enrolment_rejected", _person_of(row), locked["title"], reason=reason)
-        await record_audit_event("enrolment.rejected", actor_id=actor.id, entity="enrolment", entity_id=enrolment_id,
-                                 data={"course_id": course.id, "person_id": row["person"]})
+        await record_audit_event(
+            "enrolment.rejected",
+            actor_id=actor.id,
+            entity="enrolment",
+            entity_id=enrolment_id,
+            data={"course_id": course.id, "person_id": row["person"]},
+        )
     return EnrolmentResult(enrolment_id, EnrolmentStatus.REJECTED.value, None, course.id, row["person"])
 
 
@@ -554,14 +684,19 @@ def parse_capacity(value: Any) -> int:
     try:
         capacity = int(str(value).strip())
     except (TypeError, ValueError):
-        raise ValidationFailed(N_("Indica il numero di posti con un numero intero."), field="capacity") from None
+        raise ValidationFailed(
+            N_("Indica il numero di posti con un numero intero."), field="capacity"
+        ) from None
     if capacity < 0 or capacity > MAX_CAPACITY:
-        raise ValidationFailed(N_("I posti devono essere tra 0 e %(max)d."), field="capacity", max=MAX_CAPACITY)
+        raise ValidationFailed(
+            N_("I posti devono essere tra 0 e %(max)d."), field="capacity", max=MAX_CAPACITY
+        )
     return capacity
 
 
-async def change_capacity(actor: CurrentUser, course_id: int, capacity: Any, *,
-                          now: datetime | None = None) -> dict[str, Any]:
+async def change_capacity(
+    actor: CurrentUser, course_id: int, capacity: Any, *, now: datetime | None = None
+) -> dict[str, Any]:
     """Set the number of seats; raising it promotes the waiting list at once, in the same transaction.
 
     Admins, the course's trainers and the owning coordinator may do it. The capacity cannot go below
@@ -572,19 +707,29 @@ async def change_capacity(actor: CurrentUser, course_id: int, capacity: Any, *,
     capacity = parse_capacity(capacity)
     course = await visible_course(actor, course_id)
     if not may_manage_course(actor, course):
-        raise PermissionDenied(N_("Solo l'ufficio formazione e i formatori del corso possono cambiare i posti."))
+        raise PermissionDenied(
+            N_("Solo l'ufficio formazione e i formatori del corso possono cambiare i posti.")
+        )
     async with seat_transaction():
         locked = await lock_course(course_id)
         state = await seat_state(course_id)
         if capacity < state.confirmed:
             raise ValidationFailed(
                 N_("Ci sono già %(n)d posti confermati: i posti non possono essere meno di così."),
-                field="capacity", n=state.confirmed,
+                field="capacity",
+                n=state.confirmed,
             )
-        await fetch_all("UPDATE course SET capacity = {}, updated_at = {} WHERE id = {}", capacity, now, course_id)
+        await fetch_all(
+            "UPDATE course SET capacity = {}, updated_at = {} WHERE id = {}", capacity, now, course_id
+        )
         promoted = await promote_waitlist(course_id, actor_id=actor.id, now=now)
-        await record_audit_event("course.capacity_changed", actor_id=actor.id, entity="course", entity_id=course_id,
-                                 data={"from": locked["capacity"], "to": capacity})
+        await record_audit_event(
+            "course.capacity_changed",
+            actor_id=actor.id,
+            entity="course",
+            entity_id=course_id,
+            data={"from": locked["capacity"], "to": capacity},
+        )
     return {"capacity": capacity, "promoted": promoted}
 
 
@@ -667,8 +812,12 @@ async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEn
     """
     course = await visible_course(actor, course_id)
     if not may_see_participants(actor, course):
-        raise PermissionDenied(N_("Solo l'ufficio formazione, i formatori del corso e i coordinatori possono vedere "
-                                  "gli iscritti."))
+        raise PermissionDenied(
+            N_(
+                "Solo l'ufficio formazione, i formatori del corso e i coordinatori possono vedere "
+                "gli iscritti."
+            )
+        )
     manager = may_manage_course(actor, course)
     only = None if manager else actor.cooperative_id
     shows_needs = actor.is_admin or course.viewer_is_trainer
@@ -676,17 +825,24 @@ async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEn
     needs = {}
     if shows_needs:
         needs = {row["person"]: _needs_out(row) for row in await fetch_all(NEEDS_SQL, course_id)}
-    waiting = sorted((r for r in rows if r["status"] == EnrolmentStatus.WAITLISTED),
-                     key=lambda r: (r["waitlisted_at"], r["id"]))
+    waiting = sorted(
+        (r for r in rows if r["status"] == EnrolmentStatus.WAITLISTED),
+        key=lambda r: (r["waitlisted_at"], r["id"]),
+    )
     positions = {row["id"]: index for index, row in enumerate(waiting, start=1)}
     groups: dict[str, list[dict[str, Any]]] = {"confirmed": [], "waitlisted": [], "pending": [], "closed": []}
     for row in sorted(rows, key=lambda r: (positions.get(r["id"], 0), r["id"])):
         if only is not None and row["cooperative"] != only:
             continue
         item = _enrolment_out(row, positions.get(row["id"]))
-        item["may_cancel"] = row["status"] in LIVE and (actor.is_admin or (
-            actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None
-            and row["cooperative"] == actor.cooperative_id))
+        item["may_cancel"] = row["status"] in LIVE and (
+            actor.is_admin
+            or (
+                actor.has_role(Role.COORDINATOR)
+                and actor.cooperative_id is not None
+                and row["cooperative"] == actor.cooperative_id
+            )
+        )
         if shows_needs:
             item["accessibility"] = needs.get(row["person"]) if row["status"] in LIVE else None
         key = row["status"] if row["status"] in LIVE else "closed"
@@ -715,7 +871,8 @@ POSITION_SUBQUERY = (
     "AND (w.waitlisted_at < e.waitlisted_at OR (w.waitlisted_at = e.waitlisted_at AND w.id < e.id)))"
 )
 PERSON_ENROLMENTS_SQL = (
-    "SELECT e.id, e.person, e.course, e.status, e.enrolled_via, e.created_at, e.confirmed_at, e.decision_reason, "
+    "SELECT e.id, e.person, e.course, e.status, e.enrolled_via, e.created_at, e.confirmed_at, "
+    "e.decision_reason, "
     "e.cancelled_at, c.title, c.status AS course_status, c.starts_at, c.ends_at, c.cancellation_deadline, "
     f"p.full_name, {POSITION_SUBQUERY} AS ahead "
     "FROM enrolment e JOIN course c ON c.id = e.course JOIN person p ON p.id = e.person "
@@ -757,8 +914,9 @@ async def my_enrolments(actor: CurrentUser, *, now: datetime | None = None) -> l
     return _upcoming_first([_person_enrolment_out(row, now) for row in rows])
 
 
-async def cooperative_enrolments(actor: CurrentUser, cooperative_id: int | None = None, *,
-                                 now: datetime | None = None) -> list[dict[str, Any]]:
+async def cooperative_enrolments(
+    actor: CurrentUser, cooperative_id: int | None = None, *, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """The enrolments of a cooperative's people: coordinators their own, admins any (one query)."""
     now = now or utcnow()
     if actor.is_admin:
@@ -769,7 +927,9 @@ async def cooperative_enrolments(actor: CurrentUser, cooperative_id: int | None 
             raise PermissionDenied(N_("Puoi vedere solo le iscrizioni della tua cooperativa."))
         cooperative_id = actor.cooperative_id
     else:
-        raise PermissionDenied(N_("Solo i coordinatori e l'ufficio formazione vedono le iscrizioni di una cooperativa."))
+        raise PermissionDenied(
+            N_("Solo i coordinatori e l'ufficio formazione vedono le iscrizioni di una cooperativa.")
+        )
     rows = await fetch_all(PERSON_ENROLMENTS_SQL + "WHERE p.cooperative = {}", cooperative_id)
     return _upcoming_first([_person_enrolment_out(row, now) for row in rows])
 
@@ -782,8 +942,9 @@ async def followed_people(actor: CurrentUser, *, now: datetime | None = None) ->
         "WHERE t.tutor = {} ORDER BY p.full_name, p.id",
         actor.id,
     )
-    rows = await fetch_all(PERSON_ENROLMENTS_SQL + "WHERE e.person IN (SELECT person FROM tutor_link WHERE tutor = {})",
-                           actor.id)
+    rows = await fetch_all(
+        PERSON_ENROLMENTS_SQL + "WHERE e.person IN (SELECT person FROM tutor_link WHERE tutor = {})", actor.id
+    )
     by_person: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         by_person.setdefault(row["person"], []).append(_person_enrolment_out(row, now))
@@ -793,7 +954,8 @@ async def followed_people(actor: CurrentUser, *, now: datetime | None = None) ->
 async def pending_approvals(actor: CurrentUser) -> list[dict[str, Any]]:
     """Requests waiting for the actor's decision: all for admins, own internal courses for coordinators."""
     sql = (
-        "SELECT e.id, e.person, e.course, e.created_at, e.enrolled_via, p.full_name, co.name AS cooperative_name, "
+        "SELECT e.id, e.person, e.course, e.created_at, e.enrolled_via, p.full_name, "
+        "co.name AS cooperative_name, "
         "c.title, c.starts_at, c.capacity, b.full_name AS enrolled_by_name, "
         "(SELECT COUNT(*) FROM enrolment x WHERE x.course = c.id AND x.status = 'confirmed') AS seats_taken "
         "FROM enrolment e JOIN person p ON p.id = e.person JOIN course c ON c.id = e.course "
@@ -803,14 +965,20 @@ async def pending_approvals(actor: CurrentUser) -> list[dict[str, Any]]:
     if actor.is_admin:
         rows = await fetch_all(sql + "ORDER BY e.created_at, e.id")
     elif actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None:
-        rows = await fetch_all(sql + "AND tp.owner_cooperative = {} ORDER BY e.created_at, e.id", actor.cooperative_id)
+        rows = await fetch_all(
+            sql + "AND tp.owner_cooperative = {} ORDER BY e.created_at, e.id", actor.cooperative_id
+        )
     else:
         raise PermissionDenied(N_("Solo l'ufficio formazione e i coordinatori decidono sulle richieste."))
     return [{**row, "seats_taken": int(row["seats_taken"])} for row in rows]
 
 
 async def people_to_enrol(actor: CurrentUser, cooperative_id: int | None = None) -> list[dict[str, Any]]:
-    """Whom the actor may enrol on someone's behalf: their cooperative (coordinators), their people (tutors)."""
+    """Whom the actor may enrol on someone's behalf.
+
+    Coordinators: the active people of their cooperative (admins: of ``cooperative_id``); tutors: the
+    people they follow.
+    """
     people: dict[int, dict[str, Any]] = {}
     scope = None
     if actor.is_admin and cooperative_id:
@@ -819,19 +987,25 @@ async def people_to_enrol(actor: CurrentUser, cooperative_id: int | None = None)
         scope = actor.cooperative_id
     if scope is not None:
         for row in await fetch_all(
-            "SELECT id, full_name FROM person WHERE cooperative = {} AND active = {} ORDER BY full_name, id", scope, True
+            "SELECT id, full_name FROM person WHERE cooperative = {} AND active = {} ORDER BY full_name, id",
+            scope,
+            True,
         ):
             people[row["id"]] = row
     if actor.has_role(Role.TUTOR):
         for row in await fetch_all(
             "SELECT p.id, p.full_name FROM tutor_link t JOIN person p ON p.id = t.person "
-            "WHERE t.tutor = {} AND p.active = {} ORDER BY p.full_name, p.id", actor.id, True
+            "WHERE t.tutor = {} AND p.active = {} ORDER BY p.full_name, p.id",
+            actor.id,
+            True,
         ):
             people[row["id"]] = row
     return sorted(people.values(), key=lambda row: (row["full_name"], row["id"]))
 
 
-async def open_courses(actor: CurrentUser, *, now: datetime | None = None, limit: int = 300) -> list[dict[str, Any]]:
+async def open_courses(
+    actor: CurrentUser, *, now: datetime | None = None, limit: int = 300
+) -> list[dict[str, Any]]:
     """Published courses open for enrolment that the actor can see, soonest first (for the on-behalf form)."""
     now = now or utcnow()
     sql = (
@@ -867,7 +1041,8 @@ async def _trainer_of_persons_course(actor_id: int, person_id: int) -> bool:
     row = await fetch_one(
         "SELECT 1 AS yes FROM enrolment e JOIN course_trainer t ON t.course = e.course "
         f"WHERE e.person = {{}} AND t.person = {{}} AND e.status IN {LIVE_STATUSES_SQL}",
-        person_id, actor_id,
+        person_id,
+        actor_id,
     )
     return row is not None
 
@@ -899,14 +1074,20 @@ async def get_accessibility_needs(actor: CurrentUser, person_id: int) -> dict[st
         raise NotFound(N_("Persona non trovata."))
     row = await fetch_one(
         "SELECT person, step_free_access, interpreter, easy_read, companion, notes, updated_at "
-        "FROM accessibility_needs WHERE person = {}", person_id,
+        "FROM accessibility_needs WHERE person = {}",
+        person_id,
     )
-    needs = _needs_out(row) or _needs_out({"step_free_access": False, "interpreter": False, "easy_read": False,
-                                           "companion": False, "notes": ""})
+    needs = _needs_out(row) or _needs_out(
+        {"step_free_access": False, "interpreter": False, "easy_read": False, "companion": False, "notes": ""}
+    )
     assert needs is not None
-    return {"person_id": person_id, "full_name": person["full_name"], **needs,
-            "updated_at": row["updated_at"] if row else None,
-            "can_edit": await may_record_needs(actor, person_id)}
+    return {
+        "person_id": person_id,
+        "full_name": person["full_name"],
+        **needs,
+        "updated_at": row["updated_at"] if row else None,
+        "can_edit": await may_record_needs(actor, person_id),
+    }
 
 
 async def set_accessibility_needs(actor: CurrentUser, person_id: int, data: NeedsInput) -> dict[str, Any]:
@@ -918,7 +1099,9 @@ async def set_accessibility_needs(actor: CurrentUser, person_id: int, data: Need
         raise NotFound(N_("Persona non trovata."))
     notes = (data.notes or "").strip()
     if len(notes) > NEEDS_NOTES_MAX:
-        raise ValidationFailed(N_("Le note possono avere al massimo %(n)d caratteri."), field="notes", n=NEEDS_NOTES_MAX)
+        raise ValidationFailed(
+            N_("Le note possono avere al massimo %(n)d caratteri."), field="notes", n=NEEDS_NOTES_MAX
+        )
     values = {
         AccessibilityNeeds.step_free_access: bool(data.step_free_access),
         AccessibilityNeeds.interpreter: bool(data.interpreter),
@@ -930,16 +1113,21 @@ async def set_accessibility_needs(actor: CurrentUser, person_id: int, data: Need
     }
     async with write_transaction():
         await AccessibilityNeeds.insert(
-            AccessibilityNeeds(person=person_id, **{column._meta.name: value for column, value in values.items()})
+            AccessibilityNeeds(
+                person=person_id, **{column._meta.name: value for column, value in values.items()}
+            )
         ).on_conflict(target=AccessibilityNeeds.person, action="DO UPDATE", values=list(values))
-        await record_audit_event("accessibility_needs.updated", actor_id=actor.id, entity="person", entity_id=person_id)
+        await record_audit_event(
+            "accessibility_needs.updated", actor_id=actor.id, entity="person", entity_id=person_id
+        )
     return await get_accessibility_needs(actor, person_id)
 
 
 STEP_FREE_SQL = (
     "SELECT s.id, s.starts_at, s.ends_at, l.name AS location_name, "
     "(SELECT COUNT(*) FROM enrolment e JOIN accessibility_needs n ON n.person = e.person "
-    " WHERE e.course = s.course AND e.status IN ('confirmed', 'pending') AND n.step_free_access = {}) AS people "
+    " WHERE e.course = s.course AND e.status IN ('confirmed', 'pending') "
+    " AND n.step_free_access = {}) AS people "
     "FROM course_session s JOIN location l ON l.id = s.location "
     "WHERE s.course = {} AND s.status = 'scheduled' AND l.step_free_access = {} AND l.is_online = {} "
     "ORDER BY s.starts_at"
@@ -965,7 +1153,20 @@ PANEL_SQL = (
 )
 
 
-async def course_panel_context(user: CurrentUser, course_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+async def seat_counts(course_id: int) -> dict[str, int]:
+    """Seats taken, waiting-list length and pending requests of a course, in one query.
+
+    For read-only displays (the catalogue's ``GET /api/courses/{id}`` reports ``seats_taken`` and
+    ``waitlist_length``); decisions count under the course lock instead (:func:`seat_state`).
+    """
+    row = await fetch_one(PANEL_SQL, course_id, course_id, course_id)
+    assert row is not None
+    return {name: int(row[name]) for name in ("seats_taken", "waitlist_length", "pending_count")}
+
+
+async def course_panel_context(
+    user: CurrentUser, course_id: int, *, now: datetime | None = None
+) -> dict[str, Any]:
     """Everything the "how to enrol" panel of the course page shows, for this user.
 
     The catalogue's course page calls it and passes the result to its template as ``enrolment_panel``;
@@ -974,15 +1175,16 @@ async def course_panel_context(user: CurrentUser, course_id: int, *, now: dateti
     """
     now = now or utcnow()
     course = await visible_course(user, course_id)
-    counts = await fetch_one(PANEL_SQL, course_id, course_id, course_id)
-    assert counts is not None
+    counts = await seat_counts(course_id)
     mine_rows = await fetch_all(
-        PERSON_ENROLMENTS_SQL + f"WHERE e.person = {{}} AND e.course = {{}} AND e.status IN {LIVE_STATUSES_SQL}",
-        user.id, course_id,
+        PERSON_ENROLMENTS_SQL
+        + f"WHERE e.person = {{}} AND e.course = {{}} AND e.status IN {LIVE_STATUSES_SQL}",
+        user.id,
+        course_id,
     )
     mine = _person_enrolment_out(mine_rows[0], now) if mine_rows else None
     refusal = opening_refusal(course, now)
-    seats_taken = int(counts["seats_taken"])
+    seats_taken = counts["seats_taken"]
     manager = may_manage_course(user, course)
     trainer_or_admin = user.is_admin or course.viewer_is_trainer
     context: dict[str, Any] = {
@@ -992,8 +1194,8 @@ async def course_panel_context(user: CurrentUser, course_id: int, *, now: dateti
         "capacity": course.capacity,
         "seats_taken": seats_taken,
         "seats_left": max(0, course.capacity - seats_taken),
-        "waitlist_length": int(counts["waitlist_length"]),
-        "pending_count": int(counts["pending_count"]) if may_decide_approvals(user, course) else 0,
+        "waitlist_length": counts["waitlist_length"],
+        "pending_count": counts["pending_count"] if may_decide_approvals(user, course) else 0,
         "requires_approval": course.requires_approval,
         "enrolment_opens_at": course.enrolment_opens_at,
         "enrolment_closes_at": course.enrolment_closes_at,
@@ -1003,7 +1205,9 @@ async def course_panel_context(user: CurrentUser, course_id: int, *, now: dateti
         "mine": mine,
         "mine_status_label": status_label(mine["status"]) if mine else None,
         "can_enrol_self": refusal is None and mine is None,
-        "people_to_enrol": await people_to_enrol(user) if refusal is None and user.has_role(Role.COORDINATOR, Role.TUTOR) else [],
+        "people_to_enrol": await people_to_enrol(user)
+        if refusal is None and user.has_role(Role.COORDINATOR, Role.TUTOR)
+        else [],
         "can_see_participants": may_see_participants(user, course),
         "can_manage": manager,
         "step_free_warnings": await step_free_warnings(course_id) if trainer_or_admin else [],
@@ -1011,8 +1215,9 @@ async def course_panel_context(user: CurrentUser, course_id: int, *, now: dateti
     return context
 
 
-async def enrolment_preview(actor: CurrentUser, course_id: int, person_id: int | None = None, *,
-                            now: datetime | None = None) -> dict[str, Any]:
+async def enrolment_preview(
+    actor: CurrentUser, course_id: int, person_id: int | None = None, *, now: datetime | None = None
+) -> dict[str, Any]:
     """What the confirmation page shows before anything is written: the course, its sessions, the seats,
     and whether the enrolment would be refused or warned about (the same checks as :func:`enrol_person`).
 
@@ -1027,16 +1232,15 @@ async def enrolment_preview(actor: CurrentUser, course_id: int, person_id: int |
     refusal = opening_refusal(course, now) or await eligibility_refusal(course, person)
     sessions = await course_sessions(course_id)
     warnings = [] if refusal else await overlap_issues(target_id, course_id, sessions)
-    counts = await fetch_one(PANEL_SQL, course_id, course_id, course_id)
-    assert counts is not None
-    seats_taken = int(counts["seats_taken"])
+    counts = await seat_counts(course_id)
+    seats_taken = counts["seats_taken"]
     return {
         "course": course,
         "sessions": scheduled(sessions),
         "person": {"id": person["id"], "full_name": person["full_name"]},
         "on_behalf": via != "self",
         "seats_left": max(0, course.capacity - seats_taken),
-        "waitlist_length": int(counts["waitlist_length"]),
+        "waitlist_length": counts["waitlist_length"],
         "needs_approval": course.requires_approval and not may_decide_approvals(actor, course),
         "refusal": refusal.detail if refusal else None,
         "warnings": [issue.text for issue in warnings],
@@ -1044,7 +1248,9 @@ async def enrolment_preview(actor: CurrentUser, course_id: int, person_id: int |
     }
 
 
-async def cancel_preview(actor: CurrentUser, enrolment_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+async def cancel_preview(
+    actor: CurrentUser, enrolment_id: int, *, now: datetime | None = None
+) -> dict[str, Any]:
     """What the cancel confirmation page shows; the same refusals as :func:`cancel_enrolment` up front."""
     now = now or utcnow()
     row, course = await _enrolment_for(actor, enrolment_id)
@@ -1054,14 +1260,23 @@ async def cancel_preview(actor: CurrentUser, enrolment_id: int, *, now: datetime
     late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
     refusal = None
     if row["status"] not in LIVE:
-        refusal = gettext(N_("L'iscrizione è già %(status)s.")) % {"status": status_label(row["status"]).lower()}
+        refusal = gettext(N_("L'iscrizione è già %(status)s.")) % {
+            "status": status_label(row["status"]).lower()
+        }
     elif late and not actor.is_admin:
-        refusal = gettext(N_("Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: per "
-                             "annullarla ora rivolgiti all'ufficio formazione.")) % {
-            "date": format_date(deadline), "time": format_time(deadline)}
+        refusal = gettext(
+            N_(
+                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: per "
+                "annullarla ora rivolgiti all'ufficio formazione."
+            )
+        ) % {"date": format_date(deadline), "time": format_time(deadline)}
     return {
-        "enrolment": {"id": row["id"], "status": row["status"], "status_label": status_label(row["status"]),
-                      "waitlist_position": await waitlist_position(enrolment_id)},
+        "enrolment": {
+            "id": row["id"],
+            "status": row["status"],
+            "status_label": status_label(row["status"]),
+            "waitlist_position": await waitlist_position(enrolment_id),
+        },
         "course": course,
         "person": {"id": row["person"], "full_name": row["full_name"]},
         "on_behalf": actor.id != row["person"],
@@ -1075,12 +1290,11 @@ async def cancel_preview(actor: CurrentUser, enrolment_id: int, *, now: datetime
 async def decision_preview(actor: CurrentUser, enrolment_id: int) -> dict[str, Any]:
     """The pending request a decider is about to approve or reject."""
     row, course = await _pending_for_decision(actor, enrolment_id)
-    counts = await fetch_one(PANEL_SQL, course.id, course.id, course.id)
-    assert counts is not None
+    counts = await seat_counts(course.id)
     return {
         "enrolment": {"id": row["id"], "enrolled_via": row["enrolled_via"]},
         "course": course,
         "person": {"id": row["person"], "full_name": row["full_name"]},
-        "seats_left": max(0, course.capacity - int(counts["seats_taken"])),
-        "waitlist_length": int(counts["waitlist_length"]),
+        "seats_left": max(0, course.capacity - counts["seats_taken"]),
+        "waitlist_length": counts["waitlist_length"],
     }

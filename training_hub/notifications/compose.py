@@ -37,7 +37,11 @@ def scheduled(sessions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def where_text(session: dict[str, Any]) -> str:
     if session.get("location_name") and not session.get("is_online"):
-        parts = [session["location_name"], session.get("location_address") or "", session.get("location_comune") or ""]
+        parts = [
+            session["location_name"],
+            session.get("location_address") or "",
+            session.get("location_comune") or "",
+        ]
         return ", ".join(part for part in parts if part)
     if session.get("online_url"):
         return i18n.gettext(N_("online: %(url)s")) % {"url": session["online_url"]}
@@ -70,8 +74,9 @@ def ics_events(course_title: str, sessions: Iterable[dict[str, Any]]) -> list[Ic
     ]
 
 
-def invitation(course_title: str, sessions: list[dict[str, Any]], *, method: str, to_email: str,
-               full_name: str) -> str:
+def invitation(
+    course_title: str, sessions: list[dict[str, Any]], *, method: str, to_email: str, full_name: str
+) -> str:
     with i18n.language("it"):
         return build_invitation(
             ics_events(course_title, sessions),
@@ -95,18 +100,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "enrolment_waitlisted": (
         N_("Sei in lista d'attesa: %(title)s"),
-        N_("il corso «%(title)s» è al completo: sei in lista d'attesa, in posizione %(position)d. Se si libera "
-           "un posto ti iscriviamo subito e ti avvisiamo con un'altra e-mail."),
+        N_(
+            "il corso «%(title)s» è al completo: sei in lista d'attesa, in posizione %(position)d. "
+            "Se si libera "
+            "un posto ti iscriviamo subito e ti avvisiamo con un'altra e-mail."
+        ),
     ),
     "enrolment_promoted": (
         N_("Si è liberato un posto: %(title)s"),
-        N_("si è liberato un posto nel corso «%(title)s» e la tua iscrizione dalla lista d'attesa è ora "
-           "confermata."),
+        N_(
+            "si è liberato un posto nel corso «%(title)s» e la tua iscrizione dalla lista d'attesa è ora "
+            "confermata."
+        ),
     ),
     "enrolment_pending": (
         N_("Richiesta di iscrizione ricevuta: %(title)s"),
-        N_("abbiamo ricevuto la richiesta di iscrizione al corso «%(title)s». Il corso richiede "
-           "un'approvazione: ti scriveremo appena la richiesta sarà esaminata."),
+        N_(
+            "abbiamo ricevuto la richiesta di iscrizione al corso «%(title)s». Il corso richiede "
+            "un'approvazione: ti scriveremo appena la richiesta sarà esaminata."
+        ),
     ),
     "enrolment_approved": (
         N_("Richiesta approvata: %(title)s"),
@@ -114,8 +126,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "enrolment_approved_waitlisted": (
         N_("Richiesta approvata, sei in lista d'attesa: %(title)s"),
-        N_("la richiesta di iscrizione al corso «%(title)s» è stata approvata, ma il corso è al completo: sei "
-           "in lista d'attesa, in posizione %(position)d. Se si libera un posto ti iscriviamo subito."),
+        N_(
+            "la richiesta di iscrizione al corso «%(title)s» è stata approvata, ma il corso è al "
+            "completo: sei "
+            "in lista d'attesa, in posizione %(position)d. Se si libera un posto ti iscriviamo subito."
+        ),
     ),
     "enrolment_rejected": (
         N_("Richiesta di iscrizione non accolta: %(title)s"),
@@ -157,23 +172,39 @@ def compose(
     with i18n.language("it"):
         params = {"title": course_title, "position": position or 0}
         subject = i18n.gettext(subject_id) % params
-        lines = [i18n.gettext(N_("Ciao %(name)s,")) % {"name": first_name(full_name)}, "",
-                 i18n.gettext(opening_id) % params]
+        lines = [
+            i18n.gettext(N_("Ciao %(name)s,")) % {"name": first_name(full_name)},
+            "",
+            i18n.gettext(opening_id) % params,
+        ]
         if sessions:
             lines.append("")
             if kind in WITH_SESSION_LIST:
                 lines.append(i18n.gettext(N_("Gli incontri:")))
             lines.extend(f"- {session_line(session)}" for session in sessions)
             if kind in WITH_SESSION_LIST or kind == "session_moved":
-                lines += ["", i18n.gettext(N_("In allegato trovi gli incontri da aggiungere al tuo calendario."))]
+                lines += [
+                    "",
+                    i18n.gettext(N_("In allegato trovi gli incontri da aggiungere al tuo calendario.")),
+                ]
         if reason:
             lines += ["", i18n.gettext(N_("Motivo: %(reason)s")) % {"reason": reason}]
         if deadline is not None and kind in WITH_SESSION_LIST:
-            lines += ["", i18n.gettext(
-                N_("Se non potrai partecipare annulla l'iscrizione da Training Hub entro il %(date)s alle %(time)s: "
-                   "il posto andrà alla prima persona in lista d'attesa.")
-            ) % {"date": i18n.format_date(deadline), "time": i18n.format_time(deadline)}]
-        lines += ["", i18n.gettext(N_("Le tue iscrizioni: %(url)s")) % {
-            "url": f"{get_settings().base_url}/my/enrolments"}]
+            lines += [
+                "",
+                i18n.gettext(
+                    N_(
+                        "Se non potrai partecipare annulla l'iscrizione da Training Hub entro il "
+                        "%(date)s alle %(time)s: "
+                        "il posto andrà alla prima persona in lista d'attesa."
+                    )
+                )
+                % {"date": i18n.format_date(deadline), "time": i18n.format_time(deadline)},
+            ]
+        lines += [
+            "",
+            i18n.gettext(N_("Le tue iscrizioni: %(url)s"))
+            % {"url": f"{get_settings().base_url}/my/enrolments"},
+        ]
         lines += ["", i18n.gettext(SIGNATURE)]
     return subject, "\n".join(lines) + "\n"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from email.utils import parseaddr
+from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
@@ -50,8 +50,9 @@ def _timezone(events: list[IcsEvent]) -> Timezone:
 @lru_cache(maxsize=16)
 def _rome_timezone(first_year: int, last_year: int) -> Timezone:
     """Building a VTIMEZONE walks the zone's transitions (milliseconds): done once per span of years."""
-    return Timezone.from_tzinfo(ROME, tzid="Europe/Rome", first_date=date(first_year, 1, 1),
-                                last_date=date(last_year, 12, 31))
+    return Timezone.from_tzinfo(
+        ROME, tzid="Europe/Rome", first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
+    )
 
 
 def build_invitation(

@@ -37,7 +37,16 @@ async def queue_message(
     """Queue one message to a known address; False when ``dedupe_key`` was already queued."""
     now = utcnow()
     rows = await fetch_all(
-        _INSERT_SQL, now, kind, recipient_id, to_email, subject[:300], body, ics, dedupe_key, send_after or now
+        _INSERT_SQL,
+        now,
+        kind,
+        recipient_id,
+        to_email,
+        subject[:300],
+        body,
+        ics,
+        dedupe_key,
+        send_after or now,
     )
     return bool(rows)
 

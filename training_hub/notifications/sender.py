@@ -60,7 +60,9 @@ class SmtpConfig:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError("TRAINING_HUB_SMTP_URL deve essere smtp://utente:password@host:porta o smtps://…")
+            raise ValueError(
+                "TRAINING_HUB_SMTP_URL deve essere smtp://utente:password@host:porta o smtps://…"
+            )
         implicit_tls = scheme == "smtps"
         return cls(
             host=parts.hostname,
@@ -79,8 +81,9 @@ class SmtpTransport:
         config = self.config
         context = ssl.create_default_context()
         if config.implicit_tls:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS,
-                                                    context=context)
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS, context=context
+            )
         else:
             client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS)
         with client:
@@ -100,9 +103,13 @@ class LogTransport:
     """Without SMTP (development, demo): say what would have been sent, never the body."""
 
     async def send(self, message: EmailMessage) -> None:
-        log.info("Notifica %s (%s) sarebbe stata inviata alla persona %s: %s",
-                 message["X-Training-Hub-Id"], message["X-Training-Hub-Kind"], message["X-Training-Hub-Recipient"],
-                 message["Subject"])
+        log.info(
+            "Notifica %s (%s) sarebbe stata inviata alla persona %s: %s",
+            message["X-Training-Hub-Id"],
+            message["X-Training-Hub-Kind"],
+            message["X-Training-Hub-Recipient"],
+            message["Subject"],
+        )
 
 
 def transport_from_settings() -> Transport:
@@ -123,7 +130,9 @@ def build_email(row: dict[str, Any]) -> EmailMessage:
     message.set_content(row["body"])
     if row.get("ics"):
         method = "CANCEL" if "METHOD:CANCEL" in row["ics"] else "REQUEST"
-        message.add_attachment(row["ics"], subtype="calendar", filename="invito.ics", params={"method": method})
+        message.add_attachment(
+            row["ics"], subtype="calendar", filename="invito.ics", params={"method": method}
+        )
     return message
 
 
@@ -139,7 +148,8 @@ class OutboxRun:
 
 
 DUE_SQL = (
-    "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= {} ORDER BY next_attempt_at, id LIMIT {}"
+    "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= {} "
+    "ORDER BY next_attempt_at, id LIMIT {}"
 )
 CLAIM_SQL = (
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = {} "
@@ -154,8 +164,9 @@ async def claim(outbox_id: int, now: datetime) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-async def process_outbox(now: datetime | None = None, limit: int = 50,
-                         transport: Transport | None = None) -> OutboxRun:
+async def process_outbox(
+    now: datetime | None = None, limit: int = 50, transport: Transport | None = None
+) -> OutboxRun:
     """Send up to ``limit`` due notifications; returns what happened to them."""
     now = now or utcnow()
     transport = transport or transport_from_settings()
@@ -166,22 +177,32 @@ async def process_outbox(now: datetime | None = None, limit: int = 50,
             continue
         try:
             await transport.send(build_email(row))
-        except Exception as exc:  # any failure of the mail server or the network: retry later
+        except Exception as exc:  # noqa: BLE001 - any failure of the server or the network: retry later
             attempts = int(row["attempts"])
             gave_up = attempts >= MAX_ATTEMPTS
             await fetch_all(
                 "UPDATE outbox SET status = {}, next_attempt_at = {}, last_error = {} WHERE id = {}",
-                "failed" if gave_up else "pending", now + backoff(attempts), f"{type(exc).__name__}: {exc}"[:1000],
+                "failed" if gave_up else "pending",
+                now + backoff(attempts),
+                f"{type(exc).__name__}: {exc}"[:1000],
                 row["id"],
             )
-            log.warning("Invio della notifica %s non riuscito (tentativo %d di %d): %s", row["id"], attempts,
-                        MAX_ATTEMPTS, type(exc).__name__)
+            log.warning(
+                "Invio della notifica %s non riuscito (tentativo %d di %d): %s",
+                row["id"],
+                attempts,
+                MAX_ATTEMPTS,
+                type(exc).__name__,
+            )
             if gave_up:
                 result.failed += 1
             else:
                 result.retried += 1
             continue
-        await fetch_all("UPDATE outbox SET status = 'sent', sent_at = {}, last_error = '' WHERE id = {}",
-                        utcnow(), row["id"])
+        await fetch_all(
+            "UPDATE outbox SET status = 'sent', sent_at = {}, last_error = '' WHERE id = {}",
+            utcnow(),
+            row["id"],
+        )
         result.sent += 1
     return result

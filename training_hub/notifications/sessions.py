@@ -55,10 +55,17 @@ async def queue_due_reminders(now: datetime | None = None) -> int:
     start, end = rome_day_bounds(tomorrow)
     queued = 0
     for row in await fetch_all(TOMORROW_SQL, True, start, end):
-        subject, body = compose("session_reminder", full_name=row["full_name"], course_title=row["course_title"],
-                                sessions=[row])
-        if await queue_message("session_reminder", recipient_id=row["person_id"], to_email=row["email"],
-                               subject=subject, body=body, dedupe_key=reminder_key(row["id"], row["person_id"])):
+        subject, body = compose(
+            "session_reminder", full_name=row["full_name"], course_title=row["course_title"], sessions=[row]
+        )
+        if await queue_message(
+            "session_reminder",
+            recipient_id=row["person_id"],
+            to_email=row["email"],
+            subject=subject,
+            body=body,
+            dedupe_key=reminder_key(row["id"], row["person_id"]),
+        ):
             queued += 1
     return queued
 
@@ -75,11 +82,18 @@ async def notify_session_changed(session_id: int, *, cancelled: bool = False) ->
     kind = "session_cancelled" if cancelled else "session_moved"
     queued = 0
     for person in await fetch_all(PARTICIPANTS_SQL, session["course"], True):
-        subject, body = compose(kind, full_name=person["full_name"], course_title=session["course_title"],
-                                sessions=[session])
-        ics = invitation(session["course_title"], [session], method="CANCEL" if cancelled else "REQUEST",
-                         to_email=person["email"], full_name=person["full_name"])
-        await queue_message(kind, recipient_id=person["id"], to_email=person["email"], subject=subject, body=body,
-                            ics=ics)
+        subject, body = compose(
+            kind, full_name=person["full_name"], course_title=session["course_title"], sessions=[session]
+        )
+        ics = invitation(
+            session["course_title"],
+            [session],
+            method="CANCEL" if cancelled else "REQUEST",
+            to_email=person["email"],
+            full_name=person["full_name"],
+        )
+        await queue_message(
+            kind, recipient_id=person["id"], to_email=person["email"], subject=subject, body=body, ics=ics
+        )
         queued += 1
     return queued

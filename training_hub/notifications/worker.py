@@ -36,7 +36,9 @@ async def run_forever(interval_seconds: float) -> None:
         except asyncio.CancelledError:
             raise
         except Exception:  # a database hiccup must not kill the worker: log it and try again later
-            log.exception("Invio delle notifiche non riuscito; nuovo tentativo tra %s secondi", interval_seconds)
+            log.exception(
+                "Invio delle notifiche non riuscito; nuovo tentativo tra %s secondi", interval_seconds
+            )
         await asyncio.sleep(interval_seconds)
 
 
@@ -47,7 +49,9 @@ async def notifications_lifespan(app: Any) -> AsyncIterator[None]:
     if settings.mode == "test" or settings.notifications_interval_seconds <= 0:
         yield
         return
-    task = asyncio.create_task(run_forever(settings.notifications_interval_seconds), name="training-hub-notifications")
+    task = asyncio.create_task(
+        run_forever(settings.notifications_interval_seconds), name="training-hub-notifications"
+    )
     try:
         yield
     finally:
