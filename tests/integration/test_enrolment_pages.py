@@ -509,3 +509,27 @@ async def test_the_course_page_panel(client):
 
     # Without the context (a course page that forgot it) the panel still offers the way in.
     assert f'href="/courses/{course.id}/enrol"' in render_panel(course={"id": course.id})
+
+
+async def test_personal_lists_cost_the_same_whatever_their_length(client, count_queries):
+    cooperative = await make_cooperative()
+    me = await make_person(roles="worker,tutor,admin", cooperative=cooperative, email="me@example.test")
+    followed = await make_person(cooperative=cooperative)
+    await TutorLink.insert(TutorLink(tutor=me.id, person=followed.id))
+    await login(client, "me@example.test")
+    pages = ("/my/enrolments", "/tutor/people", "/admin/approvals")
+
+    async def costs() -> list[int]:
+        result = []
+        for url in pages:
+            with count_queries() as counter:
+                assert (await client.get(url)).status_code == 200
+            result.append(counter.count)
+        return result
+
+    before = await costs()
+    for n in range(6):
+        course = await make_course(capacity=1, requires_approval=n % 2 == 0)
+        await make_enrolment(me, course, status="waitlisted" if n % 2 else "pending")
+        await make_enrolment(followed, course, status="pending")
+    assert await costs() == before
