@@ -36,6 +36,8 @@ class Probe:
     batch: list[RequestSpec] | None = None
     verify: Callable[[], Awaitable[str]] | None = None
     note: str = ""
+    # Connections for a batch probe (default: the run's --concurrency); N gives N requests at once.
+    concurrency: int | None = None
 
 
 @dataclass
@@ -148,7 +150,7 @@ async def run_batch(base_url: str, probe: Probe, *, concurrency: int) -> ProbeRe
             await connection.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(min(concurrency, len(probe.batch)))))
+    await asyncio.gather(*(worker() for _ in range(min(probe.concurrency or concurrency, len(probe.batch)))))
     seconds = time.perf_counter() - started
     good = sum(count for status, count in statuses.items() if status in probe.expect)
     note = probe.note

@@ -1,4 +1,4 @@
-"""The ``training-hub`` command: serve, migrate, demo, create-user."""
+"""The ``training-hub`` command: serve, migrate, demo, create-user, send-notifications."""
 
 from __future__ import annotations
 
@@ -109,6 +109,17 @@ def create_user(email: str, roles: tuple[str, ...], cooperative_id: int | None, 
         details = "; ".join(f"{field}: {message}" for field, message in exc.field_errors.items()) or exc.detail
         raise click.ClickException(details) from exc
     click.echo(f"Creata la persona {person['id']}: {person['email']} ({', '.join(person['roles'])}).")
+
+
+@main.command(name="send-notifications")
+@click.option("--limit", default=500, show_default=True, type=int, help="Quante notifiche inviare al massimo.")
+def send_notifications(limit: int) -> None:
+    """Accoda i promemoria di domani e invia le notifiche in attesa (per cron)."""
+    from training_hub.notifications.worker import run_once
+
+    reminders, run = asyncio.run(_with_engine(lambda: run_once(limit=limit)))
+    click.echo(f"Promemoria accodati: {reminders}. Notifiche inviate: {run.sent}, da ritentare: {run.retried}, "
+               f"non inviate: {run.failed}.")
 
 
 @main.command()

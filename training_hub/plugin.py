@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 
 from training_hub.db import get_engine, start_engine, stop_engine
 from training_hub.housekeeping import housekeeping_lifespan
+from training_hub.notifications.worker import notifications_lifespan
 from training_hub.routes import all_route_handlers
 from training_hub.settings import PROJECT_ROOT, get_settings
 from training_hub.web.auth import AuthenticationMiddleware
@@ -30,7 +31,7 @@ SESSIONLESS_PATHS = ["^/api/", "^/calendar/", "^/static/", "^/healthz$", "^/read
 
 # Background work started with the server (the notifications outbox, for instance). Each entry is
 # an async context manager factory receiving the app; features append to it.
-BACKGROUND_TASKS: list[Callable[[Litestar], Any]] = [housekeeping_lifespan]
+BACKGROUND_TASKS: list[Callable[[Litestar], Any]] = [housekeeping_lifespan, notifications_lifespan]
 
 
 @asynccontextmanager

@@ -2,16 +2,53 @@
 
 Whoever changes something people must hear about (a session moved, a seat confirmed…) calls
 :func:`queue_notification` inside the same transaction as the change, so a rolled-back change never
-announces anything. Sending is the notifications worker's job; a request never waits for SMTP.
-Messages are composed in Italian (the consortium's language), whatever the page language was.
+announces anything. Sending is the notifications worker's job (``sender.py``); a request never waits
+for SMTP. Messages are composed in Italian (the consortium's language), whatever the page language was.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from training_hub.tables import Outbox, Person
+from training_hub.db import fetch_all
+from training_hub.tables import Person
 from training_hub.timeutil import utcnow
+
+# One statement, usable inside a seat transaction without the query builder's cost. ON CONFLICT DO
+# NOTHING makes ``dedupe_key`` race-free: two workers queueing the same reminder write it once.
+_INSERT_SQL = (
+    "INSERT INTO outbox (created_at, kind, recipient, to_email, subject, body, ics, dedupe_key, status, "
+    "attempts, next_attempt_at, sent_at, last_error) "
+    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 'pending', 0, {}, NULL, '') ON CONFLICT DO NOTHING RETURNING id"
+)
+
+
+async def queue_message(
+    kind: str,
+    *,
+    recipient_id: int,
+    to_email: str,
+    subject: str,
+    body: str,
+    ics: str = "",
+    dedupe_key: str | None = None,
+    send_after: datetime | None = None,
+) -> bool:
+    """Queue one message to a known address; False when ``dedupe_key`` was already queued."""
+    now = utcnow()
+    rows = await fetch_all(
+        _INSERT_SQL,
+        now,
+        kind,
+        recipient_id,
+        to_email,
+        subject[:300],
+        body,
+        ics,
+        dedupe_key,
+        send_after or now,
+    )
+    return bool(rows)
 
 
 async def queue_notification(
@@ -28,18 +65,13 @@ async def queue_notification(
     person = await Person.select(Person.email, Person.active).where(Person.id == recipient_id).first()
     if person is None or not person["active"] or not person["email"]:
         return False
-    if dedupe_key and await Outbox.exists().where(Outbox.dedupe_key == dedupe_key):
-        return False
-    await Outbox.insert(
-        Outbox(
-            kind=kind,
-            recipient=recipient_id,
-            to_email=person["email"],
-            subject=subject[:300],
-            body=body,
-            ics=ics,
-            dedupe_key=dedupe_key,
-            next_attempt_at=send_after or utcnow(),
-        )
+    return await queue_message(
+        kind,
+        recipient_id=recipient_id,
+        to_email=person["email"],
+        subject=subject,
+        body=body,
+        ics=ics,
+        dedupe_key=dedupe_key,
+        send_after=send_after,
     )
-    return True

@@ -1,0 +1,345 @@
+"""Who may see a course, who may enrol whom, and who is eligible for a course.
+
+Kept apart from the seat logic in ``service.py`` and written as small named functions, so that they
+can be swapped for the catalogue's helpers (``can_view_course``, ``is_course_trainer``) when both
+features meet on main. Everything here only reads; the decisions about seats are in ``service.py``.
+
+Rules (DESIGN.md):
+
+* **Seeing a course.** Admins see every course; trainers the courses they teach; a draft only those
+  two and the coordinator of the cooperative owning the path; a cooperative's internal path only its
+  own members. Whoever cannot see a course gets the same 404 as for a course that does not exist.
+* **Enrolling someone.** Oneself always; an admin anyone; a tutor the people they follow (TutorLink);
+  a coordinator the people of their own cooperative. Anything else is a 403 that does not say whether
+  the person exists.
+* **Eligibility** (of the person enrolled, not of who acts): the course's cooperatives and areas
+  (no rows: open to all), the owner cooperative of an internal path, and, on a path that must be taken
+  in order, the earlier courses: for every earlier *position* of the path (several editions of one
+  course share a position) the person needs a confirmed enrolment in one of its published or
+  completed editions. Confirmed is enough — attendance is only known at the end, and waiting for
+  the register would keep people out of the next course for weeks; attendance may tighten this later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from training_hub.db import fetch_all, fetch_one
+from training_hub.errors import EnrolmentRefused, Issue, NotFound, PermissionDenied
+from training_hub.i18n import N_, format_date, format_time
+from training_hub.tables import CourseStatus, EnrolledVia, Role
+from training_hub.web.auth import CurrentUser
+
+LIVE_STATUSES_SQL = "('pending', 'confirmed', 'waitlisted')"
+
+
+def as_bool(value: Any) -> bool:
+    """SQLite answers EXISTS and computed booleans as 0/1, PostgreSQL as bool."""
+    return bool(value) and value not in ("0", "f", "false")
+
+
+@dataclass(frozen=True)
+class CourseFacts:
+    """What the enrolment rules need to know about a course and its path."""
+
+    id: int
+    title: str
+    status: str
+    capacity: int
+    requires_approval: bool
+    enrolment_opens_at: datetime | None
+    enrolment_closes_at: datetime | None
+    cancellation_deadline: datetime | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    position: int
+    path_id: int
+    path_title: str
+    path_kind: str
+    owner_cooperative_id: int | None
+    sequential: bool
+    created_by: int | None
+    viewer_is_trainer: bool = False
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CourseFacts:
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            status=row["status"],
+            capacity=int(row["capacity"] or 0),
+            requires_approval=as_bool(row["requires_approval"]),
+            enrolment_opens_at=row["enrolment_opens_at"],
+            enrolment_closes_at=row["enrolment_closes_at"],
+            cancellation_deadline=row["cancellation_deadline"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            position=int(row["position"] or 0),
+            path_id=row["path"],
+            path_title=row["path_title"],
+            path_kind=row["path_kind"],
+            owner_cooperative_id=row["owner_cooperative"],
+            sequential=as_bool(row["sequential"]),
+            created_by=row["created_by"],
+            viewer_is_trainer=as_bool(row.get("viewer_is_trainer")),
+        )
+
+
+COURSE_SQL = (
+    "SELECT c.id, c.title, c.status, c.capacity, c.requires_approval, c.enrolment_opens_at, "
+    "c.enrolment_closes_at, c.cancellation_deadline, c.starts_at, c.ends_at, c.position, c.path, "
+    "c.created_by, p.title AS path_title, p.kind AS path_kind, p.owner_cooperative, p.sequential, "
+    "EXISTS (SELECT 1 FROM course_trainer t WHERE t.course = c.id AND t.person = {}) AS viewer_is_trainer "
+    "FROM course c JOIN training_path p ON p.id = c.path WHERE c.id = {}"
+)
+
+
+async def load_course(course_id: int, viewer_id: int) -> CourseFacts | None:
+    row = await fetch_one(COURSE_SQL, viewer_id, course_id)
+    return CourseFacts.from_row(row) if row else None
+
+
+async def is_course_trainer(user_id: int, course_id: int) -> bool:
+    return (
+        await fetch_one(
+            "SELECT 1 AS yes FROM course_trainer WHERE course = {} AND person = {}", course_id, user_id
+        )
+        is not None
+    )
+
+
+def can_view_course(user: CurrentUser, course: CourseFacts) -> bool:
+    if user.is_admin or course.viewer_is_trainer:
+        return True
+    owner = course.owner_cooperative_id
+    if course.status == CourseStatus.DRAFT:
+        return course.created_by == user.id or (
+            owner is not None and user.has_role(Role.COORDINATOR) and user.cooperative_id == owner
+        )
+    return owner is None or user.cooperative_id == owner
+
+
+async def visible_course(user: CurrentUser, course_id: int) -> CourseFacts:
+    """The course, or the same NotFound whether it does not exist or the user may not see it."""
+    course = await load_course(course_id, user.id)
+    if course is None or not can_view_course(user, course):
+        raise NotFound(N_("Corso non trovato."))
+    return course
+
+
+def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
+    """Admins; coordinators for their own cooperative's internal courses."""
+    if user.is_admin:
+        return True
+    return (
+        user.has_role(Role.COORDINATOR)
+        and course.owner_cooperative_id is not None
+        and course.owner_cooperative_id == user.cooperative_id
+    )
+
+
+def may_manage_course(user: CurrentUser, course: CourseFacts) -> bool:
+    """Who runs a course's list: admins, its trainers, the coordinator owning an internal course."""
+    return user.is_admin or course.viewer_is_trainer or may_decide_approvals(user, course)
+
+
+def may_see_participants(user: CurrentUser, course: CourseFacts) -> bool:
+    """The participant list: managers see it all, coordinators their own cooperative's rows."""
+    return may_manage_course(user, course) or (
+        user.has_role(Role.COORDINATOR) and user.cooperative_id is not None
+    )
+
+
+# People -------------------------------------------------------------------------------------------
+
+PERSON_SQL = "SELECT id, full_name, email, cooperative, area, active, roles FROM person WHERE id = {}"
+
+
+async def load_person(person_id: int) -> dict[str, Any] | None:
+    return await fetch_one(PERSON_SQL, person_id)
+
+
+async def follows(tutor_id: int, person_id: int) -> bool:
+    return (
+        await fetch_one(
+            "SELECT 1 AS yes FROM tutor_link WHERE tutor = {} AND person = {}", tutor_id, person_id
+        )
+        is not None
+    )
+
+
+ON_BEHALF_REFUSED = N_(
+    "Puoi iscrivere solo te stesso, le persone della tua cooperativa se sei coordinatore e le persone che "
+    "segui se sei tutor."
+)
+
+
+async def enrolment_channel(actor: CurrentUser, person_id: int, person: dict[str, Any] | None) -> str:
+    """How ``actor`` may enrol ``person_id`` (an EnrolledVia value), or PermissionDenied / NotFound.
+
+    Only admins learn that a person does not exist; anyone else gets the same 403 for a person of
+    another cooperative and for an id that matches nobody.
+    """
+    if person_id == actor.id and person is not None:
+        return EnrolledVia.SELF.value
+    if actor.is_admin:
+        if person is None:
+            raise NotFound(N_("Persona non trovata."), field="person_id")
+        return EnrolledVia.ADMIN.value
+    if person is not None:
+        if actor.has_role(Role.TUTOR) and await follows(actor.id, person_id):
+            return EnrolledVia.TUTOR.value
+        if (
+            actor.has_role(Role.COORDINATOR)
+            and actor.cooperative_id is not None
+            and person["cooperative"] == actor.cooperative_id
+        ):
+            return EnrolledVia.COORDINATOR.value
+    raise PermissionDenied(ON_BEHALF_REFUSED, field="person_id")
+
+
+async def may_act_for_person(actor: CurrentUser, person: dict[str, Any]) -> bool:
+    """Whether ``actor`` may cancel or withdraw ``person``'s enrolments (the same people they may enrol)."""
+    if actor.id == person["id"] or actor.is_admin:
+        return True
+    if (
+        actor.has_role(Role.COORDINATOR)
+        and actor.cooperative_id
+        and person["cooperative"] == actor.cooperative_id
+    ):
+        return True
+    return actor.has_role(Role.TUTOR) and await follows(actor.id, person["id"])
+
+
+# Opening, eligibility, overlaps -------------------------------------------------------------------
+
+
+def opening_refusal(course: Any, now: datetime) -> EnrolmentRefused | None:
+    """Published, window open, not started. ``course`` is CourseFacts or a row with the same fields."""
+    get = course.get if isinstance(course, dict) else lambda name: getattr(course, name)
+    if get("status") != CourseStatus.PUBLISHED:
+        return EnrolmentRefused(N_("Il corso non è aperto alle iscrizioni: non è pubblicato."))
+    opens, closes, starts = get("enrolment_opens_at"), get("enrolment_closes_at"), get("starts_at")
+    if opens is not None and now < opens:
+        return EnrolmentRefused(
+            N_("Le iscrizioni apriranno il %(date)s alle %(time)s."),
+            date=format_date(opens),
+            time=format_time(opens),
+        )
+    if closes is not None and now >= closes:
+        return EnrolmentRefused(
+            N_("Le iscrizioni si sono chiuse il %(date)s alle %(time)s."),
+            date=format_date(closes),
+            time=format_time(closes),
+        )
+    if starts is not None and now >= starts:
+        return EnrolmentRefused(N_("Il corso è già iniziato: non è più possibile iscriversi."))
+    return None
+
+
+ELIGIBILITY_SQL = (
+    "SELECT "
+    "(SELECT COUNT(*) FROM course_eligible_cooperative WHERE course = {}) AS cooperative_rules, "
+    "(SELECT COUNT(*) FROM course_eligible_cooperative WHERE course = {} AND cooperative = {}) "
+    "AS cooperative_ok, "
+    "(SELECT COUNT(*) FROM course_eligible_area WHERE course = {}) AS area_rules, "
+    "(SELECT COUNT(*) FROM course_eligible_area WHERE course = {} AND area = {}) AS area_ok, "
+    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND person = {} "
+    f"AND status IN {LIVE_STATUSES_SQL}) AS live"
+)
+
+EARLIER_COURSES_SQL = (
+    "SELECT c.position, MIN(c.title) AS title, "
+    "SUM(CASE WHEN e.id IS NULL THEN 0 ELSE 1 END) AS confirmed "
+    "FROM course c LEFT JOIN enrolment e ON e.course = c.id AND e.person = {} AND e.status = 'confirmed' "
+    "WHERE c.path = {} AND c.position < {} AND c.status IN ('published', 'completed') "
+    "GROUP BY c.position ORDER BY c.position"
+)
+
+
+async def eligibility_refusal(course: CourseFacts, person: dict[str, Any]) -> EnrolmentRefused | None:
+    """The first reason ``person`` cannot take ``course`` (an already live enrolment included)."""
+    if not as_bool(person["active"]):
+        return EnrolmentRefused(N_("L'utenza di questa persona è disattivata."), field="person_id")
+    cooperative, area = person["cooperative"], person["area"]
+    if course.owner_cooperative_id is not None and cooperative != course.owner_cooperative_id:
+        return EnrolmentRefused(
+            N_("Il corso è riservato alle persone della cooperativa che lo organizza."), field="person_id"
+        )
+    row = await fetch_one(
+        ELIGIBILITY_SQL,
+        course.id,
+        course.id,
+        cooperative,
+        course.id,
+        course.id,
+        area,
+        course.id,
+        person["id"],
+    )
+    assert row is not None
+    if int(row["live"]):
+        return EnrolmentRefused(
+            N_("La persona è già iscritta a questo corso o in attesa di conferma."), field="person_id"
+        )
+    if int(row["cooperative_rules"]) and not int(row["cooperative_ok"]):
+        return EnrolmentRefused(
+            N_("Il corso è riservato ad alcune cooperative e la persona non fa parte di queste."),
+            field="person_id",
+        )
+    if int(row["area_rules"]) and not int(row["area_ok"]):
+        return EnrolmentRefused(
+            N_("Il corso è riservato ad alcune aree di lavoro e quella della persona non è tra queste."),
+            field="person_id",
+        )
+    if course.sequential:
+        for earlier in await fetch_all(EARLIER_COURSES_SQL, person["id"], course.path_id, course.position):
+            if not int(earlier["confirmed"] or 0):
+                return EnrolmentRefused(
+                    N_(
+                        "Il percorso va seguito in ordine: prima serve l'iscrizione confermata a «%(title)s»."
+                    ),
+                    field="person_id",
+                    title=earlier["title"],
+                )
+    return None
+
+
+OVERLAP_SQL = (
+    "SELECT s.starts_at, s.ends_at, c.title FROM course_session s "
+    "JOIN enrolment e ON e.course = s.course AND e.person = {} AND e.status = 'confirmed' "
+    "JOIN course c ON c.id = s.course "
+    "WHERE s.course <> {} AND s.status = 'scheduled' AND s.starts_at < {} AND s.ends_at > {} "
+    "ORDER BY s.starts_at"
+)
+
+
+async def overlap_issues(person_id: int, course_id: int, sessions: list[dict[str, Any]]) -> list[Issue]:
+    """Warnings for the person's confirmed sessions of other courses that overlap this course's sessions."""
+    scheduled = [s for s in sessions if s["status"] == "scheduled"]
+    if not scheduled:
+        return []
+    first = min(s["starts_at"] for s in scheduled)
+    last = max(s["ends_at"] for s in scheduled)
+    issues: list[Issue] = []
+    for other in await fetch_all(OVERLAP_SQL, person_id, course_id, last, first):
+        if any(s["starts_at"] < other["ends_at"] and other["starts_at"] < s["ends_at"] for s in scheduled):
+            issues.append(
+                Issue(
+                    code="overlap",
+                    severity="warning",
+                    message=N_(
+                        "Il %(date)s dalle %(start)s alle %(end)s la persona ha già un incontro del corso "
+                        "«%(title)s»."
+                    ),
+                    params={
+                        "date": format_date(other["starts_at"]),
+                        "start": format_time(other["starts_at"]),
+                        "end": format_time(other["ends_at"]),
+                        "title": other["title"],
+                    },
+                )
+            )
+    return issues

@@ -1,0 +1,1300 @@
+"""Enrolment: seats, waiting lists and approvals that never overbook.
+
+Locking — read this before changing anything here
+-------------------------------------------------
+Every decision about seats (enrolling, cancelling a confirmed seat, approving, changing the capacity,
+promoting from the waiting list) runs in ONE transaction that starts by locking the course row:
+
+    async with seat_transaction():                  # db.write_transaction()
+        course = await lock_course(course_id)       # SELECT … FOR UPDATE (PostgreSQL)
+        state = await seat_state(course_id, …)      # counted in a NEW statement, after the lock
+        … decide, write the enrolment, queue_message(…) for the person …
+
+* **PostgreSQL.** ``FOR UPDATE`` on the course row serialises the seat decisions of that course, and
+  only of that course. The seats are counted by a separate statement *after* the locking one: under
+  READ COMMITTED every statement takes a fresh snapshot, so the count sees every seat committed by
+  whoever held the lock before. (A sub-select inside the locking statement would use the snapshot
+  taken before the wait and count stale seats — don't merge the two.)
+* **SQLite.** ``write_transaction()`` is ``BEGIN IMMEDIATE``: the database write lock is taken at
+  BEGIN, so nothing another writer commits can change what this transaction reads; ``lock_for_update``
+  adds nothing there. Writers from other processes wait on the 30 s busy timeout. Writers from this
+  process first queue on an ``asyncio.Lock`` (:func:`seat_transaction`): SQLite's busy handler polls,
+  sleeping up to 100 ms between tries, so 200 requests fighting inside one server for the lock would
+  mostly sleep and one could starve past the timeout; the asyncio lock hands the database over in
+  arrival order and keeps one waiting connection instead of 200.
+* The partial unique index ``enrolment_one_live`` (one live enrolment per person and course) is the
+  last line of defence: even code that forgets the lock cannot write a second live enrolment.
+* Notifications are queued in the outbox in the same transaction — a rolled-back decision announces
+  nothing — and sent later by the notifications worker, never during a request.
+* Checks that only read and cannot be changed by a concurrent seat decision (visibility, who may enrol
+  whom, eligibility, overlapping sessions) run *before* the transaction to keep the lock short; those
+  that can change (course status and window, an existing live enrolment) are checked again under it.
+* Reasons (of a cancellation, an approval, a rejection) are free text that could carry health
+  details: they are kept on the enrolment row and sent to the person, never copied into the audit
+  trail, which records who decided what and when.
+* The hot path keeps to four statements under the lock: the lock itself (``db.lock_for_update``, the
+  house convention), then the count, the insert and the outbox row written by hand (``db.fetch_all``),
+  because the query builder costs more than the queries and the lock is held meanwhile.
+
+The waiting list is first come, first served: ordered by ``(waitlisted_at, id)``, with
+``waitlisted_at`` taken under the lock with microseconds, so the order is the order in which the lock
+was granted. Position = 1 + the number of people waitlisted before. A freed seat goes to the first in
+line at once, in the same transaction — never after the enrolment window has closed or the course has
+started (then the seat stays free). An approved request joins the list at approval time.
+
+Contract for other features: :func:`promote_waitlist` must be called inside the caller's
+``write_transaction()``, after the caller has locked the course (the catalogue's capacity change does
+exactly this; :func:`change_capacity` is the reference).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from training_hub.audit import record_audit_event
+from training_hub.db import fetch_all, fetch_one, get_engine, is_sqlite, lock_for_update, write_transaction
+from training_hub.enrolment.access import (
+    LIVE_STATUSES_SQL,
+    CourseFacts,
+    as_bool,
+    eligibility_refusal,
+    enrolment_channel,
+    load_course,
+    load_person,
+    may_act_for_person,
+    may_decide_approvals,
+    may_manage_course,
+    may_see_participants,
+    opening_refusal,
+    overlap_issues,
+    visible_course,
+)
+from training_hub.errors import (
+    EnrolmentRefused,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from training_hub.i18n import N_, format_date, format_time, gettext
+from training_hub.notifications.compose import compose, course_sessions, invitation, scheduled
+from training_hub.notifications.outbox import queue_message
+from training_hub.tables import (
+    AccessibilityNeeds,
+    Course,
+    CourseStatus,
+    EnrolmentStatus,
+    Role,
+)
+from training_hub.timeutil import utcnow
+from training_hub.web.auth import CurrentUser
+
+STATUS_LABELS = {
+    EnrolmentStatus.PENDING.value: N_("In attesa di approvazione"),
+    EnrolmentStatus.CONFIRMED.value: N_("Confermata"),
+    EnrolmentStatus.WAITLISTED.value: N_("In lista d'attesa"),
+    EnrolmentStatus.CANCELLED.value: N_("Annullata"),
+    EnrolmentStatus.REJECTED.value: N_("Respinta"),
+}
+VIA_LABELS = {
+    "self": N_("Da sé"),
+    "coordinator": N_("Dal coordinatore"),
+    "tutor": N_("Dal tutor"),
+    "admin": N_("Dall'ufficio formazione"),
+}
+LIVE = (EnrolmentStatus.PENDING.value, EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.WAITLISTED.value)
+MAX_CAPACITY = 1000
+MAX_REASON = 1000
+
+
+class OverlapWarning(EnrolmentRefused):
+    """The person has another session at the same time: a warning that can be confirmed.
+
+    Same problem type as every refusal (``enrolment-refused``); ``issues`` lists the overlaps, all with
+    severity ``warning``, and the request succeeds when repeated with ``confirm_warnings``.
+    """
+
+    only_warnings = True
+
+
+def status_label(status: str) -> str:
+    return gettext(STATUS_LABELS.get(status, status))
+
+
+def precise_now() -> datetime:
+    """Now with microseconds: the waiting-list order needs more than ``utcnow()``'s seconds."""
+    return datetime.now(UTC)
+
+
+# Transactions and locks ---------------------------------------------------------------------------
+
+_sqlite_seat_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _in_transaction() -> bool:
+    return get_engine().current_transaction.get() is not None
+
+
+@asynccontextmanager
+async def seat_transaction() -> AsyncIterator[None]:
+    """``write_transaction()``, queued in arrival order inside this process on SQLite (see above)."""
+    if is_sqlite() and not _in_transaction():
+        loop = asyncio.get_running_loop()
+        lock = _sqlite_seat_locks.get(loop)
+        if lock is None:
+            lock = _sqlite_seat_locks.setdefault(loop, asyncio.Lock())
+        async with lock, write_transaction():
+            yield
+        return
+    async with write_transaction():
+        yield
+
+
+LOCK_COLUMNS = (
+    Course.id,
+    Course.title,
+    Course.status,
+    Course.capacity,
+    Course.requires_approval,
+    Course.enrolment_opens_at,
+    Course.enrolment_closes_at,
+    Course.cancellation_deadline,
+    Course.starts_at,
+)
+
+
+async def lock_course(course_id: int) -> dict[str, Any]:
+    """Read the course row and lock it until the transaction ends (FOR UPDATE; IMMEDIATE on SQLite)."""
+    rows = await lock_for_update(Course.select(*LOCK_COLUMNS).where(Course.id == course_id))
+    if not rows:
+        raise NotFound(N_("Corso non trovato."))
+    return rows[0]
+
+
+SEAT_STATE_SQL = (
+    "SELECT "
+    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'confirmed') AS confirmed, "
+    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'waitlisted') AS waitlisted, "
+    "(SELECT MIN(id) FROM enrolment WHERE course = {} AND person = {} "
+    f"AND status IN {LIVE_STATUSES_SQL}) "
+    "AS existing"
+)
+
+
+@dataclass(frozen=True)
+class SeatState:
+    confirmed: int
+    waitlisted: int
+    existing: int | None
+
+
+async def seat_state(course_id: int, person_id: int = 0) -> SeatState:
+    """Seats taken and waiting list length — meaningful only under the course lock."""
+    row = await fetch_one(SEAT_STATE_SQL, course_id, course_id, course_id, person_id)
+    assert row is not None
+    return SeatState(int(row["confirmed"]), int(row["waitlisted"]), row["existing"])
+
+
+def promotion_allowed(course: dict[str, Any], now: datetime) -> bool:
+    """A freed seat goes to the waiting list only while the course is open for enrolment."""
+    if course["status"] != CourseStatus.PUBLISHED:
+        return False
+    closes, starts = course["enrolment_closes_at"], course["starts_at"]
+    return not ((closes is not None and now >= closes) or (starts is not None and now >= starts))
+
+
+def _cancel_deadline(course: dict[str, Any] | CourseFacts) -> datetime | None:
+    get = course.get if isinstance(course, dict) else lambda name: getattr(course, name)
+    return get("cancellation_deadline") or get("starts_at")
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+INSERT_ENROLMENT_SQL = (
+    "INSERT INTO enrolment (person, course, status, enrolled_via, enrolled_by, created_at, waitlisted_at, "
+    "confirmed_at, decided_at, decided_by, decision_reason, cancelled_at, cancelled_by, cancel_reason, "
+    "certificate_code, updated_at) "
+    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, NULL, NULL, '', NULL, NULL, '', NULL, {}) RETURNING id"
+)
+
+WAITLIST_SQL = (
+    "SELECT e.id, e.person, p.full_name, p.email, p.active FROM enrolment e JOIN person p ON p.id = e.person "
+    "WHERE e.course = {} AND e.status = 'waitlisted' ORDER BY e.waitlisted_at, e.id LIMIT {}"
+)
+
+
+async def _notify(
+    kind: str,
+    person: dict[str, Any],
+    course_title: str,
+    *,
+    sessions: list[dict[str, Any]] | None = None,
+    position: int | None = None,
+    reason: str = "",
+    deadline: datetime | None = None,
+    ics_method: str | None = None,
+) -> None:
+    """Queue one message to the person enrolled (inside the caller's transaction)."""
+    if not person.get("email") or not as_bool(person.get("active", True)):
+        return
+    listed = scheduled(sessions or [])
+    subject, body = compose(
+        kind,
+        full_name=person["full_name"],
+        course_title=course_title,
+        sessions=listed if kind != "enrolment_cancelled" else None,
+        position=position,
+        reason=reason,
+        deadline=deadline,
+    )
+    ics = ""
+    if ics_method and listed:
+        ics = invitation(
+            course_title, listed, method=ics_method, to_email=person["email"], full_name=person["full_name"]
+        )
+    await queue_message(
+        kind, recipient_id=person["id"], to_email=person["email"], subject=subject, body=body, ics=ics
+    )
+
+
+def _require_transaction() -> None:
+    if not _in_transaction():
+        raise RuntimeError(
+            "promote_waitlist() va chiamata dentro write_transaction(), dopo aver bloccato il corso."
+        )
+
+
+async def promote_waitlist(course_id: int, *, actor_id: int | None, now: datetime | None = None) -> list[int]:
+    """Give every free seat of the course to the first people on its waiting list; their ids.
+
+    MUST run inside the caller's ``write_transaction()`` after the caller locked the course (it locks
+    the row again, which is free inside the same transaction, and raises RuntimeError outside one).
+    Does nothing once the enrolment window has closed, the course has started or is not published.
+    Each promoted person gets a notification with the course's sessions as an invitation.
+    """
+    _require_transaction()
+    now = now or utcnow()
+    course = await lock_course(course_id)
+    if not promotion_allowed(course, now):
+        return []
+    state = await seat_state(course_id)
+    free = int(course["capacity"] or 0) - state.confirmed
+    if free <= 0 or state.waitlisted == 0:
+        return []
+    first_in_line = await fetch_all(WAITLIST_SQL, course_id, free)
+    ids = [row["id"] for row in first_in_line]
+    placeholders = ", ".join("{}" for _ in ids)
+    await fetch_all(
+        f"UPDATE enrolment SET status = 'confirmed', confirmed_at = {{}}, updated_at = {{}} "
+        f"WHERE status = 'waitlisted' AND id IN ({placeholders})",
+        now,
+        now,
+        *ids,
+    )
+    sessions = await course_sessions(course_id)
+    for row in first_in_line:
+        person = {
+            "id": row["person"],
+            "full_name": row["full_name"],
+            "email": row["email"],
+            "active": row["active"],
+        }
+        await _notify(
+            "enrolment_promoted",
+            person,
+            course["title"],
+            sessions=sessions,
+            deadline=_cancel_deadline(course),
+            ics_method="REQUEST",
+        )
+    await record_audit_event(
+        "enrolment.promoted",
+        actor_id=actor_id,
+        entity="course",
+        entity_id=course_id,
+        data={"enrolment_ids": ids},
+    )
+    return ids
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    id: int
+    status: str
+    waitlist_position: int | None
+    course_id: int
+    person_id: int
+    promoted: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "waitlist_position": self.waitlist_position}
+
+
+async def enrol_person(
+    actor: CurrentUser,
+    course_id: int,
+    person_id: int | None = None,
+    *,
+    confirm_warnings: bool = False,
+    now: datetime | None = None,
+) -> EnrolmentResult:
+    """Enrol ``person_id`` (default: the actor) in a course: a seat, a waiting-list place or a request.
+
+    Refusals, each before anything is written: NotFound (a course the actor cannot see),
+    PermissionDenied (who may enrol whom), EnrolmentRefused (not published, window closed, not
+    eligible, already enrolled) and OverlapWarning (another session at the same time; repeat with
+    ``confirm_warnings=True``). Courses requiring approval give a pending request, unless the actor is
+    one who approves (an admin, the owning coordinator): their enrolment is the approval.
+    """
+    now = now or utcnow()
+    course = await visible_course(actor, course_id)
+    target_id = person_id if person_id is not None else actor.id
+    person = await load_person(target_id)
+    via = await enrolment_channel(actor, target_id, person)
+    assert person is not None
+    refusal = opening_refusal(course, now) or await eligibility_refusal(course, person)
+    if refusal is not None:
+        raise refusal
+    sessions = await course_sessions(course_id)
+    if not confirm_warnings:
+        issues = await overlap_issues(target_id, course_id, sessions)
+        if issues:
+            raise OverlapWarning(
+                N_("La persona ha già un altro incontro alla stessa ora: conferma per iscriverla comunque."),
+                issues=issues,
+            )
+    needs_approval = course.requires_approval and not may_decide_approvals(actor, course)
+
+    async with seat_transaction():
+        locked = await lock_course(course_id)
+        refusal = opening_refusal(locked, now)
+        if refusal is not None:
+            raise refusal
+        state = await seat_state(course_id, target_id)
+        if state.existing is not None:
+            raise EnrolmentRefused(
+                N_("La persona è già iscritta a questo corso o in attesa di conferma."), field="person_id"
+            )
+        waitlisted_at = confirmed_at = position = None
+        if needs_approval:
+            status, kind = EnrolmentStatus.PENDING.value, "enrolment_pending"
+        elif state.confirmed < int(locked["capacity"] or 0):
+            status, kind, confirmed_at = EnrolmentStatus.CONFIRMED.value, "enrolment_confirmed", now
+        else:
+            status, kind = EnrolmentStatus.WAITLISTED.value, "enrolment_waitlisted"
+            waitlisted_at, position = precise_now(), state.waitlisted + 1
+        values = (target_id, course_id, status, via, actor.id, now, waitlisted_at, confirmed_at, now)
+        rows = await fetch_all(INSERT_ENROLMENT_SQL, *values)
+        enrolment_id = rows[0]["id"]
+        await _notify(
+            kind,
+            person,
+            locked["title"],
+            sessions=sessions,
+            position=position,
+            deadline=_cancel_deadline(locked),
+            ics_method="REQUEST" if kind == "enrolment_confirmed" else None,
+        )
+    return EnrolmentResult(enrolment_id, status, position, course_id, target_id)
+
+
+# Reading one enrolment ----------------------------------------------------------------------------
+
+ENROLMENT_SQL = (
+    "SELECT e.id, e.person, e.course, e.status, e.enrolled_via, e.waitlisted_at, p.full_name, p.email, "
+    "p.active, p.cooperative FROM enrolment e JOIN person p ON p.id = e.person WHERE e.id = {}"
+)
+
+
+async def _enrolment_for(actor: CurrentUser, enrolment_id: int) -> tuple[dict[str, Any], CourseFacts]:
+    row = await fetch_one(ENROLMENT_SQL, enrolment_id)
+    course = await load_course(row["course"], actor.id) if row else None
+    if row is None or course is None:
+        raise NotFound(N_("Iscrizione non trovata."))
+    return row, course
+
+
+async def _refuse_without_leaking(actor: CurrentUser, row: dict[str, Any], course: CourseFacts) -> None:
+    """403 for whoever may see the enrolment anyway (the course's staff), 404 for everyone else."""
+    if may_manage_course(actor, course) or (
+        actor.has_role(Role.COORDINATOR)
+        and actor.cooperative_id is not None
+        and row["cooperative"] == actor.cooperative_id
+    ):
+        raise PermissionDenied(N_("Non puoi modificare questa iscrizione."))
+    raise NotFound(N_("Iscrizione non trovata."))
+
+
+def _person_of(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["person"],
+        "full_name": row["full_name"],
+        "email": row["email"],
+        "active": row["active"],
+        "cooperative": row["cooperative"],
+    }
+
+
+def _clean_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if len(text) > MAX_REASON:
+        raise ValidationFailed(
+            N_("Il motivo può avere al massimo %(n)d caratteri."), field="reason", n=MAX_REASON
+        )
+    return text
+
+
+async def waitlist_position(enrolment_id: int) -> int | None:
+    """1 + the number of people waitlisted before this enrolment; None when it is not waitlisted."""
+    row = await fetch_one(
+        f"SELECT e.status, {POSITION_SUBQUERY} AS ahead FROM enrolment e WHERE e.id = {{}}",
+        enrolment_id,
+    )
+    if row is None or row["status"] != EnrolmentStatus.WAITLISTED:
+        return None
+    return int(row["ahead"]) + 1
+
+
+# Cancelling ---------------------------------------------------------------------------------------
+
+
+async def cancel_enrolment(
+    actor: CurrentUser, enrolment_id: int, reason: str = "", *, now: datetime | None = None
+) -> EnrolmentResult:
+    """Cancel an enrolment (a seat, a waiting-list place or a request); a freed seat is promoted at once.
+
+    The person, their coordinator, their tutor and admins may cancel. After the cancellation deadline
+    (or, without one, once the course has started) a confirmed seat can only be cancelled by the
+    training office, and the office must say why; withdrawing from the waiting list or a request is
+    always possible.
+    """
+    now = now or utcnow()
+    reason = _clean_reason(reason)
+    row, course = await _enrolment_for(actor, enrolment_id)
+    if not await may_act_for_person(actor, _person_of(row)):
+        await _refuse_without_leaking(actor, row, course)
+    _check_live(row["status"])
+    deadline = _cancel_deadline(course)
+    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
+    if late and not actor.is_admin:
+        raise EnrolmentRefused(
+            N_(
+                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: "
+                "per annullarla ora "
+                "rivolgiti all'ufficio formazione."
+            ),
+            date=format_date(deadline),
+            time=format_time(deadline),
+        )
+    if late and not reason:
+        raise ValidationFailed(
+            N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."), field="reason"
+        )
+    async with seat_transaction():
+        locked = await lock_course(course.id)
+        current = await fetch_one("SELECT status FROM enrolment WHERE id = {}", enrolment_id)
+        assert current is not None
+        _check_live(current["status"])
+        await fetch_all(
+            "UPDATE enrolment SET status = 'cancelled', cancelled_at = {}, cancelled_by = {}, "
+            "cancel_reason = {}, "
+            "updated_at = {} WHERE id = {}",
+            now,
+            actor.id,
+            reason,
+            now,
+            enrolment_id,
+        )
+        promoted: list[int] = []
+        if current["status"] == EnrolmentStatus.CONFIRMED:
+            promoted = await promote_waitlist(course.id, actor_id=actor.id, now=now)
+        sessions = await course_sessions(course.id) if current["status"] == EnrolmentStatus.CONFIRMED else []
+        await _notify(
+            "enrolment_cancelled",
+            _person_of(row),
+            locked["title"],
+            sessions=sessions,
+            reason=reason if actor.id != row["person"] else "",
+            ics_method="CANCEL" if sessions else None,
+        )
+        if actor.id != row["person"] or late:
+            await record_audit_event(
+                "enrolment.cancelled",
+                actor_id=actor.id,
+                entity="enrolment",
+                entity_id=enrolment_id,
+                data={
+                    "course_id": course.id,
+                    "person_id": row["person"],
+                    "from": current["status"],
+                    "late": late,
+                },
+            )
+    return EnrolmentResult(
+        enrolment_id, EnrolmentStatus.CANCELLED.value, None, course.id, row["person"], promoted
+    )
+
+
+def _check_live(status: str) -> None:
+    if status not in LIVE:
+        raise InvalidState(N_("L'iscrizione è già %(status)s."), status=status_label(status).lower())
+
+
+# Approvals ----------------------------------------------------------------------------------------
+
+
+async def _pending_for_decision(actor: CurrentUser, enrolment_id: int) -> tuple[dict[str, Any], CourseFacts]:
+    row, course = await _enrolment_for(actor, enrolment_id)
+    if not may_decide_approvals(actor, course):
+        if may_manage_course(actor, course) or actor.has_role(Role.COORDINATOR):
+            raise PermissionDenied(
+                N_(
+                    "Solo l'ufficio formazione (e il coordinatore, per i corsi interni della sua "
+                    "cooperativa) può decidere sulle richieste di iscrizione."
+                )
+            )
+        raise NotFound(N_("Iscrizione non trovata."))
+    if row["status"] != EnrolmentStatus.PENDING:
+        raise InvalidState(
+            N_("La richiesta è già stata decisa: ora l'iscrizione è %(status)s."),
+            status=status_label(row["status"]).lower(),
+        )
+    return row, course
+
+
+async def _still_pending(enrolment_id: int) -> None:
+    current = await fetch_one("SELECT status FROM enrolment WHERE id = {}", enrolment_id)
+    if current is None or current["status"] != EnrolmentStatus.PENDING:
+        raise InvalidState(N_("La richiesta è già stata decisa da qualcun altro."))
+
+
+async def approve_enrolment(
+    actor: CurrentUser, enrolment_id: int, reason: str = "", *, now: datetime | None = None
+) -> EnrolmentResult:
+    """Approve a pending request: a seat if one is free, otherwise the end of the waiting list.
+
+    Possible until the course starts, also after the enrolment window has closed: the office decides.
+    """
+    now = now or utcnow()
+    reason = _clean_reason(reason)
+    row, course = await _pending_for_decision(actor, enrolment_id)
+    sessions = await course_sessions(course.id)
+    async with seat_transaction():
+        locked = await lock_course(course.id)
+        await _still_pending(enrolment_id)
+        if locked["status"] != CourseStatus.PUBLISHED or (
+            locked["starts_at"] is not None and now >= locked["starts_at"]
+        ):
+            raise InvalidState(
+                N_("Il corso è già iniziato o non è più aperto: la richiesta non può essere approvata.")
+            )
+        state = await seat_state(course.id)
+        position = None
+        if state.confirmed < int(locked["capacity"] or 0):
+            status, kind = EnrolmentStatus.CONFIRMED.value, "enrolment_approved"
+            await fetch_all(
+                "UPDATE enrolment SET status = 'confirmed', confirmed_at = {}, decided_at = {}, "
+                "decided_by = {}, "
+                "decision_reason = {}, updated_at = {} WHERE id = {}",
+                now,
+                now,
+                actor.id,
+                reason,
+                now,
+                enrolment_id,
+            )
+        else:
+            status, kind = EnrolmentStatus.WAITLISTED.value, "enrolment_approved_waitlisted"
+            position = state.waitlisted + 1
+            await fetch_all(
+                "UPDATE enrolment SET status = 'waitlisted', waitlisted_at = {}, decided_at = {}, "
+                "decided_by = {}, "
+                "decision_reason = {}, updated_at = {} WHERE id = {}",
+                precise_now(),
+                now,
+                actor.id,
+                reason,
+                now,
+                enrolment_id,
+            )
+        await _notify(
+            kind,
+            _person_of(row),
+            locked["title"],
+            sessions=sessions if kind == "enrolment_approved" else None,
+            position=position,
+            deadline=_cancel_deadline(locked),
+            ics_method="REQUEST" if kind == "enrolment_approved" else None,
+        )
+        await record_audit_event(
+            "enrolment.approved",
+            actor_id=actor.id,
+            entity="enrolment",
+            entity_id=enrolment_id,
+            data={"course_id": course.id, "person_id": row["person"], "status": status},
+        )
+    return EnrolmentResult(enrolment_id, status, position, course.id, row["person"])
+
+
+async def reject_enrolment(
+    actor: CurrentUser, enrolment_id: int, reason: str, *, now: datetime | None = None
+) -> EnrolmentResult:
+    """Reject a pending request; the reason is required and is sent to the person."""
+    now = now or utcnow()
+    reason = _clean_reason(reason)
+    if not reason:
+        raise ValidationFailed(N_("Indica il motivo: verrà comunicato alla persona."), field="reason")
+    row, course = await _pending_for_decision(actor, enrolment_id)
+    async with seat_transaction():
+        locked = await lock_course(course.id)
+        await _still_pending(enrolment_id)
+        await fetch_all(
+            "UPDATE enrolment SET status = 'rejected', decided_at = {}, decided_by = {}, "
+            "decision_reason = {}, "
+            "updated_at = {} WHERE id = {}",
+            now,
+            actor.id,
+            reason,
+            now,
+            enrolment_id,
+        )
+        await _notify("enrolment_rejected", _person_of(row), locked["title"], reason=reason)
+        await record_audit_event(
+            "enrolment.rejected",
+            actor_id=actor.id,
+            entity="enrolment",
+            entity_id=enrolment_id,
+            data={"course_id": course.id, "person_id": row["person"]},
+        )
+    return EnrolmentResult(enrolment_id, EnrolmentStatus.REJECTED.value, None, course.id, row["person"])
+
+
+# Capacity -----------------------------------------------------------------------------------------
+
+
+def parse_capacity(value: Any) -> int:
+    try:
+        capacity = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            N_("Indica il numero di posti con un numero intero."), field="capacity"
+        ) from None
+    if capacity < 0 or capacity > MAX_CAPACITY:
+        raise ValidationFailed(
+            N_("I posti devono essere tra 0 e %(max)d."), field="capacity", max=MAX_CAPACITY
+        )
+    return capacity
+
+
+async def change_capacity(
+    actor: CurrentUser, course_id: int, capacity: Any, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """Set the number of seats; raising it promotes the waiting list at once, in the same transaction.
+
+    Admins, the course's trainers and the owning coordinator may do it. The capacity cannot go below
+    the seats already confirmed (cancel some first). This is also the model for the catalogue's
+    ``PATCH /api/courses/{id}``: lock, update, ``promote_waitlist`` — one transaction.
+    """
+    now = now or utcnow()
+    capacity = parse_capacity(capacity)
+    course = await visible_course(actor, course_id)
+    if not may_manage_course(actor, course):
+        raise PermissionDenied(
+            N_("Solo l'ufficio formazione e i formatori del corso possono cambiare i posti.")
+        )
+    async with seat_transaction():
+        locked = await lock_course(course_id)
+        state = await seat_state(course_id)
+        if capacity < state.confirmed:
+            raise ValidationFailed(
+                N_("Ci sono già %(n)d posti confermati: i posti non possono essere meno di così."),
+                field="capacity",
+                n=state.confirmed,
+            )
+        await fetch_all(
+            "UPDATE course SET capacity = {}, updated_at = {} WHERE id = {}", capacity, now, course_id
+        )
+        promoted = await promote_waitlist(course_id, actor_id=actor.id, now=now)
+        await record_audit_event(
+            "course.capacity_changed",
+            actor_id=actor.id,
+            entity="course",
+            entity_id=course_id,
+            data={"from": locked["capacity"], "to": capacity},
+        )
+    return {"capacity": capacity, "promoted": promoted}
+
+
+# Lists --------------------------------------------------------------------------------------------
+
+COURSE_ENROLMENTS_SQL = (
+    "SELECT e.id, e.person, e.status, e.enrolled_via, e.created_at, e.waitlisted_at, e.confirmed_at, "
+    "e.decided_at, e.decision_reason, e.cancelled_at, e.cancel_reason, p.full_name, p.email, p.cooperative, "
+    "co.name AS cooperative_name, b.full_name AS enrolled_by_name "
+    "FROM enrolment e JOIN person p ON p.id = e.person "
+    "LEFT JOIN cooperative co ON co.id = p.cooperative LEFT JOIN person b ON b.id = e.enrolled_by "
+    "WHERE e.course = {} ORDER BY e.id"
+)
+NEEDS_SQL = (
+    "SELECT n.person, n.step_free_access, n.interpreter, n.easy_read, n.companion, n.notes "
+    "FROM accessibility_needs n JOIN enrolment e ON e.person = n.person "
+    f"WHERE e.course = {{}} AND e.status IN {LIVE_STATUSES_SQL}"
+)
+
+
+@dataclass
+class CourseEnrolments:
+    course: CourseFacts
+    confirmed: list[dict[str, Any]]
+    waitlist: list[dict[str, Any]]
+    pending: list[dict[str, Any]]
+    closed: list[dict[str, Any]]  # cancelled and rejected
+    seats_taken: int
+    waitlist_length: int
+    pending_count: int
+    shows_needs: bool
+    can_decide: bool
+    can_manage: bool
+    only_cooperative_id: int | None
+    step_free_warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def items(self) -> list[dict[str, Any]]:
+        return self.confirmed + self.waitlist + self.pending + self.closed
+
+
+def _needs_out(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "step_free_access": as_bool(row["step_free_access"]),
+        "interpreter": as_bool(row["interpreter"]),
+        "easy_read": as_bool(row["easy_read"]),
+        "companion": as_bool(row["companion"]),
+        "notes": row["notes"] or "",
+    }
+
+
+def _enrolment_out(row: dict[str, Any], position: int | None) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "person_id": row["person"],
+        "full_name": row["full_name"],
+        "email": row["email"],
+        "cooperative_id": row["cooperative"],
+        "cooperative_name": row["cooperative_name"],
+        "status": row["status"],
+        "waitlist_position": position,
+        "enrolled_via": row["enrolled_via"],
+        "enrolled_by_name": row["enrolled_by_name"],
+        "created_at": row["created_at"],
+        "confirmed_at": row["confirmed_at"],
+        "decided_at": row["decided_at"],
+        "decision_reason": row["decision_reason"] or "",
+        "cancelled_at": row["cancelled_at"],
+        "cancel_reason": row["cancel_reason"] or "",
+    }
+
+
+async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEnrolments:
+    """The participant list: confirmed, waiting list in order, pending requests, cancelled/rejected.
+
+    Admins, the course's trainers and the owning coordinator see everyone; other coordinators only the
+    people of their cooperative (positions stay those of the whole list). Accessibility needs are
+    included only for admins and the course's trainers. Two or three queries, whatever the size.
+    """
+    course = await visible_course(actor, course_id)
+    if not may_see_participants(actor, course):
+        raise PermissionDenied(
+            N_(
+                "Solo l'ufficio formazione, i formatori del corso e i coordinatori possono vedere "
+                "gli iscritti."
+            )
+        )
+    manager = may_manage_course(actor, course)
+    only = None if manager else actor.cooperative_id
+    shows_needs = actor.is_admin or course.viewer_is_trainer
+    rows = await fetch_all(COURSE_ENROLMENTS_SQL, course_id)
+    needs = {}
+    if shows_needs:
+        needs = {row["person"]: _needs_out(row) for row in await fetch_all(NEEDS_SQL, course_id)}
+    waiting = sorted(
+        (r for r in rows if r["status"] == EnrolmentStatus.WAITLISTED),
+        key=lambda r: (r["waitlisted_at"], r["id"]),
+    )
+    positions = {row["id"]: index for index, row in enumerate(waiting, start=1)}
+    groups: dict[str, list[dict[str, Any]]] = {"confirmed": [], "waitlisted": [], "pending": [], "closed": []}
+    for row in sorted(rows, key=lambda r: (positions.get(r["id"], 0), r["id"])):
+        if only is not None and row["cooperative"] != only:
+            continue
+        item = _enrolment_out(row, positions.get(row["id"]))
+        item["may_cancel"] = row["status"] in LIVE and (
+            actor.is_admin
+            or (
+                actor.has_role(Role.COORDINATOR)
+                and actor.cooperative_id is not None
+                and row["cooperative"] == actor.cooperative_id
+            )
+        )
+        if shows_needs:
+            item["accessibility"] = needs.get(row["person"]) if row["status"] in LIVE else None
+        key = row["status"] if row["status"] in LIVE else "closed"
+        groups[key].append(item)
+    result = CourseEnrolments(
+        course=course,
+        confirmed=groups["confirmed"],
+        waitlist=groups["waitlisted"],
+        pending=groups["pending"],
+        closed=groups["closed"],
+        seats_taken=sum(1 for r in rows if r["status"] == EnrolmentStatus.CONFIRMED),
+        waitlist_length=len(waiting),
+        pending_count=sum(1 for r in rows if r["status"] == EnrolmentStatus.PENDING),
+        shows_needs=shows_needs,
+        can_decide=may_decide_approvals(actor, course),
+        can_manage=manager,
+        only_cooperative_id=only,
+    )
+    if shows_needs:
+        result.step_free_warnings = await step_free_warnings(course_id)
+    return result
+
+
+POSITION_SUBQUERY = (
+    "(SELECT COUNT(*) FROM enrolment w WHERE w.course = e.course AND w.status = 'waitlisted' "
+    "AND (w.waitlisted_at < e.waitlisted_at OR (w.waitlisted_at = e.waitlisted_at AND w.id < e.id)))"
+)
+PERSON_ENROLMENTS_SQL = (
+    "SELECT e.id, e.person, e.course, e.status, e.enrolled_via, e.created_at, e.confirmed_at, "
+    "e.decision_reason, "
+    "e.cancelled_at, c.title, c.status AS course_status, c.starts_at, c.ends_at, c.cancellation_deadline, "
+    f"p.full_name, {POSITION_SUBQUERY} AS ahead "
+    "FROM enrolment e JOIN course c ON c.id = e.course JOIN person p ON p.id = e.person "
+)
+
+
+def _person_enrolment_out(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    deadline = row["cancellation_deadline"] or row["starts_at"]
+    live = row["status"] in LIVE
+    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
+    return {
+        "id": row["id"],
+        "person_id": row["person"],
+        "full_name": row["full_name"],
+        "course_id": row["course"],
+        "course_title": row["title"],
+        "course_status": row["course_status"],
+        "starts_at": row["starts_at"],
+        "ends_at": row["ends_at"],
+        "status": row["status"],
+        "waitlist_position": int(row["ahead"]) + 1 if row["status"] == EnrolmentStatus.WAITLISTED else None,
+        "enrolled_via": row["enrolled_via"],
+        "created_at": row["created_at"],
+        "cancellation_deadline": deadline,
+        "can_cancel": live and not late,
+        "decision_reason": row["decision_reason"] or "",
+    }
+
+
+def _upcoming_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(items, key=lambda item: (item["status"] not in LIVE, item["starts_at"] or far, item["id"]))
+
+
+async def my_enrolments(actor: CurrentUser, *, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The actor's enrolments, live ones first by start date, with waiting-list positions (one query)."""
+    now = now or utcnow()
+    rows = await fetch_all(PERSON_ENROLMENTS_SQL + "WHERE e.person = {}", actor.id)
+    return _upcoming_first([_person_enrolment_out(row, now) for row in rows])
+
+
+async def cooperative_enrolments(
+    actor: CurrentUser, cooperative_id: int | None = None, *, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The enrolments of a cooperative's people: coordinators their own, admins any (one query)."""
+    now = now or utcnow()
+    if actor.is_admin:
+        if cooperative_id is None:
+            return []
+    elif actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None:
+        if cooperative_id not in (None, actor.cooperative_id):
+            raise PermissionDenied(N_("Puoi vedere solo le iscrizioni della tua cooperativa."))
+        cooperative_id = actor.cooperative_id
+    else:
+        raise PermissionDenied(
+            N_("Solo i coordinatori e l'ufficio formazione vedono le iscrizioni di una cooperativa.")
+        )
+    rows = await fetch_all(PERSON_ENROLMENTS_SQL + "WHERE p.cooperative = {}", cooperative_id)
+    return _upcoming_first([_person_enrolment_out(row, now) for row in rows])
+
+
+async def followed_people(actor: CurrentUser, *, now: datetime | None = None) -> list[dict[str, Any]]:
+    """A tutor's people with their enrolments (two queries)."""
+    now = now or utcnow()
+    people = await fetch_all(
+        "SELECT p.id, p.full_name, p.email, p.active FROM tutor_link t JOIN person p ON p.id = t.person "
+        "WHERE t.tutor = {} ORDER BY p.full_name, p.id",
+        actor.id,
+    )
+    rows = await fetch_all(
+        PERSON_ENROLMENTS_SQL + "WHERE e.person IN (SELECT person FROM tutor_link WHERE tutor = {})", actor.id
+    )
+    by_person: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_person.setdefault(row["person"], []).append(_person_enrolment_out(row, now))
+    return [{**person, "enrolments": _upcoming_first(by_person.get(person["id"], []))} for person in people]
+
+
+async def pending_approvals(actor: CurrentUser) -> list[dict[str, Any]]:
+    """Requests waiting for the actor's decision: all for admins, own internal courses for coordinators."""
+    sql = (
+        "SELECT e.id, e.person, e.course, e.created_at, e.enrolled_via, p.full_name, "
+        "co.name AS cooperative_name, "
+        "c.title, c.starts_at, c.capacity, b.full_name AS enrolled_by_name, "
+        "(SELECT COUNT(*) FROM enrolment x WHERE x.course = c.id AND x.status = 'confirmed') AS seats_taken "
+        "FROM enrolment e JOIN person p ON p.id = e.person JOIN course c ON c.id = e.course "
+        "JOIN training_path tp ON tp.id = c.path LEFT JOIN cooperative co ON co.id = p.cooperative "
+        "LEFT JOIN person b ON b.id = e.enrolled_by WHERE e.status = 'pending' "
+    )
+    if actor.is_admin:
+        rows = await fetch_all(sql + "ORDER BY e.created_at, e.id")
+    elif actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None:
+        rows = await fetch_all(
+            sql + "AND tp.owner_cooperative = {} ORDER BY e.created_at, e.id", actor.cooperative_id
+        )
+    else:
+        raise PermissionDenied(N_("Solo l'ufficio formazione e i coordinatori decidono sulle richieste."))
+    return [{**row, "seats_taken": int(row["seats_taken"])} for row in rows]
+
+
+async def people_to_enrol(actor: CurrentUser, cooperative_id: int | None = None) -> list[dict[str, Any]]:
+    """Whom the actor may enrol on someone's behalf.
+
+    Coordinators: the active people of their cooperative (admins: of ``cooperative_id``); tutors: the
+    people they follow.
+    """
+    people: dict[int, dict[str, Any]] = {}
+    scope = None
+    if actor.is_admin and cooperative_id:
+        scope = cooperative_id
+    elif actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None:
+        scope = actor.cooperative_id
+    if scope is not None:
+        for row in await fetch_all(
+            "SELECT id, full_name FROM person WHERE cooperative = {} AND active = {} ORDER BY full_name, id",
+            scope,
+            True,
+        ):
+            people[row["id"]] = row
+    if actor.has_role(Role.TUTOR):
+        for row in await fetch_all(
+            "SELECT p.id, p.full_name FROM tutor_link t JOIN person p ON p.id = t.person "
+            "WHERE t.tutor = {} AND p.active = {} ORDER BY p.full_name, p.id",
+            actor.id,
+            True,
+        ):
+            people[row["id"]] = row
+    return sorted(people.values(), key=lambda row: (row["full_name"], row["id"]))
+
+
+async def open_courses(
+    actor: CurrentUser, *, now: datetime | None = None, limit: int = 300
+) -> list[dict[str, Any]]:
+    """Published courses open for enrolment that the actor can see, soonest first (for the on-behalf form)."""
+    now = now or utcnow()
+    sql = (
+        "SELECT c.id, c.title, c.starts_at FROM course c JOIN training_path p ON p.id = c.path "
+        "WHERE c.status = 'published' AND (c.enrolment_opens_at IS NULL OR c.enrolment_opens_at <= {}) "
+        "AND (c.enrolment_closes_at IS NULL OR c.enrolment_closes_at > {}) "
+        "AND (c.starts_at IS NULL OR c.starts_at > {}) "
+    )
+    args: list[Any] = [now, now, now]
+    if not actor.is_admin:
+        sql += "AND (p.owner_cooperative IS NULL OR p.owner_cooperative = {}) "
+        args.append(actor.cooperative_id or 0)
+    sql += "ORDER BY c.starts_at, c.id LIMIT {}"
+    return await fetch_all(sql, *args, limit)
+
+
+# Accessibility needs (special-category data) ------------------------------------------------------
+
+
+@dataclass
+class NeedsInput:
+    step_free_access: bool = False
+    interpreter: bool = False
+    easy_read: bool = False
+    companion: bool = False
+    notes: str = ""
+
+
+NEEDS_NOTES_MAX = 500
+
+
+async def _trainer_of_persons_course(actor_id: int, person_id: int) -> bool:
+    row = await fetch_one(
+        "SELECT 1 AS yes FROM enrolment e JOIN course_trainer t ON t.course = e.course "
+        f"WHERE e.person = {{}} AND t.person = {{}} AND e.status IN {LIVE_STATUSES_SQL}",
+        person_id,
+        actor_id,
+    )
+    return row is not None
+
+
+async def may_record_needs(actor: CurrentUser, person_id: int) -> bool:
+    """The person themself, their tutor, admins."""
+    if actor.id == person_id or actor.is_admin:
+        return True
+    from training_hub.enrolment.access import follows
+
+    return actor.has_role(Role.TUTOR) and await follows(actor.id, person_id)
+
+
+async def may_see_needs(actor: CurrentUser, person_id: int) -> bool:
+    """Who records them, and the trainers of a course the person is enrolled in. Nobody else."""
+    if await may_record_needs(actor, person_id):
+        return True
+    return actor.has_role(Role.TRAINER) and await _trainer_of_persons_course(actor.id, person_id)
+
+
+async def get_accessibility_needs(actor: CurrentUser, person_id: int) -> dict[str, Any]:
+    """The person's needs (all false when none are recorded); NotFound for anyone not allowed.
+
+    The answer for someone without access is the same as for a person who does not exist, so the
+    existence of needs (or of the person) is never revealed.
+    """
+    person = await load_person(person_id)
+    if person is None or not await may_see_needs(actor, person_id):
+        raise NotFound(N_("Persona non trovata."))
+    row = await fetch_one(
+        "SELECT person, step_free_access, interpreter, easy_read, companion, notes, updated_at "
+        "FROM accessibility_needs WHERE person = {}",
+        person_id,
+    )
+    needs = _needs_out(row) or _needs_out(
+        {"step_free_access": False, "interpreter": False, "easy_read": False, "companion": False, "notes": ""}
+    )
+    assert needs is not None
+    return {
+        "person_id": person_id,
+        "full_name": person["full_name"],
+        **needs,
+        "updated_at": row["updated_at"] if row else None,
+        "can_edit": await may_record_needs(actor, person_id),
+    }
+
+
+async def set_accessibility_needs(actor: CurrentUser, person_id: int, data: NeedsInput) -> dict[str, Any]:
+    """Record what to arrange for the person (no diagnoses). The audit notes who and when, never what."""
+    person = await load_person(person_id)
+    if person is None or not await may_record_needs(actor, person_id):
+        if person is not None and await may_see_needs(actor, person_id):
+            raise PermissionDenied(N_("Puoi consultare queste informazioni ma non modificarle."))
+        raise NotFound(N_("Persona non trovata."))
+    notes = (data.notes or "").strip()
+    if len(notes) > NEEDS_NOTES_MAX:
+        raise ValidationFailed(
+            N_("Le note possono avere al massimo %(n)d caratteri."), field="notes", n=NEEDS_NOTES_MAX
+        )
+    values = {
+        AccessibilityNeeds.step_free_access: bool(data.step_free_access),
+        AccessibilityNeeds.interpreter: bool(data.interpreter),
+        AccessibilityNeeds.easy_read: bool(data.easy_read),
+        AccessibilityNeeds.companion: bool(data.companion),
+        AccessibilityNeeds.notes: notes,
+        AccessibilityNeeds.recorded_by: actor.id,
+        AccessibilityNeeds.updated_at: utcnow(),
+    }
+    async with write_transaction():
+        await AccessibilityNeeds.insert(
+            AccessibilityNeeds(
+                person=person_id, **{column._meta.name: value for column, value in values.items()}
+            )
+        ).on_conflict(target=AccessibilityNeeds.person, action="DO UPDATE", values=list(values))
+        await record_audit_event(
+            "accessibility_needs.updated", actor_id=actor.id, entity="person", entity_id=person_id
+        )
+    return await get_accessibility_needs(actor, person_id)
+
+
+STEP_FREE_SQL = (
+    "SELECT s.id, s.starts_at, s.ends_at, l.name AS location_name, "
+    "(SELECT COUNT(*) FROM enrolment e JOIN accessibility_needs n ON n.person = e.person "
+    " WHERE e.course = s.course AND e.status IN ('confirmed', 'pending') "
+    " AND n.step_free_access = {}) AS people "
+    "FROM course_session s JOIN location l ON l.id = s.location "
+    "WHERE s.course = {} AND s.status = 'scheduled' AND l.step_free_access = {} AND l.is_online = {} "
+    "ORDER BY s.starts_at"
+)
+
+
+async def step_free_warnings(course_id: int) -> list[dict[str, Any]]:
+    """Sessions held where there is no step-free access while a confirmed or pending participant needs it.
+
+    For the course's trainers and admins only (callers check); it says how many people, not who.
+    """
+    rows = await fetch_all(STEP_FREE_SQL, True, course_id, False, False)
+    return [{**row, "people": int(row["people"])} for row in rows if int(row["people"])]
+
+
+# The course page's panel --------------------------------------------------------------------------
+
+PANEL_SQL = (
+    "SELECT "
+    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'confirmed') AS seats_taken, "
+    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'waitlisted') AS waitlist_length, "
+    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'pending') AS pending_count"
+)
+
+
+async def seat_counts(course_id: int) -> dict[str, int]:
+    """Seats taken, waiting-list length and pending requests of a course, in one query.
+
+    For read-only displays (the catalogue's ``GET /api/courses/{id}`` reports ``seats_taken`` and
+    ``waitlist_length``); decisions count under the course lock instead (:func:`seat_state`).
+    """
+    row = await fetch_one(PANEL_SQL, course_id, course_id, course_id)
+    assert row is not None
+    return {name: int(row[name]) for name in ("seats_taken", "waitlist_length", "pending_count")}
+
+
+async def course_panel_context(
+    user: CurrentUser, course_id: int, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """Everything the "how to enrol" panel of the course page shows, for this user.
+
+    The catalogue's course page calls it and passes the result to its template as ``enrolment_panel``;
+    ``templates/enrolment/_course_panel.html`` renders it (included with ``ignore missing``).
+    NotFound when the user cannot see the course.
+    """
+    now = now or utcnow()
+    course = await visible_course(user, course_id)
+    counts = await seat_counts(course_id)
+    mine_rows = await fetch_all(
+        PERSON_ENROLMENTS_SQL
+        + f"WHERE e.person = {{}} AND e.course = {{}} AND e.status IN {LIVE_STATUSES_SQL}",
+        user.id,
+        course_id,
+    )
+    mine = _person_enrolment_out(mine_rows[0], now) if mine_rows else None
+    refusal = opening_refusal(course, now)
+    seats_taken = counts["seats_taken"]
+    manager = may_manage_course(user, course)
+    trainer_or_admin = user.is_admin or course.viewer_is_trainer
+    context: dict[str, Any] = {
+        "course_id": course.id,
+        "title": course.title,
+        "status": course.status,
+        "capacity": course.capacity,
+        "seats_taken": seats_taken,
+        "seats_left": max(0, course.capacity - seats_taken),
+        "waitlist_length": counts["waitlist_length"],
+        "pending_count": counts["pending_count"] if may_decide_approvals(user, course) else 0,
+        "requires_approval": course.requires_approval,
+        "enrolment_opens_at": course.enrolment_opens_at,
+        "enrolment_closes_at": course.enrolment_closes_at,
+        "cancellation_deadline": _cancel_deadline(course),
+        "open": refusal is None,
+        "closed_reason": refusal.detail if refusal else None,
+        "mine": mine,
+        "mine_status_label": status_label(mine["status"]) if mine else None,
+        "can_enrol_self": refusal is None and mine is None,
+        "people_to_enrol": await people_to_enrol(user)
+        if refusal is None and user.has_role(Role.COORDINATOR, Role.TUTOR)
+        else [],
+        "can_see_participants": may_see_participants(user, course),
+        "can_manage": manager,
+        "step_free_warnings": await step_free_warnings(course_id) if trainer_or_admin else [],
+    }
+    return context
+
+
+async def enrolment_preview(
+    actor: CurrentUser, course_id: int, person_id: int | None = None, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """What the confirmation page shows before anything is written: the course, its sessions, the seats,
+    and whether the enrolment would be refused or warned about (the same checks as :func:`enrol_person`).
+
+    NotFound / PermissionDenied exactly as enrolling would raise them.
+    """
+    now = now or utcnow()
+    course = await visible_course(actor, course_id)
+    target_id = person_id if person_id is not None else actor.id
+    person = await load_person(target_id)
+    via = await enrolment_channel(actor, target_id, person)
+    assert person is not None
+    refusal = opening_refusal(course, now) or await eligibility_refusal(course, person)
+    sessions = await course_sessions(course_id)
+    warnings = [] if refusal else await overlap_issues(target_id, course_id, sessions)
+    counts = await seat_counts(course_id)
+    seats_taken = counts["seats_taken"]
+    return {
+        "course": course,
+        "sessions": scheduled(sessions),
+        "person": {"id": person["id"], "full_name": person["full_name"]},
+        "on_behalf": via != "self",
+        "seats_left": max(0, course.capacity - seats_taken),
+        "waitlist_length": counts["waitlist_length"],
+        "needs_approval": course.requires_approval and not may_decide_approvals(actor, course),
+        "refusal": refusal.detail if refusal else None,
+        "warnings": [issue.text for issue in warnings],
+        "cancellation_deadline": _cancel_deadline(course),
+    }
+
+
+async def cancel_preview(
+    actor: CurrentUser, enrolment_id: int, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """What the cancel confirmation page shows; the same refusals as :func:`cancel_enrolment` up front."""
+    now = now or utcnow()
+    row, course = await _enrolment_for(actor, enrolment_id)
+    if not await may_act_for_person(actor, _person_of(row)):
+        await _refuse_without_leaking(actor, row, course)
+    deadline = _cancel_deadline(course)
+    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
+    refusal = None
+    if row["status"] not in LIVE:
+        refusal = gettext(N_("L'iscrizione è già %(status)s.")) % {
+            "status": status_label(row["status"]).lower()
+        }
+    elif late and not actor.is_admin:
+        refusal = gettext(
+            N_(
+                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: per "
+                "annullarla ora rivolgiti all'ufficio formazione."
+            )
+        ) % {"date": format_date(deadline), "time": format_time(deadline)}
+    return {
+        "enrolment": {
+            "id": row["id"],
+            "status": row["status"],
+            "status_label": status_label(row["status"]),
+            "waitlist_position": await waitlist_position(enrolment_id),
+        },
+        "course": course,
+        "person": {"id": row["person"], "full_name": row["full_name"]},
+        "on_behalf": actor.id != row["person"],
+        "late": late,
+        "reason_required": late and actor.is_admin,
+        "refusal": refusal,
+        "frees_a_seat": row["status"] == EnrolmentStatus.CONFIRMED,
+    }
+
+
+async def decision_preview(actor: CurrentUser, enrolment_id: int) -> dict[str, Any]:
+    """The pending request a decider is about to approve or reject."""
+    row, course = await _pending_for_decision(actor, enrolment_id)
+    counts = await seat_counts(course.id)
+    return {
+        "enrolment": {"id": row["id"], "enrolled_via": row["enrolled_via"]},
+        "course": course,
+        "person": {"id": row["person"], "full_name": row["full_name"]},
+        "seats_left": max(0, course.capacity - counts["seats_taken"]),
+        "waitlist_length": counts["waitlist_length"],
+    }

@@ -1,0 +1,208 @@
+"""Sending the outbox: SMTP when ``TRAINING_HUB_SMTP_URL`` is set, the log otherwise.
+
+:func:`process_outbox` takes the due rows (pending, ``next_attempt_at`` reached), *claims* each one
+with a conditional UPDATE that only one process can win, sends it and marks it sent. Claiming moves
+``next_attempt_at`` a lease into the future, so several server workers (and the cron command) never
+send the same row twice; if a process dies mid-send, the row is tried again when the lease expires.
+A failed send is retried with exponential backoff (1, 2, 4 … minutes, at most an hour) and given up
+as ``failed`` after :data:`MAX_ATTEMPTS` tries. SMTP runs in a thread: the event loop never waits
+on a mail server, and a request never waits for either.
+
+``TRAINING_HUB_SMTP_URL``: ``smtp://user:password@host:587`` (STARTTLS when the server offers it),
+``smtps://user:password@host:465`` (TLS from the start), or ``smtp://host:25`` without login.
+The log never shows a message body, only its id, kind, subject and the recipient's person id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from training_hub.db import fetch_all
+from training_hub.settings import get_settings
+from training_hub.timeutil import utcnow
+
+log = logging.getLogger("training_hub.notifications")
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=10)
+BACKOFF_CAP = timedelta(hours=1)
+SMTP_TIMEOUT_SECONDS = 30
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failed try: 1, 2, 4, 8 … minutes, capped at an hour."""
+    return min(timedelta(minutes=2 ** max(0, attempts - 1)), BACKOFF_CAP)
+
+
+class Transport(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    implicit_tls: bool
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpConfig:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(
+                "TRAINING_HUB_SMTP_URL deve essere smtp://utente:password@host:porta o smtps://…"
+            )
+        implicit_tls = scheme == "smtps"
+        return cls(
+            host=parts.hostname,
+            port=parts.port or (465 if implicit_tls else 25),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            implicit_tls=implicit_tls,
+        )
+
+
+class SmtpTransport:
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+
+    def _send_blocking(self, message: EmailMessage) -> None:
+        config = self.config
+        context = ssl.create_default_context()
+        if config.implicit_tls:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS, context=context
+            )
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS)
+        with client:
+            client.ehlo()
+            if not config.implicit_tls and client.has_extn("starttls"):
+                client.starttls(context=context)
+                client.ehlo()
+            if config.username:
+                client.login(config.username, config.password or "")
+            client.send_message(message)
+
+    async def send(self, message: EmailMessage) -> None:
+        await asyncio.to_thread(self._send_blocking, message)
+
+
+class LogTransport:
+    """Without SMTP (development, demo): say what would have been sent, never the body."""
+
+    async def send(self, message: EmailMessage) -> None:
+        log.info(
+            "Notifica %s (%s) sarebbe stata inviata alla persona %s: %s",
+            message["X-Training-Hub-Id"],
+            message["X-Training-Hub-Kind"],
+            message["X-Training-Hub-Recipient"],
+            message["Subject"],
+        )
+
+
+def transport_from_settings() -> Transport:
+    url = get_settings().smtp_url
+    return SmtpTransport(SmtpConfig.from_url(url)) if url else LogTransport()
+
+
+def build_email(row: dict[str, Any]) -> EmailMessage:
+    settings = get_settings()
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = row["to_email"]
+    message["Subject"] = row["subject"]
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}", domain="training-hub")
+    message["X-Training-Hub-Id"] = str(row["id"])
+    message["X-Training-Hub-Kind"] = row["kind"]
+    message["X-Training-Hub-Recipient"] = str(row["recipient"] or "")
+    message.set_content(row["body"])
+    if row.get("ics"):
+        method = "CANCEL" if "METHOD:CANCEL" in row["ics"] else "REQUEST"
+        message.add_attachment(
+            row["ics"], subtype="calendar", filename="invito.ics", params={"method": method}
+        )
+    return message
+
+
+@dataclass
+class OutboxRun:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.sent + self.retried + self.failed
+
+
+DUE_SQL = (
+    "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= {} "
+    "ORDER BY next_attempt_at, id LIMIT {}"
+)
+CLAIM_SQL = (
+    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = {} "
+    "WHERE id = {} AND status = 'pending' AND next_attempt_at <= {} "
+    "RETURNING id, kind, recipient, to_email, subject, body, ics, attempts"
+)
+
+
+async def claim(outbox_id: int, now: datetime) -> dict[str, Any] | None:
+    """Take one due row for this process; None when another process took it first."""
+    rows = await fetch_all(CLAIM_SQL, now + LEASE, outbox_id, now)
+    return rows[0] if rows else None
+
+
+async def process_outbox(
+    now: datetime | None = None, limit: int = 50, transport: Transport | None = None
+) -> OutboxRun:
+    """Send up to ``limit`` due notifications; returns what happened to them."""
+    now = now or utcnow()
+    transport = transport or transport_from_settings()
+    result = OutboxRun()
+    for due in await fetch_all(DUE_SQL, now, limit):
+        row = await claim(due["id"], now)
+        if row is None:
+            continue
+        try:
+            await transport.send(build_email(row))
+        except Exception as exc:  # noqa: BLE001 - any failure of the server or the network: retry later
+            attempts = int(row["attempts"])
+            gave_up = attempts >= MAX_ATTEMPTS
+            await fetch_all(
+                "UPDATE outbox SET status = {}, next_attempt_at = {}, last_error = {} WHERE id = {}",
+                "failed" if gave_up else "pending",
+                now + backoff(attempts),
+                f"{type(exc).__name__}: {exc}"[:1000],
+                row["id"],
+            )
+            log.warning(
+                "Invio della notifica %s non riuscito (tentativo %d di %d): %s",
+                row["id"],
+                attempts,
+                MAX_ATTEMPTS,
+                type(exc).__name__,
+            )
+            if gave_up:
+                result.failed += 1
+            else:
+                result.retried += 1
+            continue
+        await fetch_all(
+            "UPDATE outbox SET status = 'sent', sent_at = {}, last_error = '' WHERE id = {}",
+            utcnow(),
+            row["id"],
+        )
+        result.sent += 1
+    return result

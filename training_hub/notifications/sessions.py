@@ -1,0 +1,99 @@
+"""Notices about sessions: the reminder the day before, and a session moved or cancelled.
+
+:func:`queue_due_reminders` is run by the background worker and by ``training-hub send-notifications``:
+it queues "domani hai lezione" for every confirmed participant of the sessions starting tomorrow
+(Europe/Rome), once — the ``dedupe_key`` per session and person makes every further run a no-op, on
+any number of workers.
+
+:func:`notify_session_changed` is for the catalogue: call it inside the transaction that moved or
+cancelled a session (after raising its ``sequence``), so the confirmed participants get a new
+invitation (METHOD:REQUEST, same UID, higher SEQUENCE) or a cancellation (METHOD:CANCEL).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from training_hub.db import fetch_all, fetch_one
+from training_hub.notifications.compose import compose, invitation
+from training_hub.notifications.outbox import queue_message
+from training_hub.timeutil import rome_day_bounds, to_rome, utcnow
+
+PARTICIPANTS_SQL = (
+    "SELECT p.id, p.full_name, p.email FROM enrolment e JOIN person p ON p.id = e.person "
+    "WHERE e.course = {} AND e.status = 'confirmed' AND p.active = {} ORDER BY p.id"
+)
+SESSION_SQL = (
+    "SELECT s.id, s.course, s.starts_at, s.ends_at, s.status, s.sequence, s.uid, s.topics, s.online_url, "
+    "s.location, l.name AS location_name, l.address AS location_address, l.comune AS location_comune, "
+    "l.step_free_access, l.is_online, c.title AS course_title "
+    "FROM course_session s JOIN course c ON c.id = s.course LEFT JOIN location l ON l.id = s.location "
+    "WHERE s.id = {}"
+)
+TOMORROW_SQL = (
+    "SELECT s.id, s.course, s.starts_at, s.ends_at, s.status, s.sequence, s.uid, s.topics, s.online_url, "
+    "s.location, l.name AS location_name, l.address AS location_address, l.comune AS location_comune, "
+    "l.step_free_access, l.is_online, c.title AS course_title, "
+    "p.id AS person_id, p.full_name, p.email "
+    "FROM course_session s JOIN course c ON c.id = s.course "
+    "JOIN enrolment e ON e.course = s.course AND e.status = 'confirmed' "
+    "JOIN person p ON p.id = e.person AND p.active = {} "
+    "LEFT JOIN location l ON l.id = s.location "
+    "WHERE s.status = 'scheduled' AND c.status = 'published' AND s.starts_at >= {} AND s.starts_at < {} "
+    "ORDER BY s.starts_at, s.id, p.id"
+)
+
+
+def reminder_key(session_id: int, person_id: int) -> str:
+    return f"reminder:{session_id}:{person_id}"
+
+
+async def queue_due_reminders(now: datetime | None = None) -> int:
+    """Queue tomorrow's reminders (Europe/Rome days); returns how many were newly queued."""
+    now = now or utcnow()
+    tomorrow = to_rome(now).date() + timedelta(days=1)
+    start, end = rome_day_bounds(tomorrow)
+    queued = 0
+    for row in await fetch_all(TOMORROW_SQL, True, start, end):
+        subject, body = compose(
+            "session_reminder", full_name=row["full_name"], course_title=row["course_title"], sessions=[row]
+        )
+        if await queue_message(
+            "session_reminder",
+            recipient_id=row["person_id"],
+            to_email=row["email"],
+            subject=subject,
+            body=body,
+            dedupe_key=reminder_key(row["id"], row["person_id"]),
+        ):
+            queued += 1
+    return queued
+
+
+async def notify_session_changed(session_id: int, *, cancelled: bool = False) -> int:
+    """Tell the confirmed participants that a session moved (new time or place) or was cancelled.
+
+    Call inside the transaction that changed the session, after its ``sequence`` was raised. Returns
+    the number of messages queued.
+    """
+    session = await fetch_one(SESSION_SQL, session_id)
+    if session is None:
+        return 0
+    kind = "session_cancelled" if cancelled else "session_moved"
+    queued = 0
+    for person in await fetch_all(PARTICIPANTS_SQL, session["course"], True):
+        subject, body = compose(
+            kind, full_name=person["full_name"], course_title=session["course_title"], sessions=[session]
+        )
+        ics = invitation(
+            session["course_title"],
+            [session],
+            method="CANCEL" if cancelled else "REQUEST",
+            to_email=person["email"],
+            full_name=person["full_name"],
+        )
+        await queue_message(
+            kind, recipient_id=person["id"], to_email=person["email"], subject=subject, body=body, ics=ics
+        )
+        queued += 1
+    return queued
