@@ -22,6 +22,7 @@ os.environ.pop("TRAINING_HUB_SMTP_URL", None)
 
 import pytest  # noqa: E402
 import pytest_asyncio  # noqa: E402
+
 from tests.support import InLoopTestClient, QueryCounter, reset_database, wipe_tables  # noqa: E402
 from training_hub.db import get_engine, start_engine, stop_engine  # noqa: E402
 

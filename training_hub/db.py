@@ -17,6 +17,8 @@ import contextlib
 import os
 import sqlite3
 import threading
+import weakref
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -159,18 +161,44 @@ def is_sqlite(engine: Engine | None = None) -> bool:
     return (engine or get_engine()).engine_type == "sqlite"
 
 
-def write_transaction():
+_sqlite_writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@contextlib.asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
     """A transaction for read-then-write work.
 
     On SQLite it begins IMMEDIATE: the write lock is taken at BEGIN, so whatever the transaction
-    reads cannot change under it (other writers wait on the busy timeout). On PostgreSQL it is a plain
-    transaction, and the service locks the rows it decides on with :func:`lock_for_update`
-    (``SELECT … FOR UPDATE``, Piccolo's ``lock_rows``).
+    reads cannot change under it. Writers of this process first queue on an ``asyncio.Lock``:
+    SQLite's busy handler polls, sleeping up to 100 ms between tries, so many requests fighting for
+    the lock inside one server would mostly sleep (and one could starve past the timeout); the
+    asyncio lock hands the database over in arrival order. Writers of other processes wait on the
+    busy timeout. A nested call joins the outer transaction.
+
+    On PostgreSQL it is a plain transaction, and the service locks the rows it decides on with
+    :func:`lock_for_update` (``SELECT … FOR UPDATE``, Piccolo's ``lock_rows``).
     """
     engine = get_engine()
-    if engine.engine_type == "sqlite":
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
+    if engine.engine_type != "sqlite":
+        async with engine.transaction():
+            yield
+        return
+    if engine.current_transaction.get() is not None:
+        async with engine.transaction(transaction_type=TransactionType.immediate):
+            yield
+        return
+    loop = asyncio.get_running_loop()
+    lock = _sqlite_writer_locks.get(loop)
+    if lock is None:
+        lock = _sqlite_writer_locks.setdefault(loop, asyncio.Lock())
+    async with lock, engine.transaction(transaction_type=TransactionType.immediate):
+        yield
+
+
+def in_transaction() -> bool:
+    return get_engine().current_transaction.get() is not None
 
 
 def lock_for_update(query: Any) -> Any:

@@ -64,7 +64,7 @@ async def test_course_page_shows_sessions_place_and_calendar_links(client):
     assert f'href="/calendar/courses/{course.id}.ics"' in text
     session = await Session.select(Session.id).where(Session.course == course.id).first()
     assert f'href="/calendar/sessions/{session["id"]}.ics"' in text
-    assert "Come iscriversi" in text and "coordinatore della tua cooperativa" in text
+    assert "enrolment-panel-title" in text and f'href="/courses/{course.id}/enrol' in text
     assert "Gestisci il corso" not in text
 
 

@@ -22,14 +22,16 @@ from tests.factories import (
     make_session,
 )
 from training_hub import i18n
+from training_hub.catalogue import service as catalogue
 from training_hub.notifications import sender, worker
 from training_hub.notifications.compose import compose
 from training_hub.notifications.ics import IcsEvent, build_invitation
 from training_hub.notifications.outbox import queue_message, queue_notification
-from training_hub.notifications.sessions import notify_session_changed, queue_due_reminders
+from training_hub.notifications.sessions import queue_due_reminders
 from training_hub.settings import get_settings
-from training_hub.tables import Outbox, Session
+from training_hub.tables import Outbox
 from training_hub.timeutil import rome_wall_clock, to_rome, utcnow
+from training_hub.web.auth import user_for_person_id
 
 ORGANIZER = "Training Hub <formazione@consorziolight.it>"
 
@@ -361,26 +363,34 @@ async def test_reminders_go_to_confirmed_participants_of_tomorrows_sessions_once
 
 async def test_a_moved_or_cancelled_session_is_announced_with_a_new_invitation():
     cooperative = await make_cooperative()
-    course = await make_course(title="Bilancio sociale")
-    session = await make_session(course, sequence=1)
+    trainer = await make_person(roles="trainer")
+    course = await make_course(title="Bilancio sociale", trainers=[trainer])
+    session = await make_session(course, starts_at=utcnow() + timedelta(days=30))
+    await make_session(course, starts_at=utcnow() + timedelta(days=37))
     participant = await make_person(cooperative=cooperative)
+    waiting = await make_person(cooperative=cooperative)
     await make_enrolment(participant, course)
+    await make_enrolment(waiting, course, status="waitlisted")
     await make_enrolment(await make_person(cooperative=cooperative), course, status="cancelled")
-    moved_to = session.starts_at + timedelta(days=1)
-    await Session.update(
-        {Session.starts_at: moved_to, Session.ends_at: moved_to + timedelta(hours=3), Session.sequence: 2}
-    ).where(Session.id == session.id)
-    assert await notify_session_changed(session.id) == 1
-    await Session.update({Session.status: "cancelled", Session.sequence: 3}).where(Session.id == session.id)
-    assert await notify_session_changed(session.id, cancelled=True) == 1
-    moved, cancelled = await Outbox.select().order_by(Outbox.id)
-    assert moved["recipient"] == participant.id and moved["subject"] == "Incontro spostato: Bilancio sociale"
-    event = Calendar.from_ical(moved["ics"]).walk("VEVENT")[0]
-    assert (str(event["UID"]), int(event["SEQUENCE"])) == (session.uid, 2)
+    user = await user_for_person_id(trainer.id)
+    moved_to = (session.starts_at + timedelta(days=1)).replace(microsecond=0)
+    await catalogue.update_session(user, session.id, catalogue.SessionInput(
+        starts_at=moved_to, ends_at=moved_to + timedelta(hours=3), location_id=(await make_location()).id,
+        topics="Nuovi argomenti"), confirm_warnings=True)
+    await catalogue.cancel_session(user, session.id, reason="Formatore malato")
+    rows = await Outbox.select().order_by(Outbox.id)
+    moved = [row for row in rows if row["kind"] == "session_moved"]
+    cancelled = [row for row in rows if row["kind"] == "session_cancelled"]
+    assert {row["recipient"] for row in moved} == {participant.id, waiting.id}
+    by_person = {row["recipient"]: row for row in moved}
+    assert by_person[participant.id]["subject"] == "Incontro spostato: Bilancio sociale"
+    event = Calendar.from_ical(by_person[participant.id]["ics"]).walk("VEVENT")[0]
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (session.uid, 1)
     assert event.decoded("DTSTART") == moved_to
-    assert cancelled["subject"] == "Incontro annullato: Bilancio sociale"
-    assert Calendar.from_ical(cancelled["ics"])["METHOD"] == "CANCEL"
-    assert await notify_session_changed(999_999) == 0
+    assert by_person[waiting.id]["ics"] == ""  # no seat, no invitation
+    cancelled_for_participant = next(row for row in cancelled if row["recipient"] == participant.id)
+    assert cancelled_for_participant["subject"] == "Incontro annullato: Bilancio sociale"
+    assert Calendar.from_ical(cancelled_for_participant["ics"])["METHOD"] == "CANCEL"
 
 
 # The worker ---------------------------------------------------------------------------------------

@@ -261,9 +261,12 @@ async def test_eligibility_by_cooperative_and_area(coop):
     worker = await make_person(cooperative=coop, area="anziani")
     course = await make_course()
     await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=course.id, cooperative=other.id))
-    await assert_refused(
-        as_user(worker), course, EnrolmentRefused, contains="riservato ad alcune cooperative"
-    )
+    with pytest.raises(NotFound):  # a course meant for other cooperatives is not shown to this one
+        await service.enrol_person(as_user(worker), course.id)
+    office = await make_person(roles="admin")
+    with pytest.raises(EnrolmentRefused, match="riservato ad alcune cooperative"):
+        await service.enrol_person(as_user(office), course.id, worker.id)
+    assert await Enrolment.count() == 0
     await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=course.id, cooperative=coop.id))
     await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area="minori"))
     await assert_refused(as_user(worker), course, EnrolmentRefused, contains="aree di lavoro")

@@ -7,8 +7,8 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from litestar.params import JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from training_hub.accounts.pages import client_address
 from training_hub.accounts.service import authenticate, issue_api_token, revoke_api_token

@@ -8,7 +8,13 @@ from datetime import datetime, timedelta
 from training_hub.audit import record_audit_event
 from training_hub.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from training_hub.i18n import N_
-from training_hub.security import hash_password, hash_secret, new_secret, password_needs_rehash, verify_password
+from training_hub.security import (
+    hash_password,
+    hash_secret,
+    new_secret,
+    password_needs_rehash,
+    verify_password,
+)
 from training_hub.settings import get_settings
 from training_hub.tables import ApiToken, LoginFailure, Person
 from training_hub.timeutil import utcnow

@@ -14,8 +14,7 @@ What other features import from :mod:`training_hub.catalogue.service`:
 * scheduling — ``create_session``, ``create_series``, ``update_session`` (= ``move_session``),
   ``cancel_session``, ``check_sessions`` / ``check_session_change`` (dry runs returning ``Issue`` lists),
   ``recompute_course_dates(course_id)``; ``scheduling.check_schedule`` is the pure check;
-* hooks — ``CAPACITY_INCREASE_LISTENERS``: coroutines called with the course id, inside the
-  transaction, when a course's capacity grows (the waiting list can be served there).
+* raising the capacity calls ``enrolment.service.promote_waitlist`` inside the same locked transaction.
 
 Templates: ``catalogue/course.html`` includes ``enrolment/_course_panel.html`` (else a default text) and,
 for trainers and managers, ``attendance/_course_panel.html``; both receive ``course``, ``sessions``,

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
 from training_hub.directory.service import list_cooperatives
+from training_hub.enrolment.service import course_panel_context
 from training_hub.errors import DomainError, Issue, PermissionDenied, ScheduleConflict
 from training_hub.i18n import N_, get_language, gettext
 from training_hub.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
@@ -151,6 +152,7 @@ class CataloguePages(Controller):
         return page(
             "catalogue/course.html", course=course, sessions=course["sessions"], user=user,
             is_trainer=course["is_trainer"], can_manage=course["can_manage"],
+            enrolment_panel=await course_panel_context(user, course_id),
             calendar_url=f"/calendar/courses/{course_id}.ics", **labels(),
         )
 

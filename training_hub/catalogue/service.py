@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -59,6 +59,7 @@ from training_hub.errors import (
 )
 from training_hub.i18n import N_
 from training_hub.notifications.outbox import queue_notification
+from training_hub.notifications.sessions import session_invitation
 from training_hub.settings import get_settings
 from training_hub.tables import (
     LIVE_ENROLMENT_STATUSES,
@@ -97,11 +98,6 @@ PUBLIC_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value, C
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 ONLINE_URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-
-# Called with the course id, inside the transaction, when a course's capacity grows: the enrolment
-# feature registers its waiting-list promotion here.
-CAPACITY_INCREASE_LISTENERS: list[Callable[[int], Awaitable[None]]] = []
-
 
 # ------------------------------------------------------------------------------------------------
 # Access rules
@@ -1390,8 +1386,10 @@ async def update_course(user: CurrentUser, course_id: int, data: CourseInput) ->
         await _replace_links(course_id, trainer_ids, coop_ids, areas)
         await record_audit_event("course.updated", actor_id=user.id, entity="course", entity_id=course_id)
         if new_capacity > existing["capacity"]:
-            for listener in CAPACITY_INCREASE_LISTENERS:
-                await listener(course_id)
+            # Freed seats go to the waiting list at once, in this transaction, under this lock.
+            from training_hub.enrolment.service import promote_waitlist  # enrolment imports the catalogue
+
+            await promote_waitlist(course_id, actor_id=user.id)
     return await get_course_detail(user, course_id)
 
 
@@ -1984,12 +1982,20 @@ def _where(row: Mapping[str, Any]) -> str:
     return i18n.gettext("online")
 
 
-async def _notify_enrolled(course_id: int, kind: str, subject: str, body: str, dedupe: str) -> int:
-    rows = await Enrolment.select(Enrolment.person).where(
-        (Enrolment.course == course_id) & Enrolment.status.is_in([s.value for s in LIVE_ENROLMENT_STATUSES]))
+async def _notify_enrolled(course_id: int, kind: str, subject: str, body: str, dedupe: str, *,
+                           session_id: int | None = None, cancelled: bool = False) -> int:
+    """Queue a notice for everyone with a live enrolment. For a moved or cancelled session the confirmed
+    participants also get an updated calendar invitation, so an event they accepted follows the change."""
+    rows = await Enrolment.select(
+        Enrolment.person, Enrolment.status, Enrolment.person.email.as_alias("email"),
+        Enrolment.person.full_name.as_alias("full_name"),
+    ).where((Enrolment.course == course_id) & Enrolment.status.is_in([s.value for s in LIVE_ENROLMENT_STATUSES]))
     sent = 0
     for row in rows:
-        if await queue_notification(kind, recipient_id=row["person"], subject=subject, body=body,
+        ics = ""
+        if session_id is not None and row["status"] == EnrolmentStatus.CONFIRMED:
+            ics = await session_invitation(session_id, person=row, cancelled=cancelled)
+        if await queue_notification(kind, recipient_id=row["person"], subject=subject, body=body, ics=ics,
                                     dedupe_key=f"{dedupe}:{row['person']}"):
             sent += 1
     return sent
@@ -2006,7 +2012,7 @@ async def _notify_session_moved(course: Mapping[str, Any], before: Mapping[str, 
         body += "\n\n" + i18n.gettext("Se hai collegato il calendario, l'incontro si aggiorna da solo.")
         body += "\n" + _course_link_text(course["id"])
     await _notify_enrolled(course["id"], "session_moved", subject, body,
-                           dedupe=f"session_moved:{after['id']}:{after['sequence']}")
+                           dedupe=f"session_moved:{after['id']}:{after['sequence']}", session_id=after["id"])
 
 
 async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str, Any], reason: str) -> None:
@@ -2017,7 +2023,8 @@ async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str,
         if reason:
             body += "\n" + i18n.gettext("Motivo: %(reason)s") % {"reason": reason}
         body += "\n\n" + _course_link_text(course["id"])
-    await _notify_enrolled(course["id"], "session_cancelled", subject, body, dedupe=f"session_cancelled:{row['id']}")
+    await _notify_enrolled(course["id"], "session_cancelled", subject, body, dedupe=f"session_cancelled:{row['id']}",
+                           session_id=row["id"], cancelled=True)
 
 
 # ------------------------------------------------------------------------------------------------

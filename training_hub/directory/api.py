@@ -7,8 +7,8 @@ from typing import Any
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.status_codes import HTTP_201_CREATED
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
 
 from training_hub.directory import service
 from training_hub.directory.service import CooperativeInput, PersonInput

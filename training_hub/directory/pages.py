@@ -6,8 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.response import Redirect, Template
 from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
 from training_hub.accounts.service import reset_password
 from training_hub.directory import service

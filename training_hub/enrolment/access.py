@@ -1,14 +1,13 @@
 """Who may see a course, who may enrol whom, and who is eligible for a course.
 
-Kept apart from the seat logic in ``service.py`` and written as small named functions, so that they
-can be swapped for the catalogue's helpers (``can_view_course``, ``is_course_trainer``) when both
-features meet on main. Everything here only reads; the decisions about seats are in ``service.py``.
+Kept apart from the seat logic in ``service.py``. Everything here only reads; the decisions about
+seats are in ``service.py``.
 
 Rules (DESIGN.md):
 
-* **Seeing a course.** Admins see every course; trainers the courses they teach; a draft only those
-  two and the coordinator of the cooperative owning the path; a cooperative's internal path only its
-  own members. Whoever cannot see a course gets the same 404 as for a course that does not exist.
+* **Seeing and managing a course** are the catalogue's rules (``catalogue.service.get_viewable_course``
+  and ``can_manage_course``), so a course page and its enrolment panel never disagree. Whoever cannot
+  see a course gets the same 404 as for a course that does not exist.
 * **Enrolling someone.** Oneself always; an admin anyone; a tutor the people they follow (TutorLink);
   a coordinator the people of their own cooperative. Anything else is a 403 that does not say whether
   the person exists.
@@ -22,10 +21,11 @@ Rules (DESIGN.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from training_hub.catalogue.service import can_manage_course, get_viewable_course, load_course_access
 from training_hub.db import fetch_all, fetch_one
 from training_hub.errors import EnrolmentRefused, Issue, NotFound, PermissionDenied
 from training_hub.i18n import N_, format_date, format_time
@@ -62,6 +62,7 @@ class CourseFacts:
     sequential: bool
     created_by: int | None
     viewer_is_trainer: bool = False
+    viewer_manages: bool = False  # the catalogue's can_manage_course for the person asking
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CourseFacts:
@@ -110,23 +111,21 @@ async def is_course_trainer(user_id: int, course_id: int) -> bool:
     )
 
 
-def can_view_course(user: CurrentUser, course: CourseFacts) -> bool:
-    if user.is_admin or course.viewer_is_trainer:
-        return True
-    owner = course.owner_cooperative_id
-    if course.status == CourseStatus.DRAFT:
-        return course.created_by == user.id or (
-            owner is not None and user.has_role(Role.COORDINATOR) and user.cooperative_id == owner
-        )
-    return owner is None or user.cooperative_id == owner
+async def load_course_for(user: CurrentUser, course_id: int) -> CourseFacts | None:
+    """The course as ``user`` relates to it (trainer, manager), without checking they may see it."""
+    course = await load_course(course_id, user.id)
+    if course is None:
+        return None
+    return replace(course, viewer_manages=can_manage_course(user, await load_course_access(course_id)))
 
 
 async def visible_course(user: CurrentUser, course_id: int) -> CourseFacts:
     """The course, or the same NotFound whether it does not exist or the user may not see it."""
+    access = await get_viewable_course(user, course_id)
     course = await load_course(course_id, user.id)
-    if course is None or not can_view_course(user, course):
+    if course is None:
         raise NotFound(N_("Corso non trovato."))
-    return course
+    return replace(course, viewer_manages=can_manage_course(user, access))
 
 
 def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
@@ -141,8 +140,8 @@ def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
 
 
 def may_manage_course(user: CurrentUser, course: CourseFacts) -> bool:
-    """Who runs a course's list: admins, its trainers, the coordinator owning an internal course."""
-    return user.is_admin or course.viewer_is_trainer or may_decide_approvals(user, course)
+    """Who runs a course's list: the catalogue's managers (admins, its trainers, the owning coordinator)."""
+    return user.is_admin or course.viewer_manages or may_decide_approvals(user, course)
 
 
 def may_see_participants(user: CurrentUser, course: CourseFacts) -> bool:

@@ -5,7 +5,7 @@ Locking — read this before changing anything here
 Every decision about seats (enrolling, cancelling a confirmed seat, approving, changing the capacity,
 promoting from the waiting list) runs in ONE transaction that starts by locking the course row:
 
-    async with seat_transaction():                  # db.write_transaction()
+    async with write_transaction():                  # db.write_transaction()
         course = await lock_course(course_id)       # SELECT … FOR UPDATE (PostgreSQL)
         state = await seat_state(course_id, …)      # counted in a NEW statement, after the lock
         … decide, write the enrolment, queue_message(…) for the person …
@@ -17,11 +17,8 @@ promoting from the waiting list) runs in ONE transaction that starts by locking 
   taken before the wait and count stale seats — don't merge the two.)
 * **SQLite.** ``write_transaction()`` is ``BEGIN IMMEDIATE``: the database write lock is taken at
   BEGIN, so nothing another writer commits can change what this transaction reads; ``lock_for_update``
-  adds nothing there. Writers from other processes wait on the 30 s busy timeout. Writers from this
-  process first queue on an ``asyncio.Lock`` (:func:`seat_transaction`): SQLite's busy handler polls,
-  sleeping up to 100 ms between tries, so 200 requests fighting inside one server for the lock would
-  mostly sleep and one could starve past the timeout; the asyncio lock hands the database over in
-  arrival order and keeps one waiting connection instead of 200.
+  adds nothing there. Writers from other processes wait on the 30 s busy timeout; writers from this
+  process queue in arrival order on an ``asyncio.Lock`` inside ``write_transaction()`` (see db.py).
 * The partial unique index ``enrolment_one_live`` (one live enrolment per person and course) is the
   last line of defence: even code that forgets the lock cannot write a second live enrolment.
 * Notifications are queued in the outbox in the same transaction — a rolled-back decision announces
@@ -49,23 +46,19 @@ exactly this; :func:`change_capacity` is the reference).
 
 from __future__ import annotations
 
-import asyncio
-import weakref
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from training_hub.audit import record_audit_event
-from training_hub.db import fetch_all, fetch_one, get_engine, is_sqlite, lock_for_update, write_transaction
+from training_hub.db import fetch_all, fetch_one, in_transaction, lock_for_update, write_transaction
 from training_hub.enrolment.access import (
     LIVE_STATUSES_SQL,
     CourseFacts,
     as_bool,
     eligibility_refusal,
     enrolment_channel,
-    load_course,
+    load_course_for,
     load_person,
     may_act_for_person,
     may_decide_approvals,
@@ -133,30 +126,6 @@ def precise_now() -> datetime:
 
 
 # Transactions and locks ---------------------------------------------------------------------------
-
-_sqlite_seat_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _in_transaction() -> bool:
-    return get_engine().current_transaction.get() is not None
-
-
-@asynccontextmanager
-async def seat_transaction() -> AsyncIterator[None]:
-    """``write_transaction()``, queued in arrival order inside this process on SQLite (see above)."""
-    if is_sqlite() and not _in_transaction():
-        loop = asyncio.get_running_loop()
-        lock = _sqlite_seat_locks.get(loop)
-        if lock is None:
-            lock = _sqlite_seat_locks.setdefault(loop, asyncio.Lock())
-        async with lock, write_transaction():
-            yield
-        return
-    async with write_transaction():
-        yield
-
 
 LOCK_COLUMNS = (
     Course.id,
@@ -266,7 +235,7 @@ async def _notify(
 
 
 def _require_transaction() -> None:
-    if not _in_transaction():
+    if not in_transaction():
         raise RuntimeError(
             "promote_waitlist() va chiamata dentro write_transaction(), dopo aver bloccato il corso."
         )
@@ -373,7 +342,7 @@ async def enrol_person(
             )
     needs_approval = course.requires_approval and not may_decide_approvals(actor, course)
 
-    async with seat_transaction():
+    async with write_transaction():
         locked = await lock_course(course_id)
         refusal = opening_refusal(locked, now)
         if refusal is not None:
@@ -416,7 +385,7 @@ ENROLMENT_SQL = (
 
 async def _enrolment_for(actor: CurrentUser, enrolment_id: int) -> tuple[dict[str, Any], CourseFacts]:
     row = await fetch_one(ENROLMENT_SQL, enrolment_id)
-    course = await load_course(row["course"], actor.id) if row else None
+    course = await load_course_for(actor, row["course"]) if row else None
     if row is None or course is None:
         raise NotFound(N_("Iscrizione non trovata."))
     return row, course
@@ -498,7 +467,7 @@ async def cancel_enrolment(
         raise ValidationFailed(
             N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."), field="reason"
         )
-    async with seat_transaction():
+    async with write_transaction():
         locked = await lock_course(course.id)
         current = await fetch_one("SELECT status FROM enrolment WHERE id = {}", enrolment_id)
         assert current is not None
@@ -587,7 +556,7 @@ async def approve_enrolment(
     reason = _clean_reason(reason)
     row, course = await _pending_for_decision(actor, enrolment_id)
     sessions = await course_sessions(course.id)
-    async with seat_transaction():
+    async with write_transaction():
         locked = await lock_course(course.id)
         await _still_pending(enrolment_id)
         if locked["status"] != CourseStatus.PUBLISHED or (
@@ -653,7 +622,7 @@ async def reject_enrolment(
     if not reason:
         raise ValidationFailed(N_("Indica il motivo: verrà comunicato alla persona."), field="reason")
     row, course = await _pending_for_decision(actor, enrolment_id)
-    async with seat_transaction():
+    async with write_transaction():
         locked = await lock_course(course.id)
         await _still_pending(enrolment_id)
         await fetch_all(
@@ -710,7 +679,7 @@ async def change_capacity(
         raise PermissionDenied(
             N_("Solo l'ufficio formazione e i formatori del corso possono cambiare i posti.")
         )
-    async with seat_transaction():
+    async with write_transaction():
         locked = await lock_course(course_id)
         state = await seat_state(course_id)
         if capacity < state.confirmed:

@@ -5,14 +5,15 @@ it queues "domani hai lezione" for every confirmed participant of the sessions s
 (Europe/Rome), once — the ``dedupe_key`` per session and person makes every further run a no-op, on
 any number of workers.
 
-:func:`notify_session_changed` is for the catalogue: call it inside the transaction that moved or
-cancelled a session (after raising its ``sequence``), so the confirmed participants get a new
-invitation (METHOD:REQUEST, same UID, higher SEQUENCE) or a cancellation (METHOD:CANCEL).
+:func:`session_invitation` is for the catalogue's notice of a moved or cancelled session: confirmed
+participants get a new invitation (METHOD:REQUEST, same UID, higher SEQUENCE) or a cancellation
+(METHOD:CANCEL) attached.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from training_hub.db import fetch_all, fetch_one
 from training_hub.notifications.compose import compose, invitation
@@ -70,30 +71,21 @@ async def queue_due_reminders(now: datetime | None = None) -> int:
     return queued
 
 
-async def notify_session_changed(session_id: int, *, cancelled: bool = False) -> int:
-    """Tell the confirmed participants that a session moved (new time or place) or was cancelled.
+async def session_invitation(session_id: int, *, person: dict[str, Any], cancelled: bool = False) -> str:
+    """An updated invitation for a confirmed participant of a moved or cancelled session.
 
-    Call inside the transaction that changed the session, after its ``sequence`` was raised. Returns
-    the number of messages queued.
+    METHOD:REQUEST with the session's UID and raised SEQUENCE makes calendar clients replace the event
+    they hold; METHOD:CANCEL removes it. The catalogue attaches it to its notice (call after raising
+    ``sequence``, inside the transaction that changed the session). ``person`` has ``email`` and
+    ``full_name``.
     """
     session = await fetch_one(SESSION_SQL, session_id)
     if session is None:
-        return 0
-    kind = "session_cancelled" if cancelled else "session_moved"
-    queued = 0
-    for person in await fetch_all(PARTICIPANTS_SQL, session["course"], True):
-        subject, body = compose(
-            kind, full_name=person["full_name"], course_title=session["course_title"], sessions=[session]
-        )
-        ics = invitation(
-            session["course_title"],
-            [session],
-            method="CANCEL" if cancelled else "REQUEST",
-            to_email=person["email"],
-            full_name=person["full_name"],
-        )
-        await queue_message(
-            kind, recipient_id=person["id"], to_email=person["email"], subject=subject, body=body, ics=ics
-        )
-        queued += 1
-    return queued
+        return ""
+    return invitation(
+        session["course_title"],
+        [session],
+        method="CANCEL" if cancelled else "REQUEST",
+        to_email=person["email"],
+        full_name=person["full_name"],
+    )

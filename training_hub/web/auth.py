@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from litestar import Request
 from litestar.middleware import ASGIMiddleware
 
+from training_hub.db import fetch_one
 from training_hub.errors import NotAuthenticated, PermissionDenied
 from training_hub.i18n import N_, pick_language, reset_language, set_language
 from training_hub.security import hash_secret
-from training_hub.db import fetch_one
 from training_hub.tables import Role
 from training_hub.timeutil import utcnow
 
