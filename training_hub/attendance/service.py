@@ -131,6 +131,14 @@ _COURSE_ATTENDANCE_SQL = (
     "a.left_at, a.recorded_via, a.recorded_at FROM attendance a JOIN course_session s ON s.id = a.session "
     "WHERE s.course = {}"
 )
+_COURSE_MINUTES_SQL = (
+    "SELECT a.enrolment AS enrolment_id, SUM(a.minutes) AS minutes FROM attendance a "
+    "JOIN course_session s ON s.id = a.session WHERE s.course = {} AND s.status = {} GROUP BY a.enrolment"
+)
+_COURSE_RECORDED_AHEAD_SQL = (
+    "SELECT a.session AS session_id, a.enrolment AS enrolment_id FROM attendance a "
+    "JOIN course_session s ON s.id = a.session WHERE s.course = {} AND s.status = {} AND s.ends_at > {}"
+)
 _ROLL_SQL = (
     "SELECT e.id AS enrolment_id, p.id AS person_id, p.full_name, p.codice_fiscale, a.id AS attendance_id, "
     "a.status, a.minutes, a.arrived_at, a.left_at, a.recorded_via, a.recorded_at, "
@@ -680,6 +688,33 @@ async def check_in_candidates(actor: CurrentUser, *, now: datetime | None = None
 # Progress ----------------------------------------------------------------------------------------
 
 
+def _progress_from_totals(
+    enrolment_ids: list[int],
+    sessions: list[dict[str, Any]],
+    attended: dict[int, int],
+    recorded: set[tuple[int, int]],
+    threshold: int,
+    now: datetime,
+    completed: bool,
+) -> dict[int, Progress]:
+    """Progress per enrolment from the course's sessions, the minutes attended in its scheduled
+    sessions, and which (session, enrolment) pairs are already recorded (only those of sessions not
+    over yet matter: they no longer count as remaining)."""
+    now = to_utc(now)
+    held = [s for s in sessions if s["status"] == SCHEDULED]
+    lengths = {s["id"]: session_minutes(s["starts_at"], s["ends_at"]) for s in held}
+    scheduled = sum(lengths.values())
+    upcoming = [s["id"] for s in held if to_utc(s["ends_at"]) > now] if not completed else []
+    finished = completed or (bool(held) and not upcoming)
+    out = {}
+    for enrolment_id in enrolment_ids:
+        remaining = sum(lengths[sid] for sid in upcoming if (sid, enrolment_id) not in recorded)
+        out[enrolment_id] = compute_progress(
+            scheduled, attended.get(enrolment_id, 0), remaining, threshold, finished=finished
+        )
+    return out
+
+
 def _progress_by_enrolment(
     enrolment_ids: list[int],
     sessions: list[dict[str, Any]],
@@ -688,25 +723,15 @@ def _progress_by_enrolment(
     now: datetime,
     completed: bool,
 ) -> dict[int, Progress]:
-    now = to_utc(now)
-    held = [s for s in sessions if s["status"] == SCHEDULED]
-    lengths = {s["id"]: session_minutes(s["starts_at"], s["ends_at"]) for s in held}
-    scheduled = sum(lengths.values())
-    upcoming = {s["id"] for s in held if to_utc(s["ends_at"]) > now} if not completed else set()
-    finished = completed or (bool(held) and not upcoming)
+    """The same, from attendance rows (``session_id``, ``enrolment_id``, ``minutes``)."""
+    scheduled_ids = {s["id"] for s in sessions if s["status"] == SCHEDULED}
     attended: dict[int, int] = defaultdict(int)
-    recorded: dict[int, set[int]] = defaultdict(set)
+    recorded: set[tuple[int, int]] = set()
     for row in attendance:
-        if row["session_id"] in lengths:
+        if row["session_id"] in scheduled_ids:
             attended[row["enrolment_id"]] += int(row["minutes"] or 0)
-            recorded[row["enrolment_id"]].add(row["session_id"])
-    out = {}
-    for enrolment_id in enrolment_ids:
-        remaining = sum(lengths[sid] for sid in upcoming if sid not in recorded[enrolment_id])
-        out[enrolment_id] = compute_progress(
-            scheduled, attended[enrolment_id], remaining, threshold, finished=finished
-        )
-    return out
+            recorded.add((row["session_id"], row["enrolment_id"]))
+    return _progress_from_totals(enrolment_ids, sessions, attended, recorded, threshold, now, completed)
 
 
 def progress_out(progress: Progress) -> dict[str, Any]:
@@ -742,9 +767,17 @@ async def course_progress(actor: CurrentUser, course_id: int, *, now: datetime |
         if not enrolments and coordinator_of is None:
             raise PermissionDenied(N_("Puoi vedere la frequenza solo dei corsi che segui o che tieni."))
     sessions = await fetch_all(_SESSIONS_SQL, course_id)
-    attendance = await fetch_all(_COURSE_ATTENDANCE_SQL, course_id)
-    progress = _progress_by_enrolment(
-        [row["enrolment_id"] for row in enrolments], sessions, attendance,
+    # One aggregate for the minutes; the pairs recorded ahead only for sessions not over yet.
+    attended = {
+        row["enrolment_id"]: int(row["minutes"] or 0)
+        for row in await fetch_all(_COURSE_MINUTES_SQL, course_id, SCHEDULED)
+    }
+    recorded = {
+        (row["session_id"], row["enrolment_id"])
+        for row in await fetch_all(_COURSE_RECORDED_AHEAD_SQL, course_id, SCHEDULED, to_utc(now))
+    }
+    progress = _progress_from_totals(
+        [row["enrolment_id"] for row in enrolments], sessions, attended, recorded,
         course["attendance_threshold"], now, course["status"] == CourseStatus.COMPLETED.value,
     )
     rows = [{**row, "progress": progress[row["enrolment_id"]]} for row in enrolments]
