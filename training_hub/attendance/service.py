@@ -189,16 +189,24 @@ _CHECK_IN_CANDIDATES_SQL = (
 
 # Loading and permissions -------------------------------------------------------------------------
 
+# Primary keys are PostgreSQL ``integer``s: a larger id in a URL cannot exist, and passing it to the
+# driver would fail with an error instead of a "not found".
+MAX_ID = 2**31 - 1
+
+
+def _possible_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
 
 async def _load_session(session_id: int) -> dict[str, Any]:
-    row = await fetch_one(_SESSION_SQL, session_id)
+    row = await fetch_one(_SESSION_SQL, session_id) if _possible_id(session_id) else None
     if row is None:
         raise NotFound(N_("Incontro non trovato."))
     return row
 
 
 async def _load_course(course_id: int) -> dict[str, Any]:
-    row = await fetch_one(_COURSE_SQL, course_id)
+    row = await fetch_one(_COURSE_SQL, course_id) if _possible_id(course_id) else None
     if row is None:
         raise NotFound(N_("Corso non trovato."))
     return row
@@ -1016,7 +1024,7 @@ async def certificate_for(actor: CurrentUser, enrolment_id: int, *, now: datetim
     The verification code is created on the first issue and then kept for good.
     """
     now = now or utcnow()
-    enrolment = await fetch_one(_ENROLMENT_SQL, enrolment_id)
+    enrolment = await fetch_one(_ENROLMENT_SQL, enrolment_id) if _possible_id(enrolment_id) else None
     if enrolment is None or not await _may_see_enrolment(actor, enrolment):
         # The same answer whether it exists or not: ids of other people's enrolments stay private.
         raise NotFound(N_("Iscrizione non trovata."))
@@ -1082,7 +1090,7 @@ async def training_record(actor: CurrentUser, person_id: int, *, now: datetime |
     The person themselves, admins, and coordinators of the person's cooperative.
     """
     now = to_utc(now or utcnow())
-    person = await fetch_one(_PERSON_SQL, person_id)
+    person = await fetch_one(_PERSON_SQL, person_id) if _possible_id(person_id) else None
     allowed = person is not None and (
         actor.is_admin
         or person_id == actor.id
