@@ -154,3 +154,14 @@ async def test_pages_speak_english_when_asked(client):
     assert "Attendance register" in roll.text and "All present" in roll.text and "Excused" in roll.text
     record = await client.get("/my/training")
     assert "My training record" in record.text
+
+
+async def test_the_person_page_links_to_the_training_record(client):
+    from tests.factories import make_cooperative
+
+    cooperative = await make_cooperative()
+    worker = await make_person("worker", cooperative=cooperative)
+    await login(client, (await make_person("coordinator", cooperative=cooperative)).email)
+    page = await client.get(f"/admin/people/{worker.id}")
+    assert page.status_code == 200
+    assert f'href="/people/{worker.id}/training"' in page.text
