@@ -6,7 +6,7 @@ from tests.factories import make_person
 from tests.integration.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import login, post_form
 from training_hub.tables import Attendance, AuditEvent
-from training_hub.timeutil import utcnow
+from training_hub.timeutil import to_rome, utcnow
 from training_hub.web.templating import build_environment
 
 
@@ -165,3 +165,28 @@ async def test_the_person_page_links_to_the_training_record(client):
     page = await client.get(f"/admin/people/{worker.id}")
     assert page.status_code == 200
     assert f'href="/people/{worker.id}/training"' in page.text
+
+
+async def test_saving_the_whole_roll_call_leaves_check_ins_as_they_were(client, other_client):
+    from training_hub.attendance.rules import check_in_codes, minute_of
+
+    setup = await course_setup(sessions=1, participants=2, first_start=utcnow() - timedelta(minutes=40))
+    session = setup.sessions[0]
+    checked, other = setup.enrolments
+    await login(other_client, setup.people[0].email)
+    token, _digits = check_in_codes(session.id, minute_of(utcnow()))
+    assert (await post_form(other_client, f"/check-in/{session.id}", {"code": token, "action": "in"})).status_code == 303
+    before = (await _rows(session.id))[checked.id]
+    assert before["status"] == "late" and before["recorded_via"] == "check_in"
+
+    # The trainer's page sends back every card as shown (times to the minute), changing one person only.
+    await login(client, setup.trainer.email)
+    response = await post_form(client, f"/sessions/{session.id}/attendance", {
+        "enrolment": [str(checked.id), str(other.id)],
+        f"status-{checked.id}": "late", f"arrived-{checked.id}": to_rome(before["arrived_at"]).strftime("%H:%M"),
+        f"minutes-{checked.id}": str(before["minutes"]),
+        f"status-{other.id}": "absent",
+    })
+    assert response.status_code == 303
+    after = (await _rows(session.id))[checked.id]
+    assert after == before  # same instant to the second, same minutes, still the participant's check-in

@@ -35,6 +35,7 @@ from training_hub.attendance.rules import (
     RECORDING_CLOSES_AFTER,
     RECORDING_OPENS_BEFORE,
     STATUSES,
+    ZERO_STATUSES,
     Progress,
     attended_minutes,
     check_in_code_valid,
@@ -291,6 +292,12 @@ def _instant_on_session_day(value: datetime | str | None, session: dict[str, Any
     return parse_instant(text)
 
 
+def _keep_precise(stored: datetime | None, sent: datetime | None) -> datetime | None:
+    if stored is not None and sent is not None and minute_of(stored) == minute_of(sent):
+        return stored
+    return sent
+
+
 def _int_or_none(value: int | str | None) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise LookupError
@@ -303,10 +310,11 @@ def _int_or_none(value: int | str | None) -> int:
 class _Validated:
     enrolment_id: int
     status: str
-    minutes: int
+    typed_minutes: int | None
     arrived_at: datetime | None
     left_at: datetime | None
     reason: str
+    minutes: int = 0  # worked out when saving, against what is already recorded
 
 
 def _validate_entries(
@@ -317,7 +325,6 @@ def _validate_entries(
     errors: dict[str, str] = {}
     seen: set[int] = set()
     out: list[_Validated] = []
-    start, end = session["starts_at"], session["ends_at"]
     for index, entry in enumerate(entries):
         key = f"{index}"
         try:
@@ -338,7 +345,8 @@ def _validate_entries(
             continue
         arrived_at = left_at = None
         minutes: int | None = None
-        if status in PARTIAL_STATUSES:
+        if status not in ZERO_STATUSES:
+            # Times are kept for "present" too (a check-in's), though they do not change its minutes.
             try:
                 arrived_at = _instant_on_session_day(entry.arrived_at, session)
             except ValueError:
@@ -347,6 +355,7 @@ def _validate_entries(
                 left_at = _instant_on_session_day(entry.left_at, session)
             except ValueError:
                 errors[f"{key}.left_at"] = N_("Orario non valido: usa il formato 09:30.")
+        if status in PARTIAL_STATUSES:
             try:
                 minutes = _int_or_none(entry.minutes)
             except LookupError:
@@ -355,9 +364,6 @@ def _validate_entries(
                 errors[f"{key}.minutes"] = N_("I minuti devono essere un numero intero.")
             if any(name.startswith(f"{key}.") for name in errors):
                 continue
-            if arrived_at and left_at and left_at <= arrived_at:
-                errors[f"{key}.left_at"] = N_("L'uscita deve essere dopo l'entrata.")
-                continue
             if arrived_at is None and left_at is None and minutes is None:
                 field_name = "arrived_at" if status == AttendanceStatus.LATE.value else "left_at"
                 errors[f"{key}.{field_name}"] = N_("Indica l'orario (di entrata o di uscita) oppure i minuti di presenza.")
@@ -365,9 +371,13 @@ def _validate_entries(
             if minutes is not None and minutes < 0:
                 errors[f"{key}.minutes"] = N_("I minuti non possono essere negativi.")
                 continue
-        computed = attended_minutes(status, start, end, arrived_at=arrived_at, left_at=left_at, minutes=minutes)
+        if any(name.startswith(f"{key}.") for name in errors):
+            continue
+        if arrived_at and left_at and left_at <= arrived_at:
+            errors[f"{key}.left_at"] = N_("L'uscita deve essere dopo l'entrata.")
+            continue
         reason = (entry.reason or "").strip()[:MAX_REASON_LENGTH]
-        out.append(_Validated(enrolment_id, status, computed, arrived_at, left_at, reason))
+        out.append(_Validated(enrolment_id, status, minutes, arrived_at, left_at, reason))
     if errors:
         raise ValidationFailed(N_("Alcune presenze non sono valide: controlla i campi evidenziati."), errors=errors)
     return out
@@ -385,7 +395,8 @@ async def record_attendance(
 
     Trainers of the course and admins, from 15 minutes before the start to 7 days after the end;
     later only admins with a reason, each change then leaving an ``attendance.corrected`` audit event
-    (status and minutes before and after; nothing else about the person).
+    (status and minutes before and after; nothing else about the person). Lines sent back unchanged
+    (a whole roll call re-saved) are left alone: they keep who recorded them and how (a check-in).
     """
     now = now or utcnow()
     session = await _load_session(session_id)
@@ -419,7 +430,8 @@ async def record_attendance(
         existing = {
             row["enrolment"]: row
             for row in await Attendance.select(
-                Attendance.id, Attendance.enrolment, Attendance.status, Attendance.minutes
+                Attendance.id, Attendance.enrolment, Attendance.status, Attendance.minutes,
+                Attendance.arrived_at, Attendance.left_at,
             ).where(
                 (Attendance.session == session_id)
                 & Attendance.enrolment.is_in([item.enrolment_id for item in validated])
@@ -427,23 +439,33 @@ async def record_attendance(
         }
         new_rows = []
         for item in validated:
+            before = existing.get(item.enrolment_id)
+            # A time shown on the page as 09:41 and sent back unchanged keeps its stored seconds.
+            arrived_at = _keep_precise(before["arrived_at"] if before else None, item.arrived_at)
+            left_at = _keep_precise(before["left_at"] if before else None, item.left_at)
+            minutes = attended_minutes(item.status, session["starts_at"], session["ends_at"],
+                                       arrived_at=arrived_at, left_at=left_at, minutes=item.typed_minutes)
+            item.minutes = minutes
+            if before is not None and (before["status"], before["minutes"], before["arrived_at"], before["left_at"]) == (
+                item.status, minutes, arrived_at, left_at
+            ):
+                continue  # unchanged: who recorded it, and how, stays as it was
             values = {
                 Attendance.status: item.status,
-                Attendance.minutes: item.minutes,
-                Attendance.arrived_at: item.arrived_at,
-                Attendance.left_at: item.left_at,
+                Attendance.minutes: minutes,
+                Attendance.arrived_at: arrived_at,
+                Attendance.left_at: left_at,
                 Attendance.recorded_via: RecordedVia.TRAINER.value,
                 Attendance.recorded_by: actor.id,
                 Attendance.recorded_at: now,
             }
-            before = existing.get(item.enrolment_id)
             if before is None:
                 new_rows.append(Attendance(session=session_id, enrolment=item.enrolment_id,
                                            **{column._meta.name: value for column, value in values.items()}))
             else:
                 await Attendance.update(values).where(Attendance.id == before["id"])
             if correction and (
-                before is None or before["status"] != item.status or before["minutes"] != item.minutes
+                before is None or before["status"] != item.status or before["minutes"] != minutes
             ):
                 await record_audit_event(
                     "attendance.corrected",
@@ -454,7 +476,7 @@ async def record_attendance(
                         "session_id": session_id,
                         "enrolment_id": item.enrolment_id,
                         "before": {"status": before["status"], "minutes": before["minutes"]} if before else None,
-                        "after": {"status": item.status, "minutes": item.minutes},
+                        "after": {"status": item.status, "minutes": minutes},
                     },
                     reason=item.reason or reason,
                 )
