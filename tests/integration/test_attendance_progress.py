@@ -7,7 +7,7 @@ import pytest
 from tests.factories import make_cooperative, make_enrolment, make_person
 from tests.integration.attendance_setup import as_user, course_setup, past_start, put_attendance
 from tests.support import bearer, login
-from training_hub.attendance.service import course_progress, training_record
+from training_hub.attendance.service import cooperative_progress, course_progress, training_record
 from training_hub.errors import NotFound, PermissionDenied
 from training_hub.tables import Course, Session
 from training_hub.timeutil import utcnow
@@ -223,3 +223,37 @@ async def test_a_participant_cannot_read_another_course_overview(client):
     own = await client.get(f"/courses/{setup.course.id}/attendance")
     assert own.status_code == 200 and "La tua frequenza" in own.text
     assert "register.pdf" not in own.text
+
+
+async def test_coordinators_follow_their_cooperative_courses_with_the_people_at_risk_first(client, count_queries):
+    setup = await course_setup(sessions=4, participants=3, first_start=utcnow() - timedelta(days=14),
+                               every=timedelta(days=7))
+    steady, behind, _unrecorded = setup.enrolments
+    for session in setup.sessions[:2]:
+        await put_attendance(session, steady, "present", 120)
+        await put_attendance(session, behind, "absent", 0)
+    outsider = await make_person("worker", cooperative=await make_cooperative(), full_name="Zeno Bassi")
+    await make_enrolment(outsider, setup.course)
+    coordinator = await make_person("coordinator", cooperative=setup.cooperative)
+
+    result = await cooperative_progress(as_user(coordinator))
+    assert [course["id"] for course in result["courses"]] == [setup.course.id]
+    rows = result["courses"][0]["rows"]
+    assert [row["full_name"] for row in rows] == ["Bruno Neri", "Carla Galli", "Anna Verdi"]  # at risk first
+    assert result["courses"][0]["at_risk"] == 2
+    with pytest.raises(PermissionDenied):
+        await cooperative_progress(as_user(coordinator), cooperative_id=outsider.cooperative)
+    with pytest.raises(PermissionDenied):
+        await cooperative_progress(as_user(setup.people[0]))
+    admin = as_user(await make_person("admin"))
+    assert (await cooperative_progress(admin))["courses"] == []
+    assert len((await cooperative_progress(admin, cooperative_id=outsider.cooperative))["courses"][0]["rows"]) == 1
+
+    await login(client, coordinator.email)
+    with count_queries() as counter:
+        page = await client.get("/cooperative/attendance")
+    assert page.status_code == 200
+    assert "Zeno" not in page.text and "2 persone a rischio" in page.text
+    assert f'href="/people/{setup.people[0].id}/training"' in page.text
+    assert counter.count <= 8
+    assert (await client.get(f"/cooperative/attendance?cooperative_id={outsider.cooperative}")).status_code == 403

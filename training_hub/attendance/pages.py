@@ -22,7 +22,9 @@ from training_hub.attendance.rules import STATUS_LABELS, STATUSES
 from training_hub.attendance.service import AttendanceEntry
 from training_hub.errors import DomainError
 from training_hub.i18n import format_time, gettext
-from training_hub.web.auth import CurrentUser, provide_user, requires_login
+from training_hub.directory.service import list_cooperatives
+from training_hub.tables import Role
+from training_hub.web.auth import CurrentUser, provide_user, requires_login, requires_role
 from training_hub.web.responses import flash, form_dict, form_errors, page, redirect
 
 # Form field of each entry attribute on the roll call (one card per participant).
@@ -229,6 +231,19 @@ class CourseAttendancePages(Controller):
         return page("attendance/course_overview.html", result=result, course=result["course"])
 
 
+class CooperativeAttendancePages(Controller):
+    path = "/cooperative/attendance"
+    guards = [requires_role(Role.COORDINATOR, Role.ADMIN)]  # noqa: RUF012
+    include_in_schema = False
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="attendance_cooperative")
+    async def overview(self, user: NamedDependency[CurrentUser], cooperative_id: FromQuery[int | None] = None) -> Template:
+        result = await service.cooperative_progress(user, cooperative_id=cooperative_id)
+        cooperatives = await list_cooperatives() if user.is_admin else []
+        return page("attendance/cooperative_overview.html", result=result, cooperatives=cooperatives)
+
+
 class TrainingRecordPages(Controller):
     guards = [requires_login]  # noqa: RUF012
     include_in_schema = False
@@ -272,4 +287,7 @@ class VerifyPages(Controller):
         return page("attendance/verify.html", certificate=certificate, code=certificate["code"])
 
 
-ROUTES = [SessionAttendancePages, CheckInPages, CourseAttendancePages, TrainingRecordPages, VerifyPages]
+ROUTES = [
+    SessionAttendancePages, CheckInPages, CourseAttendancePages, CooperativeAttendancePages, TrainingRecordPages,
+    VerifyPages,
+]

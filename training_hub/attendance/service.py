@@ -1165,3 +1165,84 @@ async def training_record(actor: CurrentUser, person_id: int, *, now: datetime |
         "by_kind": sorted(by_kind.items()),
         "total_minutes": sum(by_year.values()),
     }
+
+
+# A cooperative's overview ------------------------------------------------------------------------
+
+_COOP_ENROLMENTS_SQL = (
+    "SELECT e.id AS enrolment_id, e.course AS course_id, p.id AS person_id, p.full_name, c.title, "
+    "c.status AS course_status, c.attendance_threshold FROM enrolment e JOIN person p ON p.id = e.person "
+    "JOIN course c ON c.id = e.course WHERE p.cooperative = {} AND e.status = {} AND c.status != {}"
+)
+_COOP_SESSIONS_SQL = (
+    "SELECT s.id, s.course AS course_id, s.starts_at, s.ends_at, s.status FROM course_session s "
+    "WHERE s.course IN (SELECT e.course FROM enrolment e JOIN person p ON p.id = e.person "
+    "WHERE p.cooperative = {} AND e.status = {})"
+)
+_COOP_MINUTES_SQL = (
+    "SELECT a.enrolment AS enrolment_id, SUM(a.minutes) AS minutes FROM attendance a "
+    "JOIN course_session s ON s.id = a.session JOIN enrolment e ON e.id = a.enrolment "
+    "JOIN person p ON p.id = e.person WHERE p.cooperative = {} AND e.status = {} AND s.status = {} "
+    "GROUP BY a.enrolment"
+)
+_COOP_RECORDED_AHEAD_SQL = (
+    "SELECT a.session AS session_id, a.enrolment AS enrolment_id FROM attendance a "
+    "JOIN course_session s ON s.id = a.session JOIN enrolment e ON e.id = a.enrolment "
+    "JOIN person p ON p.id = e.person WHERE p.cooperative = {} AND e.status = {} AND s.status = {} "
+    "AND s.ends_at > {}"
+)
+
+
+async def cooperative_progress(
+    actor: CurrentUser, *, cooperative_id: int | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """The courses a cooperative's workers are attending now, each participant's progress, the
+    people at risk first. Coordinators see their own cooperative; admins the one they choose."""
+    now = to_utc(now or utcnow())
+    if actor.is_admin:
+        if cooperative_id is None:
+            return {"cooperative_id": None, "courses": []}
+    elif actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None:
+        if cooperative_id not in (None, actor.cooperative_id):
+            raise PermissionDenied(N_("Puoi vedere solo la frequenza della tua cooperativa."))
+        cooperative_id = actor.cooperative_id
+    else:
+        raise PermissionDenied(N_("Questa pagina è per i coordinatori delle cooperative e l'ufficio formazione."))
+    if not _possible_id(cooperative_id):
+        raise NotFound(N_("Cooperativa non trovata."))
+    enrolments = await fetch_all(_COOP_ENROLMENTS_SQL, cooperative_id, CONFIRMED, CourseStatus.CANCELLED.value)
+    sessions = await fetch_all(_COOP_SESSIONS_SQL, cooperative_id, CONFIRMED)
+    attended = {
+        row["enrolment_id"]: int(row["minutes"] or 0)
+        for row in await fetch_all(_COOP_MINUTES_SQL, cooperative_id, CONFIRMED, SCHEDULED)
+    }
+    recorded = {
+        (row["session_id"], row["enrolment_id"])
+        for row in await fetch_all(_COOP_RECORDED_AHEAD_SQL, cooperative_id, CONFIRMED, SCHEDULED, now)
+    }
+    sessions_by_course: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for session in sessions:
+        sessions_by_course[session["course_id"]].append(session)
+    courses: dict[int, dict[str, Any]] = {}
+    for row in _by_name(enrolments):
+        course_sessions = sessions_by_course.get(row["course_id"], [])
+        progress = _progress_from_totals(
+            [row["enrolment_id"]], course_sessions, attended, recorded, row["attendance_threshold"], now,
+            row["course_status"] == CourseStatus.COMPLETED.value,
+        )[row["enrolment_id"]]
+        if progress.finished:
+            continue  # finished courses are in each person's training record
+        held = [s for s in course_sessions if s["status"] == SCHEDULED]
+        course = courses.setdefault(row["course_id"], {
+            "id": row["course_id"],
+            "title": row["title"],
+            "first_day": min((s["starts_at"] for s in held), default=None),
+            "last_day": max((s["ends_at"] for s in held), default=None),
+            "rows": [],
+        })
+        course["rows"].append({**row, "progress": progress})
+    ordered = sorted(courses.values(), key=lambda c: (c["first_day"] is None, c["first_day"] or now, c["title"]))
+    for course in ordered:
+        course["rows"].sort(key=lambda r: not r["progress"].at_risk)  # stable: at risk first, then by name
+        course["at_risk"] = sum(1 for r in course["rows"] if r["progress"].at_risk)
+    return {"cooperative_id": cooperative_id, "courses": ordered}

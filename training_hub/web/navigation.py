@@ -22,6 +22,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/", N_("Home")),
     NavItem("/admin/people", N_("Persone"), frozenset({"admin", "coordinator"})),
     NavItem("/admin/cooperatives", N_("Cooperative"), frozenset({"admin"})),
+    NavItem("/cooperative/attendance", N_("Frequenza della cooperativa"), frozenset({"admin", "coordinator"})),
     NavItem("/my/training", N_("Il mio percorso formativo")),
     NavItem("/profile", N_("Profilo")),
 ]
