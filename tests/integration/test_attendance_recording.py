@@ -4,11 +4,17 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from tests.factories import make_course, make_enrolment, make_person, make_session
+from tests.factories import make_course, make_enrolment, make_person
 from tests.integration.attendance_setup import as_user, course_setup
 from tests.support import bearer
 from training_hub.attendance.service import AttendanceEntry, mark_all_present, record_attendance, session_roll
-from training_hub.errors import AttendanceClosed, AttendanceNotOpen, InvalidState, PermissionDenied, ValidationFailed
+from training_hub.errors import (
+    AttendanceClosed,
+    AttendanceNotOpen,
+    InvalidState,
+    PermissionDenied,
+    ValidationFailed,
+)
 from training_hub.tables import AccessibilityNeeds, Attendance, AuditEvent, EnrolmentStatus, Session
 from training_hub.timeutil import rome_wall_clock, utcnow
 

@@ -302,7 +302,7 @@ def _int_or_none(value: int | str | None) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise LookupError
     if isinstance(value, bool):
-        raise ValueError(value)
+        raise TypeError(value)
     return int(value)
 
 
