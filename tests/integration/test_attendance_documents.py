@@ -240,3 +240,13 @@ async def test_public_verification_page_shows_initials_course_and_hours_only(cli
         assert private not in page.text
     missing = await other_client.get("/verify/ZZZZZZZZZZ")
     assert missing.status_code == 404 and "Attestato non trovato" in missing.text
+
+
+async def test_documents_stay_italian_for_an_english_speaking_trainer(client):
+    setup = await _register_course()
+    await login(client, setup.trainer.email)
+    client.cookies.set("lang", "en")
+    rows = (await client.get(f"/courses/{setup.course.id}/register.csv")).content.decode("utf-8-sig")
+    assert "Presente" in rows and "Assente giustificato" in rows and "Present;" not in rows
+    _reader, text = pdf_text((await client.get(f"/courses/{setup.course.id}/register.pdf")).content)
+    assert "In ritardo" in text and "Late" not in text

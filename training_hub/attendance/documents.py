@@ -23,7 +23,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 
-from training_hub.attendance.rules import pdf_text
+from training_hub.attendance.rules import pdf_text, status_label
 from training_hub.attendance.service import (
     CONSORTIUM_ADDRESS,
     CONSORTIUM_CITY,
@@ -112,7 +112,7 @@ def register_rows(data: RegisterData) -> list[list[Any]]:
                     line.full_name,
                     line.codice_fiscale,
                     line.cooperative,
-                    line.status_label,
+                    status_label(line.status),
                     format_time(line.arrived_at),
                     format_time(line.left_at),
                     line.minutes,
@@ -411,7 +411,7 @@ def register_pdf(data: RegisterData) -> bytes:
                     line.full_name,
                     line.codice_fiscale,
                     line.cooperative,
-                    line.status_label,
+                    status_label(line.status),
                     format_time(line.arrived_at),
                     format_time(line.left_at),
                     "" if line.minutes is None else str(line.minutes),

@@ -841,8 +841,7 @@ class RegisterLine:
     full_name: str
     codice_fiscale: str
     cooperative: str
-    status: str | None
-    status_label: str
+    status: str | None  # labelled by the documents, always in Italian
     arrived_at: datetime | None
     left_at: datetime | None
     minutes: int | None
@@ -919,7 +918,6 @@ async def register_data(actor: CurrentUser, course_id: int, *, now: datetime | N
                 codice_fiscale=enrolment["codice_fiscale"] or "",
                 cooperative=enrolment["cooperative_name"] or "",
                 status=row["status"] if row else None,
-                status_label=status_label(row["status"] if row else None),
                 arrived_at=row["arrived_at"] if row else None,
                 left_at=row["left_at"] if row else None,
                 minutes=int(row["minutes"]) if row else None,
