@@ -26,6 +26,11 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 
 
+def format_ratio(ratio: float) -> str:
+    """Two decimals, or four for heavy probes (a register is thousands of times a /healthz)."""
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.4f}"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -123,7 +128,7 @@ async def measure(args: argparse.Namespace, base_url: str, engine: str, data: di
             rows.append((probe.name, result, baseline, ratio))
             status = ", ".join(f"{code}×{count}" for code, count in sorted(result.statuses.items()))
             print(f"  {probe.name:<45} {result.rate:9.1f}/s  /healthz {baseline.rate:9.1f}/s  "
-                  f"ratio {ratio:5.2f}  [{status}] {result.note}", flush=True)
+                  f"ratio {format_ratio(ratio):>6}  [{status}] {result.note}", flush=True)
             if result.errors:
                 print(f"    ! {result.errors} unexpected responses", flush=True)
     return rows
@@ -141,7 +146,7 @@ def write_results(rows: list[tuple], engine: str, args: argparse.Namespace, data
     ]
     for name, result, baseline, ratio in rows:
         note = result.note + (f" {result.errors} unexpected responses" if result.errors else "")
-        lines.append(f"| {name} | {result.rate:.1f} | {baseline.rate:.1f} | {ratio:.2f} | {note.strip()} |")
+        lines.append(f"| {name} | {result.rate:.1f} | {baseline.rate:.1f} | {format_ratio(ratio)} | {note.strip()} |")
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n\nAppended by `make bench` (bench/run.py). Ratios are to `/healthz` "
                            "measured in the same run on the same server.\n")

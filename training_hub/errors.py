@@ -162,3 +162,34 @@ class TooManyAttempts(DomainError):
     def __init__(self, message: str | None = None, /, *, retry_after: int = 60, **params: Any) -> None:
         super().__init__(message, **params)
         self.retry_after = retry_after
+
+
+# Attendance ---------------------------------------------------------------------------------------
+
+
+class AttendanceNotOpen(Conflict):
+    """The session has not started yet: attendance opens 15 minutes before the start."""
+
+    code = "attendance-not-open"
+    title = N_("Registro presenze non ancora aperto")
+
+
+class AttendanceClosed(PermissionDenied):
+    """More than 7 days after the end: only the training office corrects, giving a reason."""
+
+    code = "attendance-closed"
+    title = N_("Registro presenze chiuso")
+
+
+class CheckInRefused(Conflict):
+    """Self check-in outside its window, with an expired or wrong code, or in a state that forbids it."""
+
+    code = "check-in-refused"
+    title = N_("Check-in non possibile")
+
+
+class CertificateNotEligible(PermissionDenied):
+    """The attendance threshold is not reached (or the course is not over yet)."""
+
+    code = "certificate-not-eligible"
+    title = N_("Attestato non disponibile")

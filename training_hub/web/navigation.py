@@ -29,6 +29,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/admin/people", N_("Persone"), frozenset({"admin", "coordinator"})),
     NavItem("/admin/cooperatives", N_("Cooperative"), frozenset({"admin"})),
     NavItem("/admin/locations", N_("Sedi"), frozenset({"admin"})),
+    NavItem("/cooperative/attendance", N_("Frequenza della cooperativa"), frozenset({"admin", "coordinator"})),
+    NavItem("/my/training", N_("Il mio percorso formativo")),
     NavItem("/profile", N_("Profilo")),
 ]
 

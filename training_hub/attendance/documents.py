@@ -1,0 +1,617 @@
+"""The files of this feature, built from plain data: register (PDF, CSV, XLSX), certificate (PDF),
+training record (CSV).
+
+Documents are always in Italian, whatever the language of the page that asked for them: the funds
+for cooperative training, the cooperatives and the Italian authorities read them. The CSV and the
+XLSX of the register come from the same :func:`register_rows`, so they cannot drift apart.
+
+PDFs use fpdf2's core Helvetica font (Latin-1): Italian accents print as they are, typographic
+quotes and dashes are replaced (see :func:`rules.pdf_text`) — nothing to bundle, nothing to break.
+No special-category data is ever printed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import segno
+from babel.numbers import format_decimal
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from openpyxl import Workbook
+
+from training_hub.attendance.rules import pdf_text, status_label
+from training_hub.attendance.service import (
+    CONSORTIUM_ADDRESS,
+    CONSORTIUM_CITY,
+    CONSORTIUM_NAME,
+    CertificateData,
+    RegisterData,
+)
+from training_hub.i18n import format_date, format_datetime, format_time, language
+from training_hub.web.templating import PATH_KIND_LABELS, label
+
+PDF_MEDIA_TYPE = "application/pdf"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+REGISTER_COLUMNS = [
+    "Corso",
+    "Codice piano formativo",
+    "Data",
+    "Inizio",
+    "Fine",
+    "Durata (minuti)",
+    "Argomenti",
+    "Formatore",
+    "Sede",
+    "N.",
+    "Partecipante",
+    "Codice fiscale",
+    "Cooperativa",
+    "Stato",
+    "Entrata",
+    "Uscita",
+    "Minuti",
+]
+TRAINING_RECORD_COLUMNS = [
+    "Corso",
+    "Percorso",
+    "Tipo di percorso",
+    "Dal",
+    "Al",
+    "Stato",
+    "Minuti previsti",
+    "Minuti frequentati",
+    "Ore frequentate",
+    "Frequenza (%)",
+    "Soglia (%)",
+    "Soglia raggiunta",
+]
+
+
+def hours_number(minutes: int) -> str:
+    """90 → "1,5" (Italian decimal comma, at most two decimals)."""
+    return format_decimal(minutes / 60, format="#,##0.##", locale="it_IT")
+
+
+def hours_phrase(minutes: int) -> str:
+    number = hours_number(minutes)
+    return f"{number} ora" if minutes == 60 else f"{number} ore"
+
+
+def _percent_text(value: float) -> str:
+    return format_decimal(value, format="#,##0.#", locale="it_IT")
+
+
+# Register: rows for CSV and XLSX -----------------------------------------------------------------
+
+
+def register_rows(data: RegisterData) -> list[list[Any]]:
+    """One row per participant and session, in the order of the PDF (numbers stay numbers)."""
+    rows: list[list[Any]] = []
+    with language("it"):
+        for session in data.sessions:
+            common = [
+                data.course_title,
+                data.funder_plan_code,
+                format_date(session.starts_at),
+                format_time(session.starts_at),
+                format_time(session.ends_at),
+                session.minutes,
+                session.topics,
+                session.trainer_name,
+                session.place,
+            ]
+            for line in session.lines:
+                rows.append(common + [
+                    line.number,
+                    line.full_name,
+                    line.codice_fiscale,
+                    line.cooperative,
+                    status_label(line.status),
+                    format_time(line.arrived_at),
+                    format_time(line.left_at),
+                    line.minutes,
+                ])
+    return rows
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # A cell starting with = + - @ would be run as a formula by a spreadsheet (CSV injection).
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, int | float):
+        return "'" + text
+    return text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """Semicolon-separated UTF-8 with a BOM: Excel in an Italian locale opens it as it is."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # the same protection as the CSV, so both files hold the same text
+    return value
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str, widths: Sequence[int] = ()) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_xlsx_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+REGISTER_XLSX_WIDTHS = [30, 16, 11, 7, 7, 9, 30, 20, 24, 5, 26, 18, 26, 18, 8, 8, 8]
+
+
+def register_csv(data: RegisterData) -> bytes:
+    return to_csv(REGISTER_COLUMNS, register_rows(data))
+
+
+def register_xlsx(data: RegisterData) -> bytes:
+    return to_xlsx(REGISTER_COLUMNS, register_rows(data), title="Registro presenze", widths=REGISTER_XLSX_WIDTHS)
+
+
+# Register: PDF -----------------------------------------------------------------------------------
+
+# (header, width in mm, alignment); A4 landscape leaves 277 mm between 10 mm margins.
+REGISTER_TABLE = [
+    ("N.", 8, "R"),
+    ("Partecipante", 50, "L"),
+    ("Codice fiscale", 34, "L"),
+    ("Cooperativa", 48, "L"),
+    ("Stato", 30, "L"),
+    ("Entrata", 15, "C"),
+    ("Uscita", 15, "C"),
+    ("Minuti", 15, "R"),
+    ("Firma del partecipante", 62, "L"),
+]
+ROW_HEIGHT = 7.5
+SUMMARY_TABLE = [
+    ("N.", 8, "R"),
+    ("Partecipante", 58, "L"),
+    ("Codice fiscale", 36, "L"),
+    ("Cooperativa", 60, "L"),
+    ("Ore frequentate", 28, "R"),
+    ("Ore previste", 25, "R"),
+    ("Frequenza", 22, "R"),
+    ("Soglia raggiunta", 40, "L"),
+]
+
+
+class _Document(FPDF):
+    footer_left = ""
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font("Helvetica", size=7.5)
+        self.set_text_color(70, 70, 70)
+        width = self.w - self.l_margin - self.r_margin
+        self.cell(width * 0.75, 5, pdf_text(self.footer_left))
+        self.cell(width * 0.25, 5, f"Pagina {self.page_no()} di {{nb}}", align="R")
+        self.set_text_color(0, 0, 0)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """Shorten ``text`` with an ellipsis until it fits in a cell ``width`` mm wide.
+
+    Memoised per document and font: the same names and cooperatives come back on every session page.
+    """
+    cache: dict[tuple[str, float, str, float], str] = pdf.__dict__.setdefault("_fit_cache", {})
+    key = (text, width, pdf.font_style, pdf.font_size_pt)
+    if key in cache:
+        return cache[key]
+    fitted = pdf_text(text)
+    room = width - 2 * pdf.c_margin
+    if pdf.get_string_width(fitted) > room:
+        while fitted and pdf.get_string_width(fitted + "...") > room:
+            fitted = fitted[:-1]
+        fitted = fitted.rstrip() + "..."
+    cache[key] = fitted
+    return fitted
+
+
+def _text_width(pdf: FPDF, text: str) -> float:
+    cache: dict[tuple[str, str, float], float] = pdf.__dict__.setdefault("_width_cache", {})
+    key = (text, pdf.font_style, pdf.font_size_pt)
+    if key not in cache:
+        cache[key] = pdf.get_string_width(text)
+    return cache[key]
+
+
+class _Grid:
+    """Table rows drawn with ``text()`` and lines: an order of magnitude cheaper than ``cell()`` per
+    value, which matters for a register of hundreds of rows. Vertical lines are drawn once per block
+    of rows (a page's worth)."""
+
+    def __init__(self, pdf: FPDF, columns: list[tuple[str, float, str]], row_height: float) -> None:
+        self.pdf, self.columns, self.row_height = pdf, columns, row_height
+        self.top: float | None = None
+
+    def row(self, values: list[str]) -> None:
+        pdf = self.pdf
+        y = pdf.get_y()
+        if self.top is None:
+            self.top = y
+        x = pdf.l_margin
+        baseline = y + self.row_height / 2 + 0.3 * pdf.font_size
+        for (_title, width, align), value in zip(self.columns, values, strict=True):
+            if value:
+                text = _fit(pdf, value, width)
+                if align == "R":
+                    pdf.text(x + width - pdf.c_margin - _text_width(pdf, text), baseline, text)
+                elif align == "C":
+                    pdf.text(x + (width - _text_width(pdf, text)) / 2, baseline, text)
+                else:
+                    pdf.text(x + pdf.c_margin, baseline, text)
+            x += width
+        pdf.line(pdf.l_margin, y + self.row_height, x, y + self.row_height)
+        pdf.set_y(y + self.row_height)
+
+    def close(self) -> None:
+        """Draw the block's vertical lines (call before a page break and at the end)."""
+        if self.top is None:
+            return
+        pdf, bottom = self.pdf, self.pdf.get_y()
+        x = pdf.l_margin
+        pdf.line(x, self.top, x, bottom)
+        for _title, width, _align in self.columns:
+            x += width
+            pdf.line(x, self.top, x, bottom)
+        self.top = None
+
+
+def _write(pdf: FPDF, x: float, y: float, height: float, text: str) -> float:
+    """Draw ``text`` vertically centred in a line of ``height`` at (x, y); return the x after it."""
+    pdf.text(x, y + height / 2 + 0.3 * pdf.font_size, text)
+    return x + _text_width(pdf, text)
+
+
+def _table_header(pdf: FPDF, columns: list[tuple[str, float, str]]) -> None:
+    pdf.set_font("Helvetica", "B", 8)
+    pdf.set_fill_color(230, 234, 240)
+    x, y = pdf.l_margin, pdf.get_y()
+    for title, width, _align in columns:
+        pdf.rect(x, y, width, 7, style="DF")
+        text = _fit(pdf, title, width)
+        _write(pdf, x + (width - _text_width(pdf, text)) / 2, y, 7, text)
+        x += width
+    pdf.set_y(y + 7)
+    pdf.set_font("Helvetica", size=8.5)
+
+
+def _consortium_line(pdf: FPDF, right: str) -> None:
+    y = pdf.get_y()
+    pdf.set_font("Helvetica", "B", 8.5)
+    _write(pdf, pdf.l_margin, y, 5, pdf_text(f"{CONSORTIUM_NAME} · {CONSORTIUM_ADDRESS}"))
+    pdf.set_font("Helvetica", size=8.5)
+    right = pdf_text(right)
+    _write(pdf, pdf.w - pdf.r_margin - _text_width(pdf, right), y, 5, right)
+    pdf.set_y(y + 5)
+
+
+def _label_value(pdf: FPDF, x: float, label_text: str, value: str, width: float) -> None:
+    """"Label: value" on the current line from ``x``, the value shortened to fit ``width`` in all."""
+    y = pdf.get_y()
+    pdf.set_font("Helvetica", "B", 9)
+    after = _write(pdf, x, y, 5.5, label_text) + 1.5
+    pdf.set_font("Helvetica", size=9)
+    _write(pdf, after, y, 5.5, _fit(pdf, value, max(10, x + width - after) + 2 * pdf.c_margin))
+
+
+def _session_header(pdf: _Document, data: RegisterData, session: Any, *, continued: bool) -> None:
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    left, middle = pdf.l_margin, pdf.l_margin + width * 0.55
+    _consortium_line(pdf, "Registro presenze")
+    pdf.set_font("Helvetica", "B", 12.5)
+    title = f"Registro presenze - {data.course_title}"
+    if continued:
+        title += f" - {format_date(session.starts_at)} (segue)"
+    _write(pdf, left, pdf.get_y(), 7.5, _fit(pdf, title, width))
+    pdf.set_y(pdf.get_y() + 7.5)
+    if continued:
+        pdf.ln(1)
+        return
+    _label_value(pdf, left, "Percorso:", data.path_title, width * 0.55 - 4)
+    _label_value(pdf, middle, "Codice piano formativo:", data.funder_plan_code or "-", width * 0.45)
+    pdf.ln(5.5)
+    when = (f"{format_date(session.starts_at)}, {format_time(session.starts_at)} - {format_time(session.ends_at)}"
+            f" ({hours_phrase(session.minutes)})")
+    _label_value(pdf, left, "Data e orario:", when, width * 0.55 - 4)
+    _label_value(pdf, middle, "Sede:", session.place or "-", width * 0.45)
+    pdf.ln(5.5)
+    # Topics: up to three lines, the last one shortened when there is more.
+    pdf.set_font("Helvetica", "B", 9)
+    indent = _write(pdf, left, pdf.get_y(), 5, "Argomenti:") + 1.5
+    pdf.set_font("Helvetica", size=9)
+    topics = pdf_text(" ".join((session.topics or "-").split()))
+    room = pdf.w - pdf.r_margin - indent
+    lines = pdf.multi_cell(room, 5, topics, dry_run=True, output="LINES", padding=0)
+    if len(lines) > 3:
+        lines = lines[:2] + [_fit(pdf, " ".join(lines[2:]), room + 2 * pdf.c_margin)]
+    for line in lines:
+        _write(pdf, indent, pdf.get_y(), 5, line)
+        pdf.set_y(pdf.get_y() + 5)
+    pdf.ln(1)
+    _label_value(pdf, left, "Formatore:", session.trainer_name or "-", width * 0.45 - 4)
+    pdf.set_font("Helvetica", "B", 9)
+    y = pdf.get_y()
+    box = _write(pdf, pdf.l_margin + width * 0.45, y, 5.5, "Firma del formatore:") + 3
+    pdf.rect(box, y, 80, 11)
+    pdf.set_y(y + 11 + 2.5)
+
+
+def _needs_break(pdf: FPDF, height: float) -> bool:
+    return pdf.get_y() + height > pdf.h - 16
+
+
+def register_pdf(data: RegisterData) -> bytes:
+    with language("it"):
+        pdf = _Document(orientation="L", unit="mm", format="A4")
+        pdf.set_margins(10, 10, 10)
+        pdf.set_auto_page_break(False)
+        pdf.set_title(pdf_text(f"Registro presenze - {data.course_title}"))
+        pdf.set_author(CONSORTIUM_NAME)
+        pdf.set_creator("Training Hub")
+        pdf.set_creation_date(data.generated_at)
+        pdf.footer_left = (f"{CONSORTIUM_NAME} - Registro presenze - {data.course_title} - "
+                           f"generato il {format_datetime(data.generated_at)}")
+        if not data.sessions:
+            pdf.add_page()
+            _consortium_line(pdf, "Registro presenze")
+            pdf.set_font("Helvetica", "B", 12.5)
+            pdf.cell(0, 8, _fit(pdf, f"Registro presenze - {data.course_title}", 277),
+                     new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_font("Helvetica", size=10)
+            pdf.cell(0, 8, "Nessun incontro in calendario.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for session in data.sessions:
+            pdf.add_page()
+            _session_header(pdf, data, session, continued=False)
+            _table_header(pdf, REGISTER_TABLE)
+            if not session.lines:
+                pdf.cell(277, ROW_HEIGHT, "Nessun partecipante confermato.", border=1,
+                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            grid = _Grid(pdf, REGISTER_TABLE, ROW_HEIGHT)
+            for line in session.lines:
+                if _needs_break(pdf, ROW_HEIGHT):
+                    grid.close()
+                    pdf.add_page()
+                    _session_header(pdf, data, session, continued=True)
+                    _table_header(pdf, REGISTER_TABLE)
+                grid.row([
+                    str(line.number),
+                    line.full_name,
+                    line.codice_fiscale,
+                    line.cooperative,
+                    status_label(line.status),
+                    format_time(line.arrived_at),
+                    format_time(line.left_at),
+                    "" if line.minutes is None else str(line.minutes),
+                    "",
+                ])
+            grid.close()
+        if data.totals:
+            _register_summary(pdf, data)
+        return bytes(pdf.output())
+
+
+def _register_summary(pdf: _Document, data: RegisterData) -> None:
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def head(continued: bool) -> None:
+        _consortium_line(pdf, "Registro presenze")
+        pdf.set_font("Helvetica", "B", 12.5)
+        title = f"Riepilogo della frequenza - {data.course_title}" + (" (segue)" if continued else "")
+        pdf.cell(width, 7.5, _fit(pdf, title, width), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if not continued:
+            pdf.set_font("Helvetica", size=9)
+            trainers = ", ".join(data.trainers) or "-"
+            pdf.cell(width, 5.5, _fit(pdf, (
+                f"Percorso: {data.path_title} - Codice piano formativo: {data.funder_plan_code or '-'} - "
+                f"Soglia di frequenza: {data.threshold}% - Formatori: {trainers}"), width),
+                new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(2)
+        _table_header(pdf, SUMMARY_TABLE)
+
+    pdf.add_page()
+    head(False)
+    grid = _Grid(pdf, SUMMARY_TABLE, ROW_HEIGHT)
+    for number, total in enumerate(data.totals, start=1):
+        if _needs_break(pdf, ROW_HEIGHT):
+            grid.close()
+            pdf.add_page()
+            head(True)
+        progress = total.progress
+        reached = progress.reached
+        grid.row([
+            str(number),
+            total.full_name,
+            total.codice_fiscale,
+            total.cooperative,
+            hours_number(progress.attended_minutes),
+            hours_number(progress.scheduled_minutes),
+            f"{_percent_text(progress.percent)}%",
+            ("Sì" if reached else "No") + ("" if progress.finished else " (corso in corso)"),
+        ])
+    grid.close()
+
+
+# Certificate -------------------------------------------------------------------------------------
+
+
+def qr_png(url: str) -> io.BytesIO:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
+    buffer.seek(0)
+    return buffer
+
+
+def certificate_pdf(data: CertificateData) -> bytes:
+    with language("it"):
+        pdf = _Document(orientation="P", unit="mm", format="A4")
+        pdf.set_margins(20, 18, 20)
+        pdf.set_auto_page_break(False)
+        pdf.set_title(pdf_text(f"Attestato di frequenza - {data.course_title}"))
+        pdf.set_author(CONSORTIUM_NAME)
+        pdf.set_creator("Training Hub")
+        pdf.set_creation_date(data.issued_at)
+        pdf.footer_left = f"{CONSORTIUM_NAME} - Attestato di frequenza - codice {data.code}"
+        pdf.add_page()
+        width = pdf.w - pdf.l_margin - pdf.r_margin
+        progress = data.progress
+
+        pdf.set_font("Helvetica", "B", 15)
+        pdf.cell(width, 8, pdf_text(CONSORTIUM_NAME.upper()), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("Helvetica", size=10)
+        pdf.cell(width, 5.5, pdf_text(CONSORTIUM_ADDRESS), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(width, 5.5, "Consorzio di cooperative sociali della Lombardia", align="C",
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_draw_color(11, 90, 138)
+        pdf.set_line_width(0.6)
+        pdf.line(pdf.l_margin, pdf.get_y() + 4, pdf.w - pdf.r_margin, pdf.get_y() + 4)
+        pdf.set_line_width(0.2)
+        pdf.set_draw_color(0, 0, 0)
+
+        pdf.set_y(62)
+        pdf.set_font("Helvetica", "B", 26)
+        pdf.cell(width, 13, "Attestato di frequenza", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(8)
+
+        def centred(text: str, size: float, style: str = "", height: float = 7) -> None:
+            pdf.set_font("Helvetica", style, size)
+            pdf.multi_cell(width, height, pdf_text(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+        centred("Si attesta che", 12)
+        pdf.ln(2)
+        centred(data.full_name, 19, "B", 10)
+        centred(f"Codice fiscale: {data.codice_fiscale or 'non indicato'}", 11)
+        pdf.ln(4)
+        centred("ha frequentato il corso", 12)
+        pdf.ln(1)
+        centred(f"«{data.course_title}»", 15, "B", 8)
+        kind = label(PATH_KIND_LABELS, data.path_kind)
+        centred(f"del percorso «{data.path_title}» ({kind})", 11)
+        pdf.ln(5)
+        centred(
+            f"per complessive {hours_phrase(progress.attended_minutes)} su {hours_phrase(progress.scheduled_minutes)} "
+            f"previste ({_percent_text(progress.percent)}%), raggiungendo la soglia di frequenza richiesta "
+            f"del {progress.threshold}%.",
+            11.5,
+        )
+        pdf.ln(3)
+        if data.first_day and data.last_day:
+            if format_date(data.first_day) == format_date(data.last_day):
+                when = f"Il corso si è svolto il {format_date(data.first_day)}"
+            else:
+                when = f"Il corso si è svolto dal {format_date(data.first_day)} al {format_date(data.last_day)}"
+            centred(when + (f" presso: {'; '.join(data.places)}." if data.places else "."), 11)
+        pdf.ln(12)
+
+        pdf.set_font("Helvetica", size=11)
+        pdf.cell(width / 2, 6, pdf_text(f"{CONSORTIUM_CITY}, {format_date(data.issued_at)}"))
+        pdf.cell(width / 2, 6, "Il responsabile della formazione", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(16)
+        pdf.line(pdf.l_margin + width / 2 + 10, pdf.get_y(), pdf.w - pdf.r_margin - 10, pdf.get_y())
+
+        top = pdf.h - 62
+        pdf.set_draw_color(180, 180, 180)
+        pdf.line(pdf.l_margin, top - 4, pdf.w - pdf.r_margin, top - 4)
+        pdf.image(qr_png(data.verify_url), x=pdf.l_margin, y=top, w=34, h=34,
+                  alt_text="Codice QR per verificare l'attestato")
+        pdf.set_xy(pdf.l_margin + 40, top + 2)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(width - 40, 6, f"Codice di verifica: {data.code}", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_font("Helvetica", size=9.5)
+        pdf.multi_cell(width - 40, 5, pdf_text(
+            f"Per verificare l'autenticità di questo attestato inquadra il codice QR oppure visita {data.verify_url}. "
+            "La pagina di verifica mostra solo le iniziali del nome, il corso e le ore."
+        ), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        return bytes(pdf.output())
+
+
+# Training record ---------------------------------------------------------------------------------
+
+
+def training_record_rows(record: dict[str, Any]) -> list[list[Any]]:
+    rows = []
+    with language("it"):
+        for item in record["items"]:
+            progress = item["progress"]
+            reached = progress.reached
+            rows.append([
+                item["title"],
+                item["path_title"],
+                label(PATH_KIND_LABELS, item["path_kind"]),
+                format_date(item["first_day"]),
+                format_date(item["last_day"]),
+                "concluso" if item["completed"] else "in corso",
+                progress.scheduled_minutes,
+                progress.attended_minutes,
+                hours_number(progress.attended_minutes),
+                _percent_text(progress.percent),
+                progress.threshold,
+                "sì" if reached else "no",
+            ])
+    return rows
+
+
+def training_record_csv(record: dict[str, Any]) -> bytes:
+    return to_csv(TRAINING_RECORD_COLUMNS, training_record_rows(record))
+
+
+def attachment(filename: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        # Personal data: never kept by a shared cache or proxy.
+        "Cache-Control": "private, no-store",
+    }
+
+
+def certificate_filename(data: CertificateData) -> str:
+    return f"attestato-frequenza-{data.enrolment_id}.pdf"
+
+
+def register_filename(course_id: int, extension: str) -> str:
+    return f"registro-presenze-corso-{course_id}.{extension}"
+
+
+__all__ = [
+    "CSV_MEDIA_TYPE",
+    "PDF_MEDIA_TYPE",
+    "XLSX_MEDIA_TYPE",
+    "attachment",
+    "certificate_pdf",
+    "register_csv",
+    "register_pdf",
+    "register_rows",
+    "register_xlsx",
+    "training_record_csv",
+]
