@@ -11,6 +11,7 @@ import re
 import secrets
 from typing import Any
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
@@ -150,7 +151,20 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     return _error_page(request, 500, gettext(title), gettext(detail), incident=incident)
 
 
+def handle_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response:
+    """A number too large for the database (an id of 99999999999 in a URL, say): bad input, not a crash."""
+    code, title = "value-out-of-range", N_("Richiesta non valida")
+    detail = gettext(N_("Un numero indicato è fuori dall'intervallo ammesso."))
+    if wants_problem_json(request):
+        return _problem(request, {"type": PROBLEM_TYPE_PREFIX + code, "title": gettext(title), "status": 400,
+                                  "detail": detail})
+    return _error_page(request, 400, gettext(title), detail)
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    OverflowError: handle_out_of_range,  # SQLite: integer too large
+    asyncpg.exceptions.NumericValueOutOfRangeError: handle_out_of_range,
+    asyncpg.exceptions.DataError: handle_out_of_range,
     DomainError: handle_domain_error,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
