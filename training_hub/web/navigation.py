@@ -22,6 +22,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/", N_("Home")),
     NavItem("/admin/people", N_("Persone"), frozenset({"admin", "coordinator"})),
     NavItem("/admin/cooperatives", N_("Cooperative"), frozenset({"admin"})),
+    NavItem("/reports", N_("Report"), frozenset({"admin", "coordinator", "trainer"})),
+    NavItem("/admin/surveys", N_("Questionari"), frozenset({"admin"})),
     NavItem("/profile", N_("Profilo")),
 ]
 
