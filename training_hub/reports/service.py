@@ -301,7 +301,7 @@ def _participants_ctes(scope: Scope, period: Period) -> Sql:
     sql.add(
         ", cm AS (SELECT course, kind, month, SUM(minutes) AS minutes FROM sess GROUP BY course, kind, month)"
         ", am AS (SELECT a.enrolment, sess.month, SUM(a.minutes) AS minutes FROM attendance a "
-        "JOIN sess ON sess.id = a.session JOIN part ON part.enrolment = a.enrolment GROUP BY a.enrolment, sess.month)"
+        "JOIN sess ON sess.id = a.session GROUP BY a.enrolment, sess.month)"
         ", pm AS MATERIALIZED (SELECT part.enrolment, part.person, part.course, part.cooperative, "
         "part.cooperative_name, part.province, part.area, cm.kind, cm.month, cm.minutes AS scheduled, "
         "COALESCE(am.minutes, 0) AS attended FROM part JOIN cm ON cm.course = part.course "
@@ -367,26 +367,31 @@ async def course_list(scope: Scope, period: Period) -> list[dict[str, Any]]:
 
 async def completion(scope: Scope, period: Period, now: datetime) -> list[dict[str, Any]]:
     """Completion and drop-out over the courses that ended in the period: in total and per path kind."""
-    scheduled = minutes_between_sql("s.starts_at", "s.ends_at")
+    minutes = minutes_between_sql("s.starts_at", "s.ends_at")
     sql = Sql().add(
-        "WITH ended AS MATERIALIZED (SELECT c.id, c.attendance_threshold AS threshold, c.starts_at, p.kind, "
-        f"(SELECT SUM({scheduled}) FROM course_session s WHERE s.course = c.id AND s.status = {{}}) AS scheduled, "
-        "CASE WHEN EXISTS (SELECT 1 FROM attendance a JOIN course_session s2 ON s2.id = a.session "
-        "WHERE s2.course = c.id) THEN 1 ELSE 0 END AS recorded "
+        "WITH ended AS MATERIALIZED (SELECT c.id, c.attendance_threshold AS threshold, c.starts_at, p.kind "
         "FROM course c JOIN training_path p ON p.id = c.path "
         "WHERE c.ends_at >= {} AND c.ends_at < {} AND c.ends_at <= {} AND",
-        SessionStatus.SCHEDULED.value, period.start, period.end, now,
+        period.start, period.end, now,
     )
     sql.extend(_course_filter(scope)).add(")")
     sql.add(
+        f", es AS MATERIALIZED (SELECT s.id, s.course, {minutes} AS minutes FROM course_session s "
+        "WHERE s.status = {} AND s.course IN (SELECT id FROM ended))"
+        ", sched AS (SELECT course, SUM(minutes) AS minutes FROM es GROUP BY course)"
+        ", att AS MATERIALIZED (SELECT a.enrolment, es.course, SUM(a.minutes) AS minutes FROM attendance a "
+        "JOIN es ON es.id = a.session GROUP BY a.enrolment, es.course)"
+        ", rec AS MATERIALIZED (SELECT DISTINCT course FROM att)",
+        SessionStatus.SCHEDULED.value,
+    )
+    sql.add(
         ", cohort AS MATERIALIZED (SELECT e.id, e.status, ended.kind, ended.threshold, "
-        "COALESCE(ended.scheduled, 0) AS scheduled, "
-        "(SELECT COALESCE(SUM(a.minutes), 0) FROM attendance a JOIN course_session s3 ON s3.id = a.session "
-        "WHERE a.enrolment = e.id AND s3.status = {}) AS attended "
-        "FROM enrolment e JOIN ended ON ended.id = e.course JOIN person pe ON pe.id = e.person "
-        "LEFT JOIN cooperative co ON co.id = pe.cooperative "
-        "WHERE ended.recorded = 1 AND (e.status = {} OR (e.status = {} AND e.cancelled_at >= ended.starts_at))",
-        SessionStatus.SCHEDULED.value, EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.CANCELLED.value,
+        "COALESCE(sched.minutes, 0) AS scheduled, COALESCE(att.minutes, 0) AS attended "
+        "FROM enrolment e JOIN ended ON ended.id = e.course JOIN rec ON rec.course = e.course "
+        "LEFT JOIN sched ON sched.course = e.course LEFT JOIN att ON att.enrolment = e.id "
+        "JOIN person pe ON pe.id = e.person LEFT JOIN cooperative co ON co.id = pe.cooperative "
+        "WHERE (e.status = {} OR (e.status = {} AND e.cancelled_at >= ended.starts_at))",
+        EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.CANCELLED.value,
     )
     sql.extend(_person_filter(scope, "pe", "co")).add(")")
     figures = (
@@ -398,57 +403,73 @@ async def completion(scope: Scope, period: Period, now: datetime) -> list[dict[s
     confirmed, cancelled = EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.CANCELLED.value
     sql.add(f"SELECT 'total' AS dim, '' AS key, {figures}", confirmed, cancelled)
     sql.add(f"UNION ALL SELECT 'kind', kind, {figures} GROUP BY kind", confirmed, cancelled)
-    sql.add("UNION ALL SELECT 'unrecorded', '', COUNT(*), 0, 0 FROM ended WHERE recorded = 0")
+    sql.add("UNION ALL SELECT 'unrecorded', '', COUNT(*), 0, 0 FROM ended WHERE id NOT IN (SELECT course FROM rec)")
     return await sql.fetch()
 
 
 async def waiting_lists(scope: Scope, period: Period) -> list[dict[str, Any]]:
     """Published courses starting in the period, full, with people waiting."""
-    waiting_in_scope = Sql().add(
-        "(SELECT COUNT(*) FROM enrolment we JOIN person wp ON wp.id = we.person "
-        "LEFT JOIN cooperative wc ON wc.id = wp.cooperative WHERE we.course = c.id AND we.status = {}",
-        EnrolmentStatus.WAITLISTED.value,
-    ).extend(_person_filter(scope, "wp", "wc")).add(")")
     course_scope = Scope(scope.view, path_kind=scope.path_kind, trainer_id=scope.trainer_id)
     sql = Sql().add(
-        "SELECT * FROM (SELECT c.id, c.title, p.kind, c.starts_at, c.capacity, "
-        "(SELECT COUNT(*) FROM enrolment ce WHERE ce.course = c.id AND ce.status = {}) AS confirmed, "
-        "(SELECT COUNT(*) FROM enrolment ce WHERE ce.course = c.id AND ce.status = {}) AS waitlisted, ",
-        EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.WAITLISTED.value,
-    ).extend(waiting_in_scope).add(
-        "AS waitlisted_in_scope FROM course c JOIN training_path p ON p.id = c.path "
-        "WHERE c.status = {} AND c.starts_at >= {} AND c.starts_at < {} AND",
+        "WITH cand AS MATERIALIZED (SELECT c.id, c.title, p.kind, c.starts_at, c.capacity FROM course c "
+        "JOIN training_path p ON p.id = c.path WHERE c.status = {} AND c.starts_at >= {} AND c.starts_at < {} AND",
         CourseStatus.PUBLISHED.value, period.start, period.end,
-    ).extend(_course_filter(course_scope)).add(
-        ") w WHERE w.confirmed >= w.capacity AND w.waitlisted_in_scope > 0 "
-        "ORDER BY w.waitlisted DESC, w.starts_at, w.id"
+    ).extend(_course_filter(course_scope)).add(")")
+    in_scope = Sql().add("1")
+    if scope.person_filter:
+        in_scope = Sql().add("CASE WHEN 1 = 1").extend(_person_filter(scope, "wp", "wc")).add("THEN 1 ELSE 0 END")
+    sql.add(
+        ", counts AS (SELECT e.course, SUM(CASE WHEN e.status = {} THEN 1 ELSE 0 END) AS confirmed, "
+        "SUM(CASE WHEN e.status = {} THEN 1 ELSE 0 END) AS waitlisted, SUM(CASE WHEN e.status = {} THEN",
+        EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.WAITLISTED.value, EnrolmentStatus.WAITLISTED.value,
+    ).extend(in_scope).add(
+        "ELSE 0 END) AS waitlisted_in_scope FROM enrolment e JOIN person wp ON wp.id = e.person "
+        "LEFT JOIN cooperative wc ON wc.id = wp.cooperative WHERE e.course IN (SELECT id FROM cand) "
+        "AND e.status IN ({}, {}) GROUP BY e.course) "
+        "SELECT cand.id, cand.title, cand.kind, cand.starts_at, cand.capacity, counts.confirmed, counts.waitlisted, "
+        "counts.waitlisted_in_scope FROM cand JOIN counts ON counts.course = cand.id "
+        "WHERE counts.confirmed >= cand.capacity AND counts.waitlisted_in_scope > 0 "
+        "ORDER BY counts.waitlisted DESC, cand.starts_at, cand.id",
+        EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.WAITLISTED.value,
     )
     return await sql.fetch()
 
 
-def _eligible_surveys_cte(scope: Scope, period: Period, now: datetime) -> Sql:
-    """``ok``: closed surveys with at least MIN_RESPONSES answers, of courses ended in the period."""
+def _surveys_cte(scope: Scope, period: Period) -> Sql:
+    """``svs``: the surveys of the courses ended in the period and scope, with their response counts."""
     sql = Sql().add(
-        "ok AS MATERIALIZED (SELECT sv.id, sv.course, p.kind FROM survey sv JOIN course c ON c.id = sv.course "
-        "JOIN training_path p ON p.id = c.path WHERE (sv.status = {} OR sv.closes_at <= {}) "
-        "AND (SELECT COUNT(*) FROM survey_response rc WHERE rc.survey = sv.id) >= {} "
-        "AND c.ends_at >= {} AND c.ends_at < {} AND",
-        SurveyStatus.CLOSED.value, now, MIN_RESPONSES, period.start, period.end,
+        "svs AS MATERIALIZED (SELECT sv.id, sv.course, sv.status, sv.closes_at, c.title, c.ends_at, p.kind "
+        "FROM survey sv JOIN course c ON c.id = sv.course JOIN training_path p ON p.id = c.path "
+        "WHERE c.ends_at >= {} AND c.ends_at < {} AND",
+        period.start, period.end,
+    ).extend(_course_filter(scope)).add(")")
+    return sql.add(
+        ", nresp AS MATERIALIZED (SELECT r.survey, COUNT(*) AS n FROM survey_response r "
+        "WHERE r.survey IN (SELECT id FROM svs) GROUP BY r.survey)"
     )
-    return sql.extend(_course_filter(scope)).add(")")
+
+
+def _eligible_surveys_cte(scope: Scope, period: Period, now: datetime) -> Sql:
+    """``svs``, ``nresp`` and ``ok``: closed surveys with at least MIN_RESPONSES answers."""
+    return _surveys_cte(scope, period).add(
+        ", ok AS MATERIALIZED (SELECT svs.id, svs.course, svs.kind FROM svs JOIN nresp ON nresp.survey = svs.id "
+        "WHERE (svs.status = {} OR svs.closes_at <= {}) AND nresp.n >= {})",
+        SurveyStatus.CLOSED.value, now, MIN_RESPONSES,
+    )
 
 
 async def survey_courses(scope: Scope, period: Period) -> list[dict[str, Any]]:
     """Every survey of the courses ended in the period: counts only (who answered is not here)."""
-    sql = Sql().add(
-        "SELECT sv.id, sv.status, sv.closes_at, c.id AS course_id, c.title, p.kind, c.ends_at, "
-        "(SELECT COUNT(*) FROM survey_invitation i WHERE i.survey = sv.id) AS invited, "
-        "(SELECT COUNT(*) FROM survey_response r WHERE r.survey = sv.id) AS responses "
-        "FROM survey sv JOIN course c ON c.id = sv.course JOIN training_path p ON p.id = c.path "
-        "WHERE c.ends_at >= {} AND c.ends_at < {} AND",
-        period.start, period.end,
+    sql = Sql().add("WITH").extend(_surveys_cte(scope, period))
+    sql.add(
+        ", ninv AS (SELECT i.survey, COUNT(*) AS n FROM survey_invitation i WHERE i.survey IN (SELECT id FROM svs) "
+        "GROUP BY i.survey) "
+        "SELECT svs.id, svs.status, svs.closes_at, svs.course AS course_id, svs.title, svs.kind, svs.ends_at, "
+        "COALESCE(ninv.n, 0) AS invited, COALESCE(nresp.n, 0) AS responses FROM svs "
+        "LEFT JOIN ninv ON ninv.survey = svs.id LEFT JOIN nresp ON nresp.survey = svs.id "
+        "ORDER BY svs.ends_at DESC, svs.id DESC"
     )
-    return await sql.extend(_course_filter(scope)).add("ORDER BY c.ends_at DESC, sv.id DESC").fetch()
+    return await sql.fetch()
 
 
 async def survey_ratings(scope: Scope, period: Period, now: datetime) -> list[dict[str, Any]]:
@@ -504,11 +525,13 @@ async def worker_hours(scope: Scope, period: Period) -> list[dict[str, Any]]:
     assert scope.cooperative_id is not None
     sql = _participants_ctes(scope, period)
     sql.add(
-        "SELECT pe.id, pe.full_name, pe.area, COUNT(DISTINCT pm.enrolment) AS courses, "
-        "COALESCE(CAST(SUM(pm.scheduled) AS BIGINT), 0) AS scheduled_minutes, "
-        "COALESCE(CAST(SUM(pm.attended) AS BIGINT), 0) AS attended_minutes "
-        "FROM person pe LEFT JOIN pm ON pm.person = pe.id WHERE pe.cooperative = {} AND pe.active = {} "
-        "GROUP BY pe.id, pe.full_name, pe.area ORDER BY pe.full_name, pe.id",
+        ", pp AS (SELECT person, COUNT(DISTINCT enrolment) AS courses, SUM(scheduled) AS scheduled, "
+        "SUM(attended) AS attended FROM pm GROUP BY person) "
+        "SELECT pe.id, pe.full_name, pe.area, COALESCE(pp.courses, 0) AS courses, "
+        "COALESCE(CAST(pp.scheduled AS BIGINT), 0) AS scheduled_minutes, "
+        "COALESCE(CAST(pp.attended AS BIGINT), 0) AS attended_minutes "
+        "FROM person pe LEFT JOIN pp ON pp.person = pe.id WHERE pe.cooperative = {} AND pe.active = {} "
+        "ORDER BY pe.full_name, pe.id",
         scope.cooperative_id, True,
     )
     return await sql.fetch()
