@@ -13,7 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from functools import lru_cache
+
 from babel.dates import format_date as babel_format_date
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -70,6 +73,22 @@ def label_text(value: Any, kind: str) -> str:
 LABEL_KINDS = {"path_kind", "area", "province", "month", "survey_status"}
 
 
+@lru_cache(maxsize=8)
+def _symbols(locale_name: str) -> tuple[str, str]:
+    locale = i18n.babel_locale()
+    return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+def _number(value: float, digits: int, *, strip: bool = False) -> str:
+    """Like Babel's ``#,##0.0…`` with the current language's symbols, without re-parsing a pattern for
+    each of the thousands of cells of a large dashboard (same output as the ``number`` filter)."""
+    group, decimal = _symbols(i18n.get_language())
+    text = f"{value:,.{digits}f}"
+    if strip and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+
+
 def format_cell(value: Any, kind: str) -> str:
     """A cell as the page and the PDF show it (Italian separators in Italian)."""
     if value == SUPPRESSED:
@@ -79,13 +98,13 @@ def format_cell(value: Any, kind: str) -> str:
     if value is None:
         return "—"
     if kind == "int":
-        return i18n.format_number(value)
+        return _number(int(value), 0)
     if kind == "minutes":
-        return i18n.format_hours(int(value))
+        return _number(int(value) / 60, 2, strip=True) + " h"
     if kind == "percent":
-        return i18n.format_percentage(value, 1)
+        return _number(float(value) * 100, 1) + "%"
     if kind == "rating":
-        return i18n.format_number(value, 1)
+        return _number(float(value), 1)
     if kind == "date":
         return i18n.format_date(_as_date(value))
     return str(value)

@@ -334,16 +334,28 @@ async def course_side(scope: Scope, period: Period) -> list[dict[str, Any]]:
 
 
 async def participant_side(scope: Scope, period: Period) -> list[dict[str, Any]]:
-    """Participants and hours scheduled/attended: in total and per month, kind, province, area, cooperative."""
+    """Participants and hours scheduled/attended: in total and per month, kind, province, area, cooperative.
+
+    Province, area and cooperative belong to the person, so those three are grouped from a per-person
+    subtotal (``pp``) where counting participants needs no DISTINCT.
+    """
     sql = _participants_ctes(scope, period)
+    sql.add(
+        ", pp AS MATERIALIZED (SELECT person, province, area, cooperative, cooperative_name, "
+        "SUM(scheduled) AS scheduled, SUM(attended) AS attended FROM pm "
+        "GROUP BY person, province, area, cooperative, cooperative_name)"
+    )
+    sums = ("COALESCE(CAST(SUM(scheduled) AS BIGINT), 0) AS scheduled_minutes, "
+            "COALESCE(CAST(SUM(attended) AS BIGINT), 0) AS attended_minutes")
+    by_person = f"COUNT(*) AS participants, 0 AS enrolments, {sums} FROM pp"
     sql.add(f"SELECT 'total' AS dim, '' AS key, '' AS label, {_PM_FIGURES}")
-    sql.add(f"UNION ALL SELECT 'month', month, '', {_PM_FIGURES} GROUP BY month")
-    sql.add(f"UNION ALL SELECT 'kind', kind, '', {_PM_FIGURES} GROUP BY kind")
-    sql.add(f"UNION ALL SELECT 'province', COALESCE(province, ''), '', {_PM_FIGURES} GROUP BY province")
-    sql.add(f"UNION ALL SELECT 'area', COALESCE(area, ''), '', {_PM_FIGURES} GROUP BY area")
+    sql.add(f"UNION ALL SELECT 'month', month, '', COUNT(DISTINCT person), 0, {sums} FROM pm GROUP BY month")
+    sql.add(f"UNION ALL SELECT 'kind', kind, '', COUNT(DISTINCT person), 0, {sums} FROM pm GROUP BY kind")
+    sql.add(f"UNION ALL SELECT 'province', COALESCE(province, ''), '', {by_person} GROUP BY province")
+    sql.add(f"UNION ALL SELECT 'area', COALESCE(area, ''), '', {by_person} GROUP BY area")
     sql.add(
         "UNION ALL SELECT 'cooperative', COALESCE(CAST(cooperative AS TEXT), ''), COALESCE(cooperative_name, ''), "
-        f"{_PM_FIGURES} GROUP BY cooperative, cooperative_name"
+        f"{by_person} GROUP BY cooperative, cooperative_name"
     )
     return await sql.fetch()
 
