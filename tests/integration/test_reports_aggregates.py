@@ -182,3 +182,19 @@ async def test_office_dashboard_query_count_is_constant(client, count_queries):
     with count_queries() as api:
         assert (await client.get("/api/reports/summary", params=fx.PERIOD, headers=api_headers)).status_code == 200
     assert api.count <= 9
+
+
+async def test_sessions_still_to_come_are_not_delivered(client):
+    from training_hub.timeutil import utcnow
+
+    admin = await make_person(roles="admin")
+    course = await make_course(await make_path("other"), title="A cavallo di oggi")
+    await make_session(course, utcnow() - timedelta(days=2), 60)
+    await make_session(course, utcnow() + timedelta(days=2), 90)
+    person = await make_person()
+    await make_enrolment(person, course)
+    today = utcnow().date()
+    period = {"from": (today - timedelta(days=10)).isoformat(), "to": (today + timedelta(days=10)).isoformat()}
+    summary = (await client.get("/api/reports/summary", params=period, headers=await bearer(admin))).json()["summary"]
+    assert (summary["sessions"], summary["delivered_minutes"], summary["scheduled_minutes"]) == (1, 60, 60)
+    assert summary["participants"] == 1

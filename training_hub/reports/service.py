@@ -8,7 +8,8 @@ Definitions (also shown on the pages)
     * **Period**: from/to are Europe/Rome calendar days, both included. Sessions count in the period
       when they *start* in it; completion, drop-out and surveys concern courses that *ended* in it;
       waiting lists concern courses that *start* in it.
-    * **Sessions held**: scheduled (not cancelled) sessions of published or completed courses.
+    * **Sessions held**: scheduled (not cancelled) sessions of published or completed courses that are
+      over; sessions still to come are planned, not delivered, and count nowhere.
     * **Hours delivered** (ore erogate): the length of the sessions held, each counted once.
     * **Participants**: distinct people with a confirmed enrolment in a course with sessions held in
       the period. A cancelled enrolment is not a participation (it may be a drop-out, below).
@@ -274,22 +275,23 @@ def _course_filter(scope: Scope) -> Sql:
     return sql
 
 
-def _sessions_cte(scope: Scope, period: Period) -> Sql:
-    """``sess``: the sessions held in the period and scope, with their minutes and Rome month."""
+def _sessions_cte(scope: Scope, period: Period, now: datetime | None = None) -> Sql:
+    """``sess``: the sessions held in the period and scope (already over at ``now``), with their minutes and
+    Rome month. Sessions still to come are planned, not delivered: they count nowhere here."""
     sql = Sql().add(f"sess AS MATERIALIZED (SELECT s.id, s.course, p.kind, "
                     f"{minutes_between_sql('s.starts_at', 's.ends_at')} AS minutes,")
     sql.extend(month_case("s.starts_at", period.months()))
     sql.add(
         "AS month FROM course_session s JOIN course c ON c.id = s.course JOIN training_path p ON p.id = c.path "
-        "WHERE s.status = {} AND s.starts_at >= {} AND s.starts_at < {} AND",
-        SessionStatus.SCHEDULED.value, period.start, period.end,
+        "WHERE s.status = {} AND s.starts_at >= {} AND s.starts_at < {} AND s.ends_at <= {} AND",
+        SessionStatus.SCHEDULED.value, period.start, period.end, now or utcnow(),
     )
     return sql.extend(_course_filter(scope)).add(")")
 
 
-def _participants_ctes(scope: Scope, period: Period) -> Sql:
+def _participants_ctes(scope: Scope, period: Period, now: datetime | None = None) -> Sql:
     """``sess``, ``part`` (confirmed enrolments in scope) and ``pm`` (per enrolment and month)."""
-    sql = Sql().add("WITH").extend(_sessions_cte(scope, period))
+    sql = Sql().add("WITH").extend(_sessions_cte(scope, period, now))
     sql.add(
         ", part AS MATERIALIZED (SELECT e.id AS enrolment, e.person, e.course, pe.cooperative, "
         "co.name AS cooperative_name, co.province, pe.area FROM enrolment e JOIN person pe ON pe.id = e.person "
@@ -324,22 +326,22 @@ _SESS_FIGURES = (
 # Queries (each one statement, aggregated by the database) ----------------------------------------
 
 
-async def course_side(scope: Scope, period: Period) -> list[dict[str, Any]]:
+async def course_side(scope: Scope, period: Period, now: datetime | None = None) -> list[dict[str, Any]]:
     """Courses, sessions and hours delivered: in total, per month, per path kind."""
-    sql = Sql().add("WITH").extend(_sessions_cte(scope, period))
+    sql = Sql().add("WITH").extend(_sessions_cte(scope, period, now))
     sql.add(f"SELECT 'total' AS dim, '' AS key, {_SESS_FIGURES}")
     sql.add(f"UNION ALL SELECT 'month', month, {_SESS_FIGURES} GROUP BY month")
     sql.add(f"UNION ALL SELECT 'kind', kind, {_SESS_FIGURES} GROUP BY kind")
     return await sql.fetch()
 
 
-async def participant_side(scope: Scope, period: Period) -> list[dict[str, Any]]:
+async def participant_side(scope: Scope, period: Period, now: datetime | None = None) -> list[dict[str, Any]]:
     """Participants and hours scheduled/attended: in total and per month, kind, province, area, cooperative.
 
     Province, area and cooperative belong to the person, so those three are grouped from a per-person
     subtotal (``pp``) where counting participants needs no DISTINCT.
     """
-    sql = _participants_ctes(scope, period)
+    sql = _participants_ctes(scope, period, now)
     sql.add(
         ", pp AS MATERIALIZED (SELECT person, province, area, cooperative, cooperative_name, "
         "SUM(scheduled) AS scheduled, SUM(attended) AS attended FROM pm "
@@ -360,9 +362,9 @@ async def participant_side(scope: Scope, period: Period) -> list[dict[str, Any]]
     return await sql.fetch()
 
 
-async def course_list(scope: Scope, period: Period) -> list[dict[str, Any]]:
+async def course_list(scope: Scope, period: Period, now: datetime | None = None) -> list[dict[str, Any]]:
     """Per course with sessions in the period: sessions, hours, participants, attendance."""
-    sql = _participants_ctes(scope, period)
+    sql = _participants_ctes(scope, period, now)
     sql.add(
         ", cs AS (SELECT course, COUNT(*) AS sessions, SUM(minutes) AS minutes FROM sess GROUP BY course)"
         ", pa AS (SELECT course, COUNT(DISTINCT person) AS participants, COUNT(DISTINCT enrolment) AS enrolments, "
@@ -532,10 +534,10 @@ async def rating_questions() -> list[dict[str, Any]]:
     )
 
 
-async def worker_hours(scope: Scope, period: Period) -> list[dict[str, Any]]:
+async def worker_hours(scope: Scope, period: Period, now: datetime | None = None) -> list[dict[str, Any]]:
     """Each active person of the cooperative: courses, hours scheduled and attended in the period."""
     assert scope.cooperative_id is not None
-    sql = _participants_ctes(scope, period)
+    sql = _participants_ctes(scope, period, now)
     sql.add(
         ", pp AS (SELECT person, COUNT(DISTINCT enrolment) AS courses, SUM(scheduled) AS scheduled, "
         "SUM(attended) AS attended FROM pm GROUP BY person) "
@@ -862,8 +864,8 @@ async def office_dashboard(user: CurrentUser, scope: Scope, period: Period, now:
     if scope.view != "office" or not user.is_admin:
         raise PermissionDenied(N_("Il quadro complessivo è riservato all'ufficio formazione."))
     now = now or utcnow()
-    sess = await course_side(scope, period)
-    pm = await participant_side(scope, period)
+    sess = await course_side(scope, period, now)
+    pm = await participant_side(scope, period, now)
     done = await completion(scope, period, now)
     waiting = await waiting_lists(scope, period)
     questions = await rating_questions()
@@ -891,14 +893,14 @@ async def cooperative_dashboard(user: CurrentUser, scope: Scope, period: Period,
     if not user.is_admin and user.cooperative_id != scope.cooperative_id:
         raise PermissionDenied(N_("Puoi vedere solo i dati della tua cooperativa."))
     now = now or utcnow()
-    sess = await course_side(scope, period)
-    pm = await participant_side(scope, period)
+    sess = await course_side(scope, period, now)
+    pm = await participant_side(scope, period, now)
     done = await completion(scope, period, now)
     waiting = await waiting_lists(scope, period)
     questions = await rating_questions()
     surveys = await survey_courses(scope, period)
     ratings = await survey_ratings(scope, period, now)
-    workers = await worker_hours(scope, period)
+    workers = await worker_hours(scope, period, now)
     report = Report("cooperative", period, scope, _summary(sess, pm, done, ratings, waiting, questions))
     report.tables = [
         worker_table(workers),
@@ -918,9 +920,9 @@ async def trainer_dashboard(user: CurrentUser, scope: Scope, period: Period, now
     if not user.is_admin and user.id != scope.trainer_id:
         raise PermissionDenied(N_("Puoi vedere solo i dati dei tuoi corsi."))
     now = now or utcnow()
-    sess = await course_side(scope, period)
-    pm = await participant_side(scope, period)
-    courses = await course_list(scope, period)
+    sess = await course_side(scope, period, now)
+    pm = await participant_side(scope, period, now)
+    courses = await course_list(scope, period, now)
     done = await completion(scope, period, now)
     questions = await rating_questions()
     surveys = await survey_courses(scope, period)
