@@ -22,7 +22,7 @@ def pdf_text(content: bytes) -> str:
 
 
 async def test_dashboard_charts_are_accessible_svg_with_a_table_after_each(client):
-    await fx.build()
+    data = await fx.build()
     await login(client, "office@example.test")
     html = (await client.get(f"/reports?{QUERY}")).text
     charts = re.findall(r'<svg class="chart-svg" role="img" aria-labelledby="(chart-[a-z_]+)-title \1-desc"', html)
@@ -35,6 +35,9 @@ async def test_dashboard_charts_are_accessible_svg_with_a_table_after_each(clien
     assert '<th scope="col"' in html and '<th scope="row">' in html
     assert "ottobre 2025" in html and "26,67 h" in html and "42,9%" in html  # Italian formats
     assert 'href="/reports/export.csv?from=2025-01-01&amp;to=2025-12-31&amp;table=by_kind"' in html
+    # The office opens a cooperative's or a trainer's own page for the same period.
+    assert f'href="/reports/cooperative?cooperative_id={data["beta"].id}&amp;from=2025-01-01&amp;to=2025-12-31"' in html
+    assert f'href="/reports/trainer?trainer_id={data["t1"].id}&amp;from=2025-01-01&amp;to=2025-12-31"' in html
 
 
 async def test_csv_and_xlsx_exports_hold_the_same_figures(client):
@@ -52,12 +55,13 @@ async def test_csv_and_xlsx_exports_hold_the_same_figures(client):
 
     xlsx = await client.get(f"/reports/export.xlsx?{QUERY}")
     workbook = load_workbook(io.BytesIO(xlsx.content))
-    assert "Ore di formazione per mese" in workbook.sheetnames
-    monthly = workbook["Ore di formazione per mese"]
+    assert workbook.sheetnames == ["Mesi", "Tipi di percorso", "Province", "Aree di lavoro", "Cooperative",
+                                   "Liste d'attesa", "Questionari per corso", "Questionari per formatore"]
+    monthly = workbook["Mesi"]
     rows = {row[0]: row for row in monthly.iter_rows(min_row=6, values_only=True)}
     assert rows["marzo 2025"][1:] == (1, 2, 7, 6, 26.67)
     assert monthly.cell(row=8, column=4).number_format == "#,##0.00"
-    surveys = workbook["Questionari di gradimento per c"]
+    surveys = workbook["Questionari per corso"]
     assert any(row[0] == "Marketing sociale di base" and 4.2 in row for row in surveys.iter_rows(values_only=True))
 
 

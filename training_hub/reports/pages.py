@@ -62,6 +62,7 @@ async def _dashboard_page(user: CurrentUser, view: str, filters: Filters) -> Tem
         "base_path": VIEW_PATHS[view], "fmt": format_cell, "header": header, "chart_for": chart_for,
         "provinces": [p.value for p in Province], "kinds": [k.value for k in PathKind],
         "cooperatives": await service.cooperative_options() if user.is_admin and view != "trainer" else [],
+        "trainers": await service.trainer_options() if user.is_admin and view == "trainer" else [],
     }
     try:
         scope, period = await page_scope(user, view, filters)

@@ -29,6 +29,20 @@ from training_hub.timeutil import to_rome
 from training_hub.web.templating import AREA_LABELS, PATH_KIND_LABELS, PROVINCE_LABELS
 
 NOT_GIVEN = N_("Non indicata")
+# Worksheet names (at most 31 characters in Excel).
+SHEET_NAMES = {
+    "monthly": N_("Mesi"),
+    "by_kind": N_("Tipi di percorso"),
+    "by_province": N_("Province"),
+    "by_area": N_("Aree di lavoro"),
+    "by_cooperative": N_("Cooperative"),
+    "waiting_lists": N_("Liste d'attesa"),
+    "survey_courses": N_("Questionari per corso"),
+    "survey_trainers": N_("Questionari per formatore"),
+    "courses": N_("Corsi"),
+    "workers": N_("Persone"),
+    "satisfaction": N_("Gradimento"),
+}
 OTHER_GROUPS = N_("Altri gruppi (meno di 5 persone ciascuno)")
 SURVEY_STATUS_LABELS = {"open": N_("Aperto"), "closed": N_("Chiuso")}
 
@@ -280,7 +294,7 @@ def tables_xlsx(tables: list[ReportTable], *, heading: str, subtitle: str) -> by
     workbook.remove(workbook.active)
     used: set[str] = set()
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(gettext(table.title), used))
+        sheet = workbook.create_sheet(_sheet_title(gettext(SHEET_NAMES.get(table.key, table.title)), used))
         sheet.append([heading])
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([subtitle])

@@ -551,6 +551,10 @@ async def worker_hours(scope: Scope, period: Period, now: datetime | None = None
     return await sql.fetch()
 
 
+async def trainer_options() -> list[dict[str, Any]]:
+    return await fetch_all("SELECT id, full_name FROM person WHERE roles LIKE {} ORDER BY full_name, id", "%trainer%")
+
+
 async def cooperative_options() -> list[dict[str, Any]]:
     return await fetch_all("SELECT id, name, province FROM cooperative ORDER BY name, id")
 
@@ -873,15 +877,25 @@ async def office_dashboard(user: CurrentUser, scope: Scope, period: Period, now:
     ratings = await survey_ratings(scope, period, now)
     trainers = await survey_trainers(scope, period, now)
     report = Report("office", period, scope, _summary(sess, pm, done, ratings, waiting, questions))
+    cooperatives = cooperative_table(pm)
+    trainer_table = survey_trainer_table(trainers, questions)
+    # The office can open each cooperative's and each trainer's own page for the same period.
+    dates = f"from={period.first.isoformat()}&to={period.last.isoformat()}"
+    for row in cooperatives.rows:
+        if row["cooperative_id"]:
+            row["cooperative_href"] = f"/reports/cooperative?cooperative_id={row['cooperative_id']}&{dates}"
+    for row in trainer_table.rows:
+        row["trainer_href"] = f"/reports/trainer?trainer_id={row['trainer_id']}&{dates}"
+    cooperatives.link, trainer_table.link = "cooperative", "trainer"
     report.tables = [
         monthly_table(period, sess, pm),
         kind_table(sess, pm, done),
         province_table(pm),
         area_table(pm),
-        cooperative_table(pm),
+        cooperatives,
         waiting_table(waiting, scoped=scope.person_filter),
         survey_course_table(surveys, ratings, questions, now, link_results=True),
-        survey_trainer_table(trainers, questions),
+        trainer_table,
     ]
     return report
 
