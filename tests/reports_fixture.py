@@ -22,12 +22,18 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_path, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_path,
+    make_person,
+    make_session,
+)
 from training_hub.surveys.service import ensure_default_questions, submit_response
 from training_hub.tables import (
     AccessibilityNeeds,
     Attendance,
-    Course,
     CourseStatus,
     EnrolmentStatus,
     PathKind,

@@ -14,7 +14,7 @@ from training_hub.timeutil import utcnow
 
 async def test_demo_data_gives_the_dashboards_something_to_show(client):
     await load_demo_data()
-    admin = await bearer((await _person("admin@demo.test")))
+    admin = await bearer(await _person("admin@demo.test"))
     period = {"from": (utcnow() - timedelta(days=120)).date().isoformat(), "to": utcnow().date().isoformat()}
     summary = (await client.get("/api/reports/summary", params=period, headers=admin)).json()["summary"]
     assert summary["courses"] >= 4 and summary["attended_minutes"] > 0 and summary["survey_responses"] >= 13

@@ -9,7 +9,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests import reports_fixture as fx
-from tests.factories import make_cooperative, make_course, make_enrolment, make_path, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_path,
+    make_person,
+    make_session,
+)
 from tests.support import login
 from training_hub.reports.activity import OTHER, public_activity_report
 from training_hub.reports.service import parse_period

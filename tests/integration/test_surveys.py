@@ -67,7 +67,7 @@ async def test_surveys_open_for_ended_courses_with_confirmed_participants():
 
 
 async def test_one_reminder_to_those_who_have_not_answered_then_closing(client):
-    course, people, _ = await _ended_course(people=3)
+    _course, people, _ = await _ended_course(people=3)
     now = utcnow()
     [survey_id] = await open_due_surveys(now)
     headers = await bearer(people[0])

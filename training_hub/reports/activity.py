@@ -46,8 +46,8 @@ from training_hub.reports.service import (
     rate,
     rating_questions,
     satisfaction_kind_table,
-    survey_courses,
     survey_course_table,
+    survey_courses,
     survey_ratings,
 )
 from training_hub.timeutil import utcnow

@@ -20,7 +20,7 @@ from training_hub.reports import service
 from training_hub.reports.pdf import period_text, report_pdf
 from training_hub.reports.present import chart_for, format_cell, header, table_csv, tables_xlsx
 from training_hub.reports.service import Report
-from training_hub.reports.web import FromDate, ToDate, Filters, attachment, filename, page_scope
+from training_hub.reports.web import Filters, FromDate, ToDate, attachment, filename, page_scope
 from training_hub.surveys.service import survey_results
 from training_hub.tables import PathKind, Province, Role
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_staff

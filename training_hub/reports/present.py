@@ -11,9 +11,8 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
-
 from functools import lru_cache
+from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol

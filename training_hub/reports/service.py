@@ -595,7 +595,7 @@ class Report:
         raise KeyError(key)
 
 
-def rate(part: int | float | None, whole: int | float | None) -> float | None:
+def rate(part: float | None, whole: float | None) -> float | None:
     if not whole:
         return None
     return (part or 0) / whole
