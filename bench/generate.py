@@ -176,6 +176,10 @@ Section = Callable[[Scale, dict[str, Any], random.Random], Awaitable[None]]
 # Later features append their sections (enrolments, attendance…): each receives the data so far.
 SECTIONS: list[Section] = [generate_core]
 
+from bench.reports_data import generate_reports_data  # noqa: E402 - it uses the helpers above
+
+SECTIONS.append(generate_reports_data)
+
 
 async def generate(scale: Scale, seed: int = 1998) -> dict[str, Any]:
     rng = random.Random(seed)

@@ -122,6 +122,20 @@ def send_notifications(limit: int) -> None:
                f"non inviate: {run.failed}.")
 
 
+@main.command(name="open-surveys")
+def open_surveys() -> None:
+    """Apre i questionari dei corsi conclusi, invia il promemoria e chiude quelli scaduti."""
+    from training_hub.surveys.service import run_survey_jobs
+
+    async def run() -> dict[str, int]:
+        await migrate_forward()
+        return await run_survey_jobs()
+
+    counts = asyncio.run(_with_engine(run))
+    click.echo(f"Questionari aperti: {counts['opened']}, promemoria inviati: {counts['reminded']}, "
+               f"questionari chiusi: {counts['closed']}.")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -434,6 +434,8 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
         )
     for row in rows:  # one by one: the waiting list is ordered by arrival
         await row.save()
+    from training_hub.reports.demo import load_report_demo  # past courses, registers and surveys
+    await load_report_demo(today)
 
     return {
         "cooperatives": len(cooperatives),

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from piccolo.columns import (
     JSON,
+    UUID,
     Boolean,
     Bytea,
     ForeignKey,
@@ -365,3 +366,62 @@ class Outbox(Table):
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
     sent_at = Timestamptz(null=True, default=None)
     last_error = Text(default="")
+
+
+# Satisfaction surveys (reports feature) ------------------------------------------------------------
+# Anonymity by construction: a response is stored apart from the person. See training_hub/surveys/service.py.
+
+
+class SurveyStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class QuestionKind(StrEnum):
+    RATING = "rating"  # 1 to 5
+    TEXT = "text"  # free comments
+
+
+class SurveyQuestion(Table):
+    """The office's editable question set, asked in every course's survey."""
+
+    code = Varchar(length=40, unique=True)
+    text = Varchar(length=300)
+    kind = Varchar(length=10, choices=QuestionKind, default=QuestionKind.RATING.value)
+    position = Integer(default=0)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Survey(Table):
+    """One course's satisfaction survey, opened when its last session has ended."""
+
+    course = ForeignKey(references=Course, null=False, unique=True, on_delete=OnDelete.cascade)
+    opens_at = Timestamptz()
+    closes_at = Timestamptz(index=True)
+    reminded_at = Timestamptz(null=True, default=None)
+    status = Varchar(length=10, choices=SurveyStatus, default=SurveyStatus.OPEN.value, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SurveyInvitation(Table):
+    """Who was asked, and whether they answered: a flag only, never when, never which response."""
+
+    survey = ForeignKey(references=Survey, null=False, on_delete=OnDelete.cascade, index=True)
+    person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade, index=True)
+    answered = Boolean(default=False)
+
+
+class SurveyResponse(Table):
+    """One anonymous response: a random id, the survey, nothing about the person or the time."""
+
+    id = UUID(primary_key=True)
+    survey = ForeignKey(references=Survey, null=False, on_delete=OnDelete.cascade, index=True)
+
+
+class SurveyAnswer(Table):
+    response = ForeignKey(references=SurveyResponse, null=False, on_delete=OnDelete.cascade, index=True)
+    question = ForeignKey(references=SurveyQuestion, null=False, on_delete=OnDelete.restrict, index=True)
+    rating = Integer(null=True, default=None)
+    comment = Text(default="")

@@ -31,6 +31,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/admin/locations", N_("Sedi"), frozenset({"admin"})),
     NavItem("/cooperative/attendance", N_("Frequenza della cooperativa"), frozenset({"admin", "coordinator"})),
     NavItem("/my/training", N_("Il mio percorso formativo")),
+    NavItem("/reports", N_("Report"), frozenset({"admin", "coordinator", "trainer"})),
+    NavItem("/admin/surveys", N_("Questionari"), frozenset({"admin"})),
     NavItem("/profile", N_("Profilo")),
 ]
 

@@ -1,0 +1,173 @@
+"""The consortium's activity report for a period: the office's version, and the public one.
+
+The code of ethics asks the consortium to inform its cooperatives, its clients and the local
+community of its activity at regular intervals; this is that report.
+
+The public version (``/public/activity``, no login) shows aggregates only:
+
+* no names at all (people, trainers, cooperatives, courses);
+* course-side figures (courses, sessions, hours delivered) per month and per path kind: they count
+  lessons, not people;
+* people-side figures (participants, hours attended) only per province and per area, where every
+  person belongs to exactly one group, so the groups add up to the total. Groups of fewer than
+  ``MIN_GROUP`` (5) people are merged into "other groups"; if that merged group is still below 5, the
+  next smallest groups join it until it reaches 5. Every group shown therefore has at least 5 people,
+  and subtracting the shown groups from the total gives only the merged group, itself at least 5.
+  Totals below 5 are shown as "< 5";
+* satisfaction only from closed surveys with at least 5 answers, per path kind;
+* nothing from ``AccessibilityNeeds`` or about anyone's condition; participants of inclusion pathways
+  appear only inside those province and area groups of at least 5 people.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from training_hub.errors import PermissionDenied
+from training_hub.i18n import N_
+from training_hub.reports.service import (
+    MIN_GROUP,
+    Column,
+    Period,
+    Report,
+    ReportTable,
+    Scope,
+    _summary,
+    area_table,
+    completion,
+    course_list,
+    course_side,
+    course_table,
+    kind_table,
+    monthly_table,
+    participant_side,
+    province_table,
+    rate,
+    rating_questions,
+    satisfaction_kind_table,
+    survey_course_table,
+    survey_courses,
+    survey_ratings,
+)
+from training_hub.timeutil import utcnow
+from training_hub.web.auth import CurrentUser
+
+SUPPRESSED = "<5"  # shown as "< 5"
+OTHER = "__other__"  # the merged group of small ones
+
+
+async def activity_report(user: CurrentUser, period: Period, now: datetime | None = None) -> Report:
+    """The office's report: the whole consortium, aggregated, ready to print or send."""
+    if not user.is_admin:
+        raise PermissionDenied(N_("Il rapporto di attività completo è riservato all'ufficio formazione."))
+    now = now or utcnow()
+    scope = Scope("office")
+    sess = await course_side(scope, period, now)
+    pm = await participant_side(scope, period, now)
+    courses = await course_list(scope, period, now)
+    done = await completion(scope, period, now)
+    questions = await rating_questions()
+    surveys = await survey_courses(scope, period)
+    ratings = await survey_ratings(scope, period, now)
+    report = Report("activity", period, scope, _summary(sess, pm, done, ratings, None, questions))
+    survey_table = survey_course_table(surveys, ratings, questions, now, link_results=False)
+    survey_table.rows = [row for row in survey_table.rows if row["visible"]]
+    survey_table.columns = [c for c in survey_table.columns if c.key not in ("status", "invited")]
+    report.tables = [
+        kind_table(sess, pm, done),
+        monthly_table(period, sess, pm),
+        province_table(pm),
+        area_table(pm),
+        course_table(courses),
+        satisfaction_kind_table(ratings, questions),
+        survey_table,
+    ]
+    return report
+
+
+def merge_small_groups(
+    rows: list[dict[str, Any]], key: str, *, count: str = "participants", sums: tuple[str, ...] = (),
+    min_size: int = MIN_GROUP,
+) -> tuple[list[dict[str, Any]], bool]:
+    """Rows with at least ``min_size`` people, plus one merged ``OTHER`` row of at least ``min_size``.
+
+    ``count`` must be additive over the rows (each person in exactly one group). Returns the rows to
+    show and whether everything had to be withheld (fewer than ``min_size`` people in total).
+    """
+    present = [row for row in rows if row[count] > 0]
+    ascending = sorted(present, key=lambda row: (row[count], str(row[key])))
+    merged = [row for row in ascending if row[count] < min_size]
+    kept = [row for row in ascending if row[count] >= min_size]
+    while merged and sum(row[count] for row in merged) < min_size and kept:
+        merged.append(kept.pop(0))
+    if merged and sum(row[count] for row in merged) < min_size:
+        return [], True
+    order = {id(row): index for index, row in enumerate(present)}
+    shown = sorted(kept, key=lambda row: order[id(row)])
+    if merged:
+        other = {key: OTHER, count: sum(row[count] for row in merged)}
+        for name in sums:
+            other[name] = sum(row[name] for row in merged)
+        shown.append(other)
+    return shown, False
+
+
+def _public_group_table(table: ReportTable, key: str) -> ReportTable:
+    shown, withheld = merge_small_groups(table.rows, key, sums=("scheduled_minutes", "attended_minutes"))
+    for row in shown:
+        row["attendance_rate"] = rate(row["attended_minutes"], row["scheduled_minutes"])
+    table.rows = shown
+    table.note = (N_("Nessun dato pubblicabile: meno di 5 partecipanti.") if withheld else
+                  N_("I gruppi con meno di 5 persone sono uniti nella riga «altri gruppi»."))
+    return table
+
+
+async def public_activity_report(period: Period, now: datetime | None = None) -> Report:
+    """The version anybody may read: aggregates only, no group smaller than 5 people."""
+    now = now or utcnow()
+    scope = Scope("public")
+    sess = await course_side(scope, period, now)
+    pm = await participant_side(scope, period, now)
+    questions = await rating_questions()
+    ratings = await survey_ratings(scope, period, now)
+    summary = _summary(sess, pm, None, ratings, None, questions)
+    public_summary = {key: summary[key] for key in ("courses", "sessions", "delivered_minutes", "survey_responses",
+                                                    "overall_rating")}
+    if summary["participants"] < MIN_GROUP:
+        public_summary.update(participants=SUPPRESSED, attended_minutes=SUPPRESSED, attendance_rate=None)
+    else:
+        public_summary.update({key: summary[key] for key in ("participants", "attended_minutes", "attendance_rate")})
+    report = Report("public", period, scope, public_summary)
+    monthly = monthly_table(period, sess, pm)
+    kinds = kind_table(sess, pm, [])
+    course_columns = ("courses", "sessions", "delivered_minutes")
+    for table, label in ((monthly, "month"), (kinds, "kind")):
+        table.columns = [c for c in table.columns if c.key in (label, *course_columns)]
+        table.rows = [{k: row[k] for k in (label, *course_columns)} for row in table.rows]
+    kinds.note = N_("Corsi, incontri e ore erogate: contano le lezioni, non le persone.")
+    provinces = _public_group_table(province_table(pm), "province")
+    areas = _public_group_table(area_table(pm), "area")
+    for table in (provinces, areas):
+        table.columns = [c for c in table.columns if c.key != "scheduled_minutes"]
+        table.chart = (table.columns[0].key, "participants")
+    report.tables = [kinds, monthly, provinces, areas, satisfaction_kind_table(ratings, questions)]
+    return report
+
+
+SUMMARY_FIGURES: list[Column] = [
+    Column("courses", N_("Corsi svolti"), "int"),
+    Column("sessions", N_("Incontri"), "int"),
+    Column("delivered_minutes", N_("Ore di formazione erogate"), "minutes"),
+    Column("participants", N_("Partecipanti"), "int"),
+    Column("attended_minutes", N_("Ore di presenza dei partecipanti"), "minutes"),
+    Column("attendance_rate", N_("Presenza sulle ore previste"), "percent"),
+    Column("completion_rate", N_("Completamento (corsi conclusi)"), "percent"),
+    Column("dropout_rate", N_("Abbandono (corsi conclusi)"), "percent"),
+    Column("survey_responses", N_("Risposte ai questionari"), "int"),
+    Column("overall_rating", N_("Soddisfazione complessiva (1-5)"), "rating"),
+]
+
+
+def summary_items(report: Report) -> list[tuple[Column, Any]]:
+    return [(column, report.summary[column.key]) for column in SUMMARY_FIGURES if column.key in report.summary]

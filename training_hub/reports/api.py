@@ -1,0 +1,178 @@
+"""JSON API for the report aggregates: the same service functions and scoping as the pages.
+
+``view`` picks the scope: ``office`` (admins), ``cooperative`` (coordinators: always their own;
+admins: any, with ``cooperative_id``), ``trainer`` (trainers: themselves; admins: any, with
+``trainer_id``). Without it: office for admins, cooperative for coordinators, trainer for trainers.
+Durations are in minutes, rates are fractions (0.75 = 75%), ratings averages from 1 to 5.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery
+
+from training_hub.errors import PermissionDenied
+from training_hub.i18n import N_
+from training_hub.reports import service
+from training_hub.reports.service import Period, Scope
+from training_hub.reports.web import FromDate, ToDate, as_json
+from training_hub.timeutil import utcnow
+from training_hub.web.auth import CurrentUser, provide_user, requires_staff
+
+
+async def _scope(user: CurrentUser, start: str | None, end: str | None, view: str | None, cooperative_id: int | None,
+                 province: str | None, kind: str | None, trainer_id: int | None) -> tuple[Scope, Period]:
+    period = service.parse_period(start, end)
+    scope = await service.resolve_scope(user, view, cooperative_id=cooperative_id, province=province,
+                                        path_kind=kind, trainer_id=trainer_id)
+    return scope, period
+
+
+def _envelope(scope: Scope, period: Period, **content: Any) -> dict[str, Any]:
+    return as_json({"period": period.as_dict(), "scope": scope.as_dict(), **content})
+
+
+class ReportsApi(Controller):
+    path = "/api/reports"
+    tags = ["reports"]  # noqa: RUF012
+    guards = [requires_staff]  # noqa: RUF012
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/summary", summary="Sintesi: corsi, ore erogate e di presenza, partecipanti, completamento, gradimento")
+    async def summary(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        now = utcnow()
+        sess = await service.course_side(scope, period)
+        pm = await service.participant_side(scope, period)
+        done = await service.completion(scope, period, now)
+        waiting = await service.waiting_lists(scope, period) if scope.view != "trainer" else None
+        questions = await service.rating_questions()
+        ratings = await service.survey_ratings(scope, period, now)
+        return _envelope(scope, period, summary=service._summary(sess, pm, done, ratings, waiting, questions))
+
+    @get("/monthly", summary="Per mese (Europe/Rome): corsi, incontri, ore erogate, partecipanti, ore di presenza")
+    async def monthly(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        table = service.monthly_table(period, await service.course_side(scope, period),
+                                      await service.participant_side(scope, period))
+        return _envelope(scope, period, items=table.rows)
+
+    @get("/by-path-kind", summary="Per tipo di percorso, con completamento e abbandono")
+    async def by_path_kind(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        table = service.kind_table(await service.course_side(scope, period),
+                                   await service.participant_side(scope, period),
+                                   await service.completion(scope, period, utcnow()))
+        return _envelope(scope, period, items=table.rows)
+
+    @get("/by-province", summary="Partecipanti e ore per provincia della cooperativa")
+    async def by_province(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        return _envelope(scope, period, items=service.province_table(await service.participant_side(scope, period)).rows)
+
+    @get("/by-area", summary="Partecipanti e ore per area di lavoro")
+    async def by_area(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        return _envelope(scope, period, items=service.area_table(await service.participant_side(scope, period)).rows)
+
+    @get("/by-cooperative", summary="Partecipanti e ore per cooperativa")
+    async def by_cooperative(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        pm = await service.participant_side(scope, period)
+        return _envelope(scope, period, items=service.cooperative_table(pm).rows)
+
+    @get("/waiting-lists", summary="Corsi al completo con persone in lista d'attesa")
+    async def waiting(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        rows = await service.waiting_lists(scope, period)
+        return _envelope(scope, period, items=service.waiting_table(rows, scoped=scope.person_filter).rows)
+
+    @get("/courses", summary="Per corso svolto nel periodo: incontri, ore, partecipanti, presenza")
+    async def courses(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        return _envelope(scope, period, items=service.course_table(await service.course_list(scope, period)).rows)
+
+    @get("/workers", summary="Ore di ogni persona della cooperativa (vista cooperative)")
+    async def workers(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        cooperative_id: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, "cooperative", cooperative_id, None, kind, None)
+        return _envelope(scope, period, items=service.worker_table(await service.worker_hours(scope, period)).rows)
+
+    @get("/surveys", summary="Questionari per corso: invitati, risposte, medie (solo se chiusi e con almeno 5 risposte)")
+    async def surveys(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        now = utcnow()
+        questions = await service.rating_questions()
+        table = service.survey_course_table(await service.survey_courses(scope, period),
+                                            await service.survey_ratings(scope, period, now), questions, now,
+                                            link_results=False)
+        return _envelope(scope, period, questions=[{"code": q["code"], "text": q["text"]} for q in questions],
+                         items=[{k: v for k, v in row.items() if not k.endswith("_href")} for row in table.rows])
+
+    @get("/surveys/trainers", summary="Gradimento per formatore (solo questionari chiusi con almeno 5 risposte)")
+    async def survey_trainers(
+        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        trainer_id: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        if scope.view == "cooperative":
+            raise PermissionDenied(N_("Il gradimento per formatore è riservato all'ufficio formazione e ai formatori."))
+        questions = await service.rating_questions()
+        table = service.survey_trainer_table(await service.survey_trainers(scope, period, utcnow()), questions)
+        return _envelope(scope, period, questions=[{"code": q["code"], "text": q["text"]} for q in questions],
+                         items=table.rows)
+
+
+ROUTES = [ReportsApi]

@@ -1,0 +1,150 @@
+"""Demo data for reports and surveys: a few courses held in the past weeks, with registers and surveys,
+so the dashboards, the activity report and the survey pages have something to show.
+
+Called at the end of ``training_hub.demo.load_demo_data`` (it uses the people and paths made there).
+Survey answers go through :func:`submit_response`, like real ones: stored apart from the people.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from training_hub.surveys.service import ensure_default_questions, submit_response
+from training_hub.tables import (
+    Attendance,
+    AttendanceStatus,
+    Course,
+    CourseStatus,
+    CourseTrainer,
+    Enrolment,
+    EnrolmentStatus,
+    PathKind,
+    Person,
+    Session,
+    Survey,
+    SurveyInvitation,
+    SurveyStatus,
+    TrainingPath,
+)
+from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.web.auth import CurrentUser, parse_roles
+
+
+@dataclass
+class PastCourse:
+    title: str
+    kind: str
+    weeks_ago: int  # the first session
+    sessions: list[tuple[str, str]]  # (start, end) HH:MM, one a week
+    participants: int
+    answers: int  # survey answers; below 5 the results stay hidden
+    threshold: int = 70
+    survey_open: bool = False  # ended days ago: the survey is still open
+
+
+PAST_COURSES = [
+    PastCourse("Raccontare l'impresa sociale (edizione di primavera)", PathKind.MARKETING.value, 9,
+               [("09:30", "13:00"), ("09:30", "13:00"), ("09:30", "12:30")], 10, 7),
+    PastCourse("Formazione generale dei lavoratori (edizione di settembre)", PathKind.OTHER.value, 7,
+               [("14:00", "18:00")], 8, 6, threshold=90),
+    PastCourse("Laboratorio di competenze (edizione estiva)", PathKind.INCLUSION.value, 6,
+               [("10:00", "12:00"), ("10:00", "12:00")], 3, 2),
+    PastCourse("Progettare la formazione interna (edizione pilota)", PathKind.INTERNAL_TRAINING.value, 2,
+               [("14:30", "17:30"), ("14:30", "17:30")], 6, 2, survey_open=True),
+]
+RATINGS = [(5, 4, 5, 4, 4), (4, 4, 5, 3, 4), (4, 3, 4, 4, 3), (5, 5, 5, 4, 5), (3, 3, 4, 2, 3), (4, 5, 4, 4, 4),
+           (5, 4, 5, 5, 4)]
+COMMENTS = ["Esempi concreti e utili per il mio servizio.", "Avrei voluto più tempo per le esercitazioni.",
+            "Ottimo clima nel gruppo."]
+CODES = ("overall", "usefulness", "trainer", "organisation", "materials")
+
+
+def _weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _at(day: date, hhmm: str) -> datetime:
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return rome_wall_clock(day, time(hours, minutes))
+
+
+async def load_report_demo(today: date | None = None) -> dict[str, Any]:
+    today = today or utcnow().date()
+    await ensure_default_questions()
+    trainer = await Person.select(Person.id).where(Person.email == "trainer@demo.test").first()
+    worker = await Person.select(Person.id).where(Person.email == "worker@demo.test").first()
+    people = await Person.select(Person.id, Person.email, Person.full_name, Person.roles, Person.cooperative).where(
+        Person.roles == "worker").order_by(Person.id)
+    if trainer is None or not people:
+        return {"past_courses": 0}
+    paths = {row["kind"]: row["id"] for row in await TrainingPath.select(TrainingPath.id, TrainingPath.kind).where(
+        TrainingPath.owner_cooperative.is_null()).order_by(TrainingPath.id, ascending=False)}
+    everyone = [row for row in people if row["email"] != "worker@demo.test"]
+    demo_worker = next(row for row in people if row["id"] == worker["id"]) if worker else None
+    courses = 0
+    for index, past in enumerate(PAST_COURSES):
+        first_day = _weekday(today - timedelta(weeks=past.weeks_ago))
+        days = [_weekday(first_day + timedelta(weeks=n)) for n in range(len(past.sessions))]
+        instants = [(_at(day, start), _at(day, end)) for day, (start, end) in zip(days, past.sessions, strict=True)]
+        ended = instants[-1][1] < utcnow()
+        course = Course(
+            path=paths[past.kind], position=90 + index, title=past.title,
+            description="Un'edizione già svolta: presenze registrate e questionario di gradimento.",
+            capacity=max(past.participants, 12), status=CourseStatus.COMPLETED.value if ended else CourseStatus.PUBLISHED.value,
+            attendance_threshold=past.threshold, starts_at=instants[0][0], ends_at=instants[-1][1],
+            enrolment_opens_at=instants[0][0] - timedelta(days=30), enrolment_closes_at=instants[0][0] - timedelta(days=1),
+            cancellation_deadline=instants[0][0] - timedelta(days=2), created_by=trainer["id"],
+        )
+        await course.save()
+        courses += 1
+        await CourseTrainer.insert(CourseTrainer(course=course.id, person=trainer["id"]))
+        sessions = []
+        for starts_at, ends_at in instants:
+            session = Session(course=course.id, starts_at=starts_at, ends_at=ends_at, trainer=trainer["id"],
+                              topics="Edizione già svolta", uid=f"{uuid.uuid4()}@training-hub",
+                              online_url="https://meet.jit.si/consorzio-light-formazione")
+            await session.save()
+            sessions.append((session.id, int((ends_at - starts_at).total_seconds() // 60)))
+        offset = index * 7
+        chosen = [everyone[(offset + n) % len(everyone)] for n in range(past.participants)]
+        if demo_worker is not None and index < 2:
+            chosen[0] = demo_worker
+        participants = []
+        for n, person in enumerate(chosen):
+            enrolment = Enrolment(person=person["id"], course=course.id, status=EnrolmentStatus.CONFIRMED.value,
+                                  enrolled_by=person["id"], confirmed_at=instants[0][0] - timedelta(days=10))
+            await enrolment.save()
+            participants.append(person)
+            for number, (session_id, minutes) in enumerate(sessions):
+                # Mostly present; someone late, someone absent, one person who never came.
+                attended = minutes if (n + number) % 5 else (minutes - 45 if n % 2 else 0)
+                if n == len(chosen) - 1 and len(chosen) > 5:
+                    attended = 0
+                if instants[number][1] <= utcnow():
+                    await Attendance.insert(Attendance(
+                        session=session_id, enrolment=enrolment.id, minutes=max(0, attended),
+                        status=AttendanceStatus.PRESENT.value if attended > 0 else AttendanceStatus.ABSENT.value,
+                        recorded_by=trainer["id"]))
+        if not ended:
+            continue
+        opens_at = instants[-1][1] + timedelta(hours=1)
+        closes_at = opens_at + timedelta(days=14)
+        rows = await Survey.insert(Survey(course=course.id, opens_at=opens_at, closes_at=closes_at,
+                                          reminded_at=opens_at + timedelta(days=7) if not past.survey_open else None,
+                                          status=SurveyStatus.OPEN.value))
+        survey_id = rows[0]["id"]
+        await SurveyInvitation.insert(*[SurveyInvitation(survey=survey_id, person=p["id"]) for p in participants])
+        for n, person in enumerate(participants[: past.answers]):
+            values: dict[str, Any] = dict(zip(CODES, RATINGS[n % len(RATINGS)], strict=True))
+            values["comments"] = COMMENTS[n] if n < len(COMMENTS) else ""
+            user = CurrentUser(id=person["id"], email=person["email"], full_name=person["full_name"],
+                               roles=parse_roles(person["roles"]), cooperative_id=person["cooperative"], language="it")
+            await submit_response(user, survey_id, values, now=opens_at + timedelta(hours=n + 1))
+        if closes_at <= utcnow():
+            await Survey.update({Survey.status: SurveyStatus.CLOSED.value}).where(Survey.id == survey_id)
+    return {"past_courses": courses}
