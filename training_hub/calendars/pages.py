@@ -70,14 +70,14 @@ def not_modified(request: Request[Any, Any, Any], version: FeedVersion) -> bool:
     return False
 
 
-async def respond(request: Request[Any, Any, Any], feed: Feed) -> Response[bytes]:
+async def respond(request: Request[Any, Any, Any], feed: Feed, version: FeedVersion | None = None) -> Response[bytes]:
     """The feed's answer: 304, a HEAD answer (headers only) or the body."""
-    version = await service.feed_version(feed)
+    if version is None:
+        version = await service.feed_version(feed)
     headers = {
         "etag": version.etag,
         "last-modified": format_datetime(version.last_modified, usegmt=True),
         "cache-control": DOWNLOAD_CACHE_CONTROL if feed.download else SUBSCRIPTION_CACHE_CONTROL,
-        "x-robots-tag": "noindex",
     }
     if feed.kind == "session":
         headers["vary"] = "Cookie, Authorization"
@@ -98,7 +98,8 @@ class FeedController(Controller):
 
     @route("/{filename:str}", http_method=["GET", "HEAD"], name="calendar_token_feed")
     async def token_feed(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
-        return await respond(request, await service.token_feed(_ics_name(filename)))
+        feed, version = await service.token_feed_version(_ics_name(filename))
+        return await respond(request, feed, version)
 
     @route("/courses/{filename:str}", http_method=["GET", "HEAD"], name="calendar_course_feed")
     async def course_feed(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:

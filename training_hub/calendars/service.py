@@ -40,16 +40,28 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from piccolo.querystring import QueryString
+
 from training_hub.calendars import cache, ical
 from training_hub.calendars.ical import FeedSession
-from training_hub.calendars.tokens import FeedOwner, current_token, feed_url, lookup_token
-from training_hub.db import fetch_all, fetch_one
+from training_hub.calendars.tokens import (
+    TOKEN_LOOKUP_SQL,
+    TOKEN_PATTERN,
+    FeedOwner,
+    current_token,
+    feed_url,
+    lookup_token,
+    owner_from_row,
+)
+from training_hub.db import get_engine
 from training_hub.errors import NotFound
 from training_hub.i18n import N_, gettext, language
+from training_hub.security import hash_secret
 from training_hub.settings import get_settings
 from training_hub.tables import CourseStatus, EnrolmentStatus, FeedKind, PathKind, Role, SessionStatus
 from training_hub.timeutil import rome_day_bounds, to_rome, utcnow
@@ -93,13 +105,32 @@ class Window:
 
 
 def window(now: datetime | None = None) -> Window:
-    today = to_rome(now or utcnow()).date()
+    return _window_for_day(to_rome(now or utcnow()).date())
+
+
+@lru_cache(maxsize=4)
+def _window_for_day(today: date) -> Window:
     return Window(
         day=today.isoformat(),
         day_start=rome_day_bounds(today)[0],
         cancelled_since=rome_day_bounds(today - timedelta(days=CANCELLED_VISIBLE_DAYS))[0],
         history_since=rome_day_bounds(today - timedelta(days=HISTORY_DAYS))[0],
     )
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    return get_engine()
+
+
+async def _fetch_all(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """``db.fetch_all`` without looking the engine up on every call (a feed poll is a hot path)."""
+    return await _engine().run_querystring(QueryString(sql, *args))
+
+
+async def _fetch_one(sql: str, *args: Any) -> dict[str, Any] | None:
+    rows = await _fetch_all(sql, *args)
+    return rows[0] if rows else None
 
 
 def _not_found() -> NotFound:
@@ -121,7 +152,9 @@ def _instant(value: Any) -> datetime | None:
 # Resolving a request ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)
 def _feed_for_owner(owner: FeedOwner) -> Feed:
+    """The feed a token gives (cached: it depends only on the owner's plain values)."""
     with language(owner.language):
         if owner.kind == FeedKind.COOPERATIVE:
             assert owner.cooperative_id is not None
@@ -158,7 +191,7 @@ _PUBLIC_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value, 
 
 async def course_feed(course_id: int, lang: str = "it") -> Feed:
     """A published consortium course's public feed; NotFound for drafts and internal courses."""
-    row = await fetch_one(
+    row = await _fetch_one(
         "SELECT c.id, c.title, c.status, tp.owner_cooperative FROM course c "
         "JOIN training_path tp ON tp.id = c.path WHERE c.id = {}",
         course_id,
@@ -173,7 +206,7 @@ async def course_feed(course_id: int, lang: str = "it") -> Feed:
 
 async def path_feed(path_id: int, lang: str = "it") -> Feed:
     """A consortium path's public feed (its published courses); NotFound for a cooperative's path."""
-    row = await fetch_one("SELECT id, title, owner_cooperative FROM training_path WHERE id = {}", path_id)
+    row = await _fetch_one("SELECT id, title, owner_cooperative FROM training_path WHERE id = {}", path_id)
     if row is None or row["owner_cooperative"] is not None:
         raise _not_found()
     with language(lang):
@@ -184,7 +217,7 @@ async def path_feed(path_id: int, lang: str = "it") -> Feed:
 
 async def session_download(user: CurrentUser | None, session_id: int, lang: str = "it") -> Feed:
     """One session as a file, for whoever may see its course (see the module docstring)."""
-    row = await fetch_one(
+    row = await _fetch_one(
         "SELECT s.id, s.trainer, c.id AS course_id, c.title, c.status, tp.owner_cooperative "
         "FROM course_session s JOIN course c ON c.id = s.course JOIN training_path tp ON tp.id = c.path "
         "WHERE s.id = {}",
@@ -196,7 +229,7 @@ async def session_download(user: CurrentUser | None, session_id: int, lang: str 
     visible = listed and row["owner_cooperative"] is None
     show_link = False
     if user is not None:
-        facts = await fetch_one(
+        facts = await _fetch_one(
             "SELECT (SELECT COUNT(*) FROM course_trainer WHERE course = {} AND person = {}) AS teaches, "
             "(SELECT MAX(status) FROM enrolment WHERE course = {} AND person = {} AND status IN ({}, {}, {})) "
             "AS enrolment_status",
@@ -222,142 +255,217 @@ async def session_download(user: CurrentUser | None, session_id: int, lang: str 
 
 
 # Which sessions -----------------------------------------------------------------------------------
+#
+# Every feed starts from a ``scope``: the courses it draws from (a CTE). Queries join it to the
+# sessions, which both SQLite and PostgreSQL plan as index lookups per course whatever the size of the
+# tables. A personal feed adds the sessions assigned to the person (``Session.trainer``) by a second
+# branch. Statements are wrapped in ``SELECT * FROM (…) v``: the SQLite engine runs a statement that
+# starts with SELECT on its in-loop reader (see db.PooledSQLiteEngine), about 100 µs cheaper.
 
 _CONFIRMED = EnrolmentStatus.CONFIRMED.value
 _CANCELLED = EnrolmentStatus.CANCELLED.value
+_COURSE_CANCELLED = CourseStatus.CANCELLED.value
 
-# Enrolments that put a course in a feed: confirmed ones, and the ones that were confirmed when the
-# whole course was cancelled (so the cancellation shows instead of the lessons silently vanishing).
-_PERSON_COURSES = (
-    "(s.course IN (SELECT e.course FROM enrolment e WHERE e.person = {} AND e.status = {}) "
-    "OR (c.status = {} AND s.course IN (SELECT e.course FROM enrolment e WHERE e.person = {} "
-    "AND e.status = {} AND e.confirmed_at IS NOT NULL)) "
-    "OR s.course IN (SELECT ct.course FROM course_trainer ct WHERE ct.person = {}) "
-    "OR s.trainer = {})"
-)
-_COOPERATIVE_COURSES = (
-    "(s.course IN (SELECT e.course FROM enrolment e JOIN person w ON w.id = e.person "
-    "WHERE w.cooperative = {} AND e.status = {}) "
-    "OR (c.status = {} AND s.course IN (SELECT e.course FROM enrolment e JOIN person w ON w.id = e.person "
-    "WHERE w.cooperative = {} AND e.status = {} AND e.confirmed_at IS NOT NULL)))"
-)
+
+def _person_scope(person: str) -> str:
+    """The courses of a personal feed; ``person`` is an SQL expression (``{}`` or a subquery).
+
+    Confirmed enrolments; enrolments that were confirmed when the whole course was cancelled (so the
+    cancellation shows instead of the lessons silently vanishing); the courses the person teaches.
+    """
+    return (
+        "scope AS ("
+        f"SELECT e.course FROM enrolment e WHERE e.person = {person} AND e.status = '{_CONFIRMED}'"
+        " UNION SELECT e.course FROM enrolment e JOIN course c2 ON c2.id = e.course"
+        f" WHERE e.person = {person} AND e.status = '{_CANCELLED}' AND e.confirmed_at IS NOT NULL"
+        f" AND c2.status = '{_COURSE_CANCELLED}'"
+        f" UNION SELECT ct.course FROM course_trainer ct WHERE ct.person = {person})"
+    )
+
+
+_SCOPES = {
+    FeedKind.PERSONAL.value: _person_scope("{}"),
+    FeedKind.COOPERATIVE.value: (
+        "scope AS (SELECT DISTINCT e.course FROM enrolment e JOIN person w ON w.id = e.person"
+        f" JOIN course c2 ON c2.id = e.course WHERE w.cooperative = {{}} AND (e.status = '{_CONFIRMED}'"
+        f" OR (e.status = '{_CANCELLED}' AND e.confirmed_at IS NOT NULL AND c2.status = '{_COURSE_CANCELLED}')))"
+    ),
+    # Public feeds: consortium courses only (the resolvers check it too).
+    "course": (
+        "scope AS (SELECT c2.id AS course FROM course c2 JOIN training_path tp2 ON tp2.id = c2.path"
+        " WHERE c2.id = {} AND tp2.owner_cooperative IS NULL)"
+    ),
+    "path": (
+        "scope AS (SELECT c2.id AS course FROM course c2 JOIN training_path tp2 ON tp2.id = c2.path"
+        " WHERE c2.path = {} AND tp2.owner_cooperative IS NULL)"
+    ),
+    "session": "scope AS (SELECT s2.course FROM course_session s2 WHERE s2.id = {})",
+}
+
+
+def _scope_args(feed: Feed) -> list[Any]:
+    return [feed.subject_id] * (3 if feed.kind == FeedKind.PERSONAL else 1)
+
+
 # Cancelled (the session, or its whole course) and when: the 30 days run from that instant.
-_IS_CANCELLED = f"(s.status = '{SessionStatus.CANCELLED.value}' OR c.status = '{CourseStatus.CANCELLED.value}')"
+_IS_CANCELLED = f"(s.status = '{SessionStatus.CANCELLED.value}' OR c.status = '{_COURSE_CANCELLED}')"
 _CANCELLED_AT = (
     f"(CASE WHEN s.status = '{SessionStatus.CANCELLED.value}' THEN COALESCE(s.cancelled_at, s.updated_at) "
     "ELSE c.updated_at END)"
 )
-
-
-def _scope(feed: Feed, limits: Window) -> tuple[str, list[Any]]:
-    """The WHERE clause choosing a feed's sessions, and its arguments."""
-    if feed.kind == FeedKind.PERSONAL:
-        person = feed.subject_id
-        where, args = _PERSON_COURSES, [person, _CONFIRMED, CourseStatus.CANCELLED.value, person, _CANCELLED,
-                                        person, person]
-    elif feed.kind == FeedKind.COOPERATIVE:
-        cooperative = feed.subject_id
-        where, args = _COOPERATIVE_COURSES, [cooperative, _CONFIRMED, CourseStatus.CANCELLED.value, cooperative,
-                                             _CANCELLED]
-    elif feed.kind == "course":
-        where, args = "s.course = {} AND tp.owner_cooperative IS NULL", [feed.subject_id]
-    elif feed.kind == "path":
-        where, args = "c.path = {} AND tp.owner_cooperative IS NULL", [feed.subject_id]
-    elif feed.kind == "session":
-        # A download shows the session whatever its state; visibility was decided by session_download.
-        return "s.id = {}", [feed.subject_id]
-    else:  # pragma: no cover
-        raise ValueError(feed.kind)
-    where += (
-        f" AND c.status <> '{CourseStatus.DRAFT.value}' AND s.ends_at >= {{}}"
-        f" AND (NOT {_IS_CANCELLED} OR {_CANCELLED_AT} >= {{}})"
-    )
-    return where, [*args, limits.history_since, limits.cancelled_since]
-
-
-_FROM = (
-    " FROM course_session s JOIN course c ON c.id = s.course JOIN training_path tp ON tp.id = c.path"
-    " LEFT JOIN person t ON t.id = s.trainer"
+# What a subscription shows: no drafts, a year of history, cancelled sessions for 30 days.
+_WINDOW = (
+    f"c.status <> '{CourseStatus.DRAFT.value}' AND s.ends_at >= {{}}"
+    f" AND (NOT {_IS_CANCELLED} OR {_CANCELLED_AT} >= {{}})"
 )
-# A session without place nor link takes the course's place.
-_LOCATION_JOIN = (
+_COLUMNS = (
+    "s.id, s.uid, s.sequence, s.status, s.starts_at, s.ends_at, s.created_at, s.updated_at,"
+    " s.topics, s.online_url, s.trainer, c.id AS course_id, c.title AS course_title,"
+    " c.status AS course_status, tp.title AS path_title, tp.kind AS path_kind,"
+    " l.name AS location_name, l.address AS location_address, l.comune AS location_comune,"
+    " t.full_name AS trainer_name"
+)
+_JOINS = (
+    " JOIN course c ON c.id = s.course JOIN training_path tp ON tp.id = c.path"
+    " LEFT JOIN person t ON t.id = s.trainer"
+    # A session without place nor link takes the course's place.
     " LEFT JOIN location l ON l.id = CASE WHEN s.location IS NULL AND s.online_url IS NULL"
     " THEN c.location ELSE s.location END"
 )
+_ATTENDEES = (
+    ", (SELECT COUNT(*) FROM enrolment e3 JOIN person w3 ON w3.id = e3.person"
+    f" WHERE e3.course = s.course AND e3.status = '{_CONFIRMED}' AND w3.cooperative = {{}})"
+    " AS cooperative_attendees"
+)
 
 
-def _extra_version_sql(feed: Feed) -> tuple[str, list[Any]]:
-    """Scalar subqueries adding the enrolments that decide a feed's membership to its version."""
+def _sessions_query(feed: Feed, limits: Window) -> tuple[str, list[Any]]:
+    """The feed's sessions with everything a VEVENT shows, and the arguments: one statement."""
+    cooperative = feed.kind == FeedKind.COOPERATIVE
+    columns = _COLUMNS + (_ATTENDEES if cooperative else ", NULL AS cooperative_attendees")
+    column_args = [feed.subject_id] if cooperative else []
+    window_args = [limits.history_since, limits.cancelled_since]
+    if feed.kind == "session":
+        # A download shows the session whatever its state; visibility was decided by session_download.
+        sql = f"SELECT {columns} FROM course_session s{_JOINS} WHERE s.id = {{}}"
+        return sql, [feed.subject_id]
+    sql = (
+        f"SELECT * FROM (WITH {_SCOPES[feed.kind]}"
+        f" SELECT {columns} FROM scope JOIN course_session s ON s.course = scope.course{_JOINS} WHERE {_WINDOW}"
+    )
+    args = [*_scope_args(feed), *column_args, *window_args]
     if feed.kind == FeedKind.PERSONAL:
-        return ", (SELECT MAX(e.updated_at) FROM enrolment e WHERE e.person = {}) AS enrolments_updated", [
-            feed.subject_id
-        ]
-    if feed.kind == FeedKind.COOPERATIVE:
-        inner = " FROM enrolment e JOIN person w ON w.id = e.person WHERE w.cooperative = {}"
-        return (
-            f", (SELECT MAX(e.updated_at){inner}) AS enrolments_updated"
-            f", (SELECT COUNT(*){inner} AND e.status = {{}}) AS confirmed_count"
-            f", (SELECT SUM(e.id){inner} AND e.status = {{}}) AS confirmed_ids",
-            [feed.subject_id, feed.subject_id, _CONFIRMED, feed.subject_id, _CONFIRMED],
-        )
-    return "", []
+        sql += f" UNION SELECT {columns} FROM course_session s{_JOINS} WHERE s.trainer = {{}} AND {_WINDOW}"
+        args += [feed.subject_id, *window_args]
+    return sql + ") v ORDER BY v.starts_at, v.id", args
 
 
-_TIMESTAMP_COLUMNS = ("sessions_updated", "sessions_cancelled", "courses_updated", "paths_updated",
-                      "trainers_updated", "enrolments_updated")
+# The version: ETag and Last-Modified from one aggregate query ------------------------------------------
+#
+# The aggregate runs over a *superset* of what the feed shows: every session of every course in the
+# scope, whatever the window (the window only moves at midnight, and the day is part of the ETag). Per
+# session it reads only the index ``course_session_feed_version`` (count, latest ``updated_at``, sum of
+# sequences); per course its status, ``updated_at``, path and trainers.
+
+_AGGREGATES = (
+    " (SELECT COUNT(*) AS sessions, SUM(s.sequence) AS sequences, MAX(s.updated_at) AS sessions_updated"
+    " FROM scope JOIN course_session s ON s.course = scope.course) a,"
+    # One row per course and trainer: the sums are fingerprints, not counts.
+    " (SELECT COUNT(*) AS courses, SUM(c.id) AS course_ids, MAX(c.updated_at) AS courses_updated,"
+    " MAX(tp.updated_at) AS paths_updated,"
+    f" SUM(CASE WHEN c.status = '{CourseStatus.DRAFT.value}' THEN c.id ELSE 0 END) AS draft_ids,"
+    f" SUM(CASE WHEN c.status = '{_COURSE_CANCELLED}' THEN c.id ELSE 0 END) AS cancelled_ids,"
+    " SUM(ct.id) AS trainer_ids, MAX(p.updated_at) AS trainers_updated"
+    " FROM scope JOIN course c ON c.id = scope.course JOIN training_path tp ON tp.id = c.path"
+    " LEFT JOIN course_trainer ct ON ct.course = c.id LEFT JOIN person p ON p.id = ct.person) b"
+)
+
+
+def _person_extra(person: str) -> str:
+    """A personal feed's sessions assigned to the person, and the latest change to their enrolments (a
+    withdrawal removes sessions without touching them)."""
+    return (
+        ", (SELECT COUNT(*) AS assigned, SUM(s.sequence) AS assigned_sequences, MAX(s.updated_at) AS assigned_updated,"
+        " SUM(c.id) AS assigned_course_ids, MAX(c.updated_at) AS assigned_courses_updated"
+        f" FROM course_session s JOIN course c ON c.id = s.course WHERE s.trainer = {person}) a2,"
+        f" (SELECT MAX(e.updated_at) AS enrolments_updated FROM enrolment e WHERE e.person = {person}) x"
+    )
+
+
+# A cooperative's enrolments: their latest change and the confirmed ones (the counts shown).
+_COOPERATIVE_EXTRA = (
+    ", (SELECT MAX(e.updated_at) AS enrolments_updated,"
+    f" SUM(CASE WHEN e.status = '{_CONFIRMED}' THEN e.id ELSE 0 END) AS confirmed_ids"
+    " FROM enrolment e JOIN person w ON w.id = e.person WHERE w.cooperative = {}) x"
+)
+_VERSION_SQL = {
+    kind: f"SELECT * FROM (WITH {scope} SELECT * FROM{_AGGREGATES}"
+    + {FeedKind.PERSONAL.value: _person_extra("{}"), FeedKind.COOPERATIVE.value: _COOPERATIVE_EXTRA}.get(kind, "")
+    + ") v"
+    for kind, scope in _SCOPES.items()
+}
+# A personal feed's token and version in one statement: what a calendar app's poll costs.
+_TOKEN_PERSON = f"(SELECT person FROM tok WHERE kind = '{FeedKind.PERSONAL.value}')"
+_TOKEN_AND_VERSION_SQL = (
+    f"SELECT * FROM (WITH tok AS ({TOKEN_LOOKUP_SQL}), {_person_scope(_TOKEN_PERSON)}"
+    f" SELECT * FROM tok,{_AGGREGATES}{_person_extra(_TOKEN_PERSON)}) v"
+)
+_TIMESTAMP_COLUMNS = ("sessions_updated", "courses_updated", "paths_updated", "trainers_updated",
+                      "assigned_updated", "assigned_courses_updated", "enrolments_updated")
+
+
+def _version(feed: Feed, row: Any, now: datetime) -> FeedVersion:
+    """ETag and Last-Modified from the aggregate row (a dict, or an asyncpg record)."""
+    limits = window(now)
+    fingerprint = repr((
+        ical.FORMAT_VERSION, feed, get_settings().base_url, limits.day, tuple(str(value) for value in row.values()),
+    ))
+    etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:40] + '"'
+    last_modified = limits.day_start  # the moving limits may have changed the feed at midnight
+    for key in _TIMESTAMP_COLUMNS:
+        stamp = _instant(row.get(key))
+        if stamp is not None and stamp > last_modified:
+            last_modified = stamp
+    return FeedVersion(etag=etag, last_modified=min(last_modified, now).replace(microsecond=0))
 
 
 async def feed_version(feed: Feed, *, now: datetime | None = None) -> FeedVersion:
     """ETag and Last-Modified of a feed from one aggregate query, without building anything."""
-    now = now or utcnow()
-    limits = window(now)
-    where, args = _scope(feed, limits)
-    extra, extra_args = _extra_version_sql(feed)
-    sql = (
-        "SELECT COUNT(*) AS n, SUM(s.id) AS ids, SUM(s.sequence) AS sequences,"
-        " MAX(s.updated_at) AS sessions_updated, MAX(s.cancelled_at) AS sessions_cancelled,"
-        " MAX(c.updated_at) AS courses_updated, MAX(tp.updated_at) AS paths_updated,"
-        " MAX(t.updated_at) AS trainers_updated" + extra + _FROM + " WHERE " + where
-    )
-    row = await fetch_one(sql, *extra_args, *args) or {}
-    settings = get_settings()
-    fingerprint = repr((
-        ical.FORMAT_VERSION, feed.kind, feed.subject_id, feed.token_id, feed.language, feed.show_online_link,
-        feed.name, settings.base_url, limits.day, sorted((key, str(value)) for key, value in row.items()),
-    ))
-    etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:40] + '"'
-    stamps = [stamp for key in _TIMESTAMP_COLUMNS if (stamp := _instant(row.get(key))) is not None]
-    # Never earlier than today's midnight: the moving limits may have changed the feed then.
-    last_modified = min(max([limits.day_start, *stamps]), now)
-    return FeedVersion(etag=etag, last_modified=last_modified.replace(microsecond=0))
+    args = _scope_args(feed)
+    if feed.kind == FeedKind.PERSONAL:
+        args += [feed.subject_id] * 2
+    elif feed.kind == FeedKind.COOPERATIVE:
+        args += [feed.subject_id]
+    row = await _fetch_one(_VERSION_SQL[feed.kind], *args)
+    return _version(feed, row if row is not None else {}, now or utcnow())
+
+
+async def token_feed_version(token: str, *, now: datetime | None = None) -> tuple[Feed, FeedVersion]:
+    """The feed behind a secret URL and its version; NotFound for an unknown or revoked token.
+
+    A personal feed (what almost every poll is) costs one statement: the token lookup and the
+    aggregate together. A cooperative feed costs one more.
+    """
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise _not_found()
+    row = await _fetch_one(_TOKEN_AND_VERSION_SQL, hash_secret(token))
+    owner = owner_from_row(row) if row is not None else None
+    if owner is None:
+        raise _not_found()
+    feed = _feed_for_owner(owner)
+    if feed.kind == FeedKind.PERSONAL:
+        return feed, _version(feed, row, now or utcnow())
+    return feed, await feed_version(feed, now=now)
 
 
 # Building -----------------------------------------------------------------------------------------
-
-
-def _sessions_sql(feed: Feed, where: str) -> str:
-    attendees = ", NULL AS cooperative_attendees"
-    if feed.kind == FeedKind.COOPERATIVE:
-        attendees = (
-            ", (SELECT COUNT(*) FROM enrolment e2 JOIN person w2 ON w2.id = e2.person"
-            f" WHERE e2.course = s.course AND e2.status = '{_CONFIRMED}' AND w2.cooperative = {{}})"
-            " AS cooperative_attendees"
-        )
-    return (
-        "SELECT s.id, s.uid, s.sequence, s.status, s.starts_at, s.ends_at, s.created_at, s.updated_at,"
-        " s.topics, s.online_url, s.trainer, c.id AS course_id, c.title AS course_title,"
-        " c.status AS course_status, tp.title AS path_title, tp.kind AS path_kind,"
-        " l.name AS location_name, l.address AS location_address, l.comune AS location_comune,"
-        " t.full_name AS trainer_name" + attendees + _FROM + _LOCATION_JOIN + " WHERE " + where
-        + " ORDER BY s.starts_at, s.id"
-    )
 
 
 async def _course_trainers(course_ids: set[int]) -> dict[int, tuple[str, ...]]:
     if not course_ids:
         return {}
     ids = sorted(course_ids)
-    rows = await fetch_all(
+    rows = await _fetch_all(
         "SELECT ct.course, p.full_name FROM course_trainer ct JOIN person p ON p.id = ct.person"
         f" WHERE ct.course IN ({', '.join('{}' for _ in ids)}) ORDER BY ct.course, p.full_name",
         *ids,
@@ -370,10 +478,8 @@ async def _course_trainers(course_ids: set[int]) -> dict[int, tuple[str, ...]]:
 
 async def feed_sessions(feed: Feed, *, now: datetime | None = None) -> list[FeedSession]:
     """The feed's sessions as plain data: two queries, whatever their number."""
-    limits = window(now)
-    where, args = _scope(feed, limits)
-    attendee_args = [feed.subject_id] if feed.kind == FeedKind.COOPERATIVE else []
-    rows = await fetch_all(_sessions_sql(feed, where), *attendee_args, *args)
+    sql, args = _sessions_query(feed, window(now))
+    rows = await _fetch_all(sql, *args)
     without_trainer = {row["course_id"] for row in rows if row["trainer_name"] is None}
     course_trainers = await _course_trainers(without_trainer)
     sessions = []

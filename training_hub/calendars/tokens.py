@@ -145,7 +145,8 @@ async def rotate_token(user: CurrentUser, kind: str = FeedKind.PERSONAL) -> str:
     return feed_url(token)
 
 
-_LOOKUP_SQL = (
+# Hand-written SQL: calendar apps poll with this all day (service.py folds it into the feed's version).
+TOKEN_LOOKUP_SQL = (
     "SELECT t.id, t.kind, t.cooperative, t.person, p.roles, p.cooperative AS person_cooperative, "
     "p.language, p.active, co.name AS cooperative_name "
     "FROM feed_token t JOIN person p ON p.id = t.person "
@@ -154,15 +155,10 @@ _LOOKUP_SQL = (
 )
 
 
-async def lookup_token(token: str) -> FeedOwner | None:
-    """The live token behind a feed URL, or None (unknown, revoked, or its owner may no longer use it).
-
-    One indexed query (hand-written SQL: calendar apps poll this all day).
-    """
-    if not TOKEN_PATTERN.fullmatch(token):
-        return None
-    row = await fetch_one(_LOOKUP_SQL, hash_secret(token))
-    if row is None or not row["active"]:
+def owner_from_row(row: dict) -> FeedOwner | None:
+    """The owner of a live token row, or None if they may no longer use it (inactive; for a
+    cooperative feed, no longer a coordinator of that cooperative)."""
+    if not row["active"]:
         return None
     if row["kind"] == FeedKind.COOPERATIVE:
         if Role.COORDINATOR not in parse_roles(row["roles"]) or row["person_cooperative"] != row["cooperative"]:
@@ -177,3 +173,11 @@ async def lookup_token(token: str) -> FeedOwner | None:
         cooperative_name=row["cooperative_name"],
         language=row["language"] or "it",
     )
+
+
+async def lookup_token(token: str) -> FeedOwner | None:
+    """The live token behind a feed URL, or None (unknown, revoked, or its owner may no longer use it)."""
+    if not TOKEN_PATTERN.fullmatch(token):
+        return None
+    row = await fetch_one(TOKEN_LOOKUP_SQL, hash_secret(token))
+    return owner_from_row(row) if row is not None else None
