@@ -543,3 +543,17 @@ async def test_session_download_for_whoever_may_see_the_course(client, other_cli
     stranger = await make_person(cooperative=await make_cooperative())
     assert (await other_client.get(url, headers=await bearer(stranger))).status_code == 404
     assert (await client.get("/calendar/sessions/999999.ics")).status_code == 404
+
+
+async def test_other_feeds_revalidate_with_two_queries(client, count_queries):
+    cooperative = await make_cooperative()
+    coordinator = await make_person("coordinator", cooperative=cooperative)
+    worker = await make_person(cooperative=cooperative)
+    course, _, _ = await a_course_with_sessions(3)
+    await make_enrolment(worker, course)
+    for url in (await feed_url(coordinator, "cooperative"), f"/calendar/courses/{course.id}.ics",
+                f"/calendar/paths/{course.path}.ics"):
+        etag = (await client.get(url)).headers["etag"]
+        with count_queries() as counter:
+            assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
+        assert counter.count == 2, url  # the token (or course, path) and the version

@@ -23,17 +23,21 @@ every client removes or strikes them out instead of keeping a ghost; after that 
 Feeds keep a year of history. Both limits move once a day (at midnight in Rome), so a feed's content
 only changes when data changes or at midnight: that is what makes the cheap version below exact.
 
-Cost: a feed request costs the token lookup (personal and cooperative feeds) plus *one aggregate
-query* (:func:`feed_version`) that yields the ETag and Last-Modified. A revalidation stops there (304).
-Otherwise the body comes from the feed cache (keyed by the ETag) or is built with two queries whatever
-the number of sessions (sessions joined with course, path, place and session trainer; then the course
-trainers), with each VEVENT taken from the per-event cache (see ``cache.py``).
+Cost (calendar apps poll all day): a personal feed's poll is *one statement*, the token lookup and
+the feed's version (ETag, Last-Modified) together (:func:`token_feed_version`); other feeds cost a
+small lookup plus the version (:func:`feed_version`). A revalidation stops there with a 304, before
+anything is built. Otherwise the body comes from the feed cache (keyed by the ETag), or is built with
+two queries whatever the number of sessions (sessions joined with course, path, place and session
+trainer; then the course trainers) and each VEVENT taken from the per-event cache (see ``cache.py``).
 
-The version covers: the set of sessions (count, sum of ids and sequences), the latest ``updated_at``
-of sessions, courses, paths and session trainers, the latest cancellation, the enrolments that decide
-membership (personal and cooperative feeds), the day (the moving limits), the language and the token.
-A change the aggregate cannot see (a location's address edited in the directory, which has no
-``updated_at``) reaches clients at the latest the next day.
+The version aggregates, over a superset of the feed (every session of every course in its scope,
+whatever the window): the sessions' count, sequences and latest ``updated_at``; the courses' ids,
+statuses and ``updated_at``, their paths' and trainers' ``updated_at``; the sessions assigned to the
+person; the latest change to the enrolments deciding membership (a withdrawal removes sessions
+without touching them); plus the day (the moving limits), the language and the token. It relies on
+the services setting ``updated_at`` when they change a row (the sequence is counted too). A change
+it cannot see (a location's address edited in the directory: ``Location`` has no ``updated_at``)
+reaches clients at the latest the next day, when the day in the ETag changes.
 """
 
 from __future__ import annotations
@@ -404,8 +408,9 @@ _VERSION_SQL = {
     + ") v"
     for kind, scope in _SCOPES.items()
 }
-# A personal feed's token and version in one statement: what a calendar app's poll costs.
-_TOKEN_PERSON = f"(SELECT person FROM tok WHERE kind = '{FeedKind.PERSONAL.value}')"
+# A personal feed's token and version in one statement: what a calendar app's poll costs. (For a
+# cooperative token the personal aggregates are computed for its owner and ignored.)
+_TOKEN_PERSON = "(SELECT person FROM tok)"
 _TOKEN_AND_VERSION_SQL = (
     f"SELECT * FROM (WITH tok AS ({TOKEN_LOOKUP_SQL}), {_person_scope(_TOKEN_PERSON)}"
     f" SELECT * FROM tok,{_AGGREGATES}{_person_extra(_TOKEN_PERSON)}) v"
@@ -414,12 +419,15 @@ _TIMESTAMP_COLUMNS = ("sessions_updated", "courses_updated", "paths_updated", "t
                       "assigned_updated", "assigned_courses_updated", "enrolments_updated")
 
 
+@lru_cache(maxsize=1024)
+def _feed_fingerprint(feed: Feed) -> str:
+    return repr((ical.FORMAT_VERSION, feed, get_settings().base_url))
+
+
 def _version(feed: Feed, row: Any, now: datetime) -> FeedVersion:
     """ETag and Last-Modified from the aggregate row (a dict, or an asyncpg record)."""
     limits = window(now)
-    fingerprint = repr((
-        ical.FORMAT_VERSION, feed, get_settings().base_url, limits.day, tuple(str(value) for value in row.values()),
-    ))
+    fingerprint = repr((_feed_fingerprint(feed), limits.day, tuple(str(value) for value in row.values())))
     etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:40] + '"'
     last_modified = limits.day_start  # the moving limits may have changed the feed at midnight
     for key in _TIMESTAMP_COLUMNS:
