@@ -7,7 +7,9 @@ invisible feeds all answer the same plain 404 as any unknown URL under ``/calend
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, route
@@ -45,6 +47,11 @@ def _ics_id(filename: str) -> int:
     return int(stem)
 
 
+@lru_cache(maxsize=1024)
+def _http_date(instant: datetime) -> str:
+    return format_datetime(instant, usegmt=True)
+
+
 def _etag_matches(header: str, etag: str) -> bool:
     """If-None-Match uses the weak comparison (RFC 9110 §13.1.2): ``W/`` prefixes are ignored."""
     if header.strip() == "*":
@@ -76,7 +83,7 @@ async def respond(request: Request[Any, Any, Any], feed: Feed, version: FeedVers
         version = await service.feed_version(feed)
     headers = {
         "etag": version.etag,
-        "last-modified": format_datetime(version.last_modified, usegmt=True),
+        "last-modified": _http_date(version.last_modified),
         "cache-control": DOWNLOAD_CACHE_CONTROL if feed.download else SUBSCRIPTION_CACHE_CONTROL,
     }
     if feed.kind == "session":

@@ -427,7 +427,7 @@ def _feed_fingerprint(feed: Feed) -> str:
 def _version(feed: Feed, row: Any, now: datetime) -> FeedVersion:
     """ETag and Last-Modified from the aggregate row (a dict, or an asyncpg record)."""
     limits = window(now)
-    fingerprint = repr((_feed_fingerprint(feed), limits.day, tuple(str(value) for value in row.values())))
+    fingerprint = "|".join((_feed_fingerprint(feed), limits.day, *map(str, row.values())))
     etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:40] + '"'
     last_modified = limits.day_start  # the moving limits may have changed the feed at midnight
     for key in _TIMESTAMP_COLUMNS:
