@@ -43,6 +43,7 @@ BASE_URL = "http://testserver.local"
 def empty_caches():
     cache.EVENTS.clear()
     cache.FEEDS.clear()
+    cache.VERSIONS.clear()
     yield
 
 
@@ -557,3 +558,41 @@ async def test_other_feeds_revalidate_with_two_queries(client, count_queries):
         with count_queries() as counter:
             assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
         assert counter.count == 2, url  # the token (or course, path) and the version
+
+
+async def test_a_worker_reuses_a_fresh_version_for_a_few_seconds_but_never_a_revoked_token(
+    client, count_queries, monkeypatch
+):
+    """With feed_version_ttl_seconds (60 outside tests) a worker reuses a version it just computed:
+    a change shows at most that much later (the feed is served with max-age=300 anyway)."""
+    from dataclasses import replace
+
+    from training_hub.calendars import cache as feed_cache
+    from training_hub.settings import get_settings
+
+    settings = replace(get_settings(), feed_version_ttl_seconds=60)
+    monkeypatch.setattr(service, "get_settings", lambda: settings)
+    feed_cache.VERSIONS.clear()
+    worker = await make_person()
+    course, (session,), _ = await a_course_with_sessions(1)
+    await make_enrolment(worker, course)
+    url = await feed_url(worker)
+    first = await client.get(url)
+    etag = first.headers["etag"]
+    with count_queries() as counter:
+        assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
+    assert counter.count == 1  # the token only
+    await Session.update({Session.sequence: 1, Session.updated_at: utcnow() + timedelta(seconds=1)}).where(
+        Session.id == session.id)
+    # Within the minute: the version this worker computed still stands.
+    assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
+    # A minute later the data is looked at again.
+    later = feed_cache.time.monotonic() + 61
+    monkeypatch.setattr(feed_cache.time, "monotonic", lambda: later)
+    changed = await client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert events_by_uid(parse(changed))[session.uid].decoded("SEQUENCE") == 1
+    # A revoked token is refused at once, memo or not.
+    await rotate_token(user_for(worker))
+    assert (await client.get(url)).status_code == 404
+    feed_cache.VERSIONS.clear()

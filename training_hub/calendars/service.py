@@ -415,6 +415,8 @@ _TOKEN_AND_VERSION_SQL = (
     f"SELECT * FROM (WITH tok AS ({TOKEN_LOOKUP_SQL}), {_person_scope(_TOKEN_PERSON)}"
     f" SELECT * FROM tok,{_AGGREGATES}{_person_extra(_TOKEN_PERSON)}) v"
 )
+# The token alone (SELECT first: the SQLite engine's in-loop fast path).
+_TOKEN_SQL = f"SELECT * FROM ({TOKEN_LOOKUP_SQL}) v"
 _TIMESTAMP_COLUMNS = ("sessions_updated", "courses_updated", "paths_updated", "trainers_updated",
                       "assigned_updated", "assigned_courses_updated", "enrolments_updated")
 
@@ -438,32 +440,54 @@ def _version(feed: Feed, row: Any, now: datetime) -> FeedVersion:
 
 
 async def feed_version(feed: Feed, *, now: datetime | None = None) -> FeedVersion:
-    """ETag and Last-Modified of a feed from one aggregate query, without building anything."""
+    """ETag and Last-Modified of a feed from one aggregate query, without building anything.
+
+    Reused for ``feed_version_ttl_seconds`` by this worker (see ``cache.VersionMemo``).
+    """
+    if now is None and (memo := cache.VERSIONS.get(feed)) is not None:
+        return memo
     args = _scope_args(feed)
     if feed.kind == FeedKind.PERSONAL:
         args += [feed.subject_id] * 2
     elif feed.kind == FeedKind.COOPERATIVE:
         args += [feed.subject_id]
     row = await _fetch_one(_VERSION_SQL[feed.kind], *args)
-    return _version(feed, row if row is not None else {}, now or utcnow())
+    version = _version(feed, row if row is not None else {}, now or utcnow())
+    if now is None:
+        cache.VERSIONS.put(feed, version, get_settings().feed_version_ttl_seconds)
+    return version
 
 
 async def token_feed_version(token: str, *, now: datetime | None = None) -> tuple[Feed, FeedVersion]:
     """The feed behind a secret URL and its version; NotFound for an unknown or revoked token.
 
-    A personal feed (what almost every poll is) costs one statement: the token lookup and the
-    aggregate together. A cooperative feed costs one more.
+    A personal feed's poll is one statement: the token lookup and the aggregate together, or, when
+    this worker computed the version a few seconds ago, the token lookup alone (the token is always
+    looked up: a revoked link answers 404 at once). A cooperative feed costs one statement more.
     """
     if not TOKEN_PATTERN.fullmatch(token):
         raise _not_found()
-    row = await _fetch_one(_TOKEN_AND_VERSION_SQL, hash_secret(token))
+    token_hash = hash_secret(token)
+    if now is None and (memo := cache.VERSIONS.get(token_hash)) is not None:
+        row = await _fetch_one(_TOKEN_SQL, token_hash)
+        owner = owner_from_row(row) if row is not None else None
+        if owner is None:
+            raise _not_found()
+        feed = _feed_for_owner(owner)
+        if feed == memo[0]:
+            return memo
+    row = await _fetch_one(_TOKEN_AND_VERSION_SQL, token_hash)
     owner = owner_from_row(row) if row is not None else None
     if owner is None:
         raise _not_found()
     feed = _feed_for_owner(owner)
     if feed.kind == FeedKind.PERSONAL:
-        return feed, _version(feed, row, now or utcnow())
-    return feed, await feed_version(feed, now=now)
+        version = _version(feed, row, now or utcnow())
+    else:
+        version = await feed_version(feed, now=now)
+    if now is None:
+        cache.VERSIONS.put(token_hash, (feed, version), get_settings().feed_version_ttl_seconds)
+    return feed, version
 
 
 # Building -----------------------------------------------------------------------------------------
