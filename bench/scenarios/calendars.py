@@ -65,3 +65,57 @@ async def probes(ctx: BenchContext) -> list[Probe]:
         Probe(name="personal feed, 304 revalidation", path=path, headers={"If-None-Match": etag}, expect=(304,),
               note="If-None-Match"),
     ]
+
+
+def _alternate(database_url: str | None, rounds: int = 8, window: float = 1.5) -> None:
+    """``python -m bench.scenarios.calendars [postgresql://…]``: /healthz, the 304 and the full feed
+    measured in short alternating windows on one server, median ratios printed (on a shared, noisy
+    machine the harness's single windows swing; this is how bench/RESULTS.md's calendar medians were
+    taken). ``TRAINING_HUB_FEED_VERSION_TTL=0`` in the environment measures polls that recompute."""
+    import asyncio
+    import os
+    import secrets
+    import statistics
+    import tempfile
+
+    from bench import run
+    from bench.framework import run_timed
+
+    workdir = run.HERE / ".work"
+    workdir.mkdir(exist_ok=True)
+    database_url = database_url or f"sqlite:///{tempfile.mkdtemp(dir=workdir)}/bench.sqlite3"
+    os.environ["TRAINING_HUB_DATABASE_URL"] = database_url
+    os.environ.setdefault("TRAINING_HUB_MODE", "dev")
+    os.environ.setdefault("TRAINING_HUB_SECRET_KEY", secrets.token_urlsafe(48))
+    data = asyncio.run(run.prepare_database("default"))
+    port = run._free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    server = run.start_server(database_url, port, 1)
+
+    async def measure() -> None:
+        engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+        full, revalidation = await probes(BenchContext(base_url=base_url, engine=engine, data=data))
+        health = Probe(name="/healthz", path="/healthz")
+        rates: dict[str, list[float]] = {"healthz": [], "304": [], "full": []}
+        for probe in (health, full, revalidation):
+            await run_timed(base_url, probe, duration=1.0, concurrency=8)
+        for _ in range(rounds):
+            for key, probe in (("healthz", health), ("304", revalidation), ("full", full)):
+                rates[key].append((await run_timed(base_url, probe, duration=window, concurrency=8)).rate)
+        healthz = statistics.median(rates["healthz"])
+        for key in ("304", "full"):
+            median = statistics.median(rates[key])
+            print(f"{engine} {key}: {median:.0f}/s, /healthz {healthz:.0f}/s, ratio {median / healthz:.2f}")
+
+    try:
+        asyncio.run(run.wait_until_up(base_url))
+        asyncio.run(measure())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    import sys
+
+    _alternate(sys.argv[1] if len(sys.argv) > 1 else None)
