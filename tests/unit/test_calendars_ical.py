@@ -124,6 +124,9 @@ def test_cancelled_session_says_so():
     assert str(event["TRANSP"]) == "TRANSPARENT"
     assert str(event["DESCRIPTION"]).startswith("Questa lezione è stata annullata.")
     assert event.decoded("SEQUENCE") == 3
+    # A cancelled online lesson no longer shows its link.
+    cancelled_online = one_event(feed_session(cancelled=True, online_url="https://meet.example/x"))
+    assert b"meet.example" not in cancelled_online.to_ical()
 
 
 def test_weekly_series_over_the_october_2026_change_stays_at_nine():

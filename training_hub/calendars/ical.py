@@ -115,7 +115,7 @@ def description_text(session: FeedSession, *, show_online_link: bool, base_url: 
         )
     if session.topics.strip():
         lines.append(gettext(N_("Argomenti: %(topics)s")) % {"topics": session.topics.strip()})
-    if session.online_url:
+    if session.online_url and not session.cancelled:  # a cancelled lesson's link is nobody's business
         if show_online_link:
             lines.append(gettext(N_("Collegamento online: %(url)s")) % {"url": session.online_url})
         else:
@@ -156,7 +156,7 @@ def build_vevent(session: FeedSession, *, show_online_link: bool, base_url: str)
     event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
     # A cancelled lesson no longer makes the person busy.
     event.add("transp", "TRANSPARENT" if session.cancelled else "OPAQUE")
-    if session.online_url and show_online_link:
+    if session.online_url and show_online_link and not session.cancelled:
         event.add("conference", session.online_url, parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
     return event.to_ical()
 

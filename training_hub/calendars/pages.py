@@ -1,6 +1,7 @@
 """Feed URLs (GET and HEAD, ETag/Last-Modified, 304) and the profile's "new link" pages.
 
-A feed request costs its token lookup (personal and cooperative feeds) and one aggregate query; a
+A personal feed's poll costs one statement (the token lookup and the feed's version together), or the
+token lookup alone when this worker computed the version in the last minute (see service.py); a
 revalidation that matches answers 304 there, before anything is built. Unknown, revoked and
 invisible feeds all answer the same plain 404 as any unknown URL under ``/calendar/``.
 """
@@ -36,14 +37,14 @@ DOWNLOAD_CACHE_CONTROL = "private, no-cache"
 def _ics_name(filename: str) -> str:
     """``<name>.ics`` → ``<name>``; anything else is a 404."""
     if not filename.endswith(".ics") or len(filename) <= 4:
-        raise service._not_found()
+        raise service.feed_not_found()
     return filename[:-4]
 
 
 def _ics_id(filename: str) -> int:
     stem = _ics_name(filename)
     if not stem.isdigit() or len(stem) > 12:
-        raise service._not_found()
+        raise service.feed_not_found()
     return int(stem)
 
 

@@ -137,7 +137,8 @@ async def _fetch_one(sql: str, *args: Any) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def _not_found() -> NotFound:
+def feed_not_found() -> NotFound:
+    """The one 404 of every feed that does not exist, is not visible or whose token was revoked."""
     return NotFound(FEED_NOT_FOUND)
 
 
@@ -186,7 +187,7 @@ async def token_feed(token: str) -> Feed:
     """The personal or cooperative feed behind a secret URL; NotFound for anything else (one query)."""
     owner = await lookup_token(token)
     if owner is None:
-        raise _not_found()
+        raise feed_not_found()
     return _feed_for_owner(owner)
 
 
@@ -201,7 +202,7 @@ async def course_feed(course_id: int, lang: str = "it") -> Feed:
         course_id,
     )
     if row is None or row["status"] not in _PUBLIC_STATUSES or row["owner_cooperative"] is not None:
-        raise _not_found()
+        raise feed_not_found()
     with language(lang):
         name = gettext(N_("%(title)s · Training Hub")) % {"title": row["title"]}
     return Feed(kind="course", subject_id=course_id, name=name, filename=ical.feed_filename("corso", course_id, row["title"]),
@@ -212,7 +213,7 @@ async def path_feed(path_id: int, lang: str = "it") -> Feed:
     """A consortium path's public feed (its published courses); NotFound for a cooperative's path."""
     row = await _fetch_one("SELECT id, title, owner_cooperative FROM training_path WHERE id = {}", path_id)
     if row is None or row["owner_cooperative"] is not None:
-        raise _not_found()
+        raise feed_not_found()
     with language(lang):
         name = gettext(N_("Percorso %(title)s · Training Hub")) % {"title": row["title"]}
     return Feed(kind="path", subject_id=path_id, name=name, filename=ical.feed_filename("percorso", path_id, row["title"]),
@@ -228,7 +229,7 @@ async def session_download(user: CurrentUser | None, session_id: int, lang: str 
         session_id,
     )
     if row is None:
-        raise _not_found()
+        raise feed_not_found()
     listed = row["status"] != CourseStatus.DRAFT.value
     visible = listed and row["owner_cooperative"] is None
     show_link = False
@@ -252,7 +253,7 @@ async def session_download(user: CurrentUser | None, session_id: int, lang: str 
             or (member and (listed or user.has_role(Role.COORDINATOR)))
         )
     if not visible:
-        raise _not_found()
+        raise feed_not_found()
     return Feed(kind="session", subject_id=session_id, name=row["title"],
                 filename=ical.feed_filename("lezione", session_id, row["title"]), show_online_link=show_link,
                 language=lang, download=True)
@@ -466,20 +467,20 @@ async def token_feed_version(token: str, *, now: datetime | None = None) -> tupl
     looked up: a revoked link answers 404 at once). A cooperative feed costs one statement more.
     """
     if not TOKEN_PATTERN.fullmatch(token):
-        raise _not_found()
+        raise feed_not_found()
     token_hash = hash_secret(token)
     if now is None and (memo := cache.VERSIONS.get(token_hash)) is not None:
         row = await _fetch_one(_TOKEN_SQL, token_hash)
         owner = owner_from_row(row) if row is not None else None
         if owner is None:
-            raise _not_found()
+            raise feed_not_found()
         feed = _feed_for_owner(owner)
         if feed == memo[0]:
             return memo
     row = await _fetch_one(_TOKEN_AND_VERSION_SQL, token_hash)
     owner = owner_from_row(row) if row is not None else None
     if owner is None:
-        raise _not_found()
+        raise feed_not_found()
     feed = _feed_for_owner(owner)
     if feed.kind == FeedKind.PERSONAL:
         version = _version(feed, row, now or utcnow())
