@@ -27,7 +27,8 @@ from training_hub.web.sessions import DatabaseSessionConfig, DatabaseStore
 from training_hub.web.templating import create_template_config
 
 # Paths that never use the cookie session: the bearer-token API, feeds, static files, health checks.
-SESSIONLESS_PATHS = ["^/api/", "^/calendar/", "^/static/", "^/healthz$", "^/readyz$", "^/schema"]
+# A single session's download (/calendar/sessions/…) keeps it: a logged-in person may see more.
+SESSIONLESS_PATHS = ["^/api/", "^/calendar/(?!sessions/)", "^/static/", "^/healthz$", "^/readyz$", "^/schema"]
 
 # Background work started with the server (the notifications outbox, for instance). Each entry is
 # an async context manager factory receiving the app; features append to it.

@@ -38,6 +38,9 @@ class Settings:
     mail_from: str
     notifications_interval_seconds: int
     log_level: str
+    # How long a worker may reuse a calendar feed's computed version (ETag) before looking at the data
+    # again; feeds are served with max-age=300 anyway. 0 in test mode: every request looks.
+    feed_version_ttl_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -89,6 +92,7 @@ def load_settings() -> Settings:
         mail_from=os.environ.get("TRAINING_HUB_MAIL_FROM", "Training Hub <formazione@consorziolight.it>"),
         notifications_interval_seconds=_int("TRAINING_HUB_NOTIFICATIONS_INTERVAL", 30),
         log_level=os.environ.get("TRAINING_HUB_LOG_LEVEL", "INFO").upper(),
+        feed_version_ttl_seconds=_int("TRAINING_HUB_FEED_VERSION_TTL", 0 if mode == "test" else 60),
     )
 
 

@@ -10,6 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from training_hub.accounts.service import authenticate, change_own_password
+from training_hub.calendars.service import calendar_panel_context
 from training_hub.directory.service import get_cooperative
 from training_hub.errors import DomainError, InvalidCredentials, TooManyAttempts
 from training_hub.i18n import gettext
@@ -60,7 +61,7 @@ class ProfileController(Controller):
     @get("/", name="profile")
     async def profile(self, user: NamedDependency[CurrentUser]) -> Template:
         cooperative = await get_cooperative(user.cooperative_id) if user.cooperative_id else None
-        return page("accounts/profile.html", cooperative=cooperative, calendar=None)
+        return page("accounts/profile.html", cooperative=cooperative, calendar=await calendar_panel_context(user))
 
     @get("/password", name="password_form")
     async def password_form(self) -> Template:

@@ -1,0 +1,1 @@
+"""Calendar feeds: personal, per cooperative, per course and path, and one session as a download."""

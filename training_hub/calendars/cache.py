@@ -1,0 +1,110 @@
+"""Bounded in-process caches for serialised calendar pieces.
+
+Two byte caches, both keyed by *what the bytes were built from*, never by a name that could point
+at stale data (and a short-lived memo of versions, see :class:`VersionMemo`):
+
+* ``EVENTS``: one VEVENT per (:class:`~training_hub.calendars.ical.FeedSession`, link visibility,
+  language, base URL). The FeedSession holds every value the VEVENT shows (sequence, ``updated_at``,
+  course and path titles, place, trainers…), so a change anywhere makes a new key and the old entry
+  simply ages out.
+* ``FEEDS``: a whole feed body per ETag. The ETag is computed from the feed's version (see
+  ``service.feed_version``), so an entry is only ever reused for the very state it was built from.
+
+Why this is safe with several workers (processes) or machines: nothing is ever invalidated, because
+no key can outlive the data it describes. Each worker keeps its own copy and at worst builds a piece
+once more than needed; no worker can serve another worker's stale bytes. Memory is bounded by bytes
+(least recently used entries go first). The event loop is single-threaded and these methods never
+await, so no lock is needed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+
+class ByteLRU:
+    """A least-recently-used mapping of keys to bytes, bounded by the total size of the values."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+
+    def get(self, key: Hashable) -> bytes | None:
+        value = self._items.get(key)
+        if value is None:
+            self.misses += 1
+            return None
+        self._items.move_to_end(key)
+        self.hits += 1
+        return value
+
+    def put(self, key: Hashable, value: bytes) -> None:
+        if len(value) > self.max_bytes // 4:
+            return  # one huge entry must not flush everything else
+        previous = self._items.pop(key, None)
+        if previous is not None:
+            self.size -= len(previous)
+        self._items[key] = value
+        self.size += len(value)
+        while self.size > self.max_bytes and self._items:
+            _, evicted = self._items.popitem(last=False)
+            self.size -= len(evicted)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.size = self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class VersionMemo:
+    """A feed's computed version, reused for a few seconds by this worker (bounded, least recently used).
+
+    Computing a version means looking at every session of the feed; a feed polled again within
+    ``ttl`` seconds (several devices of one person, many subscribers of one course) reuses it. A change
+    therefore reaches a client at most ``ttl`` seconds later than it could, well within the
+    ``max-age=300`` the feed is served with. The secret token is looked up on every request all the
+    same, so a revoked link answers 404 at once.
+    """
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        if item[0] <= time.monotonic():
+            del self._items[key]
+            return None
+        return item[1]
+
+    def put(self, key: Hashable, value: Any, ttl: float) -> None:
+        if ttl <= 0:
+            return
+        self._items[key] = (time.monotonic() + ttl, value)
+        self._items.move_to_end(key)
+        while len(self._items) > self.max_entries:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+# About 1 KB per event: room for some 20,000 sessions.
+EVENTS = ByteLRU(max_bytes=24 * 1024 * 1024)
+# A 200-session feed is about 200 KB: room for a couple of hundred recently polled feeds.
+FEEDS = ByteLRU(max_bytes=48 * 1024 * 1024)
+# Feed → (Feed, FeedVersion) for a few seconds (see VersionMemo).
+VERSIONS = VersionMemo()
