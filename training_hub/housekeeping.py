@@ -1,4 +1,8 @@
-"""Periodic clean-up of what expires: web sessions, throttling records, old API tokens."""
+"""Hourly jobs of the server: clean up what expires (web sessions, throttling records, old API
+tokens) and run the satisfaction surveys' calendar (open, remind once, close).
+
+``training-hub open-surveys`` runs the survey part once, for installations that prefer cron.
+"""
 
 from __future__ import annotations
 
@@ -32,11 +36,14 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
         return
 
     async def loop() -> None:
+        from training_hub.surveys.service import run_survey_jobs
+
         while True:
-            try:
-                await purge_expired()
-            except Exception:  # never let clean-up take the server down; try again next hour
-                log.exception("Pulizia periodica non riuscita")
+            for job in (purge_expired, run_survey_jobs):
+                try:
+                    await job()
+                except Exception:  # never let a periodic job take the server down; try again next hour
+                    log.exception("Attività periodica %s non riuscita", job.__name__)
             await asyncio.sleep(INTERVAL_SECONDS)
 
     task = asyncio.create_task(loop())

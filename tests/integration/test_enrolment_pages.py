@@ -355,7 +355,7 @@ async def test_who_reaches_the_enrolment_back_office_pages(client):
     assert (await post_form(client, f"/enrolments/{pending.id}/approve", {})).status_code == 403
     await post_form(client, "/logout")
     await login(client, "c@example.test")
-    assert 'href="/coordinator/enrolments"' in (await client.get("/")).text
+    assert 'href="/coordinator/enrolments"' in (await client.get("/cooperative")).text
     approvals = await client.get("/admin/approvals")
     assert approvals.status_code == 200 and f"/enrolments/{pending.id}/approve" in approvals.text
     assert f"/enrolments/{foreign.id}/approve" not in approvals.text

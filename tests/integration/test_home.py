@@ -48,3 +48,31 @@ async def test_past_and_cancelled_sessions_are_not_upcoming(client):
     page = (await client.get("/")).text
     assert "Corso del passato" not in page
     assert "Non hai incontri in programma." in page
+
+
+async def test_tool_pages_keep_the_menu_short_and_are_guarded(client):
+    cooperative = await make_cooperative()
+    await make_person(roles="admin", email="office@example.test")
+    await make_person(roles="coordinator", cooperative=cooperative, email="coord@example.test")
+    await make_person(cooperative=cooperative, email="worker@example.test")
+    pending_course = await make_course(requires_approval=True)
+    await make_enrolment(await make_person(cooperative=cooperative), pending_course, status=EnrolmentStatus.PENDING.value)
+
+    await login(client, "office@example.test")
+    hub = await client.get("/admin")
+    assert hub.status_code == 200
+    for link in ("/admin/approvals", "/admin/people", "/admin/cooperatives", "/admin/locations", "/admin/surveys"):
+        assert f'href="{link}"' in hub.text
+    assert "1 richiesta da approvare." in hub.text
+    menu = hub.text.split('aria-label="Menu principale"')[1].split("</nav>")[0]
+    assert menu.count("<li>") <= 9
+
+    await client.post("/logout", data={"_csrf_token": client.cookies["th_csrf"]})
+    await login(client, "coord@example.test")
+    assert (await client.get("/admin")).status_code == 403
+    cooperative_hub = await client.get("/cooperative")
+    assert cooperative_hub.status_code == 200 and 'href="/coordinator/enrolments"' in cooperative_hub.text
+
+    await client.post("/logout", data={"_csrf_token": client.cookies["th_csrf"]})
+    await login(client, "worker@example.test")
+    assert (await client.get("/cooperative")).status_code == 403

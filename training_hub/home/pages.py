@@ -9,9 +9,9 @@ from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
 from training_hub.db import get_engine, ping
-from training_hub.home.service import home_summary
+from training_hub.home.service import admin_hub_counts, home_summary
 from training_hub.i18n import LANGUAGES
-from training_hub.web.auth import LANGUAGE_COOKIE, CurrentUser
+from training_hub.web.auth import LANGUAGE_COOKIE, CurrentUser, requires_admin, requires_coordinator
 from training_hub.web.responses import form_dict, page, redirect, safe_next
 
 
@@ -36,6 +36,20 @@ class HomeController(Controller):
         return response
 
 
+class HubPages(Controller):
+    """Landing pages grouping the office's and the coordinator's tools, so the menu stays short."""
+
+    include_in_schema = False
+
+    @get("/admin", name="admin_hub", guards=[requires_admin])
+    async def admin_hub(self) -> Template:
+        return page("home/admin_hub.html", counts=await admin_hub_counts())
+
+    @get("/cooperative", name="cooperative_hub", guards=[requires_coordinator])
+    async def cooperative_hub(self) -> Template:
+        return page("home/cooperative_hub.html")
+
+
 class HealthController(Controller):
     @get("/healthz", media_type=MediaType.JSON, tags=["health"], summary="Il processo è vivo (senza database)")
     async def healthz(self) -> dict[str, str]:
@@ -50,4 +64,4 @@ class HealthController(Controller):
         return Response({"status": "ok", "database": "ok"})
 
 
-ROUTES = [HomeController, HealthController]
+ROUTES = [HomeController, HubPages, HealthController]

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from training_hub.db import fetch_all, fetch_one
-from training_hub.tables import CourseStatus, EnrolmentStatus, Role, SessionStatus
+from training_hub.tables import CourseStatus, EnrolmentStatus, Role, SessionStatus, SurveyStatus
 from training_hub.timeutil import utcnow
 from training_hub.web.auth import CurrentUser
 
@@ -36,7 +36,9 @@ _COUNTS = (
     "(SELECT COUNT(*) FROM enrolment WHERE person = {} AND status IN ({}, {})) AS open_enrolments, "
     "(SELECT COUNT(*) FROM course WHERE status = {} AND id IN "
     "(SELECT course FROM course_trainer WHERE person = {})) AS draft_courses, "
-    "(SELECT COUNT(*) FROM enrolment WHERE status = {}) AS pending_approvals"
+    "(SELECT COUNT(*) FROM enrolment WHERE status = {}) AS pending_approvals, "
+    "(SELECT COUNT(*) FROM survey_invitation i JOIN survey v ON v.id = i.survey "
+    "WHERE i.person = {} AND i.answered = {} AND v.status = {} AND v.closes_at > {}) AS open_surveys"
 )
 
 
@@ -47,6 +49,7 @@ class HomeSummary:
     pending_approvals: int = 0
     draft_courses: int = 0
     open_enrolments: int = 0
+    open_surveys: int = 0
 
 
 async def home_summary(user: CurrentUser, now: datetime | None = None) -> HomeSummary:
@@ -60,8 +63,10 @@ async def home_summary(user: CurrentUser, now: datetime | None = None) -> HomeSu
         user.id, EnrolmentStatus.PENDING.value, EnrolmentStatus.WAITLISTED.value,
         CourseStatus.DRAFT.value, user.id,
         EnrolmentStatus.PENDING.value,
+        user.id, False, SurveyStatus.OPEN.value, now,
     ) or {}
     summary.open_enrolments = counts.get("open_enrolments", 0)
+    summary.open_surveys = counts.get("open_surveys", 0)
     if user.has_role(Role.TRAINER):
         summary.draft_courses = counts.get("draft_courses", 0)
         summary.teaching_sessions = await fetch_all(
@@ -71,3 +76,16 @@ async def home_summary(user: CurrentUser, now: datetime | None = None) -> HomeSu
     if user.is_admin:
         summary.pending_approvals = counts.get("pending_approvals", 0)
     return summary
+
+
+_ADMIN_COUNTS = (
+    "SELECT (SELECT COUNT(*) FROM enrolment WHERE status = {}) AS pending_approvals, "
+    "(SELECT COUNT(*) FROM person WHERE active = {}) AS people, "
+    "(SELECT COUNT(*) FROM cooperative WHERE active = {}) AS cooperatives, "
+    "(SELECT COUNT(*) FROM location WHERE active = {}) AS locations"
+)
+
+
+async def admin_hub_counts() -> dict[str, int]:
+    row = await fetch_one(_ADMIN_COUNTS, EnrolmentStatus.PENDING.value, True, True, True)
+    return dict(row or {})

@@ -21,18 +21,15 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("/", N_("Home")),
     NavItem("/courses", N_("Catalogo")),
-    NavItem("/trainer/courses", N_("I miei corsi"), frozenset({"trainer", "coordinator", "admin"})),
     NavItem("/my/enrolments", N_("Le mie iscrizioni")),
-    NavItem("/coordinator/enrolments", N_("Iscrizioni della cooperativa"), frozenset({"coordinator"})),
-    NavItem("/tutor/people", N_("Le persone che segui"), frozenset({"tutor"})),
-    NavItem("/admin/approvals", N_("Approvazioni"), frozenset({"admin"})),
-    NavItem("/admin/people", N_("Persone"), frozenset({"admin", "coordinator"})),
-    NavItem("/admin/cooperatives", N_("Cooperative"), frozenset({"admin"})),
-    NavItem("/admin/locations", N_("Sedi"), frozenset({"admin"})),
-    NavItem("/cooperative/attendance", N_("Frequenza della cooperativa"), frozenset({"admin", "coordinator"})),
     NavItem("/my/training", N_("Il mio percorso formativo")),
+    NavItem("/trainer/courses", N_("I miei corsi"), frozenset({"trainer", "coordinator", "admin"})),
+    NavItem("/tutor/people", N_("Le persone che segui"), frozenset({"tutor"})),
+    # The coordinator's and the office's tools are grouped on a page each (people, enrolments,
+    # attendance, locations, surveys…), so the menu stays short on a phone.
+    NavItem("/cooperative", N_("La mia cooperativa"), frozenset({"coordinator"})),
+    NavItem("/admin", N_("Gestione"), frozenset({"admin"})),
     NavItem("/reports", N_("Report"), frozenset({"admin", "coordinator", "trainer"})),
-    NavItem("/admin/surveys", N_("Questionari"), frozenset({"admin"})),
     NavItem("/profile", N_("Profilo")),
 ]
 
