@@ -27,7 +27,7 @@ async def test_demo_data_gives_the_dashboards_something_to_show(client):
     await login(client, "coordinator@demo.test")
     assert (await client.get("/reports/cooperative", params=period)).status_code == 200
     await login(client, "worker@demo.test")
-    assert "Formazione generale dei lavoratori (edizione di settembre)" in (await client.get("/surveys")).text
+    assert "Formazione generale dei lavoratori (edizione precedente)" in (await client.get("/surveys")).text
 
 
 async def _person(email):

@@ -21,6 +21,7 @@ from training_hub.tables import (
     CourseTrainer,
     Enrolment,
     EnrolmentStatus,
+    Location,
     PathKind,
     Person,
     Session,
@@ -46,11 +47,11 @@ class PastCourse:
 
 
 PAST_COURSES = [
-    PastCourse("Raccontare l'impresa sociale (edizione di primavera)", PathKind.MARKETING.value, 9,
+    PastCourse("Raccontare l'impresa sociale (prima edizione)", PathKind.MARKETING.value, 9,
                [("09:30", "13:00"), ("09:30", "13:00"), ("09:30", "12:30")], 10, 7),
-    PastCourse("Formazione generale dei lavoratori (edizione di settembre)", PathKind.OTHER.value, 7,
+    PastCourse("Formazione generale dei lavoratori (edizione precedente)", PathKind.OTHER.value, 7,
                [("14:00", "18:00")], 8, 6, threshold=90),
-    PastCourse("Laboratorio di competenze (edizione estiva)", PathKind.INCLUSION.value, 6,
+    PastCourse("Laboratorio di competenze (prima edizione)", PathKind.INCLUSION.value, 6,
                [("10:00", "12:00"), ("10:00", "12:00")], 3, 2),
     PastCourse("Progettare la formazione interna (edizione pilota)", PathKind.INTERNAL_TRAINING.value, 2,
                [("14:30", "17:30"), ("14:30", "17:30")], 6, 2, survey_open=True),
@@ -86,6 +87,7 @@ async def load_report_demo(today: date | None = None) -> dict[str, Any]:
         TrainingPath.owner_cooperative.is_null()).order_by(TrainingPath.id, ascending=False)}
     everyone = [row for row in people if row["email"] != "worker@demo.test"]
     demo_worker = next(row for row in people if row["id"] == worker["id"]) if worker else None
+    seat = await Location.select(Location.id).where(Location.is_online.eq(False)).order_by(Location.id).first()
     courses = 0
     for index, past in enumerate(PAST_COURSES):
         first_day = _weekday(today - timedelta(weeks=past.weeks_ago))
@@ -95,6 +97,7 @@ async def load_report_demo(today: date | None = None) -> dict[str, Any]:
         course = Course(
             path=paths[past.kind], position=90 + index, title=past.title,
             description="Un'edizione già svolta: presenze registrate e questionario di gradimento.",
+            location=seat["id"] if seat else None,
             capacity=max(past.participants, 12), status=CourseStatus.COMPLETED.value if ended else CourseStatus.PUBLISHED.value,
             attendance_threshold=past.threshold, starts_at=instants[0][0], ends_at=instants[-1][1],
             enrolment_opens_at=instants[0][0] - timedelta(days=30), enrolment_closes_at=instants[0][0] - timedelta(days=1),
@@ -107,7 +110,7 @@ async def load_report_demo(today: date | None = None) -> dict[str, Any]:
         for starts_at, ends_at in instants:
             session = Session(course=course.id, starts_at=starts_at, ends_at=ends_at, trainer=trainer["id"],
                               topics="Edizione già svolta", uid=f"{uuid.uuid4()}@training-hub",
-                              online_url="https://meet.jit.si/consorzio-light-formazione")
+                              location=seat["id"] if seat else None)
             await session.save()
             sessions.append((session.id, int((ends_at - starts_at).total_seconds() // 60)))
         offset = index * 7
@@ -128,7 +131,8 @@ async def load_report_demo(today: date | None = None) -> dict[str, Any]:
                 if instants[number][1] <= utcnow():
                     await Attendance.insert(Attendance(
                         session=session_id, enrolment=enrolment.id, minutes=max(0, attended),
-                        status=AttendanceStatus.PRESENT.value if attended > 0 else AttendanceStatus.ABSENT.value,
+                        status=(AttendanceStatus.ABSENT.value if attended <= 0 else AttendanceStatus.PRESENT.value
+                                if attended == minutes else AttendanceStatus.LATE.value),
                         recorded_by=trainer["id"]))
         if not ended:
             continue
