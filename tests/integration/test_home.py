@@ -64,7 +64,7 @@ async def test_tool_pages_keep_the_menu_short_and_are_guarded(client):
     for link in ("/admin/approvals", "/admin/people", "/admin/cooperatives", "/admin/locations", "/admin/surveys"):
         assert f'href="{link}"' in hub.text
     assert "1 richiesta da approvare." in hub.text
-    menu = hub.text.split('aria-label="Menu principale"')[1].split("</nav>")[0]
+    menu = hub.text.split('class="wrap nav-wide"')[1].split("</ul>")[0]
     assert menu.count("<li>") <= 9
 
     await client.post("/logout", data={"_csrf_token": client.cookies["th_csrf"]})
