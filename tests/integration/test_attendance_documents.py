@@ -83,7 +83,7 @@ async def test_register_csv_and_xlsx_hold_the_same_rows(client):
     csv_response = await client.get(f"/courses/{setup.course.id}/register.csv", headers=headers)
     xlsx_response = await client.get(f"/courses/{setup.course.id}/register.xlsx", headers=headers)
     assert csv_response.status_code == xlsx_response.status_code == 200
-    assert csv_response.headers["content-type"].startswith("text/csv")
+    assert csv_response.headers["content-type"] == "text/csv; charset=utf-8"
     assert csv_response.headers["content-disposition"].endswith(f'registro-presenze-corso-{setup.course.id}.csv"')
     assert xlsx_response.headers["content-disposition"].endswith(f'registro-presenze-corso-{setup.course.id}.xlsx"')
     assert csv_response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8

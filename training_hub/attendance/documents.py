@@ -35,7 +35,7 @@ from training_hub.i18n import format_date, format_datetime, format_time, languag
 from training_hub.web.templating import PATH_KIND_LABELS, label
 
 PDF_MEDIA_TYPE = "application/pdf"
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_MEDIA_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 REGISTER_COLUMNS = [

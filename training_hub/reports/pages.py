@@ -84,7 +84,7 @@ async def _export(user: CurrentUser, view: str, filters: Filters, fmt: str, tabl
             table = report.table(table_key or "")
         except KeyError:
             raise NotFound(N_("Tabella sconosciuta.")) from None
-        return Response(table_csv(table), media_type="text/csv; charset=utf-8",
+        return Response(table_csv(table), media_type="text/csv",
                         headers=attachment(filename(prefix, period, f"-{table.key}.csv")))
     content = tables_xlsx(report.tables, heading=gettext(VIEW_TITLES[view]), subtitle=_subtitle(report))
     return Response(content, media_type=XLSX, headers=attachment(filename(prefix, period, ".xlsx")))
