@@ -53,6 +53,7 @@ from training_hub.attendance.rules import (
     session_minutes,
     status_label,
 )
+from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
 from training_hub.audit import record_audit_event
 from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.errors import (
@@ -147,10 +148,6 @@ _ROLL_SQL = (
     "LEFT JOIN attendance a ON a.enrolment = e.id AND a.session = {} LEFT JOIN person r ON r.id = a.recorded_by "
     "WHERE e.course = {} AND e.status = {}"
 )
-_TRAINER_SQL = (
-    "SELECT 1 AS yes FROM course_trainer WHERE course = {} AND person = {} "
-    "UNION ALL SELECT 1 AS yes FROM course_session WHERE course = {} AND trainer = {}"
-)
 _COURSE_TRAINERS_SQL = (
     "SELECT p.id, p.full_name FROM course_trainer ct JOIN person p ON p.id = ct.person WHERE ct.course = {}"
 )
@@ -214,10 +211,10 @@ async def _load_course(course_id: int) -> dict[str, Any]:
 
 
 async def is_course_trainer(user: CurrentUser, course_id: int) -> bool:
-    """A trainer of the course: listed among its trainers, or the trainer of one of its sessions."""
+    """A trainer of the course (the catalogue's rule), holding the trainer role."""
     if not user.has_role(Role.TRAINER, Role.ADMIN):
         return False
-    return bool(await fetch_all(_TRAINER_SQL, course_id, user.id, course_id, user.id))
+    return await catalogue_is_course_trainer(user.id, course_id)
 
 
 async def can_manage_attendance(user: CurrentUser, course_id: int) -> bool:

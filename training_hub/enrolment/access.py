@@ -102,15 +102,6 @@ async def load_course(course_id: int, viewer_id: int) -> CourseFacts | None:
     return CourseFacts.from_row(row) if row else None
 
 
-async def is_course_trainer(user_id: int, course_id: int) -> bool:
-    return (
-        await fetch_one(
-            "SELECT 1 AS yes FROM course_trainer WHERE course = {} AND person = {}", course_id, user_id
-        )
-        is not None
-    )
-
-
 async def load_course_for(user: CurrentUser, course_id: int) -> CourseFacts | None:
     """The course as ``user`` relates to it (trainer, manager), without checking they may see it."""
     course = await load_course(course_id, user.id)
