@@ -120,6 +120,48 @@ async def test_cancelling_a_course_cancels_its_future_sessions_and_tells_everyon
     assert edit.status_code == 409
 
 
+async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(client):
+    coop = await make_cooperative()
+    trainer = await make_person("trainer")
+    path = await make_path("internal_training", owner_cooperative=coop.id)
+    course = await make_course(path, trainers=[trainer], title="Progettare la formazione")
+    response = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer),
+                                  json={"title": "Progettare la formazione interna"})
+    assert response.status_code == 200, response.text
+    assert response.json()["title"] == "Progettare la formazione interna"
+    # Moving it to a path they cannot see is still refused.
+    other = await make_path("internal_training", owner_cooperative=(await make_cooperative()).id)
+    moved = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"path_id": other.id})
+    assert moved.status_code == 422 and moved.json()["errors"][0]["field"] == "path_id"
+
+
+async def test_impossible_ids_and_dates_are_field_errors(client):
+    trainer, room, course = await trainer_course(status="draft")
+    headers = await bearer(trainer)
+    huge = await client.patch(f"/api/courses/{course.id}", headers=headers,
+                              json={"path_id": 99999999999, "location_id": 99999999999})
+    assert huge.status_code == 422
+    assert {e["field"] for e in huge.json()["errors"]} == {"path_id", "location_id"}
+    far = await client.patch(f"/api/courses/{course.id}", headers=headers,
+                             json={"enrolment_opens_at": "0001-01-01T00:00", "enrolment_closes_at": "9999-12-31T23:59"})
+    assert far.status_code == 422
+    assert {e["field"] for e in far.json()["errors"]} == {"enrolment_opens_at", "enrolment_closes_at"}
+    session = await client.post(f"/api/courses/{course.id}/sessions", headers=headers, json={
+        "starts_at": "9999-12-31T23:00", "ends_at": "9999-12-31T23:30", "location_id": room.id})
+    assert session.status_code == 422
+    assert {e["field"] for e in session.json()["errors"]} == {"starts_at", "ends_at"}
+    series = await client.post(f"/api/courses/{course.id}/sessions/series", headers=headers, json={
+        "first_day": "9999-12-25", "weekdays": [0, 1, 2, 3, 4], "start_time": "09:00", "end_time": "10:00",
+        "count": 20, "location_id": room.id})
+    assert series.status_code == 422 and series.json()["errors"][0]["field"] == "first_day"
+    copy = await client.post(f"/api/courses/{course.id}/copy", headers=headers, json={"first_day": "0001-01-01"})
+    assert copy.status_code == 422 and copy.json()["errors"][0]["field"] == "first_day"
+    catalogue = await client.get("/api/courses?starts_after=0001-01-01&starts_before=9999-12-31", headers=headers)
+    assert catalogue.status_code == 422
+    assert {e["field"] for e in catalogue.json()["errors"]} == {"starts_after", "starts_before"}
+    assert await Session.count() == 0 and await Course.count() == 1
+
+
 async def test_complete_only_after_the_last_session_and_drafts_are_deleted_not_cancelled(client):
     trainer, room, course = await trainer_course()
     await make_session(course, rome(date(2027, 1, 13), 9), location=room.id)

@@ -7,6 +7,7 @@ change (the same URL answers with just the results for an HTMX request).
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
@@ -19,9 +20,10 @@ from markupsafe import Markup
 
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
+from training_hub.db import MAX_ID
 from training_hub.directory.service import list_cooperatives
 from training_hub.enrolment.service import course_panel_context
-from training_hub.errors import DomainError, Issue, PermissionDenied, ScheduleConflict
+from training_hub.errors import DomainError, Issue, NotFound, PermissionDenied, ScheduleConflict
 from training_hub.i18n import N_, get_language, gettext
 from training_hub.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
 from training_hub.timeutil import to_rome, utcnow
@@ -270,9 +272,11 @@ class TrainerPages(Controller):
                            status: int = 200) -> Template:
         paths = await service.paths_for_new_course(user)
         if form.get("id"):
-            current = form.get("path_id")
-            if current and all(str(p["id"]) != str(current) for p in paths):
-                paths.append(await service.get_path(user, int(current)))
+            # The course's own path may not be one the user could add courses to: offer it anyway.
+            current = str(form.get("path_id") or "")
+            if current.isdigit() and int(current) <= MAX_ID and all(str(p["id"]) != current for p in paths):
+                with contextlib.suppress(NotFound):  # a made-up id: the field's error says so
+                    paths.append(await service.get_path(user, int(current)))
         owner = next((p["owner_cooperative_id"] for p in paths if str(p["id"]) == str(form.get("path_id"))), None)
         return page(
             "catalogue/course_form.html", status_code=status, form=form, errors=errors, paths=paths,

@@ -48,7 +48,7 @@ from training_hub.catalogue.scheduling import (
     expand_series,
     has_errors,
 )
-from training_hub.db import fetch_all, fetch_one, is_sqlite, lock_for_update, write_transaction
+from training_hub.db import MAX_ID, fetch_all, fetch_one, is_sqlite, lock_for_update, write_transaction
 from training_hub.errors import (
     InvalidState,
     Issue,
@@ -289,6 +289,10 @@ async def get_manageable_course(user: CurrentUser, course_id: int) -> CourseAcce
 # ------------------------------------------------------------------------------------------------
 
 INSTANT_FORMAT_MESSAGE = N_("Data e ora non valide: usa il formato 25/11/2026 09:30 o 2026-11-25T09:30.")
+DAY_FORMAT_MESSAGE = N_("Data non valida: usa il formato 25/11/2026.")
+# Dates outside these years are typing mistakes (and 0001 or 9999 overflow Python's dates once moved
+# between Rome and UTC): they are reported next to the field like any other invalid date.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 def _instant(value: Any, field_name: str, errors: dict[str, str]) -> datetime | None:
@@ -297,10 +301,13 @@ def _instant(value: Any, field_name: str, errors: dict[str, str]) -> datetime | 
     if isinstance(value, datetime):
         return to_utc(value).replace(microsecond=0)
     try:
-        return parse_instant(_italian_to_iso(str(value)))
-    except (ValueError, TypeError):
+        instant = parse_instant(_italian_to_iso(str(value)))
+    except (ValueError, TypeError, OverflowError):
+        instant = None
+    if instant is None or not MIN_YEAR <= instant.year <= MAX_YEAR:
         errors[field_name] = INSTANT_FORMAT_MESSAGE
         return None
+    return instant
 
 
 def _italian_to_iso(text: str) -> str:
@@ -322,12 +329,13 @@ def parse_day(value: Any, field_name: str, errors: dict[str, str]) -> date | Non
     text = str(value).strip()
     match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     try:
-        if match:
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        return date.fromisoformat(text)
+        day = date(int(match.group(3)), int(match.group(2)), int(match.group(1))) if match else date.fromisoformat(text)
     except ValueError:
-        errors[field_name] = N_("Data non valida: usa il formato 25/11/2026.")
+        day = None
+    if day is None or not MIN_YEAR <= day.year <= MAX_YEAR:
+        errors[field_name] = DAY_FORMAT_MESSAGE
         return None
+    return day
 
 
 def parse_clock(value: Any, field_name: str, errors: dict[str, str]) -> time | None:
@@ -358,12 +366,15 @@ def _integer(value: Any, field_name: str, errors: dict[str, str], *, minimum: in
 
 
 def _optional_id(value: Any) -> int | None:
+    """An id from a form or a body; -1 (never a real id: reported as "does not exist") for anything
+    that cannot be one, a number too large for the database included."""
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        return -1  # never a real id: reported as "does not exist"
+        return -1
+    return number if 0 < number <= MAX_ID else -1
 
 
 def _clean_text(value: Any) -> str:
@@ -1025,7 +1036,7 @@ def _bound(value: str, field_name: str, errors: dict[str, str], *, end_of_day: b
         return end if end_of_day else start
     instant = _instant(text, field_name, errors)
     if field_name in errors:
-        errors[field_name] = N_("Data non valida: usa il formato 25/11/2026.")
+        errors[field_name] = DAY_FORMAT_MESSAGE
     return instant
 
 
@@ -1268,7 +1279,10 @@ async def _validate_course(
         errors["path_id"] = N_("Scegli il percorso a cui appartiene il corso.")
     else:
         row = await TrainingPath.select(*PATH_COLUMNS).where(TrainingPath.id == path_id).first()
-        if row is None or not _path_visible(user, path_out(row)):
+        # A course stays in its own path even when its manager cannot see the path otherwise (a
+        # consortium trainer teaching a cooperative's internal course).
+        staying = existing is not None and existing["path"]["id"] == path_id
+        if row is None or not (staying or _path_visible(user, path_out(row))):
             errors["path_id"] = N_("Il percorso indicato non esiste.")
         else:
             path = path_out(row)
