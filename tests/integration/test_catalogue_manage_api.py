@@ -1,5 +1,6 @@
 """Changing courses through the API: edit, capacity, copy, cancel, complete, delete; paths; locations."""
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 from tests.factories import (
@@ -12,7 +13,7 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer
-from training_hub.tables import Course, CourseTrainer, Location, Outbox, Session, TrainingPath
+from training_hub.tables import Course, CourseTrainer, Enrolment, Location, Outbox, Session, TrainingPath
 from training_hub.timeutil import rome_wall_clock, utcnow
 
 
@@ -118,6 +119,39 @@ async def test_cancelling_a_course_cancels_its_future_sessions_and_tells_everyon
     assert notices[0]["subject"] == "Corso annullato: Bilancio sociale" and "Formatore malato" in notices[0]["body"]
     edit = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"title": "X"})
     assert edit.status_code == 409
+
+
+async def test_raising_the_capacity_promotes_the_waiting_list_at_once(client):
+    trainer, room, course = await trainer_course(capacity=1)
+    await make_session(course, utcnow() + timedelta(days=30), location=room.id)
+    await make_enrolment(await make_person("worker"), course)
+    first, second = await make_person("worker"), await make_person("worker")
+    await make_enrolment(first, course, status="waitlisted", waitlisted_at=utcnow() - timedelta(hours=2))
+    await make_enrolment(second, course, status="waitlisted", waitlisted_at=utcnow() - timedelta(hours=1))
+    response = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"capacity": 2})
+    assert response.status_code == 200, response.text
+    assert (response.json()["seats_taken"], response.json()["waitlist_length"]) == (2, 1)
+    statuses = {r["person"]: r["status"] for r in await Enrolment.select(Enrolment.person, Enrolment.status)}
+    assert (statuses[first.id], statuses[second.id]) == ("confirmed", "waitlisted")
+    assert [n["recipient"] for n in await Outbox.select(Outbox.recipient)] == [first.id]
+
+
+async def test_concurrent_moves_of_a_session_each_raise_its_sequence(client):
+    trainer, room, course = await trainer_course()
+    session = await make_session(course, rome(date(2027, 1, 13), 9), location=room.id)
+    await make_session(course, rome(date(2027, 1, 20), 9), location=room.id)
+    headers = await bearer(trainer)
+    moves = await asyncio.gather(*[
+        client.patch(f"/api/sessions/{session.id}", headers=headers,
+                     json={"starts_at": f"2027-01-{day}T09:00", "ends_at": f"2027-01-{day}T12:00"})
+        for day in (14, 15)])
+    assert [m.status_code for m in moves] == [200, 200]
+    row = await Session.select(Session.sequence).where(Session.id == session.id).first()
+    assert row["sequence"] == 2  # two changes: calendar clients must see the second one too
+    cancels = await asyncio.gather(*[client.post(f"/api/sessions/{session.id}/cancel", headers=headers)
+                                     for _ in range(2)])
+    assert sorted(c.status_code for c in cancels) == [200, 409]
+    assert (await Session.select(Session.sequence).where(Session.id == session.id).first())["sequence"] == 3
 
 
 async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(client):

@@ -1182,6 +1182,15 @@ async def list_managed_courses(
 # ------------------------------------------------------------------------------------------------
 
 
+async def _lock_course(course_id: int, *columns: Any) -> dict[str, Any]:
+    """Read the course row (``columns``) and lock it until the transaction ends: every change to a
+    course or its sessions takes this lock first, so what it decides on cannot change under it."""
+    rows = await lock_for_update(Course.select(Course.id, *columns).where(Course.id == course_id))
+    if not rows:
+        raise NotFound(N_("Corso non trovato."))
+    return rows[0]
+
+
 @dataclass
 class CourseInput:
     path_id: int | None
@@ -1382,7 +1391,9 @@ async def update_course(user: CurrentUser, course_id: int, data: CourseInput) ->
     if existing["status"] == CourseStatus.PUBLISHED and trainer_ids is not None and not trainer_ids:
         raise ValidationFailed(N_("Un corso pubblicato ha almeno un formatore."), field="trainer_ids")
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
+        locked = await _lock_course(course_id, Course.status, Course.capacity)
+        if locked["status"] in (CourseStatus.CANCELLED, CourseStatus.COMPLETED):  # changed meanwhile
+            raise InvalidState(N_("Un corso annullato o concluso non si modifica più."))
         new_capacity = values[Course.capacity]
         taken = (await enrolment_counts([course_id])).get(course_id, {}).get(EnrolmentStatus.CONFIRMED.value, 0)
         if new_capacity < taken:
@@ -1399,7 +1410,7 @@ async def update_course(user: CurrentUser, course_id: int, data: CourseInput) ->
         await Course.update(values).where(Course.id == course_id)
         await _replace_links(course_id, trainer_ids, coop_ids, areas)
         await record_audit_event("course.updated", actor_id=user.id, entity="course", entity_id=course_id)
-        if new_capacity > existing["capacity"]:
+        if new_capacity > locked["capacity"]:
             # Freed seats go to the waiting list at once, in this transaction, under this lock.
             from training_hub.enrolment.service import promote_waitlist  # enrolment imports the catalogue
 
@@ -1411,7 +1422,7 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
     """Draft → published: it needs a trainer and at least one scheduled session."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
+        await _lock_course(course_id)
         access = await load_course_access(course_id)
         if access.status != CourseStatus.DRAFT:
             raise InvalidState(N_("Si pubblica solo un corso in bozza."))
@@ -1464,8 +1475,7 @@ async def complete_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
     """Published → completed, once its last session has ended."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        row = await Course.select(Course.status, Course.ends_at).where(Course.id == course_id).first()
-        assert row is not None
+        row = await _lock_course(course_id, Course.status, Course.ends_at)
         if row["status"] != CourseStatus.PUBLISHED:
             raise InvalidState(N_("Si conclude solo un corso pubblicato."))
         if row["ends_at"] is None or row["ends_at"] > utcnow():
@@ -1480,8 +1490,7 @@ async def delete_draft_course(user: CurrentUser, course_id: int) -> None:
     """A draft nobody has seen can be removed altogether (with its sessions)."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        row = await Course.select(Course.status).where(Course.id == course_id).first()
-        assert row is not None
+        row = await _lock_course(course_id, Course.status)
         if row["status"] != CourseStatus.DRAFT:
             raise InvalidState(N_("Si elimina solo un corso in bozza; un corso pubblicato si annulla."))
         if await Enrolment.exists().where(Enrolment.course == course_id):
@@ -1752,7 +1761,7 @@ async def create_session(
     warnings only when not ``confirm_warnings``)."""
     access = await get_manageable_course(user, course_id)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
+        await _lock_course(course_id)
         course = await _course_for_scheduling(course_id)
         session = await _validated_single(course, data)
         ids = await _place_sessions(course_id, [session], confirm_warnings=confirm_warnings)
@@ -1815,7 +1824,7 @@ async def create_series(
     """Add a weekly series at once (all or nothing); topics per session in order (a list, or one per line)."""
     access = await get_manageable_course(user, course_id)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
+        await _lock_course(course_id)
         course = await _course_for_scheduling(course_id)
         sessions = await _validated_series(course, data)
         ids = await _place_sessions(course_id, sessions, confirm_warnings=confirm_warnings)
@@ -1841,6 +1850,15 @@ async def _session_for_change(user: CurrentUser, session_id: int) -> tuple[dict[
         raise NotFound(N_("Incontro non trovato."))
     access = await get_manageable_course(user, row["course"])
     return row, access
+
+
+async def _session_under_lock(session_id: int) -> dict[str, Any]:
+    """The session as it is now, read again once its course is locked: a change that raced with this
+    one has committed, so its status and ``sequence`` are current."""
+    row = await _session_row(session_id)
+    if row is None:
+        raise NotFound(N_("Incontro non trovato."))
+    return row
 
 
 def session_input_from(row: Mapping[str, Any]) -> SessionInput:
@@ -1889,10 +1907,11 @@ async def update_session(
     """Change a session. A new time or place raises its ``sequence`` and, when the course is
     published, tells everyone enrolled; the checks run again on the new time, place and trainer."""
     row, access = await _session_for_change(user, session_id)
-    if row["status"] == SessionStatus.CANCELLED:
-        raise InvalidState(N_("L'incontro è annullato: non si modifica più."))
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == row["course"]))
+        await _lock_course(row["course"])
+        row = await _session_under_lock(session_id)
+        if row["status"] == SessionStatus.CANCELLED:
+            raise InvalidState(N_("L'incontro è annullato: non si modifica più."))
         course = await _course_for_scheduling(row["course"])
         new = await _validated_single(course, data)
         trainers = [new["trainer_id"]] if new["trainer_id"] else sorted(await _course_trainer_ids(row["course"]))
@@ -1924,11 +1943,12 @@ async def cancel_session(user: CurrentUser, session_id: int, reason: str = "") -
     the course is published, tell everyone enrolled. The last scheduled session of a published course
     is not cancelled alone: cancel the course."""
     row, access = await _session_for_change(user, session_id)
-    if row["status"] == SessionStatus.CANCELLED:
-        raise InvalidState(N_("L'incontro è già annullato."))
     reason = _clean_text(reason)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == row["course"]))
+        await _lock_course(row["course"])
+        row = await _session_under_lock(session_id)
+        if row["status"] == SessionStatus.CANCELLED:
+            raise InvalidState(N_("L'incontro è già annullato."))
         course = await _course_for_scheduling(row["course"])
         others = await Session.count().where((Session.course == row["course"]) & (Session.id != session_id)
                                              & (Session.status == SessionStatus.SCHEDULED))
@@ -1951,8 +1971,8 @@ async def delete_draft_session(user: CurrentUser, session_id: int) -> None:
     """Remove a session of a draft course altogether (nobody has seen it yet)."""
     row, _access = await _session_for_change(user, session_id)
     async with write_transaction():
-        course = await Course.select(Course.status).where(Course.id == row["course"]).first()
-        if course is None or course["status"] != CourseStatus.DRAFT:
+        course = await _lock_course(row["course"], Course.status)
+        if course["status"] != CourseStatus.DRAFT:
             raise InvalidState(N_("Si eliminano solo gli incontri di un corso in bozza; altrimenti si annullano."))
         await Session.delete().where(Session.id == session_id)
         await recompute_course_dates(row["course"])
