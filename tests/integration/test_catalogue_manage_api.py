@@ -13,8 +13,10 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer
+from training_hub.calendars.tokens import current_feed_url
 from training_hub.tables import Course, CourseTrainer, Enrolment, Location, Outbox, Session, TrainingPath
 from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.web.auth import CurrentUser, parse_roles
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:
@@ -119,6 +121,42 @@ async def test_cancelling_a_course_cancels_its_future_sessions_and_tells_everyon
     assert notices[0]["subject"] == "Corso annullato: Bilancio sociale" and "Formatore malato" in notices[0]["body"]
     edit = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"title": "X"})
     assert edit.status_code == 409
+
+
+async def test_cancelling_a_course_ends_every_live_enrolment_and_cancels_calendar_events(client):
+    trainer, room, course = await trainer_course(title="Bilancio sociale", capacity=1)
+    future = await make_session(course, rome(date(2027, 1, 13), 9), location=room.id)
+    seated, waiting, asking, left = [await make_person("worker") for _ in range(4)]
+    await make_enrolment(seated, course)
+    await make_enrolment(waiting, course, status="waitlisted")
+    await make_enrolment(asking, course, status="pending")
+    await make_enrolment(left, course, status="cancelled")
+    response = await client.post(f"/api/courses/{course.id}/cancel", headers=await bearer(trainer),
+                                 json={"reason": "Formatore malato"})
+    assert response.status_code == 200, response.text
+    rows = {r["person"]: r for r in await Enrolment.select(
+        Enrolment.person, Enrolment.status, Enrolment.cancelled_by, Enrolment.cancel_reason, Enrolment.confirmed_at)}
+    assert {rows[p.id]["status"] for p in (seated, waiting, asking, left)} == {"cancelled"}
+    assert rows[seated.id]["cancelled_by"] == trainer.id and rows[seated.id]["cancel_reason"] == "Formatore malato"
+    assert rows[seated.id]["confirmed_at"] is not None  # personal feeds keep showing the cancellation
+    assert rows[left.id]["cancelled_by"] is None  # an enrolment cancelled before is left as it was
+    assert response.json()["seats_taken"] == 0 and response.json()["waitlist_length"] == 0
+    notices = {n["recipient"]: n for n in await Outbox.select(Outbox.recipient, Outbox.kind, Outbox.ics)}
+    assert set(notices) == {seated.id, waiting.id, asking.id}
+    assert {n["kind"] for n in notices.values()} == {"course_cancelled"}
+    # The participant's calendar drops the event it accepted; the others never had one.
+    assert "METHOD:CANCEL" in notices[seated.id]["ics"] and future.uid in notices[seated.id]["ics"]
+    assert notices[waiting.id]["ics"] == "" and notices[asking.id]["ics"] == ""
+    # A subscribed calendar shows the session as cancelled rather than letting it vanish.
+    feed = await client.get(await current_feed_url(CurrentUser(
+        id=seated.id, email=seated.email, full_name=seated.full_name, roles=parse_roles(seated.roles),
+        cooperative_id=seated.cooperative, language="it")))
+    assert feed.status_code == 200 and future.uid in feed.text and "STATUS:CANCELLED" in feed.text
+    # Nothing can bring a seat back: the course is no longer open to changes of capacity.
+    raised = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"capacity": 5})
+    assert raised.status_code == 409
+    assert (await Enrolment.select(Enrolment.status).where(Enrolment.person == waiting.id).first())["status"] == (
+        "cancelled")
 
 
 async def test_raising_the_capacity_promotes_the_waiting_list_at_once(client):

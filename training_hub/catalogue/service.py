@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -58,7 +58,8 @@ from training_hub.errors import (
     ValidationFailed,
 )
 from training_hub.i18n import N_
-from training_hub.notifications.outbox import queue_notification
+from training_hub.notifications.compose import course_sessions, invitation
+from training_hub.notifications.outbox import queue_message
 from training_hub.notifications.sessions import session_invitation
 from training_hub.settings import get_settings
 from training_hub.tables import (
@@ -1440,23 +1441,29 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
 
 
 async def cancel_course(user: CurrentUser, course_id: int, reason: str = "") -> dict[str, Any]:
-    """Published → cancelled: its scheduled sessions are cancelled too (calendars show it) and everyone
-    with a live enrolment is told. Enrolments themselves are left to the enrolment feature."""
+    """Published → cancelled, in one transaction under the course's lock.
+
+    Its future sessions are cancelled (calendars show them cancelled; the course keeps its dates), and
+    so is every live enrolment — confirmed, waiting or still to be approved — so nobody is left with a
+    seat, a waiting-list place (no promotion can happen: the course is no longer published) or a request
+    in a course that will not run. Everyone who had one is told once; confirmed participants also get
+    the cancellation of the sessions for their calendar (METHOD:CANCEL). Personal feeds keep showing
+    the cancelled sessions for 30 days (the enrolment stays, cancelled, with its ``confirmed_at``)."""
     await get_manageable_course(user, course_id)
     reason = _clean_text(reason)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
-        row = await Course.select(Course.status, Course.title).where(Course.id == course_id).first()
-        assert row is not None
+        row = await _lock_course(course_id, Course.status, Course.title)
         if row["status"] == CourseStatus.DRAFT:
             raise InvalidState(N_("Una bozza non si annulla: eliminala."))
         if row["status"] != CourseStatus.PUBLISHED:
             raise InvalidState(N_("Il corso è già annullato o concluso."))
         now = utcnow()
-        await Session.update({
+        cancelled = await Session.update({
             Session.status: SessionStatus.CANCELLED.value, Session.cancelled_at: now, Session.updated_at: now,
             Session.sequence: Session.sequence + 1,
-        }).where((Session.course == course_id) & (Session.status == SessionStatus.SCHEDULED) & (Session.ends_at > now))
+        }).where(
+            (Session.course == course_id) & (Session.status == SessionStatus.SCHEDULED) & (Session.ends_at > now)
+        ).returning(Session.id)
         await Course.update({Course.status: CourseStatus.CANCELLED.value, Course.cancelled_reason: reason,
                              Course.updated_at: now}).where(Course.id == course_id)
         with i18n.language("it"):
@@ -1465,9 +1472,24 @@ async def cancel_course(user: CurrentUser, course_id: int, reason: str = "") -> 
             if reason:
                 body += "\n" + i18n.gettext("Motivo: %(reason)s") % {"reason": reason}
             body += "\n\n" + _course_link_text(course_id)
-        await _notify_enrolled(course_id, "course_cancelled", subject, body, dedupe=f"course_cancelled:{course_id}")
+        cancelled_ids = {r["id"] for r in cancelled}
+        sessions = [s for s in await course_sessions(course_id) if s["id"] in cancelled_ids]
+
+        async def calendar_cancel(person: Mapping[str, Any]) -> str:
+            return invitation(row["title"], sessions, method="CANCEL", to_email=person["email"],
+                              full_name=person["full_name"]) if sessions else ""
+
+        told = await _notify_enrolled(course_id, "course_cancelled", subject, body,
+                                      dedupe=f"course_cancelled:{course_id}", invitation_for=calendar_cancel)
+        ended = await Enrolment.update({
+            Enrolment.status: EnrolmentStatus.CANCELLED.value, Enrolment.cancelled_at: now,
+            Enrolment.cancelled_by: user.id, Enrolment.cancel_reason: reason, Enrolment.updated_at: now,
+        }).where(
+            (Enrolment.course == course_id) & Enrolment.status.is_in([s.value for s in LIVE_ENROLMENT_STATUSES])
+        ).returning(Enrolment.id)
         await record_audit_event("course.cancelled", actor_id=user.id, entity="course", entity_id=course_id,
-                                 reason=reason)
+                                 reason=reason, data={"sessions": len(cancelled_ids), "enrolments": len(ended),
+                                                      "notified": told})
     return await get_course_detail(user, course_id)
 
 
@@ -2016,21 +2038,29 @@ def _where(row: Mapping[str, Any]) -> str:
     return i18n.gettext("online")
 
 
-async def _notify_enrolled(course_id: int, kind: str, subject: str, body: str, dedupe: str, *,
-                           session_id: int | None = None, cancelled: bool = False) -> int:
-    """Queue a notice for everyone with a live enrolment. For a moved or cancelled session the confirmed
-    participants also get an updated calendar invitation, so an event they accepted follows the change."""
-    rows = await Enrolment.select(
-        Enrolment.person, Enrolment.status, Enrolment.person.email.as_alias("email"),
-        Enrolment.person.full_name.as_alias("full_name"),
-    ).where((Enrolment.course == course_id) & Enrolment.status.is_in([s.value for s in LIVE_ENROLMENT_STATUSES]))
+async def _notify_enrolled(
+    course_id: int, kind: str, subject: str, body: str, dedupe: str, *,
+    invitation_for: Callable[[Mapping[str, Any]], Awaitable[str]] | None = None,
+) -> int:
+    """Queue a notice for everyone with a live enrolment (the recipients in one query). Confirmed
+    participants also get ``invitation_for(person)`` attached (an updated or cancelled calendar event),
+    so an event they accepted follows the change."""
+    rows = await fetch_all(
+        "SELECT e.person AS person, e.status AS status, p.email AS email, p.full_name AS full_name "
+        "FROM enrolment e JOIN person p ON p.id = e.person "
+        f"WHERE e.course = {{}} AND e.status IN ({_placeholders(len(LIVE_ENROLMENT_STATUSES))}) AND p.active = {{}} "
+        "ORDER BY e.id",
+        course_id, *[s.value for s in LIVE_ENROLMENT_STATUSES], True,
+    )
     sent = 0
     for row in rows:
+        if not row["email"]:
+            continue
         ics = ""
-        if session_id is not None and row["status"] == EnrolmentStatus.CONFIRMED:
-            ics = await session_invitation(session_id, person=row, cancelled=cancelled)
-        if await queue_notification(kind, recipient_id=row["person"], subject=subject, body=body, ics=ics,
-                                    dedupe_key=f"{dedupe}:{row['person']}"):
+        if invitation_for is not None and row["status"] == EnrolmentStatus.CONFIRMED:
+            ics = await invitation_for(row)
+        if await queue_message(kind, recipient_id=row["person"], to_email=row["email"], subject=subject, body=body,
+                               ics=ics, dedupe_key=f"{dedupe}:{row['person']}"):
             sent += 1
     return sent
 
@@ -2046,7 +2076,8 @@ async def _notify_session_moved(course: Mapping[str, Any], before: Mapping[str, 
         body += "\n\n" + i18n.gettext("Se hai collegato il calendario, l'incontro si aggiorna da solo.")
         body += "\n" + _course_link_text(course["id"])
     await _notify_enrolled(course["id"], "session_moved", subject, body,
-                           dedupe=f"session_moved:{after['id']}:{after['sequence']}", session_id=after["id"])
+                           dedupe=f"session_moved:{after['id']}:{after['sequence']}",
+                           invitation_for=lambda person: session_invitation(after["id"], person=person))
 
 
 async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str, Any], reason: str) -> None:
@@ -2058,7 +2089,7 @@ async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str,
             body += "\n" + i18n.gettext("Motivo: %(reason)s") % {"reason": reason}
         body += "\n\n" + _course_link_text(course["id"])
     await _notify_enrolled(course["id"], "session_cancelled", subject, body, dedupe=f"session_cancelled:{row['id']}",
-                           session_id=row["id"], cancelled=True)
+                           invitation_for=lambda person: session_invitation(row["id"], person=person, cancelled=True))
 
 
 # ------------------------------------------------------------------------------------------------
