@@ -327,3 +327,19 @@ async def test_catalogue_reports_impossible_dates_next_to_the_filters(client):
     response = await client.get("/courses?starts_after=0001-01-01&starts_before=9999-12-31")
     assert response.status_code == 200
     assert 'id="starts_after-error"' in response.text and 'id="starts_before-error"' in response.text
+
+
+async def test_odd_numbers_in_trainer_pages_are_not_errors(client):
+    await trainer_setup(client)
+    for number in ("²", "٣", "99999999999999999999", "-1"):
+        response = await client.get(f"/trainer/courses?page_number={number}")
+        assert response.status_code == 200, number
+    await make_cooperative()
+    await make_person("admin", email="a@example.test")
+    await login(client, "a@example.test")
+    for owner in ("²", "99999999999", "nessuna"):
+        response = await post_form(client, "/trainer/paths/new", {"kind": "marketing", "title": "Comunicare",
+                                                                  "owner_cooperative_id": owner})
+        assert response.status_code == 422, owner
+        assert 'id="owner_cooperative_id-error"' in response.text
+    assert await TrainingPath.count() == 1  # only the one trainer_setup made

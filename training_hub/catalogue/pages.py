@@ -20,7 +20,6 @@ from markupsafe import Markup
 
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
-from training_hub.db import MAX_ID
 from training_hub.directory.service import list_cooperatives
 from training_hub.enrolment.service import course_panel_context
 from training_hub.errors import DomainError, Issue, NotFound, PermissionDenied, ScheduleConflict
@@ -258,7 +257,9 @@ class TrainerPages(Controller):
         self, user: NamedDependency[CurrentUser], status: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None, page_number: FromQuery[str | None] = None,
     ) -> Template:
-        number = int(page_number) if (page_number or "").isdigit() and int(page_number or 0) > 0 else 1
+        # isdecimal, not isdigit: int() refuses "²", which isdigit accepts.
+        text = (page_number or "").strip()
+        number = int(text) if text.isdecimal() and 0 < int(text) <= service.MAX_PAGE else 1
         status = status if status in STATUS_LABELS else None
         items, total = await service.list_managed_courses(user, status=status, q=q, page=number,
                                                           page_size=TRAINER_PAGE_SIZE)
@@ -273,10 +274,10 @@ class TrainerPages(Controller):
         paths = await service.paths_for_new_course(user)
         if form.get("id"):
             # The course's own path may not be one the user could add courses to: offer it anyway.
-            current = str(form.get("path_id") or "")
-            if current.isdigit() and int(current) <= MAX_ID and all(str(p["id"]) != current for p in paths):
+            current = service.parse_id(form.get("path_id"))
+            if current and current > 0 and all(p["id"] != current for p in paths):
                 with contextlib.suppress(NotFound):  # a made-up id: the field's error says so
-                    paths.append(await service.get_path(user, int(current)))
+                    paths.append(await service.get_path(user, current))
         owner = next((p["owner_cooperative_id"] for p in paths if str(p["id"]) == str(form.get("path_id"))), None)
         return page(
             "catalogue/course_form.html", status_code=status, form=form, errors=errors, paths=paths,
@@ -570,8 +571,7 @@ def _form_from_post(data: dict[str, Any]) -> dict[str, Any]:
 def _path_input(user: CurrentUser, data: dict[str, Any], current: dict[str, Any] | None = None) -> PathInput:
     owner: int | None
     if user.is_admin:
-        raw = str(data.get("owner_cooperative_id") or "")
-        owner = int(raw) if raw.isdigit() else None
+        owner = service.parse_id(data.get("owner_cooperative_id"))
     else:
         owner = current["owner_cooperative_id"] if current else None
     return PathInput(kind=str(data.get("kind") or ""), title=str(data.get("title") or ""),

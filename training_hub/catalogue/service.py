@@ -98,6 +98,7 @@ from training_hub.web.auth import CurrentUser, parse_roles
 PUBLIC_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value, CourseStatus.CANCELLED.value)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 100000
 ONLINE_URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 # ------------------------------------------------------------------------------------------------
@@ -366,7 +367,7 @@ def _integer(value: Any, field_name: str, errors: dict[str, str], *, minimum: in
     return number
 
 
-def _optional_id(value: Any) -> int | None:
+def parse_id(value: Any) -> int | None:
     """An id from a form or a body; -1 (never a real id: reported as "does not exist") for anything
     that cannot be one, a number too large for the database included."""
     if value in (None, ""):
@@ -605,7 +606,7 @@ async def _validate_path(user: CurrentUser, data: PathInput, existing: dict[str,
         errors["title"] = N_("Indica il titolo del percorso.")
     if data.kind not in {k.value for k in PathKind}:
         errors["kind"] = N_("Scegli il tipo di percorso.")
-    owner = data.owner_cooperative_id
+    owner = parse_id(data.owner_cooperative_id)
     if not user.is_admin:
         if user.has_role(Role.COORDINATOR) and user.cooperative_id is not None:
             if owner not in (None, user.cooperative_id):
@@ -1084,7 +1085,7 @@ def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters
     elif raw["sort"]:
         errors["sort"] = N_("Ordinamento sconosciuto: usa start o -start.")
     if raw["page"]:
-        filters.page = _integer(raw["page"], "page", errors, minimum=1, maximum=100000,
+        filters.page = _integer(raw["page"], "page", errors, minimum=1, maximum=MAX_PAGE,
                                 message=N_("Il numero di pagina è un intero da 1 in su.")) or 1
     if raw["page_size"]:
         filters.page_size = _integer(raw["page_size"], "page_size", errors, minimum=1, maximum=MAX_PAGE_SIZE,
@@ -1171,6 +1172,8 @@ async def list_managed_courses(
         needle = "%" + re.sub(r"[%_\\]", " ", q.strip()).lower() + "%"
         where.append('(LOWER("course"."title") LIKE {} OR LOWER(p.title) LIKE {})')
         args += [needle, needle]
+    if page > MAX_PAGE:  # an OFFSET the database could not even take
+        raise ValidationFailed(N_("Il numero di pagina è un intero da 1 in su."), field="page")
     page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
     return await _course_listing(
         where, args, order='("course"."starts_at" IS NULL) DESC, "course"."starts_at" DESC, "course"."id" DESC',
@@ -1284,7 +1287,7 @@ async def _validate_course(
         errors["funder_plan_code"] = N_("Il codice del piano finanziato può avere al massimo 60 caratteri.")
 
     path: dict[str, Any] | None = None
-    path_id = _optional_id(data.path_id)
+    path_id = parse_id(data.path_id)
     if path_id is None:
         errors["path_id"] = N_("Scegli il percorso a cui appartiene il corso.")
     else:
@@ -1296,7 +1299,7 @@ async def _validate_course(
             errors["path_id"] = N_("Il percorso indicato non esiste.")
         else:
             path = path_out(row)
-    location_id = _optional_id(data.location_id)
+    location_id = parse_id(data.location_id)
     location_row = None
     if location_id is not None:
         location_row = await Location.select(*LOCATION_COLUMNS).where(Location.id == location_id).first()
@@ -1308,14 +1311,14 @@ async def _validate_course(
     areas = sorted({a for a in data.eligible_areas if a})
     if any(a not in {x.value for x in Area} for a in areas):
         errors["eligible_areas"] = N_("Una delle aree indicate non esiste.")
-    coop_ids = sorted({_optional_id(c) for c in data.eligible_cooperative_ids if c not in (None, "")})
+    coop_ids = sorted({parse_id(c) for c in data.eligible_cooperative_ids if c not in (None, "")})
     if coop_ids:
         found = await Cooperative.select(Cooperative.id).where(Cooperative.id.is_in(coop_ids))
         if len(found) != len(coop_ids):
             errors["eligible_cooperative_ids"] = N_("Una delle cooperative indicate non esiste.")
     trainer_ids = None
     if data.trainer_ids is not None:
-        trainer_ids = sorted({_optional_id(t) for t in data.trainer_ids if t not in (None, "")})
+        trainer_ids = sorted({parse_id(t) for t in data.trainer_ids if t not in (None, "")})
         if trainer_ids:
             allowed = {t["id"] for t in await trainer_candidates(path["owner_cooperative_id"] if path else None)}
             if any(t not in allowed for t in trainer_ids):
@@ -1615,7 +1618,7 @@ async def _course_for_scheduling(course_id: int) -> dict[str, Any]:
 async def _validate_place(course: Mapping[str, Any], location_id: Any, online_url: Any, trainer_id: Any,
                           errors: dict[str, str]) -> tuple[int | None, str | None, int | None, dict[str, Any] | None]:
     """The session's place and trainer, checked against the course's delivery mode."""
-    location_id = _optional_id(location_id)
+    location_id = parse_id(location_id)
     url = _clean_text(online_url) or None
     location = None
     if location_id is not None:
@@ -1634,7 +1637,7 @@ async def _validate_place(course: Mapping[str, Any], location_id: Any, online_ur
             errors["online_url"] = N_("Un incontro online ha bisogno del collegamento.")
         elif mode == DeliveryMode.BLENDED and not physical and url is None:
             errors["location_id"] = N_("Indica una sede o un collegamento online.")
-    trainer = _optional_id(trainer_id)
+    trainer = parse_id(trainer_id)
     if trainer is not None:
         owner = await Course.select(Course.path.owner_cooperative.as_alias("owner")).where(
             Course.id == course["id"]).first()
