@@ -835,19 +835,6 @@ async def enrolment_counts(course_ids: Iterable[int]) -> dict[int, dict[str, int
     return counts
 
 
-async def trainers_by_course(course_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    ids = list(course_ids)
-    if not ids:
-        return {}
-    rows = await CourseTrainer.select(
-        CourseTrainer.course, CourseTrainer.person, CourseTrainer.person.full_name.as_alias("full_name")
-    ).where(CourseTrainer.course.is_in(ids)).order_by(CourseTrainer.person.full_name)
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        out[row["course"]].append({"id": row["person"], "full_name": row["full_name"]})
-    return out
-
-
 def _location_from(row: Mapping[str, Any]) -> dict[str, Any] | None:
     if row.get("location_id") is None:
         return None
@@ -2093,28 +2080,6 @@ async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str,
         body += "\n\n" + _course_link_text(course["id"])
     await _notify_enrolled(course["id"], "session_cancelled", subject, body, dedupe=f"session_cancelled:{row['id']}",
                            invitation_for=lambda person: session_invitation(row["id"], person=person, cancelled=True))
-
-
-# ------------------------------------------------------------------------------------------------
-# Eligibility (for the enrolment feature)
-# ------------------------------------------------------------------------------------------------
-
-
-def person_is_eligible(cooperative_id: int | None, area: str | None, *, eligible_cooperative_ids: Iterable[int],
-                       eligible_areas: Iterable[str]) -> bool:
-    """A person fits a course's eligibility: no restriction, or their cooperative / area is listed."""
-    coops, areas = set(eligible_cooperative_ids), set(eligible_areas)
-    return (not coops or cooperative_id in coops) and (not areas or area in areas)
-
-
-async def is_person_eligible(person_id: int, course_id: int) -> bool:
-    person = await fetch_one("SELECT cooperative, area FROM person WHERE id = {}", person_id)
-    if person is None:
-        return False
-    links = (await _course_links([course_id], cooperatives=True))[course_id]
-    return person_is_eligible(person["cooperative"], person["area"],
-                              eligible_cooperative_ids=[c["id"] for c in links["cooperative"]],
-                              eligible_areas=links["area"])
 
 
 def weekday_names() -> list[tuple[int, str]]:
