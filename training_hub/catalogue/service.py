@@ -564,9 +564,15 @@ async def get_path(user: CurrentUser, path_id: int) -> dict[str, Any]:
     return path
 
 
+def _taught_by(user_id: int) -> Any:
+    """Courses the person teaches: as one of their trainers or in one of their sessions (as
+    :func:`can_view_course` counts it, so whoever may read a course may read its path)."""
+    return Course.id.is_in(CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == user_id)) | (
+        Course.id.is_in(Session.select(Session.course).where(Session.trainer == user_id)))
+
+
 async def _teaches_in_path(user_id: int, path_id: int) -> bool:
-    taught = CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == user_id)
-    return await Course.exists().where((Course.path == path_id) & Course.id.is_in(taught))
+    return await Course.exists().where((Course.path == path_id) & _taught_by(user_id))
 
 
 async def list_paths(user: CurrentUser, *, kind: str | None = None) -> list[dict[str, Any]]:
@@ -581,8 +587,7 @@ async def list_paths(user: CurrentUser, *, kind: str | None = None) -> list[dict
         if user.cooperative_id is not None:
             owner_ok = owner_ok | (TrainingPath.owner_cooperative == user.cooperative_id)
         if user.has_role(Role.TRAINER):
-            taught = CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == user.id)
-            owner_ok = owner_ok | TrainingPath.id.is_in(Course.select(Course.path).where(Course.id.is_in(taught)))
+            owner_ok = owner_ok | TrainingPath.id.is_in(Course.select(Course.path).where(_taught_by(user.id)))
         query = query.where(owner_ok)
     paths = [path_out(row) for row in await query]
     if not paths:
