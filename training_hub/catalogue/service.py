@@ -29,7 +29,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
@@ -1818,6 +1818,11 @@ async def _validated_series(course: Mapping[str, Any], data: SeriesInput) -> lis
         errors["until"] = N_("La data di fine viene prima del primo incontro.")
     if first_day and until and (until - first_day).days > 365:
         errors["until"] = N_("Una serie dura al massimo un anno.")
+    elif first_day and until and weekdays and "weekdays" not in errors and sum(
+            (first_day + timedelta(days=n)).weekday() in weekdays
+            for n in range((until - first_day).days + 1)) > MAX_SERIES_SESSIONS:
+        # expand_series stops at the cap: without this the series would silently end early.
+        errors["until"] = N_("Una serie ha al massimo 60 incontri: scegli una data di fine più vicina.")
     location_id, url, trainer, _location = await _validate_place(course, data.location_id, data.online_url,
                                                                  data.trainer_id, errors)
     if errors:
