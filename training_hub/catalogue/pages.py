@@ -306,15 +306,13 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}", name="course_manage")
     async def manage_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         return page("catalogue/course_manage.html", course=course, sessions=course["sessions"],
                     now=utcnow(), **labels())
 
     @get("/courses/{course_id:int}/edit", name="course_edit")
     async def edit_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         return await self._course_form(user, _course_form_values(course), {})
 
     @post("/courses/{course_id:int}/edit", name="course_update")
@@ -363,8 +361,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/cancel", name="course_cancel_form")
     async def cancel_course_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         return page("catalogue/confirm_cancel.html", course=course, session=None, errors={}, reason="",
                     action=f"/trainer/courses/{course_id}/cancel", **labels())
 
@@ -376,8 +373,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/copy", name="course_copy_form")
     async def copy_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         return page("catalogue/copy_form.html", course=course, form={}, errors={}, issues=None, **labels())
 
     @post("/courses/{course_id:int}/copy", name="course_copy")
@@ -415,7 +411,7 @@ class TrainerPages(Controller):
         form = _form_from_post(data)
         if session_id is not None:
             form["id"] = session_id
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         payload = build(data)
         try:
             if data.get("action") == "check":
@@ -439,8 +435,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/sessions/new", name="session_new")
     async def new_session(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         last = next((s for s in reversed(course["sessions"]) if s["status"] == "scheduled"), None)
         form: dict[str, Any] = {"location_id": course["location"]["id"] if course["location"] else ""}
         if last:
@@ -450,7 +445,6 @@ class TrainerPages(Controller):
 
     @post("/courses/{course_id:int}/sessions/new", name="session_create")
     async def create_session(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
-        await service.get_manageable_course(user, course_id)
         return await self._save_sessions(
             request, user, course_id, "catalogue/session_form.html", _session_input,
             lambda payload, confirm: service.create_session(user, course_id, payload, confirm_warnings=confirm),
@@ -458,14 +452,12 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/sessions/series", name="series_new")
     async def new_series(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         form = {"location_id": course["location"]["id"] if course["location"] else "", "weekdays": []}
         return await self._session_page(user, course, form, {}, template="catalogue/series_form.html")
 
     @post("/courses/{course_id:int}/sessions/series", name="series_create")
     async def create_series(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
-        await service.get_manageable_course(user, course_id)
         return await self._save_sessions(
             request, user, course_id, "catalogue/series_form.html", _series_input,
             lambda payload, confirm: service.create_series(user, course_id, payload, confirm_warnings=confirm),

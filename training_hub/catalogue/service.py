@@ -278,12 +278,24 @@ async def get_viewable_course(user: CurrentUser, course_id: int) -> CourseAccess
     raise NotFound(N_("Corso non trovato."))
 
 
+MANAGE_REFUSED = N_("Solo i formatori del corso, il coordinatore e l'ufficio formazione possono modificarlo.")
+
+
 async def get_manageable_course(user: CurrentUser, course_id: int) -> CourseAccess:
     """The course's access facts if ``user`` manages it: 404 if they cannot even see it, else 403."""
     access = await get_viewable_course(user, course_id)
     if not can_manage_course(user, access):
-        raise PermissionDenied(N_("Solo i formatori del corso, il coordinatore e l'ufficio formazione possono modificarlo."))
+        raise PermissionDenied(MANAGE_REFUSED)
     return access
+
+
+async def get_manageable_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]:
+    """:func:`get_course_detail` for who manages the course, with the same 404/403 answers as
+    :func:`get_manageable_course` (without loading the access facts a second time)."""
+    detail = await get_course_detail(user, course_id)
+    if not detail["can_manage"]:
+        raise PermissionDenied(MANAGE_REFUSED)
+    return detail
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1379,8 +1391,7 @@ async def create_course(user: CurrentUser, data: CourseInput) -> dict[str, Any]:
 
 async def update_course(user: CurrentUser, course_id: int, data: CourseInput) -> dict[str, Any]:
     """Change a course's details (any status but cancelled and completed)."""
-    await get_manageable_course(user, course_id)
-    existing = await get_course_detail(user, course_id)
+    existing = await get_manageable_course_detail(user, course_id)
     if existing["status"] in (CourseStatus.CANCELLED, CourseStatus.COMPLETED):
         raise InvalidState(N_("Un corso annullato o concluso non si modifica più."))
     values, trainer_ids, coop_ids, areas = await _validate_course(user, data, existing=existing)
@@ -1526,8 +1537,7 @@ async def copy_course(
     sessions are copied too, moved so the first falls on ``first_day``, same weekdays distance and
     same Rome wall-clock times, places and topics; the scheduling checks apply as for a series.
     """
-    await get_manageable_course(user, course_id)
-    source = await get_course_detail(user, course_id)  # who manages the course sees its online links
+    source = await get_manageable_course_detail(user, course_id)  # managers see the online links too
     errors: dict[str, str] = {}
     day = parse_day(first_day, "first_day", errors) if first_day not in (None, "") else None
     if errors:
