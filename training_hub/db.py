@@ -30,6 +30,10 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 
+# Primary keys are PostgreSQL ``integer``s: a larger id typed in a form or a body cannot exist, and
+# passing it to the driver would fail with an error instead of a "does not exist".
+MAX_ID = 2**31 - 1
+
 
 class PooledSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLite engine, keeping a few connections open between queries.

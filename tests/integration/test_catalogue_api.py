@@ -207,6 +207,14 @@ async def test_bad_series_input_is_422_with_fields(client):
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"first_day", "weekdays", "start_time", "count"}
+    # More days than a series may have: said, not silently cut at the 60th session.
+    too_long = await client.post(f"/api/courses/{course.id}/sessions/series", headers=await bearer(trainer), json={
+        "first_day": "2027-01-11", "weekdays": [0, 1, 2, 3, 4], "start_time": "09:00", "end_time": "12:00",
+        "until": "2027-06-30", "location_id": room.id, "confirm_warnings": True})
+    assert too_long.status_code == 422
+    assert too_long.json()["errors"] == [{"field": "until", "message":
+                                          "Una serie ha al massimo 60 incontri: scegli una data di fine più vicina."}]
+    assert await Session.count() == 0
 
 
 async def test_bad_session_input_is_422(client):

@@ -1,5 +1,6 @@
 """Changing courses through the API: edit, capacity, copy, cancel, complete, delete; paths; locations."""
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 from tests.factories import (
@@ -12,8 +13,10 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer
-from training_hub.tables import Course, CourseTrainer, Location, Outbox, Session, TrainingPath
+from training_hub.calendars.tokens import current_feed_url
+from training_hub.tables import Course, CourseTrainer, Enrolment, Location, Outbox, Session, TrainingPath
 from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.web.auth import CurrentUser, parse_roles
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:
@@ -118,6 +121,117 @@ async def test_cancelling_a_course_cancels_its_future_sessions_and_tells_everyon
     assert notices[0]["subject"] == "Corso annullato: Bilancio sociale" and "Formatore malato" in notices[0]["body"]
     edit = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"title": "X"})
     assert edit.status_code == 409
+
+
+async def test_cancelling_a_course_ends_every_live_enrolment_and_cancels_calendar_events(client):
+    trainer, room, course = await trainer_course(title="Bilancio sociale", capacity=1)
+    future = await make_session(course, rome(date(2027, 1, 13), 9), location=room.id)
+    seated, waiting, asking, left = [await make_person("worker") for _ in range(4)]
+    await make_enrolment(seated, course)
+    await make_enrolment(waiting, course, status="waitlisted")
+    await make_enrolment(asking, course, status="pending")
+    await make_enrolment(left, course, status="cancelled")
+    response = await client.post(f"/api/courses/{course.id}/cancel", headers=await bearer(trainer),
+                                 json={"reason": "Formatore malato"})
+    assert response.status_code == 200, response.text
+    rows = {r["person"]: r for r in await Enrolment.select(
+        Enrolment.person, Enrolment.status, Enrolment.cancelled_by, Enrolment.cancel_reason, Enrolment.confirmed_at)}
+    assert {rows[p.id]["status"] for p in (seated, waiting, asking, left)} == {"cancelled"}
+    assert rows[seated.id]["cancelled_by"] == trainer.id and rows[seated.id]["cancel_reason"] == "Formatore malato"
+    assert rows[seated.id]["confirmed_at"] is not None  # personal feeds keep showing the cancellation
+    assert rows[left.id]["cancelled_by"] is None  # an enrolment cancelled before is left as it was
+    assert response.json()["seats_taken"] == 0 and response.json()["waitlist_length"] == 0
+    notices = {n["recipient"]: n for n in await Outbox.select(Outbox.recipient, Outbox.kind, Outbox.ics)}
+    assert set(notices) == {seated.id, waiting.id, asking.id}
+    assert {n["kind"] for n in notices.values()} == {"course_cancelled"}
+    # The participant's calendar drops the event it accepted; the others never had one.
+    assert "METHOD:CANCEL" in notices[seated.id]["ics"] and future.uid in notices[seated.id]["ics"]
+    assert notices[waiting.id]["ics"] == "" and notices[asking.id]["ics"] == ""
+    # A subscribed calendar shows the session as cancelled rather than letting it vanish.
+    feed = await client.get(await current_feed_url(CurrentUser(
+        id=seated.id, email=seated.email, full_name=seated.full_name, roles=parse_roles(seated.roles),
+        cooperative_id=seated.cooperative, language="it")))
+    assert feed.status_code == 200 and future.uid in feed.text and "STATUS:CANCELLED" in feed.text
+    # Nothing can bring a seat back: the course is no longer open to changes of capacity.
+    raised = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"capacity": 5})
+    assert raised.status_code == 409
+    assert (await Enrolment.select(Enrolment.status).where(Enrolment.person == waiting.id).first())["status"] == (
+        "cancelled")
+
+
+async def test_raising_the_capacity_promotes_the_waiting_list_at_once(client):
+    trainer, room, course = await trainer_course(capacity=1)
+    await make_session(course, utcnow() + timedelta(days=30), location=room.id)
+    await make_enrolment(await make_person("worker"), course)
+    first, second = await make_person("worker"), await make_person("worker")
+    await make_enrolment(first, course, status="waitlisted", waitlisted_at=utcnow() - timedelta(hours=2))
+    await make_enrolment(second, course, status="waitlisted", waitlisted_at=utcnow() - timedelta(hours=1))
+    response = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"capacity": 2})
+    assert response.status_code == 200, response.text
+    assert (response.json()["seats_taken"], response.json()["waitlist_length"]) == (2, 1)
+    statuses = {r["person"]: r["status"] for r in await Enrolment.select(Enrolment.person, Enrolment.status)}
+    assert (statuses[first.id], statuses[second.id]) == ("confirmed", "waitlisted")
+    assert [n["recipient"] for n in await Outbox.select(Outbox.recipient)] == [first.id]
+
+
+async def test_concurrent_moves_of_a_session_each_raise_its_sequence(client):
+    trainer, room, course = await trainer_course()
+    session = await make_session(course, rome(date(2027, 1, 13), 9), location=room.id)
+    await make_session(course, rome(date(2027, 1, 20), 9), location=room.id)
+    headers = await bearer(trainer)
+    moves = await asyncio.gather(*[
+        client.patch(f"/api/sessions/{session.id}", headers=headers,
+                     json={"starts_at": f"2027-01-{day}T09:00", "ends_at": f"2027-01-{day}T12:00"})
+        for day in (14, 15)])
+    assert [m.status_code for m in moves] == [200, 200]
+    row = await Session.select(Session.sequence).where(Session.id == session.id).first()
+    assert row["sequence"] == 2  # two changes: calendar clients must see the second one too
+    cancels = await asyncio.gather(*[client.post(f"/api/sessions/{session.id}/cancel", headers=headers)
+                                     for _ in range(2)])
+    assert sorted(c.status_code for c in cancels) == [200, 409]
+    assert (await Session.select(Session.sequence).where(Session.id == session.id).first())["sequence"] == 3
+
+
+async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(client):
+    coop = await make_cooperative()
+    trainer = await make_person("trainer")
+    path = await make_path("internal_training", owner_cooperative=coop.id)
+    course = await make_course(path, trainers=[trainer], title="Progettare la formazione")
+    response = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer),
+                                  json={"title": "Progettare la formazione interna"})
+    assert response.status_code == 200, response.text
+    assert response.json()["title"] == "Progettare la formazione interna"
+    # Moving it to a path they cannot see is still refused.
+    other = await make_path("internal_training", owner_cooperative=(await make_cooperative()).id)
+    moved = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"path_id": other.id})
+    assert moved.status_code == 422 and moved.json()["errors"][0]["field"] == "path_id"
+
+
+async def test_impossible_ids_and_dates_are_field_errors(client):
+    trainer, room, course = await trainer_course(status="draft")
+    headers = await bearer(trainer)
+    huge = await client.patch(f"/api/courses/{course.id}", headers=headers,
+                              json={"path_id": 99999999999, "location_id": 99999999999})
+    assert huge.status_code == 422
+    assert {e["field"] for e in huge.json()["errors"]} == {"path_id", "location_id"}
+    far = await client.patch(f"/api/courses/{course.id}", headers=headers,
+                             json={"enrolment_opens_at": "0001-01-01T00:00", "enrolment_closes_at": "9999-12-31T23:59"})
+    assert far.status_code == 422
+    assert {e["field"] for e in far.json()["errors"]} == {"enrolment_opens_at", "enrolment_closes_at"}
+    session = await client.post(f"/api/courses/{course.id}/sessions", headers=headers, json={
+        "starts_at": "9999-12-31T23:00", "ends_at": "9999-12-31T23:30", "location_id": room.id})
+    assert session.status_code == 422
+    assert {e["field"] for e in session.json()["errors"]} == {"starts_at", "ends_at"}
+    series = await client.post(f"/api/courses/{course.id}/sessions/series", headers=headers, json={
+        "first_day": "9999-12-25", "weekdays": [0, 1, 2, 3, 4], "start_time": "09:00", "end_time": "10:00",
+        "count": 20, "location_id": room.id})
+    assert series.status_code == 422 and series.json()["errors"][0]["field"] == "first_day"
+    copy = await client.post(f"/api/courses/{course.id}/copy", headers=headers, json={"first_day": "0001-01-01"})
+    assert copy.status_code == 422 and copy.json()["errors"][0]["field"] == "first_day"
+    catalogue = await client.get("/api/courses?starts_after=0001-01-01&starts_before=9999-12-31", headers=headers)
+    assert catalogue.status_code == 422
+    assert {e["field"] for e in catalogue.json()["errors"]} == {"starts_after", "starts_before"}
+    assert await Session.count() == 0 and await Course.count() == 1
 
 
 async def test_complete_only_after_the_last_session_and_drafts_are_deleted_not_cancelled(client):

@@ -308,3 +308,38 @@ async def test_editing_topics_of_an_online_session_keeps_its_place_and_sequence(
     row = await Session.select().where(Session.id == session.id).first()
     assert (row["topics"], row["sequence"], row["location"]) == ("Il piano editoriale", 0, virtual.id)
     assert await Outbox.count() == 0
+
+
+async def test_course_form_with_a_made_up_path_shows_the_error_next_to_the_field(client):
+    trainer, path, room = await trainer_setup(client)
+    course = await make_course(path, trainers=[trainer], status="draft", location=room.id, title="Primo soccorso")
+    for bad in ("abc", "99999", "99999999999999999999"):
+        response = await post_form(client, f"/trainer/courses/{course.id}/edit", {
+            "path_id": bad, "title": "Primo soccorso", "capacity": "10", "delivery_mode": "in_presence"})
+        assert response.status_code == 422, (bad, response.status_code)
+        assert 'id="path_id-error"' in response.text and "Il percorso indicato non esiste." in response.text
+    assert (await Course.select(Course.path).where(Course.id == course.id).first())["path"] == path.id
+
+
+async def test_catalogue_reports_impossible_dates_next_to_the_filters(client):
+    await make_person("worker", email="w@example.test")
+    await login(client, "w@example.test")
+    response = await client.get("/courses?starts_after=0001-01-01&starts_before=9999-12-31")
+    assert response.status_code == 200
+    assert 'id="starts_after-error"' in response.text and 'id="starts_before-error"' in response.text
+
+
+async def test_odd_numbers_in_trainer_pages_are_not_errors(client):
+    await trainer_setup(client)
+    for number in ("²", "٣", "99999999999999999999", "-1"):
+        response = await client.get(f"/trainer/courses?page_number={number}")
+        assert response.status_code == 200, number
+    await make_cooperative()
+    await make_person("admin", email="a@example.test")
+    await login(client, "a@example.test")
+    for owner in ("²", "99999999999", "nessuna"):
+        response = await post_form(client, "/trainer/paths/new", {"kind": "marketing", "title": "Comunicare",
+                                                                  "owner_cooperative_id": owner})
+        assert response.status_code == 422, owner
+        assert 'id="owner_cooperative_id-error"' in response.text
+    assert await TrainingPath.count() == 1  # only the one trainer_setup made

@@ -200,3 +200,14 @@ async def test_coordinator_works_only_on_own_cooperative_internal_courses(client
     stolen = await client.post("/api/paths", headers=headers, json={
         "kind": "internal_training", "title": "Di altri", "owner_cooperative_id": world["ours"].id})
     assert stolen.status_code == 403
+
+
+async def test_a_session_trainer_reads_the_course_and_its_path(client, world):
+    guest = await make_person("trainer")
+    course = world["courses"]["theirs"]
+    await make_session(course, rome(date(2026, 12, 10), 9), minutes=120, trainer=guest.id)
+    headers = await bearer(guest)
+    assert (await client.get(f"/api/courses/{course.id}", headers=headers)).status_code == 200
+    path = await client.get(f"/api/paths/{course.path}", headers=headers)
+    assert path.status_code == 200 and [c["id"] for c in path.json()["courses"]] == [course.id]
+    assert course.path in {p["id"] for p in (await client.get("/api/paths", headers=headers)).json()}

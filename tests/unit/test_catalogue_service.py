@@ -15,7 +15,7 @@ from tests.factories import (
 )
 from training_hub.catalogue import service
 from training_hub.errors import NotFound, PermissionDenied, ScheduleConflict, ValidationFailed
-from training_hub.tables import Course, CourseEligibleArea, CourseEligibleCooperative, Outbox, Session
+from training_hub.tables import Course, Outbox, Session
 from training_hub.timeutil import rome_wall_clock
 from training_hub.web.auth import CurrentUser, parse_roles
 
@@ -52,28 +52,12 @@ async def test_visible_and_managed_conditions_work_in_piccolo_queries():
     assert public.id
 
 
-async def test_eligibility_helpers():
-    coop = await make_cooperative()
-    course = await make_course()
-    person = await make_person("worker", cooperative=coop, area="anziani")
-    assert await service.is_person_eligible(person.id, course.id)
-    await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area="minori"))
-    assert not await service.is_person_eligible(person.id, course.id)
-    await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area="anziani"))
-    await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=course.id, cooperative=coop.id))
-    assert await service.is_person_eligible(person.id, course.id)
-    assert service.person_is_eligible(None, "anziani", eligible_cooperative_ids=[coop.id], eligible_areas=[]) is False
-
-
-async def test_trainers_and_counts_for_many_courses_at_once():
+async def test_counts_for_many_courses_at_once():
     trainer = await make_person("trainer", full_name="Zeno Rossi")
-    other = await make_person("trainer", full_name="Anna Bianchi")
-    first = await make_course(trainers=[trainer, other])
+    first = await make_course(trainers=[trainer])
     second = await make_course(trainers=[trainer])
     await make_enrolment(await make_person(), first)
     await make_enrolment(await make_person(), first, status="waitlisted")
-    trainers = await service.trainers_by_course([first.id, second.id])
-    assert [t["full_name"] for t in trainers[first.id]] == ["Anna Bianchi", "Zeno Rossi"]
     counts = await service.enrolment_counts([first.id, second.id])
     assert counts[first.id] == {"confirmed": 1, "waitlisted": 1} and second.id not in counts
 

@@ -6,11 +6,12 @@ What other features import from :mod:`training_hub.catalogue.service`:
   ``visible_courses_condition(user)`` (the same rule as a Piccolo ``where``), ``load_course_access(id)``
   → ``CourseAccess``, ``can_view_course(user, access, enrolled=False)``, ``get_viewable_course(user, id)``
   (404 when hidden);
-* management — ``can_manage_course(user, access)``, ``get_manageable_course(user, id)`` (404/403),
+* management — ``can_manage_course(user, access)``, ``get_manageable_course(user, id)`` (404/403) and
+  ``get_manageable_course_detail(user, id)`` (the same answers, with the detail),
   ``is_course_trainer(person_id, course_id)``, ``managed_courses_condition(user)``;
 * reading — ``get_course_detail(user, id)`` (course, sessions, seats, trainers; the online link only for
-  confirmed participants, trainers, managers and admins), ``enrolment_counts(ids)``,
-  ``trainers_by_course(ids)``, ``is_person_eligible(person_id, course_id)``;
+  confirmed participants, trainers, managers and admins), ``enrolment_counts(ids)``; who is eligible
+  for a course is decided by the enrolment feature (``enrolment.access.eligibility_refusal``);
 * scheduling — ``create_session``, ``create_series``, ``update_session`` (= ``move_session``),
   ``cancel_session``, ``check_sessions`` / ``check_session_change`` (dry runs returning ``Issue`` lists),
   ``recompute_course_dates(course_id)``; ``scheduling.check_schedule`` is the pure check;

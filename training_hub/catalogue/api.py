@@ -275,8 +275,7 @@ class CoursesApi(Controller):
 
     @patch("/{course_id:int}", summary="Modifica un corso")
     async def update(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CoursePatch]) -> dict[str, Any]:
-        await service.get_manageable_course(user, course_id)
-        current = service.course_input_from(await service.get_course_detail(user, course_id))
+        current = service.course_input_from(await service.get_manageable_course_detail(user, course_id))
         return jsonable(await service.update_course(user, course_id, _merge(current, data)))
 
     @delete("/{course_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Elimina un corso in bozza")

@@ -7,6 +7,7 @@ change (the same URL answers with just the results for an HTMX request).
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,7 @@ from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
 from training_hub.directory.service import list_cooperatives
 from training_hub.enrolment.service import course_panel_context
-from training_hub.errors import DomainError, Issue, PermissionDenied, ScheduleConflict
+from training_hub.errors import DomainError, Issue, NotFound, PermissionDenied, ScheduleConflict
 from training_hub.i18n import N_, get_language, gettext
 from training_hub.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
 from training_hub.timeutil import to_rome, utcnow
@@ -256,7 +257,9 @@ class TrainerPages(Controller):
         self, user: NamedDependency[CurrentUser], status: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None, page_number: FromQuery[str | None] = None,
     ) -> Template:
-        number = int(page_number) if (page_number or "").isdigit() and int(page_number or 0) > 0 else 1
+        # isdecimal, not isdigit: int() refuses "²", which isdigit accepts.
+        text = (page_number or "").strip()
+        number = int(text) if text.isdecimal() and 0 < int(text) <= service.MAX_PAGE else 1
         status = status if status in STATUS_LABELS else None
         items, total = await service.list_managed_courses(user, status=status, q=q, page=number,
                                                           page_size=TRAINER_PAGE_SIZE)
@@ -270,9 +273,11 @@ class TrainerPages(Controller):
                            status: int = 200) -> Template:
         paths = await service.paths_for_new_course(user)
         if form.get("id"):
-            current = form.get("path_id")
-            if current and all(str(p["id"]) != str(current) for p in paths):
-                paths.append(await service.get_path(user, int(current)))
+            # The course's own path may not be one the user could add courses to: offer it anyway.
+            current = service.parse_id(form.get("path_id"))
+            if current and current > 0 and all(p["id"] != current for p in paths):
+                with contextlib.suppress(NotFound):  # a made-up id: the field's error says so
+                    paths.append(await service.get_path(user, current))
         owner = next((p["owner_cooperative_id"] for p in paths if str(p["id"]) == str(form.get("path_id"))), None)
         return page(
             "catalogue/course_form.html", status_code=status, form=form, errors=errors, paths=paths,
@@ -301,15 +306,13 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}", name="course_manage")
     async def manage_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         return page("catalogue/course_manage.html", course=course, sessions=course["sessions"],
                     now=utcnow(), **labels())
 
     @get("/courses/{course_id:int}/edit", name="course_edit")
     async def edit_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         return await self._course_form(user, _course_form_values(course), {})
 
     @post("/courses/{course_id:int}/edit", name="course_update")
@@ -358,8 +361,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/cancel", name="course_cancel_form")
     async def cancel_course_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         return page("catalogue/confirm_cancel.html", course=course, session=None, errors={}, reason="",
                     action=f"/trainer/courses/{course_id}/cancel", **labels())
 
@@ -371,8 +373,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/copy", name="course_copy_form")
     async def copy_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         return page("catalogue/copy_form.html", course=course, form={}, errors={}, issues=None, **labels())
 
     @post("/courses/{course_id:int}/copy", name="course_copy")
@@ -410,7 +411,7 @@ class TrainerPages(Controller):
         form = _form_from_post(data)
         if session_id is not None:
             form["id"] = session_id
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         payload = build(data)
         try:
             if data.get("action") == "check":
@@ -434,8 +435,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/sessions/new", name="session_new")
     async def new_session(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         last = next((s for s in reversed(course["sessions"]) if s["status"] == "scheduled"), None)
         form: dict[str, Any] = {"location_id": course["location"]["id"] if course["location"] else ""}
         if last:
@@ -445,7 +445,6 @@ class TrainerPages(Controller):
 
     @post("/courses/{course_id:int}/sessions/new", name="session_create")
     async def create_session(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
-        await service.get_manageable_course(user, course_id)
         return await self._save_sessions(
             request, user, course_id, "catalogue/session_form.html", _session_input,
             lambda payload, confirm: service.create_session(user, course_id, payload, confirm_warnings=confirm),
@@ -453,14 +452,12 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/sessions/series", name="series_new")
     async def new_series(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        await service.get_manageable_course(user, course_id)
-        course = await service.get_course_detail(user, course_id)
+        course = await service.get_manageable_course_detail(user, course_id)
         form = {"location_id": course["location"]["id"] if course["location"] else "", "weekdays": []}
         return await self._session_page(user, course, form, {}, template="catalogue/series_form.html")
 
     @post("/courses/{course_id:int}/sessions/series", name="series_create")
     async def create_series(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
-        await service.get_manageable_course(user, course_id)
         return await self._save_sessions(
             request, user, course_id, "catalogue/series_form.html", _series_input,
             lambda payload, confirm: service.create_series(user, course_id, payload, confirm_warnings=confirm),
@@ -566,8 +563,7 @@ def _form_from_post(data: dict[str, Any]) -> dict[str, Any]:
 def _path_input(user: CurrentUser, data: dict[str, Any], current: dict[str, Any] | None = None) -> PathInput:
     owner: int | None
     if user.is_admin:
-        raw = str(data.get("owner_cooperative_id") or "")
-        owner = int(raw) if raw.isdigit() else None
+        owner = service.parse_id(data.get("owner_cooperative_id"))
     else:
         owner = current["owner_cooperative_id"] if current else None
     return PathInput(kind=str(data.get("kind") or ""), title=str(data.get("title") or ""),

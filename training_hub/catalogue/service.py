@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
@@ -48,7 +48,7 @@ from training_hub.catalogue.scheduling import (
     expand_series,
     has_errors,
 )
-from training_hub.db import fetch_all, fetch_one, is_sqlite, lock_for_update, write_transaction
+from training_hub.db import MAX_ID, fetch_all, fetch_one, is_sqlite, lock_for_update, write_transaction
 from training_hub.errors import (
     InvalidState,
     Issue,
@@ -58,7 +58,8 @@ from training_hub.errors import (
     ValidationFailed,
 )
 from training_hub.i18n import N_
-from training_hub.notifications.outbox import queue_notification
+from training_hub.notifications.compose import course_sessions, invitation
+from training_hub.notifications.outbox import queue_message
 from training_hub.notifications.sessions import session_invitation
 from training_hub.settings import get_settings
 from training_hub.tables import (
@@ -97,6 +98,7 @@ from training_hub.web.auth import CurrentUser, parse_roles
 PUBLIC_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value, CourseStatus.CANCELLED.value)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 100000
 ONLINE_URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 # ------------------------------------------------------------------------------------------------
@@ -276,12 +278,24 @@ async def get_viewable_course(user: CurrentUser, course_id: int) -> CourseAccess
     raise NotFound(N_("Corso non trovato."))
 
 
+MANAGE_REFUSED = N_("Solo i formatori del corso, il coordinatore e l'ufficio formazione possono modificarlo.")
+
+
 async def get_manageable_course(user: CurrentUser, course_id: int) -> CourseAccess:
     """The course's access facts if ``user`` manages it: 404 if they cannot even see it, else 403."""
     access = await get_viewable_course(user, course_id)
     if not can_manage_course(user, access):
-        raise PermissionDenied(N_("Solo i formatori del corso, il coordinatore e l'ufficio formazione possono modificarlo."))
+        raise PermissionDenied(MANAGE_REFUSED)
     return access
+
+
+async def get_manageable_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]:
+    """:func:`get_course_detail` for who manages the course, with the same 404/403 answers as
+    :func:`get_manageable_course` (without loading the access facts a second time)."""
+    detail = await get_course_detail(user, course_id)
+    if not detail["can_manage"]:
+        raise PermissionDenied(MANAGE_REFUSED)
+    return detail
 
 
 # ------------------------------------------------------------------------------------------------
@@ -289,6 +303,10 @@ async def get_manageable_course(user: CurrentUser, course_id: int) -> CourseAcce
 # ------------------------------------------------------------------------------------------------
 
 INSTANT_FORMAT_MESSAGE = N_("Data e ora non valide: usa il formato 25/11/2026 09:30 o 2026-11-25T09:30.")
+DAY_FORMAT_MESSAGE = N_("Data non valida: usa il formato 25/11/2026.")
+# Dates outside these years are typing mistakes (and 0001 or 9999 overflow Python's dates once moved
+# between Rome and UTC): they are reported next to the field like any other invalid date.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 def _instant(value: Any, field_name: str, errors: dict[str, str]) -> datetime | None:
@@ -297,10 +315,13 @@ def _instant(value: Any, field_name: str, errors: dict[str, str]) -> datetime | 
     if isinstance(value, datetime):
         return to_utc(value).replace(microsecond=0)
     try:
-        return parse_instant(_italian_to_iso(str(value)))
-    except (ValueError, TypeError):
+        instant = parse_instant(_italian_to_iso(str(value)))
+    except (ValueError, TypeError, OverflowError):
+        instant = None
+    if instant is None or not MIN_YEAR <= instant.year <= MAX_YEAR:
         errors[field_name] = INSTANT_FORMAT_MESSAGE
         return None
+    return instant
 
 
 def _italian_to_iso(text: str) -> str:
@@ -322,12 +343,13 @@ def parse_day(value: Any, field_name: str, errors: dict[str, str]) -> date | Non
     text = str(value).strip()
     match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     try:
-        if match:
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        return date.fromisoformat(text)
+        day = date(int(match.group(3)), int(match.group(2)), int(match.group(1))) if match else date.fromisoformat(text)
     except ValueError:
-        errors[field_name] = N_("Data non valida: usa il formato 25/11/2026.")
+        day = None
+    if day is None or not MIN_YEAR <= day.year <= MAX_YEAR:
+        errors[field_name] = DAY_FORMAT_MESSAGE
         return None
+    return day
 
 
 def parse_clock(value: Any, field_name: str, errors: dict[str, str]) -> time | None:
@@ -357,13 +379,16 @@ def _integer(value: Any, field_name: str, errors: dict[str, str], *, minimum: in
     return number
 
 
-def _optional_id(value: Any) -> int | None:
+def parse_id(value: Any) -> int | None:
+    """An id from a form or a body; -1 (never a real id: reported as "does not exist") for anything
+    that cannot be one, a number too large for the database included."""
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        return -1  # never a real id: reported as "does not exist"
+        return -1
+    return number if 0 < number <= MAX_ID else -1
 
 
 def _clean_text(value: Any) -> str:
@@ -551,9 +576,15 @@ async def get_path(user: CurrentUser, path_id: int) -> dict[str, Any]:
     return path
 
 
+def _taught_by(user_id: int) -> Any:
+    """Courses the person teaches: as one of their trainers or in one of their sessions (as
+    :func:`can_view_course` counts it, so whoever may read a course may read its path)."""
+    return Course.id.is_in(CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == user_id)) | (
+        Course.id.is_in(Session.select(Session.course).where(Session.trainer == user_id)))
+
+
 async def _teaches_in_path(user_id: int, path_id: int) -> bool:
-    taught = CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == user_id)
-    return await Course.exists().where((Course.path == path_id) & Course.id.is_in(taught))
+    return await Course.exists().where((Course.path == path_id) & _taught_by(user_id))
 
 
 async def list_paths(user: CurrentUser, *, kind: str | None = None) -> list[dict[str, Any]]:
@@ -568,8 +599,7 @@ async def list_paths(user: CurrentUser, *, kind: str | None = None) -> list[dict
         if user.cooperative_id is not None:
             owner_ok = owner_ok | (TrainingPath.owner_cooperative == user.cooperative_id)
         if user.has_role(Role.TRAINER):
-            taught = CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == user.id)
-            owner_ok = owner_ok | TrainingPath.id.is_in(Course.select(Course.path).where(Course.id.is_in(taught)))
+            owner_ok = owner_ok | TrainingPath.id.is_in(Course.select(Course.path).where(_taught_by(user.id)))
         query = query.where(owner_ok)
     paths = [path_out(row) for row in await query]
     if not paths:
@@ -593,7 +623,7 @@ async def _validate_path(user: CurrentUser, data: PathInput, existing: dict[str,
         errors["title"] = N_("Indica il titolo del percorso.")
     if data.kind not in {k.value for k in PathKind}:
         errors["kind"] = N_("Scegli il tipo di percorso.")
-    owner = data.owner_cooperative_id
+    owner = parse_id(data.owner_cooperative_id)
     if not user.is_admin:
         if user.has_role(Role.COORDINATOR) and user.cooperative_id is not None:
             if owner not in (None, user.cooperative_id):
@@ -822,19 +852,6 @@ async def enrolment_counts(course_ids: Iterable[int]) -> dict[int, dict[str, int
     return counts
 
 
-async def trainers_by_course(course_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    ids = list(course_ids)
-    if not ids:
-        return {}
-    rows = await CourseTrainer.select(
-        CourseTrainer.course, CourseTrainer.person, CourseTrainer.person.full_name.as_alias("full_name")
-    ).where(CourseTrainer.course.is_in(ids)).order_by(CourseTrainer.person.full_name)
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        out[row["course"]].append({"id": row["person"], "full_name": row["full_name"]})
-    return out
-
-
 def _location_from(row: Mapping[str, Any]) -> dict[str, Any] | None:
     if row.get("location_id") is None:
         return None
@@ -1025,7 +1042,7 @@ def _bound(value: str, field_name: str, errors: dict[str, str], *, end_of_day: b
         return end if end_of_day else start
     instant = _instant(text, field_name, errors)
     if field_name in errors:
-        errors[field_name] = N_("Data non valida: usa il formato 25/11/2026.")
+        errors[field_name] = DAY_FORMAT_MESSAGE
     return instant
 
 
@@ -1072,7 +1089,7 @@ def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters
     elif raw["sort"]:
         errors["sort"] = N_("Ordinamento sconosciuto: usa start o -start.")
     if raw["page"]:
-        filters.page = _integer(raw["page"], "page", errors, minimum=1, maximum=100000,
+        filters.page = _integer(raw["page"], "page", errors, minimum=1, maximum=MAX_PAGE,
                                 message=N_("Il numero di pagina è un intero da 1 in su.")) or 1
     if raw["page_size"]:
         filters.page_size = _integer(raw["page_size"], "page_size", errors, minimum=1, maximum=MAX_PAGE_SIZE,
@@ -1159,6 +1176,8 @@ async def list_managed_courses(
         needle = "%" + re.sub(r"[%_\\]", " ", q.strip()).lower() + "%"
         where.append('(LOWER("course"."title") LIKE {} OR LOWER(p.title) LIKE {})')
         args += [needle, needle]
+    if page > MAX_PAGE:  # an OFFSET the database could not even take
+        raise ValidationFailed(N_("Il numero di pagina è un intero da 1 in su."), field="page")
     page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
     return await _course_listing(
         where, args, order='("course"."starts_at" IS NULL) DESC, "course"."starts_at" DESC, "course"."id" DESC',
@@ -1169,6 +1188,15 @@ async def list_managed_courses(
 # ------------------------------------------------------------------------------------------------
 # Courses: writing
 # ------------------------------------------------------------------------------------------------
+
+
+async def _lock_course(course_id: int, *columns: Any) -> dict[str, Any]:
+    """Read the course row (``columns``) and lock it until the transaction ends: every change to a
+    course or its sessions takes this lock first, so what it decides on cannot change under it."""
+    rows = await lock_for_update(Course.select(Course.id, *columns).where(Course.id == course_id))
+    if not rows:
+        raise NotFound(N_("Corso non trovato."))
+    return rows[0]
 
 
 @dataclass
@@ -1263,16 +1291,19 @@ async def _validate_course(
         errors["funder_plan_code"] = N_("Il codice del piano finanziato può avere al massimo 60 caratteri.")
 
     path: dict[str, Any] | None = None
-    path_id = _optional_id(data.path_id)
+    path_id = parse_id(data.path_id)
     if path_id is None:
         errors["path_id"] = N_("Scegli il percorso a cui appartiene il corso.")
     else:
         row = await TrainingPath.select(*PATH_COLUMNS).where(TrainingPath.id == path_id).first()
-        if row is None or not _path_visible(user, path_out(row)):
+        # A course stays in its own path even when its manager cannot see the path otherwise (a
+        # consortium trainer teaching a cooperative's internal course).
+        staying = existing is not None and existing["path"]["id"] == path_id
+        if row is None or not (staying or _path_visible(user, path_out(row))):
             errors["path_id"] = N_("Il percorso indicato non esiste.")
         else:
             path = path_out(row)
-    location_id = _optional_id(data.location_id)
+    location_id = parse_id(data.location_id)
     location_row = None
     if location_id is not None:
         location_row = await Location.select(*LOCATION_COLUMNS).where(Location.id == location_id).first()
@@ -1284,14 +1315,14 @@ async def _validate_course(
     areas = sorted({a for a in data.eligible_areas if a})
     if any(a not in {x.value for x in Area} for a in areas):
         errors["eligible_areas"] = N_("Una delle aree indicate non esiste.")
-    coop_ids = sorted({_optional_id(c) for c in data.eligible_cooperative_ids if c not in (None, "")})
+    coop_ids = sorted({parse_id(c) for c in data.eligible_cooperative_ids if c not in (None, "")})
     if coop_ids:
         found = await Cooperative.select(Cooperative.id).where(Cooperative.id.is_in(coop_ids))
         if len(found) != len(coop_ids):
             errors["eligible_cooperative_ids"] = N_("Una delle cooperative indicate non esiste.")
     trainer_ids = None
     if data.trainer_ids is not None:
-        trainer_ids = sorted({_optional_id(t) for t in data.trainer_ids if t not in (None, "")})
+        trainer_ids = sorted({parse_id(t) for t in data.trainer_ids if t not in (None, "")})
         if trainer_ids:
             allowed = {t["id"] for t in await trainer_candidates(path["owner_cooperative_id"] if path else None)}
             if any(t not in allowed for t in trainer_ids):
@@ -1360,15 +1391,16 @@ async def create_course(user: CurrentUser, data: CourseInput) -> dict[str, Any]:
 
 async def update_course(user: CurrentUser, course_id: int, data: CourseInput) -> dict[str, Any]:
     """Change a course's details (any status but cancelled and completed)."""
-    await get_manageable_course(user, course_id)
-    existing = await get_course_detail(user, course_id)
+    existing = await get_manageable_course_detail(user, course_id)
     if existing["status"] in (CourseStatus.CANCELLED, CourseStatus.COMPLETED):
         raise InvalidState(N_("Un corso annullato o concluso non si modifica più."))
     values, trainer_ids, coop_ids, areas = await _validate_course(user, data, existing=existing)
     if existing["status"] == CourseStatus.PUBLISHED and trainer_ids is not None and not trainer_ids:
         raise ValidationFailed(N_("Un corso pubblicato ha almeno un formatore."), field="trainer_ids")
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
+        locked = await _lock_course(course_id, Course.status, Course.capacity)
+        if locked["status"] in (CourseStatus.CANCELLED, CourseStatus.COMPLETED):  # changed meanwhile
+            raise InvalidState(N_("Un corso annullato o concluso non si modifica più."))
         new_capacity = values[Course.capacity]
         taken = (await enrolment_counts([course_id])).get(course_id, {}).get(EnrolmentStatus.CONFIRMED.value, 0)
         if new_capacity < taken:
@@ -1385,7 +1417,7 @@ async def update_course(user: CurrentUser, course_id: int, data: CourseInput) ->
         await Course.update(values).where(Course.id == course_id)
         await _replace_links(course_id, trainer_ids, coop_ids, areas)
         await record_audit_event("course.updated", actor_id=user.id, entity="course", entity_id=course_id)
-        if new_capacity > existing["capacity"]:
+        if new_capacity > locked["capacity"]:
             # Freed seats go to the waiting list at once, in this transaction, under this lock.
             from training_hub.enrolment.service import promote_waitlist  # enrolment imports the catalogue
 
@@ -1397,7 +1429,7 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
     """Draft → published: it needs a trainer and at least one scheduled session."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
+        await _lock_course(course_id)
         access = await load_course_access(course_id)
         if access.status != CourseStatus.DRAFT:
             raise InvalidState(N_("Si pubblica solo un corso in bozza."))
@@ -1415,23 +1447,29 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
 
 
 async def cancel_course(user: CurrentUser, course_id: int, reason: str = "") -> dict[str, Any]:
-    """Published → cancelled: its scheduled sessions are cancelled too (calendars show it) and everyone
-    with a live enrolment is told. Enrolments themselves are left to the enrolment feature."""
+    """Published → cancelled, in one transaction under the course's lock.
+
+    Its future sessions are cancelled (calendars show them cancelled; the course keeps its dates), and
+    so is every live enrolment — confirmed, waiting or still to be approved — so nobody is left with a
+    seat, a waiting-list place (no promotion can happen: the course is no longer published) or a request
+    in a course that will not run. Everyone who had one is told once; confirmed participants also get
+    the cancellation of the sessions for their calendar (METHOD:CANCEL). Personal feeds keep showing
+    the cancelled sessions for 30 days (the enrolment stays, cancelled, with its ``confirmed_at``)."""
     await get_manageable_course(user, course_id)
     reason = _clean_text(reason)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
-        row = await Course.select(Course.status, Course.title).where(Course.id == course_id).first()
-        assert row is not None
+        row = await _lock_course(course_id, Course.status, Course.title)
         if row["status"] == CourseStatus.DRAFT:
             raise InvalidState(N_("Una bozza non si annulla: eliminala."))
         if row["status"] != CourseStatus.PUBLISHED:
             raise InvalidState(N_("Il corso è già annullato o concluso."))
         now = utcnow()
-        await Session.update({
+        cancelled = await Session.update({
             Session.status: SessionStatus.CANCELLED.value, Session.cancelled_at: now, Session.updated_at: now,
             Session.sequence: Session.sequence + 1,
-        }).where((Session.course == course_id) & (Session.status == SessionStatus.SCHEDULED) & (Session.ends_at > now))
+        }).where(
+            (Session.course == course_id) & (Session.status == SessionStatus.SCHEDULED) & (Session.ends_at > now)
+        ).returning(Session.id)
         await Course.update({Course.status: CourseStatus.CANCELLED.value, Course.cancelled_reason: reason,
                              Course.updated_at: now}).where(Course.id == course_id)
         with i18n.language("it"):
@@ -1440,9 +1478,24 @@ async def cancel_course(user: CurrentUser, course_id: int, reason: str = "") -> 
             if reason:
                 body += "\n" + i18n.gettext("Motivo: %(reason)s") % {"reason": reason}
             body += "\n\n" + _course_link_text(course_id)
-        await _notify_enrolled(course_id, "course_cancelled", subject, body, dedupe=f"course_cancelled:{course_id}")
+        cancelled_ids = {r["id"] for r in cancelled}
+        sessions = [s for s in await course_sessions(course_id) if s["id"] in cancelled_ids]
+
+        async def calendar_cancel(person: Mapping[str, Any]) -> str:
+            return invitation(row["title"], sessions, method="CANCEL", to_email=person["email"],
+                              full_name=person["full_name"]) if sessions else ""
+
+        told = await _notify_enrolled(course_id, "course_cancelled", subject, body,
+                                      dedupe=f"course_cancelled:{course_id}", invitation_for=calendar_cancel)
+        ended = await Enrolment.update({
+            Enrolment.status: EnrolmentStatus.CANCELLED.value, Enrolment.cancelled_at: now,
+            Enrolment.cancelled_by: user.id, Enrolment.cancel_reason: reason, Enrolment.updated_at: now,
+        }).where(
+            (Enrolment.course == course_id) & Enrolment.status.is_in([s.value for s in LIVE_ENROLMENT_STATUSES])
+        ).returning(Enrolment.id)
         await record_audit_event("course.cancelled", actor_id=user.id, entity="course", entity_id=course_id,
-                                 reason=reason)
+                                 reason=reason, data={"sessions": len(cancelled_ids), "enrolments": len(ended),
+                                                      "notified": told})
     return await get_course_detail(user, course_id)
 
 
@@ -1450,8 +1503,7 @@ async def complete_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
     """Published → completed, once its last session has ended."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        row = await Course.select(Course.status, Course.ends_at).where(Course.id == course_id).first()
-        assert row is not None
+        row = await _lock_course(course_id, Course.status, Course.ends_at)
         if row["status"] != CourseStatus.PUBLISHED:
             raise InvalidState(N_("Si conclude solo un corso pubblicato."))
         if row["ends_at"] is None or row["ends_at"] > utcnow():
@@ -1466,8 +1518,7 @@ async def delete_draft_course(user: CurrentUser, course_id: int) -> None:
     """A draft nobody has seen can be removed altogether (with its sessions)."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        row = await Course.select(Course.status).where(Course.id == course_id).first()
-        assert row is not None
+        row = await _lock_course(course_id, Course.status)
         if row["status"] != CourseStatus.DRAFT:
             raise InvalidState(N_("Si elimina solo un corso in bozza; un corso pubblicato si annulla."))
         if await Enrolment.exists().where(Enrolment.course == course_id):
@@ -1486,8 +1537,7 @@ async def copy_course(
     sessions are copied too, moved so the first falls on ``first_day``, same weekdays distance and
     same Rome wall-clock times, places and topics; the scheduling checks apply as for a series.
     """
-    await get_manageable_course(user, course_id)
-    source = await get_course_detail(user, course_id)  # who manages the course sees its online links
+    source = await get_manageable_course_detail(user, course_id)  # managers see the online links too
     errors: dict[str, str] = {}
     day = parse_day(first_day, "first_day", errors) if first_day not in (None, "") else None
     if errors:
@@ -1570,7 +1620,7 @@ async def _course_for_scheduling(course_id: int) -> dict[str, Any]:
 async def _validate_place(course: Mapping[str, Any], location_id: Any, online_url: Any, trainer_id: Any,
                           errors: dict[str, str]) -> tuple[int | None, str | None, int | None, dict[str, Any] | None]:
     """The session's place and trainer, checked against the course's delivery mode."""
-    location_id = _optional_id(location_id)
+    location_id = parse_id(location_id)
     url = _clean_text(online_url) or None
     location = None
     if location_id is not None:
@@ -1589,7 +1639,7 @@ async def _validate_place(course: Mapping[str, Any], location_id: Any, online_ur
             errors["online_url"] = N_("Un incontro online ha bisogno del collegamento.")
         elif mode == DeliveryMode.BLENDED and not physical and url is None:
             errors["location_id"] = N_("Indica una sede o un collegamento online.")
-    trainer = _optional_id(trainer_id)
+    trainer = parse_id(trainer_id)
     if trainer is not None:
         owner = await Course.select(Course.path.owner_cooperative.as_alias("owner")).where(
             Course.id == course["id"]).first()
@@ -1738,7 +1788,7 @@ async def create_session(
     warnings only when not ``confirm_warnings``)."""
     access = await get_manageable_course(user, course_id)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
+        await _lock_course(course_id)
         course = await _course_for_scheduling(course_id)
         session = await _validated_single(course, data)
         ids = await _place_sessions(course_id, [session], confirm_warnings=confirm_warnings)
@@ -1778,6 +1828,11 @@ async def _validated_series(course: Mapping[str, Any], data: SeriesInput) -> lis
         errors["until"] = N_("La data di fine viene prima del primo incontro.")
     if first_day and until and (until - first_day).days > 365:
         errors["until"] = N_("Una serie dura al massimo un anno.")
+    elif first_day and until and weekdays and "weekdays" not in errors and sum(
+            (first_day + timedelta(days=n)).weekday() in weekdays
+            for n in range((until - first_day).days + 1)) > MAX_SERIES_SESSIONS:
+        # expand_series stops at the cap: without this the series would silently end early.
+        errors["until"] = N_("Una serie ha al massimo 60 incontri: scegli una data di fine più vicina.")
     location_id, url, trainer, _location = await _validate_place(course, data.location_id, data.online_url,
                                                                  data.trainer_id, errors)
     if errors:
@@ -1801,7 +1856,7 @@ async def create_series(
     """Add a weekly series at once (all or nothing); topics per session in order (a list, or one per line)."""
     access = await get_manageable_course(user, course_id)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == course_id))
+        await _lock_course(course_id)
         course = await _course_for_scheduling(course_id)
         sessions = await _validated_series(course, data)
         ids = await _place_sessions(course_id, sessions, confirm_warnings=confirm_warnings)
@@ -1827,6 +1882,15 @@ async def _session_for_change(user: CurrentUser, session_id: int) -> tuple[dict[
         raise NotFound(N_("Incontro non trovato."))
     access = await get_manageable_course(user, row["course"])
     return row, access
+
+
+async def _session_under_lock(session_id: int) -> dict[str, Any]:
+    """The session as it is now, read again once its course is locked: a change that raced with this
+    one has committed, so its status and ``sequence`` are current."""
+    row = await _session_row(session_id)
+    if row is None:
+        raise NotFound(N_("Incontro non trovato."))
+    return row
 
 
 def session_input_from(row: Mapping[str, Any]) -> SessionInput:
@@ -1875,10 +1939,11 @@ async def update_session(
     """Change a session. A new time or place raises its ``sequence`` and, when the course is
     published, tells everyone enrolled; the checks run again on the new time, place and trainer."""
     row, access = await _session_for_change(user, session_id)
-    if row["status"] == SessionStatus.CANCELLED:
-        raise InvalidState(N_("L'incontro è annullato: non si modifica più."))
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == row["course"]))
+        await _lock_course(row["course"])
+        row = await _session_under_lock(session_id)
+        if row["status"] == SessionStatus.CANCELLED:
+            raise InvalidState(N_("L'incontro è annullato: non si modifica più."))
         course = await _course_for_scheduling(row["course"])
         new = await _validated_single(course, data)
         trainers = [new["trainer_id"]] if new["trainer_id"] else sorted(await _course_trainer_ids(row["course"]))
@@ -1910,11 +1975,12 @@ async def cancel_session(user: CurrentUser, session_id: int, reason: str = "") -
     the course is published, tell everyone enrolled. The last scheduled session of a published course
     is not cancelled alone: cancel the course."""
     row, access = await _session_for_change(user, session_id)
-    if row["status"] == SessionStatus.CANCELLED:
-        raise InvalidState(N_("L'incontro è già annullato."))
     reason = _clean_text(reason)
     async with write_transaction():
-        await lock_for_update(Course.select(Course.id).where(Course.id == row["course"]))
+        await _lock_course(row["course"])
+        row = await _session_under_lock(session_id)
+        if row["status"] == SessionStatus.CANCELLED:
+            raise InvalidState(N_("L'incontro è già annullato."))
         course = await _course_for_scheduling(row["course"])
         others = await Session.count().where((Session.course == row["course"]) & (Session.id != session_id)
                                              & (Session.status == SessionStatus.SCHEDULED))
@@ -1937,8 +2003,8 @@ async def delete_draft_session(user: CurrentUser, session_id: int) -> None:
     """Remove a session of a draft course altogether (nobody has seen it yet)."""
     row, _access = await _session_for_change(user, session_id)
     async with write_transaction():
-        course = await Course.select(Course.status).where(Course.id == row["course"]).first()
-        if course is None or course["status"] != CourseStatus.DRAFT:
+        course = await _lock_course(row["course"], Course.status)
+        if course["status"] != CourseStatus.DRAFT:
             raise InvalidState(N_("Si eliminano solo gli incontri di un corso in bozza; altrimenti si annullano."))
         await Session.delete().where(Session.id == session_id)
         await recompute_course_dates(row["course"])
@@ -1982,21 +2048,29 @@ def _where(row: Mapping[str, Any]) -> str:
     return i18n.gettext("online")
 
 
-async def _notify_enrolled(course_id: int, kind: str, subject: str, body: str, dedupe: str, *,
-                           session_id: int | None = None, cancelled: bool = False) -> int:
-    """Queue a notice for everyone with a live enrolment. For a moved or cancelled session the confirmed
-    participants also get an updated calendar invitation, so an event they accepted follows the change."""
-    rows = await Enrolment.select(
-        Enrolment.person, Enrolment.status, Enrolment.person.email.as_alias("email"),
-        Enrolment.person.full_name.as_alias("full_name"),
-    ).where((Enrolment.course == course_id) & Enrolment.status.is_in([s.value for s in LIVE_ENROLMENT_STATUSES]))
+async def _notify_enrolled(
+    course_id: int, kind: str, subject: str, body: str, dedupe: str, *,
+    invitation_for: Callable[[Mapping[str, Any]], Awaitable[str]] | None = None,
+) -> int:
+    """Queue a notice for everyone with a live enrolment (the recipients in one query). Confirmed
+    participants also get ``invitation_for(person)`` attached (an updated or cancelled calendar event),
+    so an event they accepted follows the change."""
+    rows = await fetch_all(
+        "SELECT e.person AS person, e.status AS status, p.email AS email, p.full_name AS full_name "
+        "FROM enrolment e JOIN person p ON p.id = e.person "
+        f"WHERE e.course = {{}} AND e.status IN ({_placeholders(len(LIVE_ENROLMENT_STATUSES))}) AND p.active = {{}} "
+        "ORDER BY e.id",
+        course_id, *[s.value for s in LIVE_ENROLMENT_STATUSES], True,
+    )
     sent = 0
     for row in rows:
+        if not row["email"]:
+            continue
         ics = ""
-        if session_id is not None and row["status"] == EnrolmentStatus.CONFIRMED:
-            ics = await session_invitation(session_id, person=row, cancelled=cancelled)
-        if await queue_notification(kind, recipient_id=row["person"], subject=subject, body=body, ics=ics,
-                                    dedupe_key=f"{dedupe}:{row['person']}"):
+        if invitation_for is not None and row["status"] == EnrolmentStatus.CONFIRMED:
+            ics = await invitation_for(row)
+        if await queue_message(kind, recipient_id=row["person"], to_email=row["email"], subject=subject, body=body,
+                               ics=ics, dedupe_key=f"{dedupe}:{row['person']}"):
             sent += 1
     return sent
 
@@ -2012,7 +2086,8 @@ async def _notify_session_moved(course: Mapping[str, Any], before: Mapping[str, 
         body += "\n\n" + i18n.gettext("Se hai collegato il calendario, l'incontro si aggiorna da solo.")
         body += "\n" + _course_link_text(course["id"])
     await _notify_enrolled(course["id"], "session_moved", subject, body,
-                           dedupe=f"session_moved:{after['id']}:{after['sequence']}", session_id=after["id"])
+                           dedupe=f"session_moved:{after['id']}:{after['sequence']}",
+                           invitation_for=lambda person: session_invitation(after["id"], person=person))
 
 
 async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str, Any], reason: str) -> None:
@@ -2024,29 +2099,7 @@ async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str,
             body += "\n" + i18n.gettext("Motivo: %(reason)s") % {"reason": reason}
         body += "\n\n" + _course_link_text(course["id"])
     await _notify_enrolled(course["id"], "session_cancelled", subject, body, dedupe=f"session_cancelled:{row['id']}",
-                           session_id=row["id"], cancelled=True)
-
-
-# ------------------------------------------------------------------------------------------------
-# Eligibility (for the enrolment feature)
-# ------------------------------------------------------------------------------------------------
-
-
-def person_is_eligible(cooperative_id: int | None, area: str | None, *, eligible_cooperative_ids: Iterable[int],
-                       eligible_areas: Iterable[str]) -> bool:
-    """A person fits a course's eligibility: no restriction, or their cooperative / area is listed."""
-    coops, areas = set(eligible_cooperative_ids), set(eligible_areas)
-    return (not coops or cooperative_id in coops) and (not areas or area in areas)
-
-
-async def is_person_eligible(person_id: int, course_id: int) -> bool:
-    person = await fetch_one("SELECT cooperative, area FROM person WHERE id = {}", person_id)
-    if person is None:
-        return False
-    links = (await _course_links([course_id], cooperatives=True))[course_id]
-    return person_is_eligible(person["cooperative"], person["area"],
-                              eligible_cooperative_ids=[c["id"] for c in links["cooperative"]],
-                              eligible_areas=links["area"])
+                           invitation_for=lambda person: session_invitation(row["id"], person=person, cancelled=True))
 
 
 def weekday_names() -> list[tuple[int, str]]:
