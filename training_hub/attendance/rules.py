@@ -29,7 +29,6 @@ import hmac
 import math
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -235,44 +234,3 @@ def initials(full_name: str) -> str:
     """Only what the public verification page may show: "Marco Bianchi" → "M. B."."""
     letters = [part[0].upper() for part in re.split(r"[\s'’-]+", full_name or "") if part and part[0].isalpha()]
     return " ".join(f"{letter}." for letter in letters)
-
-
-# Text for PDF core fonts -------------------------------------------------------------------------
-
-_PDF_REPLACEMENTS = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"',
-        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-        "\u2026": "...", "\u20ac": "EUR", "\u2022": "·",
-        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u200b": "",
-        # Letters NFKD does not decompose.
-        "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0131": "i",
-        "\u0152": "OE", "\u0153": "oe", "\u1e9e": "SS",
-    }
-)
-
-
-def pdf_text(value: object) -> str:
-    """Text the PDF core fonts can draw (Latin-1): typographic marks replaced, accents kept or folded."""
-    text = ("" if value is None else str(value)).translate(_PDF_REPLACEMENTS)
-    try:
-        text.encode("latin-1")
-        return text
-    except UnicodeEncodeError:
-        pass
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-            out.append(char)
-            continue
-        except UnicodeEncodeError:
-            pass
-        folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        try:
-            folded.encode("latin-1")
-            out.append(folded or "?")
-        except UnicodeEncodeError:
-            out.append("?")
-    return "".join(out)
