@@ -228,3 +228,14 @@ async def test_code_form_without_open_sessions_says_so(client):
     response = await client.get("/check-in")
     assert response.status_code == 200
     assert "Non hai incontri aperti al check-in" in response.text
+
+
+async def test_odd_session_ids_in_the_code_form_are_a_message_not_a_crash(client):
+    setup = await course_setup(sessions=1, participants=1, first_start=utcnow() - timedelta(minutes=5))
+    await login(client, setup.people[0].email)
+    for value in ("²", "٣", "9" * 5000, "-1", "1.0"):
+        response = await post_form(client, "/check-in", {"session_id": value, "code": "123456", "action": "in"})
+        assert response.status_code == 422, value
+        assert "Scegli l" in response.text
+    huge = await post_form(client, "/check-in", {"session_id": "9" * 15, "code": "123456", "action": "in"})
+    assert huge.status_code == 404

@@ -262,3 +262,37 @@ async def test_api_late_correction_by_a_trainer_is_refused_and_an_admin_needs_a_
     assert (await client.put(url, json=body, headers=admin_headers)).status_code == 200
     event = await AuditEvent.select().where(AuditEvent.action == "attendance.corrected").first()
     assert event["reason"] == "Registro cartaceo consegnato in ritardo"
+
+
+async def test_times_must_fall_on_the_session_day():
+    setup = await course_setup(sessions=1, participants=1, first_start=START)
+    enrolment = setup.enrolments[0]
+    for field, value in (("arrived_at", "2026-11-30T09:45"), ("left_at", "2026-12-02T10:00"),
+                         ("arrived_at", "0001-01-01T00:00"), ("left_at", "9999-12-31T23:59")):
+        with pytest.raises(ValidationFailed) as refused:
+            await record_attendance(as_user(setup.trainer), setup.sessions[0].id,
+                                    [AttendanceEntry(enrolment.id, "late", **{field: value})], now=START)
+        assert set(refused.value.errors) == {f"0.{field}"}, value
+    assert not await Attendance.exists()
+    # An instant of the session's own day, in any offset, is fine.
+    await record_attendance(as_user(setup.trainer), setup.sessions[0].id,
+                            [AttendanceEntry(enrolment.id, "late", arrived_at="2026-12-01T09:00:00Z")], now=START)
+    assert (await _rows(setup.sessions[0].id))[enrolment.id]["minutes"] == 90
+
+
+async def test_a_correction_of_the_times_alone_is_audited_too():
+    setup = await course_setup(sessions=1, participants=1, first_start=START)
+    session, enrolment = setup.sessions[0], setup.enrolments[0]
+    await record_attendance(as_user(setup.trainer), session.id,
+                            [AttendanceEntry(enrolment.id, "present", arrived_at="09:25")], now=START)
+    late = START + timedelta(days=8)
+    admin = as_user(await make_person("admin"))
+    await record_attendance(admin, session.id, [AttendanceEntry(enrolment.id, "present", arrived_at="09:20")],
+                            now=late, reason="Orario letto male dal foglio firme")
+    events = await AuditEvent.select().where(AuditEvent.action == "attendance.corrected").output(load_json=True)
+    assert len(events) == 1
+    data = events[0]["data"]
+    assert data["before"] == data["after"] == {"status": "present", "minutes": 120}
+    assert data["times"]["before"]["arrived_at"] == "2026-12-01T09:25:00+01:00"
+    assert data["times"]["after"]["arrived_at"] == "2026-12-01T09:20:00+01:00"
+    assert events[0]["reason"] == "Orario letto male dal foglio firme"

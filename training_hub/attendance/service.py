@@ -53,8 +53,8 @@ from training_hub.attendance.rules import (
     session_minutes,
     status_label,
 )
-from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
 from training_hub.audit import record_audit_event
+from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
 from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.errors import (
     AttendanceClosed,
@@ -79,7 +79,15 @@ from training_hub.tables import (
     Session,
     SessionStatus,
 )
-from training_hub.timeutil import iso_rome, parse_instant, rome_wall_clock, to_rome, to_utc, utcnow
+from training_hub.timeutil import (
+    iso_rome,
+    parse_instant,
+    rome_day_bounds,
+    rome_wall_clock,
+    to_rome,
+    to_utc,
+    utcnow,
+)
 from training_hub.web.auth import CurrentUser
 
 __all__ = ["Progress", "compute_progress"]
@@ -268,25 +276,40 @@ class AttendanceEntry:
 
 
 _WALL_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+OTHER_DAY_MESSAGE = N_("L'orario deve essere nel giorno dell'incontro.")
+
+
+class _OtherDay(ValueError):
+    """An arrival or departure time that is not on the session's day."""
 
 
 def _instant_on_session_day(value: datetime | str | None, session: dict[str, Any]) -> datetime | None:
-    """``HH:MM`` on the session's (Rome) day, or an ISO instant; ValueError when it is neither."""
+    """``HH:MM`` on the session's (Rome) day, or an ISO instant on that day; ValueError when it is
+    neither (``_OtherDay`` when it is a valid instant of another day)."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return to_utc(value).replace(microsecond=0)
-    text = value.strip()
-    if not text:
-        return None
-    match = _WALL_CLOCK.match(text)
-    if match:
-        hours, minutes = int(match.group(1)), int(match.group(2))
-        if hours > 23 or minutes > 59:
-            raise ValueError(text)
-        day = to_rome(session["starts_at"]).date()
-        return to_utc(rome_wall_clock(day, time(hours, minutes)))
-    return parse_instant(text)
+    try:
+        if isinstance(value, datetime):
+            instant = to_utc(value).replace(microsecond=0)
+        else:
+            text = value.strip()
+            if not text:
+                return None
+            match = _WALL_CLOCK.match(text)
+            if match:
+                hours, minutes = int(match.group(1)), int(match.group(2))
+                if hours > 23 or minutes > 59:
+                    raise ValueError(text)
+                day = to_rome(session["starts_at"]).date()
+                return to_utc(rome_wall_clock(day, time(hours, minutes)))
+            instant = parse_instant(text)
+    except OverflowError as exc:  # year 1 or 9999 moved across the UTC offset
+        raise ValueError(str(value)) from exc
+    first_day, _ = rome_day_bounds(to_rome(session["starts_at"]).date())
+    _, after_last_day = rome_day_bounds(to_rome(session["ends_at"]).date())
+    if not first_day <= instant < after_last_day:
+        raise _OtherDay(str(value))
+    return instant
 
 
 def _keep_precise(stored: datetime | None, sent: datetime | None) -> datetime | None:
@@ -346,10 +369,14 @@ def _validate_entries(
             # Times are kept for "present" too (a check-in's), though they do not change its minutes.
             try:
                 arrived_at = _instant_on_session_day(entry.arrived_at, session)
+            except _OtherDay:
+                errors[f"{key}.arrived_at"] = OTHER_DAY_MESSAGE
             except ValueError:
                 errors[f"{key}.arrived_at"] = N_("Orario non valido: usa il formato 09:30.")
             try:
                 left_at = _instant_on_session_day(entry.left_at, session)
+            except _OtherDay:
+                errors[f"{key}.left_at"] = OTHER_DAY_MESSAGE
             except ValueError:
                 errors[f"{key}.left_at"] = N_("Orario non valido: usa il formato 09:30.")
         if status in PARTIAL_STATUSES:
@@ -461,20 +488,26 @@ async def record_attendance(
                                            **{column._meta.name: value for column, value in values.items()}))
             else:
                 await Attendance.update(values).where(Attendance.id == before["id"])
-            if correction and (
-                before is None or before["status"] != item.status or before["minutes"] != minutes
-            ):
+            if correction:
+                # Every change reaching here alters a closed register, times alone included.
+                data: dict[str, Any] = {
+                    "session_id": session_id,
+                    "enrolment_id": item.enrolment_id,
+                    "before": {"status": before["status"], "minutes": before["minutes"]} if before else None,
+                    "after": {"status": item.status, "minutes": minutes},
+                }
+                times_before = (before["arrived_at"], before["left_at"]) if before else (None, None)
+                if times_before != (arrived_at, left_at):
+                    data["times"] = {
+                        "before": {"arrived_at": iso_rome(times_before[0]), "left_at": iso_rome(times_before[1])},
+                        "after": {"arrived_at": iso_rome(arrived_at), "left_at": iso_rome(left_at)},
+                    }
                 await record_audit_event(
                     "attendance.corrected",
                     actor_id=actor.id,
                     entity="attendance",
                     entity_id=before["id"] if before else None,
-                    data={
-                        "session_id": session_id,
-                        "enrolment_id": item.enrolment_id,
-                        "before": {"status": before["status"], "minutes": before["minutes"]} if before else None,
-                        "after": {"status": item.status, "minutes": minutes},
-                    },
+                    data=data,
                     reason=item.reason or reason,
                 )
         if new_rows:
