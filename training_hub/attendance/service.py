@@ -54,6 +54,7 @@ from training_hub.attendance.rules import (
     status_label,
 )
 from training_hub.audit import record_audit_event
+from training_hub.catalogue.service import get_viewable_course
 from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
 from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.errors import (
@@ -824,8 +825,12 @@ async def course_progress(actor: CurrentUser, course_id: int, *, now: datetime |
             row for row in enrolments
             if row["person_id"] == actor.id or (coordinator_of is not None and row["cooperative_id"] == coordinator_of)
         ]
-        if not enrolments and coordinator_of is None:
-            raise PermissionDenied(N_("Puoi vedere la frequenza solo dei corsi che segui o che tieni."))
+        if not enrolments:
+            if coordinator_of is None:
+                raise PermissionDenied(N_("Puoi vedere la frequenza solo dei corsi che segui o che tieni."))
+            # An empty list for a course the coordinator may see; for one they may not (another
+            # cooperative's internal course), the same "not found" as its catalogue page.
+            await get_viewable_course(actor, course_id)
     sessions = await fetch_all(_SESSIONS_SQL, course_id)
     # One aggregate for the minutes; the pairs recorded ahead only for sessions not over yet.
     attended = {
