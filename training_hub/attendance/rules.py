@@ -14,7 +14,9 @@ Decisions, in one place:
   more than 10 minutes after the start makes the person ``late``; leaving more than 10 minutes before
   the end makes them ``left_early`` (a late arrival stays ``late``, its minutes still counting both
   instants). The code shown by the trainer changes every minute and is accepted for
-  ``CHECK_IN_GRACE_MINUTES`` minutes after the minute it was shown in.
+  ``CHECK_IN_GRACE_MINUTES`` minutes after the minute it was shown in. After
+  ``CHECK_IN_MAX_WRONG_CODES`` wrong codes for one session a person can no longer check in to it
+  (the trainer records them): six digits could otherwise be guessed from home.
 * **Progress.** ``scheduled`` is the length of every non-cancelled session; ``remaining`` the length
   of the sessions that have not ended yet and hold no record for the person. The certificate is due
   when the course is over (its last session has ended, or it is marked completed) and
@@ -44,6 +46,7 @@ CHECK_IN_CLOSES_AFTER = timedelta(minutes=30)
 LATE_AFTER = timedelta(minutes=10)
 EARLY_BEFORE = timedelta(minutes=10)
 CHECK_IN_GRACE_MINUTES = 5
+CHECK_IN_MAX_WRONG_CODES = 10
 CHECK_IN_TOKEN_LENGTH = 24
 
 STATUSES = [status.value for status in AttendanceStatus]
@@ -208,9 +211,13 @@ def check_in_codes(session_id: int, minute: int) -> tuple[str, str]:
 _CODE_NOISE = re.compile(r"[\s\-.]")
 
 
+def normalise_check_in_code(code: str) -> str:
+    return _CODE_NOISE.sub("", code or "").lower()
+
+
 def check_in_code_valid(session_id: int, code: str, now: datetime) -> bool:
     """True when ``code`` (QR token or six digits) was shown for this session in the last minutes."""
-    candidate = _CODE_NOISE.sub("", code or "").lower()
+    candidate = normalise_check_in_code(code)
     if not candidate or len(candidate) > 64:
         return False
     current = minute_of(now)

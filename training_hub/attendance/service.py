@@ -30,6 +30,7 @@ from typing import Any
 from training_hub.attendance.rules import (
     CHECK_IN_CLOSES_AFTER,
     CHECK_IN_GRACE_MINUTES,
+    CHECK_IN_MAX_WRONG_CODES,
     CHECK_IN_OPENS_BEFORE,
     PARTIAL_STATUSES,
     RECORDING_CLOSES_AFTER,
@@ -49,6 +50,7 @@ from training_hub.attendance.rules import (
     minute_of,
     new_certificate_code,
     normalise_certificate_code,
+    normalise_check_in_code,
     recording_state,
     session_minutes,
     status_label,
@@ -649,12 +651,40 @@ async def _check_in_guard(actor: CurrentUser, session: dict[str, Any], code: str
             N_("Il check-in per questo incontro è aperto dal %(opens)s al %(closes)s."),
             opens=format_datetime(opens), closes=format_datetime(closes),
         )
-    if not check_in_code_valid(session["id"], code, now):
+    if not await _code_accepted(actor, session["id"], code, now):
         raise CheckInRefused(
             N_("Il codice non è valido o è scaduto: inquadra di nuovo il codice mostrato dal formatore."),
             field="code",
         )
     return enrolment["id"]
+
+
+WRONG_CODE_EVENT = "attendance.check_in_wrong_code"
+
+
+async def _code_accepted(actor: CurrentUser, session_id: int, code: str, now: datetime) -> bool:
+    """Whether ``code`` is this session's current one; wrong codes are counted per person and session
+    (an audit event each, with nothing but who and which session), and after
+    ``CHECK_IN_MAX_WRONG_CODES`` of them no code is accepted any more, so the six digits cannot be
+    guessed by trying them all. Counted with the session row locked: simultaneous guesses queue up."""
+    if not normalise_check_in_code(code):
+        return False  # an empty field is a slip, not a guess
+    async with write_transaction():
+        await lock_for_update(Session.select(Session.id).where(Session.id == session_id))
+        row = await fetch_one(
+            "SELECT COUNT(*) AS n FROM audit_event WHERE action = {} AND actor = {} AND entity = {} AND entity_id = {}",
+            WRONG_CODE_EVENT, actor.id, "session", session_id,
+        )
+        blocked = int((row or {}).get("n") or 0) >= CHECK_IN_MAX_WRONG_CODES
+        valid = not blocked and check_in_code_valid(session_id, code, now)
+        if not blocked and not valid:
+            await record_audit_event(WRONG_CODE_EVENT, actor_id=actor.id, entity="session", entity_id=session_id)
+    if blocked:
+        raise CheckInRefused(
+            N_("Troppi codici errati per questo incontro: chiedi al formatore di registrare la tua presenza."),
+            field="code",
+        )
+    return valid
 
 
 async def check_in_preview(
