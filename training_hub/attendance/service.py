@@ -233,7 +233,11 @@ async def can_manage_attendance(user: CurrentUser, course_id: int) -> bool:
 
 
 async def _require_manager(user: CurrentUser, course_id: int, message: str) -> None:
+    """Trainers of the course and admins; anyone else is refused (403), or told the course does not
+    exist (404) when they may not even see it (another cooperative's internal course), as the
+    catalogue does."""
     if not await can_manage_attendance(user, course_id):
+        await get_viewable_course(user, course_id)
         raise PermissionDenied(message)
 
 
