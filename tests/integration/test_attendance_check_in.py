@@ -240,6 +240,11 @@ async def test_six_digits_cannot_be_guessed_by_trying_them_all():
     wrong = [f"{n:06d}" for n in range(1000) if f"{n:06d}" != right][:CHECK_IN_MAX_WRONG_CODES]
     with pytest.raises(CheckInRefused):
         await check_in(person, session.id, "", "in", now=START)  # an empty field is not a guess
+    stale_qr = code_at(session.id, START - timedelta(minutes=CHECK_IN_GRACE_MINUTES + 1))
+    for _ in range(CHECK_IN_MAX_WRONG_CODES + 1):  # nor is an expired QR code, scanned again and again
+        with pytest.raises(CheckInRefused):
+            await check_in(person, session.id, stale_qr, "in", now=START)
+    assert not await AuditEvent.exists()
     for code in wrong:
         with pytest.raises(CheckInRefused) as refused:
             await check_in(person, session.id, code, "in", now=START)

@@ -215,6 +215,11 @@ def normalise_check_in_code(code: str) -> str:
     return _CODE_NOISE.sub("", code or "").lower()
 
 
+def is_check_in_token(candidate: str) -> bool:
+    """Shaped like the QR code's token (not the six digits), whether valid or not."""
+    return len(candidate) == CHECK_IN_TOKEN_LENGTH and all(c in "0123456789abcdef" for c in candidate)
+
+
 def check_in_code_valid(session_id: int, code: str, now: datetime) -> bool:
     """True when ``code`` (QR token or six digits) was shown for this session in the last minutes."""
     candidate = normalise_check_in_code(code)

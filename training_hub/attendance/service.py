@@ -47,6 +47,7 @@ from training_hub.attendance.rules import (
     compute_progress,
     describe_duration,
     initials,
+    is_check_in_token,
     minute_of,
     new_certificate_code,
     normalise_certificate_code,
@@ -670,9 +671,12 @@ async def _code_accepted(actor: CurrentUser, session_id: int, code: str, now: da
     """Whether ``code`` is this session's current one; wrong codes are counted per person and session
     (an audit event each, with nothing but who and which session), and after
     ``CHECK_IN_MAX_WRONG_CODES`` of them no code is accepted any more, so the six digits cannot be
-    guessed by trying them all. Counted with the session row locked: simultaneous guesses queue up."""
-    if not normalise_check_in_code(code):
+    guessed by trying them all. Counted with the session row locked: simultaneous guesses queue up.
+    An expired QR token is not counted: nobody guesses 24 hex digits, and a late scan is no attack."""
+    candidate = normalise_check_in_code(code)
+    if not candidate:
         return False  # an empty field is a slip, not a guess
+    guessable = not is_check_in_token(candidate)
     async with write_transaction():
         await lock_for_update(Session.select(Session.id).where(Session.id == session_id))
         row = await fetch_one(
@@ -681,7 +685,7 @@ async def _code_accepted(actor: CurrentUser, session_id: int, code: str, now: da
         )
         blocked = int((row or {}).get("n") or 0) >= CHECK_IN_MAX_WRONG_CODES
         valid = not blocked and check_in_code_valid(session_id, code, now)
-        if not blocked and not valid:
+        if not blocked and not valid and guessable:
             await record_audit_event(WRONG_CODE_EVENT, actor_id=actor.id, entity="session", entity_id=session_id)
     if blocked:
         raise CheckInRefused(
