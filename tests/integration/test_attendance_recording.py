@@ -296,3 +296,27 @@ async def test_a_correction_of_the_times_alone_is_audited_too():
     assert data["times"]["before"]["arrived_at"] == "2026-12-01T09:25:00+01:00"
     assert data["times"]["after"]["arrived_at"] == "2026-12-01T09:20:00+01:00"
     assert events[0]["reason"] == "Orario letto male dal foglio firme"
+
+
+async def test_all_present_leaves_alone_a_check_in_arriving_meanwhile(monkeypatch):
+    from training_hub.attendance import service
+    from training_hub.attendance.rules import check_in_codes, minute_of
+    from training_hub.attendance.service import check_in
+
+    setup = await course_setup(sessions=1, participants=2, first_start=START)
+    session, (a, b) = setup.sessions[0], setup.enrolments
+    arrival = START + timedelta(minutes=20)
+    original_roll = service.session_roll
+
+    async def roll_then_a_check_in(*args, **kwargs):
+        roll = await original_roll(*args, **kwargs)  # "all present" has read the roll: nobody recorded
+        token, _digits = check_in_codes(session.id, minute_of(arrival))
+        await check_in(as_user(setup.people[0]), session.id, token, "in", now=arrival)
+        return roll
+
+    monkeypatch.setattr(service, "session_roll", roll_then_a_check_in)
+    saved = await mark_all_present(as_user(setup.trainer), session.id, now=arrival)
+    assert [line["enrolment_id"] for line in saved] == [b.id]
+    rows = await _rows(session.id)
+    assert rows[a.id]["status"] == "late" and rows[a.id]["recorded_via"] == "check_in"  # the check-in stays
+    assert rows[b.id]["status"] == "present"

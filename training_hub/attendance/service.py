@@ -422,8 +422,12 @@ async def record_attendance(
     *,
     now: datetime | None = None,
     reason: str = "",
+    only_unrecorded: bool = False,
 ) -> list[dict[str, Any]]:
     """Save a roll call (or part of it) for one session; returns the saved rows.
+
+    ``only_unrecorded``: lines of people recorded meanwhile (a check-in arriving while the trainer
+    presses "all present") are left alone and not returned; decided with the session locked.
 
     Trainers of the course and admins, from 15 minutes before the start to 7 days after the end;
     later only admins with a reason, each change then leaving an ``attendance.corrected`` audit event
@@ -470,8 +474,12 @@ async def record_attendance(
             )
         }
         new_rows = []
+        skipped: set[int] = set()
         for item in validated:
             before = existing.get(item.enrolment_id)
+            if before is not None and only_unrecorded:
+                skipped.add(item.enrolment_id)
+                continue
             # A time shown on the page as 09:41 and sent back unchanged keeps its stored seconds.
             arrived_at = _keep_precise(before["arrived_at"] if before else None, item.arrived_at)
             left_at = _keep_precise(before["left_at"] if before else None, item.left_at)
@@ -520,7 +528,7 @@ async def record_attendance(
                 )
         if new_rows:
             await Attendance.insert(*new_rows)
-    saved = {item.enrolment_id for item in validated}
+    saved = {item.enrolment_id for item in validated} - skipped
     roll = await fetch_all(_ROLL_SQL, session_id, session["course_id"], CONFIRMED)
     return [_roll_line(row, session_id) for row in _by_name(roll) if row["enrolment_id"] in saved]
 
@@ -598,7 +606,7 @@ async def mark_all_present(
     ]
     if not entries:
         return []
-    return await record_attendance(actor, session_id, entries, now=now, reason=reason)
+    return await record_attendance(actor, session_id, entries, now=now, reason=reason, only_unrecorded=True)
 
 
 # Self check-in -----------------------------------------------------------------------------------
