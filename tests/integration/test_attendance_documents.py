@@ -204,6 +204,9 @@ async def test_certificate_refused_below_threshold_says_how_far_it_is(client):
     assert api.json()["detail"] == message
     assert (await Enrolment.select(Enrolment.certificate_code).where(Enrolment.id == enrolment.id).first())[
         "certificate_code"] is None
+    client.cookies.set("lang", "en")
+    english = await client.get(f"/enrolments/{enrolment.id}/certificate.pdf")
+    assert "62.5%" in english.text and "62,5" not in english.text
 
 
 async def test_certificate_waits_for_the_end_of_the_course(client):

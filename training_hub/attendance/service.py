@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from training_hub.attendance.rules import (
     CHECK_IN_CLOSES_AFTER,
     CHECK_IN_GRACE_MINUTES,
@@ -70,7 +72,7 @@ from training_hub.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from training_hub.i18n import N_, format_datetime, gettext
+from training_hub.i18n import N_, babel_locale, format_datetime, gettext
 from training_hub.settings import get_settings
 from training_hub.tables import (
     Attendance,
@@ -1085,7 +1087,8 @@ def _not_eligible(progress: Progress, sessions: list[dict[str, Any]]) -> Certifi
             N_("La soglia di frequenza è raggiunta: l'attestato sarà disponibile dopo l'ultimo incontro del corso (%(date)s)."),
             date=format_datetime(last),
         )
-    percent = f"{progress.percent:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    # 62,5 in Italian, 62.5 in English (the message is in the reader's language).
+    percent = format_decimal(progress.percent, format="#,##0.#", locale=babel_locale())
     if progress.reachable and not progress.finished:
         return CertificateNotEligible(
             N_("Frequenza al %(percent)s%%: mancano %(missing)s per raggiungere la soglia del %(threshold)s%%; "
