@@ -228,3 +228,51 @@ async def test_code_form_without_open_sessions_says_so(client):
     response = await client.get("/check-in")
     assert response.status_code == 200
     assert "Non hai incontri aperti al check-in" in response.text
+
+
+async def test_six_digits_cannot_be_guessed_by_trying_them_all():
+    from training_hub.attendance.rules import CHECK_IN_MAX_WRONG_CODES
+    from training_hub.tables import AuditEvent
+
+    setup = await course_setup(sessions=2, participants=1, first_start=START, every=timedelta(hours=3))
+    session, person = setup.sessions[0], as_user(setup.people[0])
+    right = code_at(session.id, START, "digits")
+    wrong = [f"{n:06d}" for n in range(1000) if f"{n:06d}" != right][:CHECK_IN_MAX_WRONG_CODES]
+    with pytest.raises(CheckInRefused):
+        await check_in(person, session.id, "", "in", now=START)  # an empty field is not a guess
+    stale_qr = code_at(session.id, START - timedelta(minutes=CHECK_IN_GRACE_MINUTES + 1))
+    for _ in range(CHECK_IN_MAX_WRONG_CODES + 1):  # nor is an expired QR code, scanned again and again
+        with pytest.raises(CheckInRefused):
+            await check_in(person, session.id, stale_qr, "in", now=START)
+    assert not await AuditEvent.exists()
+    for code in wrong:
+        with pytest.raises(CheckInRefused) as refused:
+            await check_in(person, session.id, code, "in", now=START)
+        assert "non è valido" in refused.value.detail
+    # Now even the right code is refused, with the way out.
+    with pytest.raises(CheckInRefused) as refused:
+        await check_in(person, session.id, right, "in", now=START)
+    assert "Troppi codici errati" in refused.value.detail and refused.value.field == "code"
+    assert not await Attendance.exists()
+    events = await AuditEvent.select().where(AuditEvent.action == "attendance.check_in_wrong_code").output(
+        load_json=True)
+    assert len(events) == CHECK_IN_MAX_WRONG_CODES
+    assert all(event["data"] == {} and event["entity_id"] == session.id for event in events)  # no codes kept
+    # Another session, or the trainer, is not affected.
+    other = setup.sessions[1]
+    moment = other.starts_at
+    await check_in(person, other.id, code_at(other.id, moment, "digits"), "in", now=moment)
+    await record_attendance(as_user(setup.trainer), session.id,
+                            [AttendanceEntry(setup.enrolments[0].id, "present")], now=START)
+    assert await Attendance.count() == 2
+
+
+async def test_odd_session_ids_in_the_code_form_are_a_message_not_a_crash(client):
+    setup = await course_setup(sessions=1, participants=1, first_start=utcnow() - timedelta(minutes=5))
+    await login(client, setup.people[0].email)
+    for value in ("²", "٣", "9" * 5000, "-1", "1.0"):
+        response = await post_form(client, "/check-in", {"session_id": value, "code": "123456", "action": "in"})
+        assert response.status_code == 422, value
+        assert "Scegli l" in response.text
+    huge = await post_form(client, "/check-in", {"session_id": "9" * 15, "code": "123456", "action": "in"})
+    assert huge.status_code == 404

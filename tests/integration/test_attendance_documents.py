@@ -8,7 +8,7 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.factories import make_cooperative, make_person
+from tests.factories import make_cooperative, make_course, make_path, make_person
 from tests.integration.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import bearer, login
 from training_hub.tables import AccessibilityNeeds, Enrolment, Person, Session
@@ -130,6 +130,12 @@ async def test_only_the_course_trainers_and_admins_download_the_register(client)
             response = await client.get(f"{url}.{extension}", headers=headers)
             assert response.status_code == 403, (person.roles, extension)
             assert "Nicol" not in response.text
+    # Another cooperative's internal course: not even its existence is told.
+    internal_path = await make_path(kind="internal_training", owner_cooperative=setup.cooperative.id)
+    internal = await make_course(internal_path, trainers=[setup.trainer])
+    outsider = await bearer(await make_person("coordinator", cooperative=await make_cooperative()))
+    for hidden_url in (f"/courses/{internal.id}/register.pdf", f"/api/courses/{internal.id}/attendance"):
+        assert (await client.get(hidden_url, headers=outsider)).status_code == 404
     admin = await bearer(await make_person("admin"))
     assert (await client.get(f"{url}.xlsx", headers=admin)).status_code == 200
     assert (await client.get("/courses/999999/register.pdf", headers=admin)).status_code == 404
@@ -198,6 +204,9 @@ async def test_certificate_refused_below_threshold_says_how_far_it_is(client):
     assert api.json()["detail"] == message
     assert (await Enrolment.select(Enrolment.certificate_code).where(Enrolment.id == enrolment.id).first())[
         "certificate_code"] is None
+    client.cookies.set("lang", "en")
+    english = await client.get(f"/enrolments/{enrolment.id}/certificate.pdf")
+    assert "62.5%" in english.text and "62,5" not in english.text
 
 
 async def test_certificate_waits_for_the_end_of_the_course(client):

@@ -190,3 +190,26 @@ async def test_saving_the_whole_roll_call_leaves_check_ins_as_they_were(client, 
     assert response.status_code == 303
     after = (await _rows(session.id))[checked.id]
     assert after == before  # same instant to the second, same minutes, still the participant's check-in
+
+
+async def test_odd_enrolment_ids_in_the_roll_call_form_are_ignored(client):
+    setup = await course_setup(sessions=1, participants=1, first_start=utcnow() - timedelta(minutes=30))
+    session = setup.sessions[0]
+    await login(client, setup.trainer.email)
+    for value in ("²", "9" * 5000):
+        response = await post_form(client, f"/sessions/{session.id}/attendance",
+                                   {"enrolment": value, f"status-{value}": "present"})
+        assert response.status_code == 422 and "Indica almeno una presenza" in response.text
+    assert not await Attendance.exists()
+
+
+async def test_a_time_on_another_day_is_refused_next_to_the_field(client):
+    setup = await course_setup(sessions=1, participants=1, first_start=utcnow() - timedelta(minutes=30))
+    session, enrolment = setup.sessions[0], setup.enrolments[0]
+    await login(client, setup.trainer.email)
+    response = await post_form(client, f"/sessions/{session.id}/attendance", {
+        "enrolment": str(enrolment.id), f"status-{enrolment.id}": "late", f"arrived-{enrolment.id}": "0001-01-01T00:00",
+    })
+    assert response.status_code == 422
+    assert f'id="arrived-{enrolment.id}-error"' in response.text
+    assert not await Attendance.exists()

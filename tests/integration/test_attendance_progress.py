@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import make_cooperative, make_enrolment, make_person
+from tests.factories import make_cooperative, make_course, make_enrolment, make_path, make_person
 from tests.integration.attendance_setup import as_user, course_setup, past_start, put_attendance
 from tests.support import bearer, login
 from training_hub.attendance.service import cooperative_progress, course_progress, training_record
@@ -110,6 +110,14 @@ async def test_who_sees_whose_progress(client):
     other_coordinator = await make_person("coordinator", cooperative=other_cooperative)
     assert set(await _progress(client, setup.course.id, other_coordinator)) == {outsider_enrolment.id}
     assert set(await _progress(client, setup.course.id, setup.people[0])) == {setup.enrolments[0].id}
+
+    # Another cooperative's internal course: its coordinators cannot even learn it exists.
+    internal_path = await make_path(kind="internal_training", owner_cooperative=setup.cooperative.id)
+    internal = await make_course(internal_path, title="Corso interno riservato")
+    for url in (f"/api/courses/{internal.id}/attendance", f"/courses/{internal.id}/attendance"):
+        hidden = await client.get(url, headers=await bearer(other_coordinator))
+        assert hidden.status_code == 404 and "Corso interno riservato" not in hidden.text
+        assert (await client.get(url, headers=await bearer(coordinator))).status_code == 200
 
     stranger = await client.get(f"/api/courses/{setup.course.id}/attendance", headers=await bearer(await make_person()))
     assert stranger.status_code == 403

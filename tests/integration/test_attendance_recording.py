@@ -262,3 +262,61 @@ async def test_api_late_correction_by_a_trainer_is_refused_and_an_admin_needs_a_
     assert (await client.put(url, json=body, headers=admin_headers)).status_code == 200
     event = await AuditEvent.select().where(AuditEvent.action == "attendance.corrected").first()
     assert event["reason"] == "Registro cartaceo consegnato in ritardo"
+
+
+async def test_times_must_fall_on_the_session_day():
+    setup = await course_setup(sessions=1, participants=1, first_start=START)
+    enrolment = setup.enrolments[0]
+    for field, value in (("arrived_at", "2026-11-30T09:45"), ("left_at", "2026-12-02T10:00"),
+                         ("arrived_at", "0001-01-01T00:00"), ("left_at", "9999-12-31T23:59")):
+        with pytest.raises(ValidationFailed) as refused:
+            await record_attendance(as_user(setup.trainer), setup.sessions[0].id,
+                                    [AttendanceEntry(enrolment.id, "late", **{field: value})], now=START)
+        assert set(refused.value.errors) == {f"0.{field}"}, value
+    assert not await Attendance.exists()
+    # An instant of the session's own day, in any offset, is fine.
+    await record_attendance(as_user(setup.trainer), setup.sessions[0].id,
+                            [AttendanceEntry(enrolment.id, "late", arrived_at="2026-12-01T09:00:00Z")], now=START)
+    assert (await _rows(setup.sessions[0].id))[enrolment.id]["minutes"] == 90
+
+
+async def test_a_correction_of_the_times_alone_is_audited_too():
+    setup = await course_setup(sessions=1, participants=1, first_start=START)
+    session, enrolment = setup.sessions[0], setup.enrolments[0]
+    await record_attendance(as_user(setup.trainer), session.id,
+                            [AttendanceEntry(enrolment.id, "present", arrived_at="09:25")], now=START)
+    late = START + timedelta(days=8)
+    admin = as_user(await make_person("admin"))
+    await record_attendance(admin, session.id, [AttendanceEntry(enrolment.id, "present", arrived_at="09:20")],
+                            now=late, reason="Orario letto male dal foglio firme")
+    events = await AuditEvent.select().where(AuditEvent.action == "attendance.corrected").output(load_json=True)
+    assert len(events) == 1
+    data = events[0]["data"]
+    assert data["before"] == data["after"] == {"status": "present", "minutes": 120}
+    assert data["times"]["before"]["arrived_at"] == "2026-12-01T09:25:00+01:00"
+    assert data["times"]["after"]["arrived_at"] == "2026-12-01T09:20:00+01:00"
+    assert events[0]["reason"] == "Orario letto male dal foglio firme"
+
+
+async def test_all_present_leaves_alone_a_check_in_arriving_meanwhile(monkeypatch):
+    from training_hub.attendance import service
+    from training_hub.attendance.rules import check_in_codes, minute_of
+    from training_hub.attendance.service import check_in
+
+    setup = await course_setup(sessions=1, participants=2, first_start=START)
+    session, (a, b) = setup.sessions[0], setup.enrolments
+    arrival = START + timedelta(minutes=20)
+    original_roll = service.session_roll
+
+    async def roll_then_a_check_in(*args, **kwargs):
+        roll = await original_roll(*args, **kwargs)  # "all present" has read the roll: nobody recorded
+        token, _digits = check_in_codes(session.id, minute_of(arrival))
+        await check_in(as_user(setup.people[0]), session.id, token, "in", now=arrival)
+        return roll
+
+    monkeypatch.setattr(service, "session_roll", roll_then_a_check_in)
+    saved = await mark_all_present(as_user(setup.trainer), session.id, now=arrival)
+    assert [line["enrolment_id"] for line in saved] == [b.id]
+    rows = await _rows(session.id)
+    assert rows[a.id]["status"] == "late" and rows[a.id]["recorded_via"] == "check_in"  # the check-in stays
+    assert rows[b.id]["status"] == "present"

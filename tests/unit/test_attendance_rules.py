@@ -16,7 +16,6 @@ from training_hub.attendance.rules import (
     initials,
     minute_of,
     new_certificate_code,
-    pdf_text,
     recording_state,
 )
 from training_hub.i18n import language
@@ -152,9 +151,3 @@ def test_certificate_codes_avoid_ambiguous_characters():
 def test_initials_show_only_the_first_letters():
     assert initials("Marco Bianchi") == "M. B."
     assert initials("Anna Maria D'Angelo") == "A. M. D. A."
-
-
-def test_pdf_text_keeps_italian_accents_and_replaces_typography():
-    assert pdf_text("Attività “speciali” – però…") == 'Attività "speciali" - però...'
-    assert pdf_text("Łukasz €5") == "Lukasz EUR5"
-    assert pdf_text("日本") == "??"

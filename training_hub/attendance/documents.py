@@ -5,25 +5,23 @@ Documents are always in Italian, whatever the language of the page that asked fo
 for cooperative training, the cooperatives and the Italian authorities read them. The CSV and the
 XLSX of the register come from the same :func:`register_rows`, so they cannot drift apart.
 
-PDFs use fpdf2's core Helvetica font (Latin-1): Italian accents print as they are, typographic
-quotes and dashes are replaced (see :func:`rules.pdf_text`) — nothing to bundle, nothing to break.
-No special-category data is ever printed.
+How rows become CSV and XLSX files, and text the PDF core fonts can draw, is decided once for the
+whole project in :mod:`training_hub.exports` (semicolon CSV with a BOM, formula-injection protection,
+Latin-1 PDF text: Italian accents print as they are, typographic quotes and dashes are replaced) —
+nothing to bundle, nothing to break. No special-category data is ever printed.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import segno
 from babel.numbers import format_decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from openpyxl import Workbook
 
-from training_hub.attendance.rules import pdf_text, status_label
+from training_hub.attendance.rules import status_label
 from training_hub.attendance.service import (
     CONSORTIUM_ADDRESS,
     CONSORTIUM_CITY,
@@ -31,12 +29,16 @@ from training_hub.attendance.service import (
     CertificateData,
     RegisterData,
 )
+from training_hub.exports import (
+    CSV_MEDIA_TYPE,
+    PDF_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    csv_bytes,
+    pdf_text,
+    simple_xlsx,
+)
 from training_hub.i18n import format_date, format_datetime, format_time, language
 from training_hub.web.templating import PATH_KIND_LABELS, label
-
-PDF_MEDIA_TYPE = "application/pdf"
-CSV_MEDIA_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to text types
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 REGISTER_COLUMNS = [
     "Corso",
@@ -120,64 +122,15 @@ def register_rows(data: RegisterData) -> list[list[Any]]:
     return rows
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    # A cell starting with = + - @ would be run as a formula by a spreadsheet (CSV injection).
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, int | float):
-        return "'" + text
-    return text
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """Semicolon-separated UTF-8 with a BOM: Excel in an Italian locale opens it as it is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # the same protection as the CSV, so both files hold the same text
-    return value
-
-
-def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str, widths: Sequence[int] = ()) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 REGISTER_XLSX_WIDTHS = [30, 16, 11, 7, 7, 9, 30, 20, 24, 5, 26, 18, 26, 18, 8, 8, 8]
 
 
 def register_csv(data: RegisterData) -> bytes:
-    return to_csv(REGISTER_COLUMNS, register_rows(data))
+    return csv_bytes(REGISTER_COLUMNS, register_rows(data))
 
 
 def register_xlsx(data: RegisterData) -> bytes:
-    return to_xlsx(REGISTER_COLUMNS, register_rows(data), title="Registro presenze", widths=REGISTER_XLSX_WIDTHS)
+    return simple_xlsx(REGISTER_COLUMNS, register_rows(data), title="Registro presenze", widths=REGISTER_XLSX_WIDTHS)
 
 
 # Register: PDF -----------------------------------------------------------------------------------
@@ -584,7 +537,7 @@ def training_record_rows(record: dict[str, Any]) -> list[list[Any]]:
 
 
 def training_record_csv(record: dict[str, Any]) -> bytes:
-    return to_csv(TRAINING_RECORD_COLUMNS, training_record_rows(record))
+    return csv_bytes(TRAINING_RECORD_COLUMNS, training_record_rows(record))
 
 
 def attachment(filename: str) -> dict[str, str]:

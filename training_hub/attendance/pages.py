@@ -33,6 +33,15 @@ _FIELD_NAMES = {"status": "status", "arrived_at": "arrived", "left_at": "left", 
 _ENTRY_ERROR = re.compile(r"^(\d+)\.(\w+)$")
 
 
+def _form_id(value: Any) -> int | None:
+    """An id sent in a form field, or None: only ASCII digits, and not so many that ``int()`` refuses
+    them ("²".isdigit() is true, and int() of 5,000 digits raises) — the service says "not found"."""
+    text = str(value or "").strip()
+    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def _status_options() -> list[tuple[str, str]]:
     return [(status, gettext(STATUS_LABELS[status])) for status in STATUSES]
 
@@ -40,7 +49,8 @@ def _status_options() -> list[tuple[str, str]]:
 def _roll_entries(data: dict[str, Any]) -> tuple[list[AttendanceEntry], list[int]]:
     """The entries of the submitted roll call, and the enrolment id of each (by position)."""
     raw_ids = data.get("enrolment") or []
-    ids = [int(value) for value in (raw_ids if isinstance(raw_ids, list) else [raw_ids]) if str(value).isdigit()]
+    ids = [number for value in (raw_ids if isinstance(raw_ids, list) else [raw_ids])
+           if (number := _form_id(value)) is not None]
     entries: list[AttendanceEntry] = []
     for enrolment_id in ids:
         status = str(data.get(f"status-{enrolment_id}") or "").strip()
@@ -166,13 +176,13 @@ class CheckInPages(Controller):
     @post("/", name="check_in_code_submit")
     async def code_submit(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
         data = await form_dict(request)
-        session_id = str(data.get("session_id") or "").strip()
-        if not session_id.isdigit():
+        session_id = _form_id(data.get("session_id"))
+        if session_id is None:
             return await self._code_page(
                 user, errors={"session_id": gettext("Scegli l'incontro.")}, values=data, status_code=422
             )
         try:
-            result = await service.check_in(user, int(session_id), str(data.get("code") or ""),
+            result = await service.check_in(user, session_id, str(data.get("code") or ""),
                                             str(data.get("action") or ""))
         except DomainError as exc:
             errors = form_errors(exc)

@@ -14,7 +14,9 @@ Decisions, in one place:
   more than 10 minutes after the start makes the person ``late``; leaving more than 10 minutes before
   the end makes them ``left_early`` (a late arrival stays ``late``, its minutes still counting both
   instants). The code shown by the trainer changes every minute and is accepted for
-  ``CHECK_IN_GRACE_MINUTES`` minutes after the minute it was shown in.
+  ``CHECK_IN_GRACE_MINUTES`` minutes after the minute it was shown in. After
+  ``CHECK_IN_MAX_WRONG_CODES`` wrong codes for one session a person can no longer check in to it
+  (the trainer records them): six digits could otherwise be guessed from home.
 * **Progress.** ``scheduled`` is the length of every non-cancelled session; ``remaining`` the length
   of the sessions that have not ended yet and hold no record for the person. The certificate is due
   when the course is over (its last session has ended, or it is marked completed) and
@@ -29,7 +31,6 @@ import hmac
 import math
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,6 +46,7 @@ CHECK_IN_CLOSES_AFTER = timedelta(minutes=30)
 LATE_AFTER = timedelta(minutes=10)
 EARLY_BEFORE = timedelta(minutes=10)
 CHECK_IN_GRACE_MINUTES = 5
+CHECK_IN_MAX_WRONG_CODES = 10
 CHECK_IN_TOKEN_LENGTH = 24
 
 STATUSES = [status.value for status in AttendanceStatus]
@@ -209,9 +211,18 @@ def check_in_codes(session_id: int, minute: int) -> tuple[str, str]:
 _CODE_NOISE = re.compile(r"[\s\-.]")
 
 
+def normalise_check_in_code(code: str) -> str:
+    return _CODE_NOISE.sub("", code or "").lower()
+
+
+def is_check_in_token(candidate: str) -> bool:
+    """Shaped like the QR code's token (not the six digits), whether valid or not."""
+    return len(candidate) == CHECK_IN_TOKEN_LENGTH and all(c in "0123456789abcdef" for c in candidate)
+
+
 def check_in_code_valid(session_id: int, code: str, now: datetime) -> bool:
     """True when ``code`` (QR token or six digits) was shown for this session in the last minutes."""
-    candidate = _CODE_NOISE.sub("", code or "").lower()
+    candidate = normalise_check_in_code(code)
     if not candidate or len(candidate) > 64:
         return False
     current = minute_of(now)
@@ -235,44 +246,3 @@ def initials(full_name: str) -> str:
     """Only what the public verification page may show: "Marco Bianchi" → "M. B."."""
     letters = [part[0].upper() for part in re.split(r"[\s'’-]+", full_name or "") if part and part[0].isalpha()]
     return " ".join(f"{letter}." for letter in letters)
-
-
-# Text for PDF core fonts -------------------------------------------------------------------------
-
-_PDF_REPLACEMENTS = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"',
-        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-        "\u2026": "...", "\u20ac": "EUR", "\u2022": "·",
-        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u200b": "",
-        # Letters NFKD does not decompose.
-        "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0131": "i",
-        "\u0152": "OE", "\u0153": "oe", "\u1e9e": "SS",
-    }
-)
-
-
-def pdf_text(value: object) -> str:
-    """Text the PDF core fonts can draw (Latin-1): typographic marks replaced, accents kept or folded."""
-    text = ("" if value is None else str(value)).translate(_PDF_REPLACEMENTS)
-    try:
-        text.encode("latin-1")
-        return text
-    except UnicodeEncodeError:
-        pass
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-            out.append(char)
-            continue
-        except UnicodeEncodeError:
-            pass
-        folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        try:
-            folded.encode("latin-1")
-            out.append(folded or "?")
-        except UnicodeEncodeError:
-            out.append("?")
-    return "".join(out)

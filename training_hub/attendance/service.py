@@ -27,9 +27,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from training_hub.attendance.rules import (
     CHECK_IN_CLOSES_AFTER,
     CHECK_IN_GRACE_MINUTES,
+    CHECK_IN_MAX_WRONG_CODES,
     CHECK_IN_OPENS_BEFORE,
     PARTIAL_STATUSES,
     RECORDING_CLOSES_AFTER,
@@ -46,15 +49,18 @@ from training_hub.attendance.rules import (
     compute_progress,
     describe_duration,
     initials,
+    is_check_in_token,
     minute_of,
     new_certificate_code,
     normalise_certificate_code,
+    normalise_check_in_code,
     recording_state,
     session_minutes,
     status_label,
 )
-from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
 from training_hub.audit import record_audit_event
+from training_hub.catalogue.service import get_viewable_course
+from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
 from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.errors import (
     AttendanceClosed,
@@ -66,7 +72,7 @@ from training_hub.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from training_hub.i18n import N_, format_datetime, gettext
+from training_hub.i18n import N_, babel_locale, format_datetime, gettext
 from training_hub.settings import get_settings
 from training_hub.tables import (
     Attendance,
@@ -79,7 +85,15 @@ from training_hub.tables import (
     Session,
     SessionStatus,
 )
-from training_hub.timeutil import iso_rome, parse_instant, rome_wall_clock, to_rome, to_utc, utcnow
+from training_hub.timeutil import (
+    iso_rome,
+    parse_instant,
+    rome_day_bounds,
+    rome_wall_clock,
+    to_rome,
+    to_utc,
+    utcnow,
+)
 from training_hub.web.auth import CurrentUser
 
 __all__ = ["Progress", "compute_progress"]
@@ -222,7 +236,11 @@ async def can_manage_attendance(user: CurrentUser, course_id: int) -> bool:
 
 
 async def _require_manager(user: CurrentUser, course_id: int, message: str) -> None:
+    """Trainers of the course and admins; anyone else is refused (403), or told the course does not
+    exist (404) when they may not even see it (another cooperative's internal course), as the
+    catalogue does."""
     if not await can_manage_attendance(user, course_id):
+        await get_viewable_course(user, course_id)
         raise PermissionDenied(message)
 
 
@@ -268,25 +286,40 @@ class AttendanceEntry:
 
 
 _WALL_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+OTHER_DAY_MESSAGE = N_("L'orario deve essere nel giorno dell'incontro.")
+
+
+class _OtherDay(ValueError):
+    """An arrival or departure time that is not on the session's day."""
 
 
 def _instant_on_session_day(value: datetime | str | None, session: dict[str, Any]) -> datetime | None:
-    """``HH:MM`` on the session's (Rome) day, or an ISO instant; ValueError when it is neither."""
+    """``HH:MM`` on the session's (Rome) day, or an ISO instant on that day; ValueError when it is
+    neither (``_OtherDay`` when it is a valid instant of another day)."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return to_utc(value).replace(microsecond=0)
-    text = value.strip()
-    if not text:
-        return None
-    match = _WALL_CLOCK.match(text)
-    if match:
-        hours, minutes = int(match.group(1)), int(match.group(2))
-        if hours > 23 or minutes > 59:
-            raise ValueError(text)
-        day = to_rome(session["starts_at"]).date()
-        return to_utc(rome_wall_clock(day, time(hours, minutes)))
-    return parse_instant(text)
+    try:
+        if isinstance(value, datetime):
+            instant = to_utc(value).replace(microsecond=0)
+        else:
+            text = value.strip()
+            if not text:
+                return None
+            match = _WALL_CLOCK.match(text)
+            if match:
+                hours, minutes = int(match.group(1)), int(match.group(2))
+                if hours > 23 or minutes > 59:
+                    raise ValueError(text)
+                day = to_rome(session["starts_at"]).date()
+                return to_utc(rome_wall_clock(day, time(hours, minutes)))
+            instant = parse_instant(text)
+    except OverflowError as exc:  # year 1 or 9999 moved across the UTC offset
+        raise ValueError(str(value)) from exc
+    first_day, _ = rome_day_bounds(to_rome(session["starts_at"]).date())
+    _, after_last_day = rome_day_bounds(to_rome(session["ends_at"]).date())
+    if not first_day <= instant < after_last_day:
+        raise _OtherDay(str(value))
+    return instant
 
 
 def _keep_precise(stored: datetime | None, sent: datetime | None) -> datetime | None:
@@ -346,10 +379,14 @@ def _validate_entries(
             # Times are kept for "present" too (a check-in's), though they do not change its minutes.
             try:
                 arrived_at = _instant_on_session_day(entry.arrived_at, session)
+            except _OtherDay:
+                errors[f"{key}.arrived_at"] = OTHER_DAY_MESSAGE
             except ValueError:
                 errors[f"{key}.arrived_at"] = N_("Orario non valido: usa il formato 09:30.")
             try:
                 left_at = _instant_on_session_day(entry.left_at, session)
+            except _OtherDay:
+                errors[f"{key}.left_at"] = OTHER_DAY_MESSAGE
             except ValueError:
                 errors[f"{key}.left_at"] = N_("Orario non valido: usa il formato 09:30.")
         if status in PARTIAL_STATUSES:
@@ -387,8 +424,12 @@ async def record_attendance(
     *,
     now: datetime | None = None,
     reason: str = "",
+    only_unrecorded: bool = False,
 ) -> list[dict[str, Any]]:
     """Save a roll call (or part of it) for one session; returns the saved rows.
+
+    ``only_unrecorded``: lines of people recorded meanwhile (a check-in arriving while the trainer
+    presses "all present") are left alone and not returned; decided with the session locked.
 
     Trainers of the course and admins, from 15 minutes before the start to 7 days after the end;
     later only admins with a reason, each change then leaving an ``attendance.corrected`` audit event
@@ -435,8 +476,12 @@ async def record_attendance(
             )
         }
         new_rows = []
+        skipped: set[int] = set()
         for item in validated:
             before = existing.get(item.enrolment_id)
+            if before is not None and only_unrecorded:
+                skipped.add(item.enrolment_id)
+                continue
             # A time shown on the page as 09:41 and sent back unchanged keeps its stored seconds.
             arrived_at = _keep_precise(before["arrived_at"] if before else None, item.arrived_at)
             left_at = _keep_precise(before["left_at"] if before else None, item.left_at)
@@ -461,25 +506,31 @@ async def record_attendance(
                                            **{column._meta.name: value for column, value in values.items()}))
             else:
                 await Attendance.update(values).where(Attendance.id == before["id"])
-            if correction and (
-                before is None or before["status"] != item.status or before["minutes"] != minutes
-            ):
+            if correction:
+                # Every change reaching here alters a closed register, times alone included.
+                data: dict[str, Any] = {
+                    "session_id": session_id,
+                    "enrolment_id": item.enrolment_id,
+                    "before": {"status": before["status"], "minutes": before["minutes"]} if before else None,
+                    "after": {"status": item.status, "minutes": minutes},
+                }
+                times_before = (before["arrived_at"], before["left_at"]) if before else (None, None)
+                if times_before != (arrived_at, left_at):
+                    data["times"] = {
+                        "before": {"arrived_at": iso_rome(times_before[0]), "left_at": iso_rome(times_before[1])},
+                        "after": {"arrived_at": iso_rome(arrived_at), "left_at": iso_rome(left_at)},
+                    }
                 await record_audit_event(
                     "attendance.corrected",
                     actor_id=actor.id,
                     entity="attendance",
                     entity_id=before["id"] if before else None,
-                    data={
-                        "session_id": session_id,
-                        "enrolment_id": item.enrolment_id,
-                        "before": {"status": before["status"], "minutes": before["minutes"]} if before else None,
-                        "after": {"status": item.status, "minutes": minutes},
-                    },
+                    data=data,
                     reason=item.reason or reason,
                 )
         if new_rows:
             await Attendance.insert(*new_rows)
-    saved = {item.enrolment_id for item in validated}
+    saved = {item.enrolment_id for item in validated} - skipped
     roll = await fetch_all(_ROLL_SQL, session_id, session["course_id"], CONFIRMED)
     return [_roll_line(row, session_id) for row in _by_name(roll) if row["enrolment_id"] in saved]
 
@@ -557,7 +608,7 @@ async def mark_all_present(
     ]
     if not entries:
         return []
-    return await record_attendance(actor, session_id, entries, now=now, reason=reason)
+    return await record_attendance(actor, session_id, entries, now=now, reason=reason, only_unrecorded=True)
 
 
 # Self check-in -----------------------------------------------------------------------------------
@@ -615,12 +666,43 @@ async def _check_in_guard(actor: CurrentUser, session: dict[str, Any], code: str
             N_("Il check-in per questo incontro è aperto dal %(opens)s al %(closes)s."),
             opens=format_datetime(opens), closes=format_datetime(closes),
         )
-    if not check_in_code_valid(session["id"], code, now):
+    if not await _code_accepted(actor, session["id"], code, now):
         raise CheckInRefused(
             N_("Il codice non è valido o è scaduto: inquadra di nuovo il codice mostrato dal formatore."),
             field="code",
         )
     return enrolment["id"]
+
+
+WRONG_CODE_EVENT = "attendance.check_in_wrong_code"
+
+
+async def _code_accepted(actor: CurrentUser, session_id: int, code: str, now: datetime) -> bool:
+    """Whether ``code`` is this session's current one; wrong codes are counted per person and session
+    (an audit event each, with nothing but who and which session), and after
+    ``CHECK_IN_MAX_WRONG_CODES`` of them no code is accepted any more, so the six digits cannot be
+    guessed by trying them all. Counted with the session row locked: simultaneous guesses queue up.
+    An expired QR token is not counted: nobody guesses 24 hex digits, and a late scan is no attack."""
+    candidate = normalise_check_in_code(code)
+    if not candidate:
+        return False  # an empty field is a slip, not a guess
+    guessable = not is_check_in_token(candidate)
+    async with write_transaction():
+        await lock_for_update(Session.select(Session.id).where(Session.id == session_id))
+        row = await fetch_one(
+            "SELECT COUNT(*) AS n FROM audit_event WHERE action = {} AND actor = {} AND entity = {} AND entity_id = {}",
+            WRONG_CODE_EVENT, actor.id, "session", session_id,
+        )
+        blocked = int((row or {}).get("n") or 0) >= CHECK_IN_MAX_WRONG_CODES
+        valid = not blocked and check_in_code_valid(session_id, code, now)
+        if not blocked and not valid and guessable:
+            await record_audit_event(WRONG_CODE_EVENT, actor_id=actor.id, entity="session", entity_id=session_id)
+    if blocked:
+        raise CheckInRefused(
+            N_("Troppi codici errati per questo incontro: chiedi al formatore di registrare la tua presenza."),
+            field="code",
+        )
+    return valid
 
 
 async def check_in_preview(
@@ -791,8 +873,12 @@ async def course_progress(actor: CurrentUser, course_id: int, *, now: datetime |
             row for row in enrolments
             if row["person_id"] == actor.id or (coordinator_of is not None and row["cooperative_id"] == coordinator_of)
         ]
-        if not enrolments and coordinator_of is None:
-            raise PermissionDenied(N_("Puoi vedere la frequenza solo dei corsi che segui o che tieni."))
+        if not enrolments:
+            if coordinator_of is None:
+                raise PermissionDenied(N_("Puoi vedere la frequenza solo dei corsi che segui o che tieni."))
+            # An empty list for a course the coordinator may see; for one they may not (another
+            # cooperative's internal course), the same "not found" as its catalogue page.
+            await get_viewable_course(actor, course_id)
     sessions = await fetch_all(_SESSIONS_SQL, course_id)
     # One aggregate for the minutes; the pairs recorded ahead only for sessions not over yet.
     attended = {
@@ -1001,7 +1087,8 @@ def _not_eligible(progress: Progress, sessions: list[dict[str, Any]]) -> Certifi
             N_("La soglia di frequenza è raggiunta: l'attestato sarà disponibile dopo l'ultimo incontro del corso (%(date)s)."),
             date=format_datetime(last),
         )
-    percent = f"{progress.percent:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    # 62,5 in Italian, 62.5 in English (the message is in the reader's language).
+    percent = format_decimal(progress.percent, format="#,##0.#", locale=babel_locale())
     if progress.reachable and not progress.finished:
         return CertificateNotEligible(
             N_("Frequenza al %(percent)s%%: mancano %(missing)s per raggiungere la soglia del %(threshold)s%%; "

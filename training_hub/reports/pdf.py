@@ -1,37 +1,23 @@
 """The activity report as a PDF (fpdf2, core Helvetica font, A4).
 
-The PDF core fonts cover Latin-1 only: typographic quotes, dashes and ellipses are replaced by their
-plain equivalents, and anything else outside Latin-1 by "?", so no course title can break the file.
+The PDF core fonts cover Latin-1 only: every text goes through :func:`training_hub.exports.pdf_text`
+(typographic marks replaced, accents folded, "?" for what is left), so no course title can break the file.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from training_hub.exports import pdf_text as latin1
 from training_hub.i18n import format_date, format_datetime, gettext
 from training_hub.reports.activity import summary_items
 from training_hub.reports.present import format_cell, header
 from training_hub.reports.service import Report
 from training_hub.timeutil import utcnow
 
-_REPLACEMENTS = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2026": "...",
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u20ac": "EUR", "\u2022": "-",
-}
 BRAND = (11, 90, 138)
 LIGHT = (233, 240, 246)
-
-
-def latin1(text: Any) -> str:
-    value = str(text)
-    for bad, good in _REPLACEMENTS.items():
-        value = value.replace(bad, good)
-    return value.encode("latin-1", "replace").decode("latin-1")
 
 
 class ReportPDF(FPDF):

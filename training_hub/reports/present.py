@@ -1,13 +1,13 @@
 """Showing report tables: cells for pages and PDF, bar charts as SVG geometry, CSV and XLSX files.
 
 Every output is built from the same :class:`~training_hub.reports.service.ReportTable` rows, so a page,
-its export and its PDF cannot disagree.
+its export and its PDF cannot disagree. How each value reads in a file (decimal commas, "< 5") is
+decided here; writing the file (CSV with a BOM, formula-injection protection, workbooks) is
+:mod:`training_hub.exports`, shared with the other features.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from training_hub import i18n
+from training_hub.exports import csv_bytes, safe_text, sheet_title, workbook_bytes
 from training_hub.i18n import N_, gettext
 from training_hub.reports.activity import OTHER, SUPPRESSED
 from training_hub.reports.service import Column, ReportTable
@@ -214,11 +215,6 @@ def chart_for(table: ReportTable) -> Chart | None:
 # Files -------------------------------------------------------------------------------------------
 
 
-def _safe_text(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _decimal(value: float, digits: int) -> str:
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else str(round(value))
     return text.replace(".", ",")
@@ -228,7 +224,7 @@ def csv_cell(value: Any, kind: str) -> str:
     if value == SUPPRESSED:
         return "< 5"
     if kind in LABEL_KINDS:
-        return _safe_text(label_text(value, kind))
+        return safe_text(label_text(value, kind))
     if value is None:
         return ""
     if kind == "int":
@@ -242,24 +238,20 @@ def csv_cell(value: Any, kind: str) -> str:
     if kind == "date":
         day = _as_date(value)
         return day.strftime("%d/%m/%Y") if day else ""
-    return _safe_text(str(value))
+    return safe_text(str(value))
 
 
 def table_csv(table: ReportTable) -> bytes:
     """Semicolon-separated, UTF-8 with a BOM, decimal commas: what Excel expects in Italy."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([file_header(column) for column in table.columns])
-    for row in table.rows:
-        writer.writerow([csv_cell(row.get(column.key), column.kind) for column in table.columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([file_header(column) for column in table.columns],
+                     ([csv_cell(row.get(column.key), column.kind) for column in table.columns] for row in table.rows))
 
 
 def _xlsx_value(value: Any, kind: str) -> tuple[Any, str | None]:
     if value == SUPPRESSED:
         return "< 5", None
     if kind in LABEL_KINDS:
-        return _safe_text(label_text(value, kind)), None
+        return safe_text(label_text(value, kind)), None
     if value is None:
         return None, None
     if kind == "int":
@@ -274,17 +266,7 @@ def _xlsx_value(value: Any, kind: str) -> tuple[Any, str | None]:
         return _as_date(value), "DD/MM/YYYY"
     if isinstance(value, Decimal):
         return float(value), None
-    return _safe_text(str(value)), None
-
-
-def _sheet_title(text: str, used: set[str]) -> str:
-    cleaned = "".join("-" if char in "[]:*?/\\" else char for char in text)[:31] or "Foglio"
-    title, n = cleaned, 2
-    while title.lower() in used:
-        suffix = f" ({n})"
-        title, n = cleaned[: 31 - len(suffix)] + suffix, n + 1
-    used.add(title.lower())
-    return title
+    return safe_text(str(value)), None
 
 
 def tables_xlsx(tables: list[ReportTable], *, heading: str, subtitle: str) -> bytes:
@@ -293,7 +275,7 @@ def tables_xlsx(tables: list[ReportTable], *, heading: str, subtitle: str) -> by
     workbook.remove(workbook.active)
     used: set[str] = set()
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(gettext(SHEET_NAMES.get(table.key, table.title)), used))
+        sheet = workbook.create_sheet(sheet_title(gettext(SHEET_NAMES.get(table.key, table.title)), used))
         sheet.append([heading])
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([subtitle])
@@ -311,6 +293,4 @@ def tables_xlsx(tables: list[ReportTable], *, heading: str, subtitle: str) -> by
         for index, column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 1 else max(12, len(file_header(column)) + 2)
         sheet.freeze_panes = "A6"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
