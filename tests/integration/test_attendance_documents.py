@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from tests.factories import make_cooperative, make_course, make_path, make_person
 from tests.integration.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import bearer, login
-from training_hub.tables import AccessibilityNeeds, Enrolment, Person, Session
+from training_hub.tables import AccessibilityNeeds, Course, Enrolment, Person, Session, TrainingPath
 from training_hub.timeutil import utcnow
 
 
@@ -185,6 +185,19 @@ async def test_certificate_pdf_for_an_eligible_participant(client):
     # The code is made once: a second download carries the same one.
     again = await client.get(f"/enrolments/{enrolment.id}/certificate.pdf")
     assert f"Codice di verifica: {code}" in " ".join(pdf_text(again.content)[1].split())
+
+
+async def test_certificate_of_an_inclusion_course_does_not_name_the_pathway(client):
+    setup = await _certificate_course([180, 180, 180])
+    course = await Course.select(Course.path).where(Course.id == setup.course.id).first()
+    await TrainingPath.update({TrainingPath.kind: "inclusion", TrainingPath.title: "Inserimento lavorativo"}).where(
+        TrainingPath.id == course["path"])
+    await login(client, setup.people[0].email)
+    response = await client.get(f"/enrolments/{setup.enrolments[0].id}/certificate.pdf")
+    assert response.status_code == 200
+    flat = " ".join(pdf_text(response.content)[1].split())
+    assert setup.course.title in flat  # the course is named…
+    assert "Inserimento lavorativo" not in flat and "inclusione" not in flat.lower()  # …the pathway is not
 
 
 async def test_certificate_refused_below_threshold_says_how_far_it_is(client):

@@ -38,6 +38,7 @@ from training_hub.exports import (
     simple_xlsx,
 )
 from training_hub.i18n import format_date, format_datetime, format_time, language
+from training_hub.tables import PathKind
 from training_hub.web.templating import PATH_KIND_LABELS, label
 
 REGISTER_COLUMNS = [
@@ -470,8 +471,11 @@ def certificate_pdf(data: CertificateData) -> bytes:
         centred("ha frequentato il corso", 12)
         pdf.ln(1)
         centred(f"«{data.course_title}»", 15, "B", 8)
-        kind = label(PATH_KIND_LABELS, data.path_kind)
-        centred(f"del percorso «{data.path_title}» ({kind})", 11)
+        if data.path_kind != PathKind.INCLUSION:
+            # A certificate is shown to employers: it never says the person followed an inclusion
+            # pathway (for people with disabilities or in social disadvantage), only the course.
+            kind = label(PATH_KIND_LABELS, data.path_kind)
+            centred(f"del percorso «{data.path_title}» ({kind})", 11)
         pdf.ln(5)
         centred(
             f"per complessive {hours_phrase(progress.attended_minutes)} su {hours_phrase(progress.scheduled_minutes)} "
