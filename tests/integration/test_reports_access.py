@@ -111,6 +111,18 @@ async def test_bad_filters_on_pages_are_shown_next_to_the_field(client):
                              headers=await bearer(await make_person(roles="admin")))).status_code == 400
 
 
+@pytest.mark.parametrize("value", ["%C2%B2", "%D9%A3", "99999999999", "9" * 5000, "-1"])
+async def test_odd_ids_in_page_filters_are_a_field_error_not_a_crash(client, value):
+    await make_person(roles="admin,trainer", email="office@example.test")
+    await login(client, "office@example.test")
+    for url in (f"/reports?cooperative_id={value}", f"/reports/cooperative?cooperative_id={value}",
+                f"/reports/trainer?trainer_id={value}"):
+        response = await client.get(url)
+        assert response.status_code == 422, (url, response.status_code)
+        assert "Valore non valido." in response.text and 'aria-invalid="true"' in response.text
+    assert (await client.get(f"/reports/export.xlsx?cooperative_id={value}")).status_code == 422
+
+
 async def test_reports_are_in_the_openapi_schema(client):
     schema = (await client.get("/schema/openapi.json")).json()
     for path in ("/api/reports/summary", "/api/reports/monthly", "/api/reports/by-path-kind", "/api/reports/by-province",
