@@ -21,6 +21,7 @@ from training_hub.reports.pdf import period_text, report_pdf
 from training_hub.reports.present import chart_for, format_cell, header, table_csv, tables_xlsx
 from training_hub.reports.service import Report
 from training_hub.reports.web import Filters, FromDate, ToDate, attachment, filename, page_scope
+from training_hub.surveys.pages import question_text
 from training_hub.surveys.service import survey_results
 from training_hub.tables import PathKind, Province, Role
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_staff
@@ -168,7 +169,7 @@ class ReportPages(Controller):
     @get("/surveys/{survey_id:int}", name="reports_survey")
     async def survey(self, user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> Template:
         results = await survey_results(user, survey_id)
-        return page("reports/survey.html", results=results, fmt=format_cell)
+        return page("reports/survey.html", results=results, fmt=format_cell, question_text=question_text)
 
     @get("/activity", name="activity_report", guards=[requires_admin])
     async def activity(self, user: NamedDependency[CurrentUser], start: FromDate = None,

@@ -65,6 +65,7 @@ REMIND_AFTER_DAYS = 7
 OPEN_WITHIN_DAYS = 14
 MAX_COMMENT_LENGTH = 2000
 MAX_QUESTION_LENGTH = 300
+MAX_POSITION = 1_000_000
 RATING_VALUES = (1, 2, 3, 4, 5)
 
 # The office's default set; it edits texts, order and which are asked in /admin/surveys.
@@ -126,7 +127,7 @@ async def list_questions(*, active_only: bool = False) -> list[dict[str, Any]]:
 class QuestionUpdate:
     id: int
     text: str
-    position: int
+    position: int | None  # None: what was typed is not a whole number
     active: bool
 
 
@@ -157,6 +158,8 @@ async def save_questions(actor: CurrentUser, updates: list[QuestionUpdate]) -> l
             cleaned.append((update, _clean_text(update.text, f"text_{update.id}")))
         except ValidationFailed as exc:
             errors.update(exc.errors)
+        if update.position is None or not -MAX_POSITION <= update.position <= MAX_POSITION:
+            errors[f"position_{update.id}"] = N_("Indica l'ordine con un numero intero, da -1000000 a 1000000.")
     if errors:
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     remaining = {q["id"]: q["active"] for q in existing.values()}
