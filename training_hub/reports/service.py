@@ -28,7 +28,8 @@ Definitions (also shown on the pages)
       the capacity while at least one person waits.
     * With a cooperative or province filter, participant figures count only that cooperative's (or
       province's) people, and course figures the courses with at least one of them confirmed.
-    * Survey results: see ``training_hub/surveys/service.py`` (closed surveys with at least 5 answers).
+    * Survey results: see ``training_hub/surveys/service.py`` (closed surveys with at least 5 answers, and
+      of those only the questions rated by at least 5 people).
 """
 
 from __future__ import annotations
@@ -472,6 +473,19 @@ def _eligible_surveys_cte(scope: Scope, period: Period, now: datetime) -> Sql:
     )
 
 
+def _eligible_answers_cte(scope: Scope, period: Period, now: datetime) -> Sql:
+    """``svs``, ``nresp``, ``ok`` and ``ans``: the ratings of the eligible surveys, keeping only the
+    questions rated by at least MIN_RESPONSES people in their survey (a question added or switched on
+    while the survey was open was asked only to those who answered later: see surveys/service.py)."""
+    return _eligible_surveys_cte(scope, period, now).add(
+        ", ans AS MATERIALIZED (SELECT survey, kind, question, rating FROM (SELECT ok.id AS survey, ok.kind, "
+        "a.question, a.rating, COUNT(*) OVER (PARTITION BY ok.id, a.question) AS raters FROM survey_answer a "
+        "JOIN survey_response r ON r.id = a.response JOIN ok ON ok.id = r.survey WHERE a.rating IS NOT NULL) rated "
+        "WHERE raters >= {})",
+        MIN_RESPONSES,
+    )
+
+
 async def survey_courses(scope: Scope, period: Period) -> list[dict[str, Any]]:
     """Every survey of the courses ended in the period: counts only (who answered is not here)."""
     sql = Sql().add("WITH").extend(_surveys_cte(scope, period))
@@ -491,10 +505,8 @@ async def survey_ratings(scope: Scope, period: Period, now: datetime) -> list[di
 
     Rows with ``question`` 0 carry the number of responses in ``n``.
     """
-    sql = Sql().add("WITH").extend(_eligible_surveys_cte(scope, period, now))
+    sql = Sql().add("WITH").extend(_eligible_answers_cte(scope, period, now))
     sql.add(
-        ", ans AS MATERIALIZED (SELECT ok.id AS survey, ok.kind, a.question, a.rating FROM survey_answer a "
-        "JOIN survey_response r ON r.id = a.response JOIN ok ON ok.id = r.survey WHERE a.rating IS NOT NULL)"
         ", resp AS (SELECT ok.id AS survey, ok.kind FROM survey_response r JOIN ok ON ok.id = r.survey) "
         "SELECT 'survey' AS dim, CAST(survey AS TEXT) AS key, question, COUNT(*) AS n, "
         "CAST(SUM(rating) AS BIGINT) AS total FROM ans GROUP BY survey, question "
@@ -509,7 +521,7 @@ async def survey_ratings(scope: Scope, period: Period, now: datetime) -> list[di
 
 async def survey_trainers(scope: Scope, period: Period, now: datetime) -> list[dict[str, Any]]:
     """Rating counts and sums per trainer and question (eligible surveys only); question 0: responses."""
-    sql = Sql().add("WITH").extend(_eligible_surveys_cte(scope, period, now))
+    sql = Sql().add("WITH").extend(_eligible_answers_cte(scope, period, now))
     only = Sql()
     if scope.trainer_id is not None:
         only.add("WHERE ct.person = {}", scope.trainer_id)
@@ -517,9 +529,8 @@ async def survey_trainers(scope: Scope, period: Period, now: datetime) -> list[d
         ", tr AS MATERIALIZED (SELECT ok.id AS survey, ct.person AS trainer, t.full_name FROM ok "
         "JOIN course_trainer ct ON ct.course = ok.course JOIN person t ON t.id = ct.person"
     ).extend(only).add(
-        ") SELECT tr.trainer, tr.full_name, a.question, COUNT(*) AS n, CAST(SUM(a.rating) AS BIGINT) AS total "
-        "FROM survey_answer a JOIN survey_response r ON r.id = a.response JOIN tr ON tr.survey = r.survey "
-        "WHERE a.rating IS NOT NULL GROUP BY tr.trainer, tr.full_name, a.question "
+        ") SELECT tr.trainer, tr.full_name, ans.question, COUNT(*) AS n, CAST(SUM(ans.rating) AS BIGINT) AS total "
+        "FROM ans JOIN tr ON tr.survey = ans.survey GROUP BY tr.trainer, tr.full_name, ans.question "
         "UNION ALL SELECT tr.trainer, tr.full_name, 0, COUNT(*), COUNT(DISTINCT tr.survey) FROM survey_response r "
         "JOIN tr ON tr.survey = r.survey GROUP BY tr.trainer, tr.full_name"
     )

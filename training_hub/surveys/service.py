@@ -23,11 +23,17 @@ Anonymity, and why the tables look the way they do
       recognise a person; while the survey is open the office, who sees the not-answered list shrink,
       could compare the results before and after one person's answer and isolate it. A closed survey
       never changes again. Below the threshold the figures are not even read from the database.
+    * The same minimum holds for each question: one added, or switched on or off, while a survey was
+      open was asked only to those who answered afterwards, and the office knows who they are. A
+      free-text question leaves an empty answer row when left blank, so it too counts who was asked.
+      Every aggregate (a course, a trainer, a path kind, the activity reports) is built only from
+      (survey, question) groups of at least ``MIN_RESPONSES`` answers.
     * Comments are listed sorted alphabetically, never in the order they arrived, and never next to
       anything about a person. No page, export or API returns a response id.
     * What is left is outside the application: someone with direct SQL access could still compare
-      physical row order or PostgreSQL's ``xmin`` of the two rows written in the same transaction. The
-      database's operators are bound by the consortium's confidentiality rules; no interface exposes it.
+      physical row order, the serial ids of ``survey_answer`` rows, or PostgreSQL's ``xmin`` of the rows
+      written in the same transaction. The database's operators are bound by the consortium's
+      confidentiality rules; no interface exposes any of it.
 """
 
 from __future__ import annotations
@@ -428,8 +434,8 @@ def _validate_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) 
             if len(comment) > MAX_COMMENT_LENGTH:
                 errors[field] = N_("Il commento è troppo lungo (massimo 2000 caratteri).")
                 continue
-            if comment:
-                values.append((question["id"], None, comment))
+            # Stored even when empty: the row says the question was asked (see "Results" below).
+            values.append((question["id"], None, comment))
     if errors:
         raise ValidationFailed(N_("Rispondi a tutte le domande con un voto da 1 a 5."), errors=errors)
     return values
@@ -501,16 +507,24 @@ _COUNTS = (
     "(SELECT COUNT(*) FROM survey_invitation WHERE survey = {} AND answered = {}) AS answered, "
     "(SELECT COUNT(*) FROM survey_response WHERE survey = {}) AS responses"
 )
+# How many respondents each question was asked to: a rating question is compulsory, and a free-text
+# one leaves a row even when left empty. A question added, or switched on or off, while the survey was
+# open was asked to only some of them, and the office knows who answered when (the not-answered list):
+# each question's figures therefore need MIN_RESPONSES answers of their own.
+_ASKED = (
+    "SELECT a.question, COUNT(*) AS n FROM survey_answer a JOIN survey_response r ON r.id = a.response "
+    "WHERE r.survey = {} GROUP BY a.question"
+)
 _RATINGS = (
     "SELECT q.id, q.code, q.text, a.rating, COUNT(*) AS n FROM survey_answer a "
     "JOIN survey_response r ON r.id = a.response JOIN survey_question q ON q.id = a.question "
-    "WHERE r.survey = {} AND a.rating IS NOT NULL GROUP BY q.id, q.code, q.text, q.position, a.rating "
-    "ORDER BY q.position, q.id, a.rating"
+    "WHERE r.survey = {} AND a.rating IS NOT NULL AND a.question IN ({ids}) "
+    "GROUP BY q.id, q.code, q.text, q.position, a.rating ORDER BY q.position, q.id, a.rating"
 )
 _COMMENTS = (
     "SELECT q.id, q.text, a.comment FROM survey_answer a "
     "JOIN survey_response r ON r.id = a.response JOIN survey_question q ON q.id = a.question "
-    "WHERE r.survey = {} AND a.comment <> {} ORDER BY q.position, q.id, a.comment"
+    "WHERE r.survey = {} AND a.comment <> {} AND a.question IN ({ids}) ORDER BY q.position, q.id, a.comment"
 )
 
 
@@ -518,7 +532,8 @@ async def survey_results(user: CurrentUser, survey_id: int, now: datetime | None
     """A survey's aggregated results, for the office and the course's trainers.
 
     Only when the survey is closed and at least ``MIN_RESPONSES`` people answered; otherwise the counts
-    and the reason. Nothing here identifies a respondent.
+    and the reason. Likewise each question, with ``MIN_RESPONSES`` answers of its own (``hidden_questions``
+    counts those left out). Nothing here identifies a respondent.
     """
     now = now or utcnow()
     survey = await _survey(survey_id)
@@ -540,13 +555,20 @@ async def survey_results(user: CurrentUser, survey_id: int, now: datetime | None
         "hidden_reason": None,
         "questions": [],
         "comments": [],
+        "hidden_questions": 0,
     }
     if not out["visible"]:
         out["hidden_reason"] = RESULTS_HIDDEN_FEW if is_closed(survey, now) else RESULTS_HIDDEN_OPEN
         return out
     out["responses"] = responses
+    asked = await fetch_all(_ASKED, survey_id)
+    shown = [int(row["question"]) for row in asked if int(row["n"]) >= MIN_RESPONSES]
+    out["hidden_questions"] = len(asked) - len(shown)
+    if not shown:
+        return out
+    ids = ", ".join("{}" for _ in shown)
     questions: dict[int, dict[str, Any]] = {}
-    for row in await fetch_all(_RATINGS, survey_id):
+    for row in await fetch_all(_RATINGS.replace("{ids}", ids), survey_id, *shown):
         question = questions.setdefault(
             row["id"], {"code": row["code"], "text": row["text"], "count": 0, "total": 0,
                         "distribution": {value: 0 for value in RATING_VALUES}}
@@ -559,7 +581,7 @@ async def survey_results(user: CurrentUser, survey_id: int, now: datetime | None
         del question["total"]
     out["questions"] = list(questions.values())
     comments: dict[int, dict[str, Any]] = {}
-    for row in await fetch_all(_COMMENTS, survey_id, ""):
+    for row in await fetch_all(_COMMENTS.replace("{ids}", ids), survey_id, "", *shown):
         comments.setdefault(row["id"], {"question": row["text"], "comments": []})["comments"].append(row["comment"])
     out["comments"] = list(comments.values())
     return out
