@@ -12,6 +12,7 @@ from training_hub.surveys.service import (
     run_survey_jobs,
 )
 from training_hub.tables import (
+    AuditEvent,
     CourseStatus,
     EnrolmentStatus,
     Outbox,
@@ -241,3 +242,29 @@ async def test_office_question_texts_are_shown_as_typed_and_odd_orders_are_refus
     results = await client.get(f"/reports/surveys/{survey_id}")
     assert results.status_code == 200
     assert "Soddisfatto al 100%? &lt;b&gt;Sì&lt;/b&gt;" in results.text and "Cosa miglioreresti (%s)?" in results.text
+
+
+async def test_the_last_answers_arriving_together_close_the_survey(client):
+    _course, people, _ = await _ended_course(people=3)
+    [survey_id] = await open_due_surveys()
+    responses = await asyncio.gather(*[
+        client.post(f"/api/surveys/{survey_id}/responses", json={"answers": ANSWERS}, headers=await bearer(person))
+        for person in people
+    ])
+    assert [response.status_code for response in responses] == [201, 201, 201]
+    assert (await Survey.select(Survey.status).where(Survey.id == survey_id).first())["status"] == "closed"
+
+
+async def test_closing_twice_at_once_closes_once(client, other_client):
+    _course, people, _ = await _ended_course()
+    [survey_id] = await open_due_surveys()
+    await make_person(roles="admin", email="office@example.test")
+    await login(client, "office@example.test")
+    await login(other_client, "office@example.test")
+    first, second = await asyncio.gather(post_form(client, f"/admin/surveys/{survey_id}/close"),
+                                         post_form(other_client, f"/admin/surveys/{survey_id}/close"))
+    assert first.status_code == second.status_code == 303
+    assert await AuditEvent.count().where(AuditEvent.action == "survey.closed") == 1
+    late = await client.post(f"/api/surveys/{survey_id}/responses", json={"answers": ANSWERS},
+                             headers=await bearer(people[0]))
+    assert late.status_code == 409 and await SurveyResponse.count() == 0

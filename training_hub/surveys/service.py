@@ -46,7 +46,7 @@ from typing import Any
 
 from training_hub.audit import record_audit_event
 from training_hub.catalogue.service import is_course_trainer
-from training_hub.db import fetch_all, fetch_one, write_transaction
+from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from training_hub.i18n import N_, format_date, language
 from training_hub.notifications.outbox import queue_notification
@@ -366,14 +366,28 @@ async def send_reminder(actor: CurrentUser, survey_id: int, now: datetime | None
     return sent
 
 
+async def _locked_survey(survey_id: int) -> dict[str, Any]:
+    """The survey row, locked until the end of the caller's write transaction: closing it, and every
+    answer, are decided one at a time (so nothing is added to a survey once it has closed)."""
+    row = await lock_for_update(
+        Survey.select(Survey.id, Survey.course, Survey.status, Survey.closes_at).where(Survey.id == survey_id)
+    ).first()
+    if row is None:
+        raise NotFound(N_("Questionario non trovato."))
+    return row
+
+
 async def close_survey(actor: CurrentUser, survey_id: int, now: datetime | None = None) -> None:
     _require_admin(actor)
     now = now or utcnow()
-    survey = await _survey(survey_id)
-    if is_closed(survey, now):
-        raise Conflict(N_("Il questionario è già chiuso."))
-    await Survey.update({Survey.status: SurveyStatus.CLOSED.value, Survey.closes_at: now}).where(Survey.id == survey_id)
-    await record_audit_event("survey.closed", actor_id=actor.id, entity="survey", entity_id=survey_id)
+    async with write_transaction():
+        survey = await _locked_survey(survey_id)
+        if is_closed(survey, now):
+            raise Conflict(N_("Il questionario è già chiuso."))
+        await Survey.update({Survey.status: SurveyStatus.CLOSED.value, Survey.closes_at: now}).where(
+            Survey.id == survey_id
+        )
+        await record_audit_event("survey.closed", actor_id=actor.id, entity="survey", entity_id=survey_id)
 
 
 # Answering ---------------------------------------------------------------------------------------
@@ -453,7 +467,7 @@ async def submit_response(
     questions = await list_questions(active_only=True)
     values = _validate_answers(questions, answers)
     async with write_transaction():
-        survey = await _survey(survey_id)
+        survey = await _locked_survey(survey_id)
         invitation = await fetch_one(
             "SELECT answered FROM survey_invitation WHERE survey = {} AND person = {}", survey_id, user.id
         )
