@@ -21,9 +21,10 @@ Definitions (also shown on the pages)
       at least one attendance recorded; courses ended without any register are counted apart, since
       they would otherwise look like a 100% drop-out. Their enrolments that were confirmed, or were
       cancelled after the course had started, form the cohort. *Completed*: confirmed and attended
-      at least the course's threshold (default 70%) of its scheduled minutes. *Dropped out*: cancelled
-      after the start, or confirmed with no minute attended. The rest attended something but less
-      than the threshold.
+      at least the course's threshold (default 70%) of its scheduled minutes — the certificate's rule
+      (``attendance/rules.py``: non-cancelled sessions, minutes rounded down, exactly met counts).
+      *Dropped out*: cancelled after the start, or confirmed with no minute attended. The rest
+      attended something but less than the threshold.
     * **Waiting-list pressure**: published courses starting in the period whose confirmed seats fill
       the capacity while at least one person waits.
     * With a cooperative or province filter, participant figures count only that cooperative's (or
