@@ -5,6 +5,7 @@ import pytest
 from tests import reports_fixture as fx
 from tests.factories import make_cooperative, make_person
 from tests.support import bearer, login
+from training_hub.tables import Session
 
 QUERY = "from=2025-01-01&to=2025-12-31"
 
@@ -111,6 +112,18 @@ async def test_bad_filters_on_pages_are_shown_next_to_the_field(client):
                              headers=await bearer(await make_person(roles="admin")))).status_code == 400
 
 
+@pytest.mark.parametrize("value", ["%C2%B2", "%D9%A3", "99999999999", "9" * 5000, "-1"])
+async def test_odd_ids_in_page_filters_are_a_field_error_not_a_crash(client, value):
+    await make_person(roles="admin,trainer", email="office@example.test")
+    await login(client, "office@example.test")
+    for url in (f"/reports?cooperative_id={value}", f"/reports/cooperative?cooperative_id={value}",
+                f"/reports/trainer?trainer_id={value}"):
+        response = await client.get(url)
+        assert response.status_code == 422, (url, response.status_code)
+        assert "Valore non valido." in response.text and 'aria-invalid="true"' in response.text
+    assert (await client.get(f"/reports/export.xlsx?cooperative_id={value}")).status_code == 422
+
+
 async def test_reports_are_in_the_openapi_schema(client):
     schema = (await client.get("/schema/openapi.json")).json()
     for path in ("/api/reports/summary", "/api/reports/monthly", "/api/reports/by-path-kind", "/api/reports/by-province",
@@ -119,3 +132,20 @@ async def test_reports_are_in_the_openapi_schema(client):
     parameters = {p["name"] for p in schema["paths"]["/api/reports/summary"]["get"]["parameters"]}
     assert {"from", "to", "cooperative_id", "province", "kind", "view"} <= parameters
     assert not any(path.startswith(("/reports", "/public", "/surveys", "/admin")) for path in schema["paths"])
+
+
+async def test_teaching_only_a_cancelled_session_does_not_make_one_a_trainer_of_the_course(client):
+    """The catalogue's rule, as everywhere else: a listed trainer, or the trainer of a scheduled session."""
+    data = await fx.build()
+    cancelled = await Session.select(Session.id).where(
+        (Session.course == data["k1"].id) & (Session.status == "cancelled")).first()
+    await Session.update({Session.trainer: data["t2"].id}).where(Session.id == cancelled["id"])
+    headers = await bearer(data["t2"])
+    assert (await client.get(f"/api/surveys/{data['survey_k1']}/results", headers=headers)).status_code == 403
+    titles = [item["title"] for item in (await client.get(f"/api/reports/courses?{QUERY}", headers=headers)).json()["items"]]
+    assert titles == ["Inclusione lavorativa"]
+    # Moved onto a scheduled session, Ugo teaches the course: he sees it and its survey.
+    await Session.update({Session.status: "scheduled"}).where(Session.id == cancelled["id"])
+    assert (await client.get(f"/api/surveys/{data['survey_k1']}/results", headers=headers)).status_code == 200
+    titles = [item["title"] for item in (await client.get(f"/api/reports/courses?{QUERY}", headers=headers)).json()["items"]]
+    assert "Marketing sociale di base" in titles

@@ -198,3 +198,30 @@ async def test_sessions_still_to_come_are_not_delivered(client):
     summary = (await client.get("/api/reports/summary", params=period, headers=await bearer(admin))).json()["summary"]
     assert (summary["sessions"], summary["delivered_minutes"], summary["scheduled_minutes"]) == (1, 60, 60)
     assert summary["participants"] == 1
+
+
+async def test_completion_counts_whom_attendance_finds_eligible_for_the_certificate(client):
+    """Reaching the threshold exactly counts, and a session lasts what attendance says it lasts
+    (whole minutes rounded down: 100 minutes and 40 seconds are 100 minutes)."""
+    from training_hub.tables import Course, Session
+    from training_hub.timeutil import utcnow
+
+    admin = await make_person(roles="admin")
+    course = await make_course(await make_path("other"), title="Soglia esatta", attendance_threshold=70)
+    session = await make_session(course, utcnow() - timedelta(days=2), 100)
+    ends_at = session.ends_at + timedelta(seconds=40)
+    await Session.update({Session.ends_at: ends_at}).where(Session.id == session.id)
+    await Course.update({Course.ends_at: ends_at}).where(Course.id == course.id)
+    people = [await make_person() for _ in range(2)]
+    for person, minutes in zip(people, (70, 69), strict=True):
+        enrolment = await make_enrolment(person, course)
+        await Attendance.insert(Attendance(session=session.id, enrolment=enrolment.id, minutes=minutes,
+                                           status="left_early"))
+    headers = await bearer(admin)
+    rows = (await client.get(f"/api/courses/{course.id}/attendance", headers=headers)).json()
+    eligible = sorted(row["certificate_eligible"] for row in rows)
+    assert eligible == [False, True] and {row["scheduled_minutes"] for row in rows} == {100}
+    today = utcnow().date()
+    period = {"from": (today - timedelta(days=10)).isoformat(), "to": today.isoformat()}
+    summary = (await client.get("/api/reports/summary", params=period, headers=headers)).json()["summary"]
+    assert (summary["delivered_minutes"], summary["cohort"], summary["completed"]) == (100, 2, 1)

@@ -6,13 +6,14 @@ import json
 import uuid
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from tests import reports_fixture as fx
 from tests.factories import make_course, make_enrolment, make_person, make_session
-from tests.support import bearer, login
+from tests.support import bearer, login, post_form
 from training_hub.surveys.service import open_due_surveys
-from training_hub.tables import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
+from training_hub.tables import Person, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
 from training_hub.timeutil import utcnow
 
 
@@ -164,3 +165,44 @@ async def test_four_answers_are_not_enough(client):
     dashboard = await client.get("/api/reports/surveys", headers=await bearer(trainer))
     [row] = dashboard.json()["items"]
     assert row["responses"] == 4 and row["visible"] is False and row["q_overall"] is None
+
+
+async def test_a_question_added_while_the_survey_is_open_needs_five_answers_of_its_own(client):
+    """The office adds questions after five people answered; the sixth answers them, and the office knows
+    who answered last (the not-answered list): those questions' figures must stay hidden everywhere."""
+    survey_id, trainer = await _survey_with_answers(client, 5, invited=6)
+    office = await make_person(roles="admin", email="office@example.test")
+    await login(client, office.email)
+    for text, kind in (("Consiglieresti il corso a un collega?", "rating"), ("Cosa hai imparato di nuovo?", "text")):
+        await post_form(client, "/admin/surveys/questions/new", {"new_text": text, "new_kind": kind})
+    added = {row["kind"]: row["code"] for row in await SurveyQuestion.select().where(SurveyQuestion.position > 60)}
+    last = (await SurveyInvitation.select(SurveyInvitation.person).where(
+        (SurveyInvitation.survey == survey_id) & (SurveyInvitation.answered == False)
+    ).first())["person"]
+    answers = {**fx.rating_answers((2, 2, 2, 2, 2)), added["rating"]: 1, added["text"]: "Segreto dell'ultimo"}
+    response = await client.post(f"/api/surveys/{survey_id}/responses", json={"answers": answers},
+                                 headers=await bearer(await Person.objects().get(Person.id == last)))
+    assert response.status_code == 201
+    assert (await Survey.select(Survey.status).where(Survey.id == survey_id).first())["status"] == "closed"
+
+    for headers in ({}, await bearer(trainer)):
+        results = (await client.get(f"/api/surveys/{survey_id}/results", headers=headers or await bearer(office))).json()
+        assert results["visible"] and results["responses"] == 6 and results["hidden_questions"] == 2
+        assert [q["code"] for q in results["questions"]] == ["overall", "usefulness", "trainer", "organisation",
+                                                             "materials"]
+        assert results["questions"][0]["distribution"]["2"] == 2  # the sixth answer counts where all were asked
+        assert "Segreto dell'ultimo" not in json.dumps(results)
+    page = (await client.get(f"/reports/surveys/{survey_id}")).text
+    assert "Consiglieresti" not in page and "Segreto" not in page
+    assert "1 domanda è stata posta a meno di 5 persone" not in page and "2 domande sono state poste" in page
+    today = utcnow().date()
+    query = f"from={(today - timedelta(days=30)).isoformat()}&to={(today + timedelta(days=1)).isoformat()}"
+    headers = await bearer(office)
+    for url in (f"/api/reports/surveys?{query}", f"/api/reports/surveys/trainers?{query}"):
+        [item] = (await client.get(url, headers=headers)).json()["items"]
+        assert item[f"q_{added['rating']}"] is None and item["q_overall"] == pytest.approx(17 / 6), url
+    workbook = load_workbook(io.BytesIO((await client.get(f"/reports/export.xlsx?{query}")).content))
+    for title in ("Questionari per corso", "Questionari per formatore"):
+        header, row = [[cell.value for cell in line] for line in workbook[title].iter_rows(min_row=5, max_row=6)]
+        assert row[header.index("Complessivo")] == pytest.approx(2.83)
+        assert row[header.index("Consiglieresti il corso a un collega?")] is None  # the column, with no figure

@@ -12,6 +12,7 @@ from training_hub.surveys.service import (
     run_survey_jobs,
 )
 from training_hub.tables import (
+    AuditEvent,
     CourseStatus,
     EnrolmentStatus,
     Outbox,
@@ -207,3 +208,63 @@ async def test_office_close_and_worker_refused(client, other_client):
     closed = await post_form(other_client, f"/admin/surveys/{survey_id}/close")
     assert closed.status_code == 303
     assert (await Survey.select(Survey.status).where(Survey.id == survey_id).first())["status"] == "closed"
+
+
+async def test_office_question_texts_are_shown_as_typed_and_odd_orders_are_refused(client, other_client):
+    _course, people, _trainer = await _ended_course(people=5)
+    [survey_id] = await open_due_surveys()
+    await make_person(roles="admin", email="office@example.test")
+    await login(client, "office@example.test")
+    questions = await SurveyQuestion.select().order_by(SurveyQuestion.position)
+    form = {f"text_{q['id']}": q["text"] for q in questions}
+    form.update({f"position_{q['id']}": str(q["position"]) for q in questions})
+    form.update({f"active_{q['id']}": "on" for q in questions})
+    overall, comments = questions[0], questions[-1]
+    for odd in ("²", "1e3", "99999999999", "2000000"):
+        refused = await post_form(client, "/admin/surveys/questions", {**form, f"position_{overall['id']}": odd})
+        assert refused.status_code == 422, odd
+        assert "Indica l&#39;ordine con un numero intero" in refused.text
+        assert f'aria-describedby="position_{overall["id"]}-error" aria-invalid="true"' in refused.text
+    # A "%" is not a placeholder and markup is text, on the answer form and on the results page.
+    form[f"text_{overall['id']}"] = "Soddisfatto al 100%? <b>Sì</b>"
+    form[f"text_{comments['id']}"] = "Cosa miglioreresti (%s)?"
+    assert (await post_form(client, "/admin/surveys/questions", form)).status_code == 303
+    await login(other_client, people[0].email)
+    answer_form = await other_client.get(f"/surveys/{survey_id}")
+    assert answer_form.status_code == 200
+    assert "Soddisfatto al 100%? &lt;b&gt;Sì&lt;/b&gt;" in answer_form.text and "<b>Sì</b>" not in answer_form.text
+    assert "Cosa miglioreresti (%s)?" in answer_form.text
+    for person in people:
+        answers = {**ANSWERS, "comments": f"Commento di prova {person.id}"}
+        response = await client.post(f"/api/surveys/{survey_id}/responses", json={"answers": answers},
+                                     headers=await bearer(person))
+        assert response.status_code == 201
+    results = await client.get(f"/reports/surveys/{survey_id}")
+    assert results.status_code == 200
+    assert "Soddisfatto al 100%? &lt;b&gt;Sì&lt;/b&gt;" in results.text and "Cosa miglioreresti (%s)?" in results.text
+
+
+async def test_the_last_answers_arriving_together_close_the_survey(client):
+    _course, people, _ = await _ended_course(people=3)
+    [survey_id] = await open_due_surveys()
+    responses = await asyncio.gather(*[
+        client.post(f"/api/surveys/{survey_id}/responses", json={"answers": ANSWERS}, headers=await bearer(person))
+        for person in people
+    ])
+    assert [response.status_code for response in responses] == [201, 201, 201]
+    assert (await Survey.select(Survey.status).where(Survey.id == survey_id).first())["status"] == "closed"
+
+
+async def test_closing_twice_at_once_closes_once(client, other_client):
+    _course, people, _ = await _ended_course()
+    [survey_id] = await open_due_surveys()
+    await make_person(roles="admin", email="office@example.test")
+    await login(client, "office@example.test")
+    await login(other_client, "office@example.test")
+    first, second = await asyncio.gather(post_form(client, f"/admin/surveys/{survey_id}/close"),
+                                         post_form(other_client, f"/admin/surveys/{survey_id}/close"))
+    assert first.status_code == second.status_code == 303
+    assert await AuditEvent.count().where(AuditEvent.action == "survey.closed") == 1
+    late = await client.post(f"/api/surveys/{survey_id}/responses", json={"answers": ANSWERS},
+                             headers=await bearer(people[0]))
+    assert late.status_code == 409 and await SurveyResponse.count() == 0

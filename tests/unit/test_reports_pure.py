@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from training_hub.errors import ValidationFailed
-from training_hub.reports.activity import OTHER, merge_small_groups
+from training_hub.reports.activity import OTHER, check_public_period, merge_small_groups
 from training_hub.reports.pdf import latin1
 from training_hub.reports.present import csv_cell, format_cell, table_csv
 from training_hub.reports.service import Column, ReportTable, parse_period
@@ -38,6 +38,13 @@ def test_bad_periods_are_refused_with_a_clear_message(start, end, field, message
         parse_period(start, end, today=date(2026, 11, 25))
     assert field in caught.value.errors
     assert message in caught.value.field_errors[field]
+
+
+def test_the_public_report_covers_at_most_three_years():
+    check_public_period(parse_period("2021-01-01", "2023-12-31"))
+    with pytest.raises(ValidationFailed) as caught:
+        check_public_period(parse_period("2021-01-01", "2024-01-01"))
+    assert "al massimo 3 anni" in caught.value.field_errors["to"]
 
 
 def test_rome_months_start_at_rome_midnight_across_dst():

@@ -21,10 +21,15 @@ The public version (``/public/activity``, no login) shows aggregates only:
 
 from __future__ import annotations
 
+import asyncio
+import time
+import weakref
+from collections import deque
 from datetime import datetime
 from typing import Any
 
-from training_hub.errors import PermissionDenied
+from training_hub.calendars.cache import VersionMemo
+from training_hub.errors import PermissionDenied, TooManyAttempts, ValidationFailed
 from training_hub.i18n import N_
 from training_hub.reports.service import (
     MIN_GROUP,
@@ -50,6 +55,7 @@ from training_hub.reports.service import (
     survey_courses,
     survey_ratings,
 )
+from training_hub.settings import get_settings
 from training_hub.timeutil import utcnow
 from training_hub.web.auth import CurrentUser
 
@@ -152,6 +158,60 @@ async def public_activity_report(period: Period, now: datetime | None = None) ->
         table.columns = [c for c in table.columns if c.key != "scheduled_minutes"]
         table.chart = (table.columns[0].key, "participants")
     report.tables = [kinds, monthly, provinces, areas, satisfaction_kind_table(ratings, questions)]
+    return report
+
+
+# The public report needs no login, so anyone could ask for it in a loop, each time with another period.
+# Each worker therefore keeps a computed report for PUBLIC_CACHE_SECONDS per period (and its PDF per
+# period and language), computes one at a time, at most PUBLIC_COMPUTATIONS_PER_MINUTE a minute (then
+# 429 until the minute has passed; periods already computed are still served), and over at most
+# MAX_PUBLIC_PERIOD_YEARS. The figures are at most a few minutes old: it reports on months and years.
+PUBLIC_CACHE_SECONDS = 300
+PUBLIC_COMPUTATIONS_PER_MINUTE = 20
+MAX_PUBLIC_PERIOD_YEARS = 3
+PUBLIC_REPORTS = VersionMemo(max_entries=64)
+_public_computed: deque[float] = deque()
+_public_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def public_cache_seconds() -> int:
+    # In the tests every request computes afresh: the data changes from one test to the next, the
+    # periods asked for do not.
+    return 0 if get_settings().mode == "test" else PUBLIC_CACHE_SECONDS
+
+
+def check_public_period(period: Period) -> None:
+    first, last = period.first, period.last
+    if (last.year - first.year) * 12 + last.month - first.month >= MAX_PUBLIC_PERIOD_YEARS * 12:
+        raise ValidationFailed(N_("Il rapporto pubblico può coprire al massimo 3 anni."), field="to")
+
+
+def _claim_public_computation() -> None:
+    now = time.monotonic()
+    while _public_computed and _public_computed[0] <= now - 60:
+        _public_computed.popleft()
+    if len(_public_computed) >= PUBLIC_COMPUTATIONS_PER_MINUTE:
+        raise TooManyAttempts(N_("Troppe richieste: riprova tra poco."),
+                              retry_after=max(1, int(_public_computed[0] + 61 - now)))
+    _public_computed.append(now)
+
+
+async def cached_public_activity_report(period: Period) -> Report:
+    """:func:`public_activity_report`, with the limits above (the Report is only read afterwards)."""
+    check_public_period(period)
+    key = ("report", period.first, period.last)
+    ttl = public_cache_seconds()
+    if (report := PUBLIC_REPORTS.get(key)) is not None:
+        return report
+    loop = asyncio.get_running_loop()
+    lock = _public_locks.get(loop) or _public_locks.setdefault(loop, asyncio.Lock())
+    async with lock:
+        if (report := PUBLIC_REPORTS.get(key)) is not None:
+            return report  # computed while this request waited
+        if ttl > 0:
+            _claim_public_computation()
+        report = await public_activity_report(period)
+        PUBLIC_REPORTS.put(key, report, ttl)
     return report
 
 

@@ -30,7 +30,7 @@ from training_hub.tables import (
     SurveyStatus,
     TrainingPath,
 )
-from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.timeutil import minutes_between, rome_wall_clock, utcnow
 from training_hub.web.auth import CurrentUser, parse_roles
 
 
@@ -112,7 +112,7 @@ async def load_report_demo(today: date | None = None) -> dict[str, Any]:
                               topics="Edizione già svolta", uid=f"{uuid.uuid4()}@training-hub",
                               location=seat["id"] if seat else None)
             await session.save()
-            sessions.append((session.id, int((ends_at - starts_at).total_seconds() // 60)))
+            sessions.append((session.id, minutes_between(starts_at, ends_at)))
         offset = index * 7
         chosen = [everyone[(offset + n) % len(everyone)] for n in range(past.participants)]
         if demo_worker is not None and index < 2:

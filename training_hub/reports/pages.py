@@ -6,6 +6,7 @@ data table right below, exports are plain links.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Controller, Response, get
@@ -14,13 +15,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from training_hub.errors import NotFound, ValidationFailed
-from training_hub.i18n import N_, gettext
+from training_hub.i18n import N_, get_language, gettext
 from training_hub.reports import activity as activity_service
 from training_hub.reports import service
 from training_hub.reports.pdf import period_text, report_pdf
 from training_hub.reports.present import chart_for, format_cell, header, table_csv, tables_xlsx
 from training_hub.reports.service import Report
 from training_hub.reports.web import Filters, FromDate, ToDate, attachment, filename, page_scope
+from training_hub.surveys.pages import question_text
 from training_hub.surveys.service import survey_results
 from training_hub.tables import PathKind, Province, Role
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_staff
@@ -168,7 +170,7 @@ class ReportPages(Controller):
     @get("/surveys/{survey_id:int}", name="reports_survey")
     async def survey(self, user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> Template:
         results = await survey_results(user, survey_id)
-        return page("reports/survey.html", results=results, fmt=format_cell)
+        return page("reports/survey.html", results=results, fmt=format_cell, question_text=question_text)
 
     @get("/activity", name="activity_report", guards=[requires_admin])
     async def activity(self, user: NamedDependency[CurrentUser], start: FromDate = None,
@@ -186,10 +188,15 @@ class ReportPages(Controller):
                            end: ToDate = None) -> Response:
         period = service.parse_period(start, end)
         report = await activity_service.activity_report(user, period)
-        title = gettext("Rapporto di attività formativa")
-        content = report_pdf(report, title=title, subtitle=period_text(report))
+        content = await _pdf(report, gettext("Rapporto di attività formativa"))
         return Response(content, media_type="application/pdf",
                         headers=attachment(filename("rapporto-attivita", period, ".pdf")))
+
+
+async def _pdf(report: Report, title: str) -> bytes:
+    # Seconds of fpdf2 for a year of courses: in a worker thread, not in the event loop (the language,
+    # a context variable, goes along).
+    return await asyncio.to_thread(report_pdf, report, title=title, subtitle=period_text(report))
 
 
 def _activity_page(report: Report | None, filters: Filters, errors: dict[str, str], *, public: bool,
@@ -214,16 +221,20 @@ class PublicReportPages(Controller):
         filters = _filters(start, end)
         try:
             period = service.parse_period(start, end)
+            report = await activity_service.cached_public_activity_report(period)
         except ValidationFailed as exc:
             return _activity_page(None, filters, form_errors(exc), public=True, status_code=exc.status_code)
-        return _activity_page(await activity_service.public_activity_report(period), filters, {}, public=True)
+        return _activity_page(report, filters, {}, public=True)
 
     @get("/activity.pdf", name="public_activity_pdf")
     async def activity_pdf(self, start: FromDate = None, end: ToDate = None) -> Response:
         period = service.parse_period(start, end)
-        report = await activity_service.public_activity_report(period)
-        title = gettext("Rapporto pubblico di attività formativa")
-        content = report_pdf(report, title=title, subtitle=period_text(report))
+        report = await activity_service.cached_public_activity_report(period)
+        key = ("pdf", period.first, period.last, get_language())
+        content = activity_service.PUBLIC_REPORTS.get(key)
+        if content is None:
+            content = await _pdf(report, gettext("Rapporto pubblico di attività formativa"))
+            activity_service.PUBLIC_REPORTS.put(key, content, activity_service.public_cache_seconds())
         return Response(content, media_type="application/pdf",
                         headers=attachment(filename("rapporto-pubblico", period, ".pdf")))
 

@@ -21,14 +21,16 @@ Definitions (also shown on the pages)
       at least one attendance recorded; courses ended without any register are counted apart, since
       they would otherwise look like a 100% drop-out. Their enrolments that were confirmed, or were
       cancelled after the course had started, form the cohort. *Completed*: confirmed and attended
-      at least the course's threshold (default 70%) of its scheduled minutes. *Dropped out*: cancelled
-      after the start, or confirmed with no minute attended. The rest attended something but less
-      than the threshold.
+      at least the course's threshold (default 70%) of its scheduled minutes — the certificate's rule
+      (``attendance/rules.py``: non-cancelled sessions, minutes rounded down, exactly met counts).
+      *Dropped out*: cancelled after the start, or confirmed with no minute attended. The rest
+      attended something but less than the threshold.
     * **Waiting-list pressure**: published courses starting in the period whose confirmed seats fill
       the capacity while at least one person waits.
     * With a cooperative or province filter, participant figures count only that cooperative's (or
       province's) people, and course figures the courses with at least one of them confirmed.
-    * Survey results: see ``training_hub/surveys/service.py`` (closed surveys with at least 5 answers).
+    * Survey results: see ``training_hub/surveys/service.py`` (closed surveys with at least 5 answers, and
+      of those only the questions rated by at least 5 people).
 """
 
 from __future__ import annotations
@@ -260,10 +262,12 @@ def _course_filter(scope: Scope) -> Sql:
     if scope.path_kind:
         sql.add("AND p.kind = {}", scope.path_kind)
     if scope.trainer_id is not None:
+        # The catalogue's rule (catalogue.service.is_course_trainer): listed among the course's
+        # trainers, or teaching one of its scheduled sessions.
         sql.add(
             "AND c.id IN (SELECT ct.course FROM course_trainer ct WHERE ct.person = {} "
-            "UNION SELECT ts.course FROM course_session ts WHERE ts.trainer = {})",
-            scope.trainer_id, scope.trainer_id,
+            "UNION SELECT ts.course FROM course_session ts WHERE ts.trainer = {} AND ts.status = {})",
+            scope.trainer_id, scope.trainer_id, SessionStatus.SCHEDULED.value,
         )
     if scope.person_filter:
         sql.add(
@@ -472,6 +476,20 @@ def _eligible_surveys_cte(scope: Scope, period: Period, now: datetime) -> Sql:
     )
 
 
+def _eligible_ratings_cte(scope: Scope, period: Period, now: datetime) -> Sql:
+    """``svs``, ``nresp``, ``ok`` and ``sq``: per eligible survey and question, how many rated it and the
+    sum of the ratings, only for the questions rated by at least MIN_RESPONSES people in their survey (a
+    question added or switched on while the survey was open was asked only to those who answered later:
+    see surveys/service.py). Every survey figure is summed from these blocks."""
+    return _eligible_surveys_cte(scope, period, now).add(
+        ", sq AS MATERIALIZED (SELECT ok.id AS survey, ok.course, ok.kind, a.question, COUNT(*) AS n, "
+        "SUM(a.rating) AS total FROM survey_answer a JOIN survey_response r ON r.id = a.response "
+        "JOIN ok ON ok.id = r.survey WHERE a.rating IS NOT NULL GROUP BY ok.id, ok.course, ok.kind, a.question "
+        "HAVING COUNT(*) >= {})",
+        MIN_RESPONSES,
+    )
+
+
 async def survey_courses(scope: Scope, period: Period) -> list[dict[str, Any]]:
     """Every survey of the courses ended in the period: counts only (who answered is not here)."""
     sql = Sql().add("WITH").extend(_surveys_cte(scope, period))
@@ -491,38 +509,39 @@ async def survey_ratings(scope: Scope, period: Period, now: datetime) -> list[di
 
     Rows with ``question`` 0 carry the number of responses in ``n``.
     """
-    sql = Sql().add("WITH").extend(_eligible_surveys_cte(scope, period, now))
+    responses = "FROM ok JOIN nresp ON nresp.survey = ok.id"
+    sql = Sql().add("WITH").extend(_eligible_ratings_cte(scope, period, now))
     sql.add(
-        ", ans AS MATERIALIZED (SELECT ok.id AS survey, ok.kind, a.question, a.rating FROM survey_answer a "
-        "JOIN survey_response r ON r.id = a.response JOIN ok ON ok.id = r.survey WHERE a.rating IS NOT NULL)"
-        ", resp AS (SELECT ok.id AS survey, ok.kind FROM survey_response r JOIN ok ON ok.id = r.survey) "
-        "SELECT 'survey' AS dim, CAST(survey AS TEXT) AS key, question, COUNT(*) AS n, "
-        "CAST(SUM(rating) AS BIGINT) AS total FROM ans GROUP BY survey, question "
-        "UNION ALL SELECT 'kind', kind, question, COUNT(*), CAST(SUM(rating) AS BIGINT) FROM ans GROUP BY kind, question "
-        "UNION ALL SELECT 'total', '', question, COUNT(*), CAST(SUM(rating) AS BIGINT) FROM ans GROUP BY question "
-        "UNION ALL SELECT 'survey', CAST(survey AS TEXT), 0, COUNT(*), 0 FROM resp GROUP BY survey "
-        "UNION ALL SELECT 'kind', kind, 0, COUNT(*), 0 FROM resp GROUP BY kind "
-        "UNION ALL SELECT 'total', '', 0, COUNT(*), 0 FROM resp"
+        "SELECT 'survey' AS dim, CAST(survey AS TEXT) AS key, question, CAST(n AS BIGINT) AS n, "
+        "CAST(total AS BIGINT) AS total FROM sq "
+        "UNION ALL SELECT 'kind', kind, question, CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS BIGINT) FROM sq "
+        "GROUP BY kind, question "
+        "UNION ALL SELECT 'total', '', question, CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS BIGINT) FROM sq "
+        "GROUP BY question "
+        f"UNION ALL SELECT 'survey', CAST(ok.id AS TEXT), 0, nresp.n, 0 {responses} "
+        f"UNION ALL SELECT 'kind', ok.kind, 0, CAST(SUM(nresp.n) AS BIGINT), 0 {responses} GROUP BY ok.kind "
+        f"UNION ALL SELECT 'total', '', 0, CAST(COALESCE(SUM(nresp.n), 0) AS BIGINT), 0 {responses}"
     )
     return await sql.fetch()
 
 
 async def survey_trainers(scope: Scope, period: Period, now: datetime) -> list[dict[str, Any]]:
-    """Rating counts and sums per trainer and question (eligible surveys only); question 0: responses."""
-    sql = Sql().add("WITH").extend(_eligible_surveys_cte(scope, period, now))
+    """Rating counts and sums per trainer and question (eligible surveys only); question 0: responses in
+    ``n`` and surveys in ``total``."""
     only = Sql()
     if scope.trainer_id is not None:
         only.add("WHERE ct.person = {}", scope.trainer_id)
+    sql = Sql().add("WITH").extend(_eligible_ratings_cte(scope, period, now))
     sql.add(
-        ", tr AS MATERIALIZED (SELECT ok.id AS survey, ct.person AS trainer, t.full_name FROM ok "
-        "JOIN course_trainer ct ON ct.course = ok.course JOIN person t ON t.id = ct.person"
-    ).extend(only).add(
-        ") SELECT tr.trainer, tr.full_name, a.question, COUNT(*) AS n, CAST(SUM(a.rating) AS BIGINT) AS total "
-        "FROM survey_answer a JOIN survey_response r ON r.id = a.response JOIN tr ON tr.survey = r.survey "
-        "WHERE a.rating IS NOT NULL GROUP BY tr.trainer, tr.full_name, a.question "
-        "UNION ALL SELECT tr.trainer, tr.full_name, 0, COUNT(*), COUNT(DISTINCT tr.survey) FROM survey_response r "
-        "JOIN tr ON tr.survey = r.survey GROUP BY tr.trainer, tr.full_name"
-    )
+        "SELECT ct.person AS trainer, t.full_name, sq.question, CAST(SUM(sq.n) AS BIGINT) AS n, "
+        "CAST(SUM(sq.total) AS BIGINT) AS total FROM sq JOIN course_trainer ct ON ct.course = sq.course "
+        "JOIN person t ON t.id = ct.person"
+    ).extend(only).add("GROUP BY ct.person, t.full_name, sq.question")
+    sql.add(
+        "UNION ALL SELECT ct.person, t.full_name, 0, CAST(SUM(nresp.n) AS BIGINT), COUNT(DISTINCT ok.id) FROM ok "
+        "JOIN nresp ON nresp.survey = ok.id JOIN course_trainer ct ON ct.course = ok.course "
+        "JOIN person t ON t.id = ct.person"
+    ).extend(only).add("GROUP BY ct.person, t.full_name")
     return await sql.fetch()
 
 

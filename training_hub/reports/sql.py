@@ -4,7 +4,8 @@ Placeholders are Piccolo's ``{}``; :class:`Sql` keeps text and arguments in step
 assembled from optional pieces (filters), so the order of the arguments always matches.
 
 Durations come from the stored instants (UTC): ``julianday`` on SQLite, ``EXTRACT(EPOCH …)`` on
-PostgreSQL, rounded to whole minutes. A lesson across a DST change counts the time that really passed.
+PostgreSQL, in whole minutes rounded down as ``timeutil.minutes_between`` does. A lesson across a DST
+change counts the time that really passed.
 
 Months are Europe/Rome calendar months. Rather than a dialect-specific ``strftime``/``to_char`` (and
 SQLite knows no time zones), the month boundaries are computed in Python (:func:`rome_months`, UTC
@@ -48,10 +49,13 @@ class Sql:
 
 
 def minutes_between_sql(start: str, end: str) -> str:
-    """Whole minutes between two timestamp columns."""
+    """Whole minutes between two timestamp columns, rounded down like ``timeutil.minutes_between`` (what
+    attendance counts a session as, and certificates are decided on): a lesson of 100 minutes and 40
+    seconds is 100 minutes in both places. On SQLite the seconds are rounded first, because
+    ``julianday`` is a float (an hour could come out as 59.99999 minutes)."""
     if is_sqlite():
-        return f"CAST(ROUND((julianday({end}) - julianday({start})) * 1440) AS INTEGER)"
-    return f"CAST(ROUND(EXTRACT(EPOCH FROM ({end} - {start})) / 60) AS INTEGER)"
+        return f"(CAST(ROUND((julianday({end}) - julianday({start})) * 86400) AS INTEGER) / 60)"
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({end} - {start})) / 60) AS INTEGER)"
 
 
 def month_start(day: date) -> date:

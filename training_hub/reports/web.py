@@ -42,11 +42,15 @@ class Filters:
         return urlencode({key: value for key, value in values.items() if value})
 
 
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one cannot exist
+
+
 def _int_or_none(raw: str, field: str) -> int | None:
     text = (raw or "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() then refuses.
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ID:
         raise ValidationFailed(N_("Valore non valido."), field=field)
     return int(text)
 

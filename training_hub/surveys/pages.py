@@ -26,6 +26,13 @@ RATING_LABELS = {
 }
 
 
+def question_text(text: str) -> str:
+    """A question as shown: the default questions' texts are msgids (translated), the office's own
+    texts come back unchanged. A plain string, so the template escapes it; ``_()`` would not, and
+    would read a "%" in the text as a placeholder."""
+    return gettext(text)
+
+
 class SurveyPages(Controller):
     path = "/surveys"
     guards = [requires_login]  # noqa: RUF012
@@ -39,7 +46,8 @@ class SurveyPages(Controller):
     @get("/{survey_id:int}", name="survey")
     async def answer_form(self, user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> Template:
         survey = await service.survey_for_participant(user, survey_id)
-        return page("surveys/answer.html", survey=survey, values={}, errors={}, rating_labels=RATING_LABELS)
+        return page("surveys/answer.html", survey=survey, values={}, errors={}, rating_labels=RATING_LABELS,
+                    question_text=question_text)
 
     @post("/{survey_id:int}", name="survey_submit")
     async def submit(
@@ -52,20 +60,29 @@ class SurveyPages(Controller):
         except DomainError as exc:
             survey = await service.survey_for_participant(user, survey_id)
             return page("surveys/answer.html", status_code=exc.status_code, survey=survey, values=answers,
-                        errors=form_errors(exc), rating_labels=RATING_LABELS)
+                        errors=form_errors(exc), rating_labels=RATING_LABELS, question_text=question_text)
         flash(request, gettext("Grazie! La tua risposta è stata registrata in forma anonima."))
         return redirect(f"/surveys/{survey_id}")
+
+
+def _position(raw: Any, current: int) -> int | None:
+    text = str(raw).strip()
+    if not text:
+        return current
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
+        return None  # reported next to the field by the service
+    return int(text)
 
 
 def _question_updates(data: dict[str, Any], questions: list[dict[str, Any]]) -> list[QuestionUpdate]:
     updates = []
     for question in questions:
         qid = question["id"]
-        raw_position = str(data.get(f"position_{qid}", question["position"])).strip()
         updates.append(QuestionUpdate(
             id=qid,
             text=str(data.get(f"text_{qid}", question["text"])),
-            position=int(raw_position) if raw_position.lstrip("-").isdigit() else question["position"],
+            position=_position(data.get(f"position_{qid}", ""), question["position"]),
             active=data.get(f"active_{qid}") == "on",
         ))
     return updates

@@ -23,11 +23,17 @@ Anonymity, and why the tables look the way they do
       recognise a person; while the survey is open the office, who sees the not-answered list shrink,
       could compare the results before and after one person's answer and isolate it. A closed survey
       never changes again. Below the threshold the figures are not even read from the database.
+    * The same minimum holds for each question: one added, or switched on or off, while a survey was
+      open was asked only to those who answered afterwards, and the office knows who they are. A
+      free-text question leaves an empty answer row when left blank, so it too counts who was asked.
+      Every aggregate (a course, a trainer, a path kind, the activity reports) is built only from
+      (survey, question) groups of at least ``MIN_RESPONSES`` answers.
     * Comments are listed sorted alphabetically, never in the order they arrived, and never next to
       anything about a person. No page, export or API returns a response id.
     * What is left is outside the application: someone with direct SQL access could still compare
-      physical row order or PostgreSQL's ``xmin`` of the two rows written in the same transaction. The
-      database's operators are bound by the consortium's confidentiality rules; no interface exposes it.
+      physical row order, the serial ids of ``survey_answer`` rows, or PostgreSQL's ``xmin`` of the rows
+      written in the same transaction. The database's operators are bound by the consortium's
+      confidentiality rules; no interface exposes any of it.
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from training_hub.audit import record_audit_event
-from training_hub.db import fetch_all, fetch_one, write_transaction
+from training_hub.catalogue.service import is_course_trainer
+from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from training_hub.i18n import N_, format_date, language
 from training_hub.notifications.outbox import queue_notification
@@ -65,6 +72,7 @@ REMIND_AFTER_DAYS = 7
 OPEN_WITHIN_DAYS = 14
 MAX_COMMENT_LENGTH = 2000
 MAX_QUESTION_LENGTH = 300
+MAX_POSITION = 1_000_000
 RATING_VALUES = (1, 2, 3, 4, 5)
 
 # The office's default set; it edits texts, order and which are asked in /admin/surveys.
@@ -126,7 +134,7 @@ async def list_questions(*, active_only: bool = False) -> list[dict[str, Any]]:
 class QuestionUpdate:
     id: int
     text: str
-    position: int
+    position: int | None  # None: what was typed is not a whole number
     active: bool
 
 
@@ -157,6 +165,8 @@ async def save_questions(actor: CurrentUser, updates: list[QuestionUpdate]) -> l
             cleaned.append((update, _clean_text(update.text, f"text_{update.id}")))
         except ValidationFailed as exc:
             errors.update(exc.errors)
+        if update.position is None or not -MAX_POSITION <= update.position <= MAX_POSITION:
+            errors[f"position_{update.id}"] = N_("Indica l'ordine con un numero intero, da -1000000 a 1000000.")
     if errors:
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     remaining = {q["id"]: q["active"] for q in existing.values()}
@@ -356,14 +366,28 @@ async def send_reminder(actor: CurrentUser, survey_id: int, now: datetime | None
     return sent
 
 
+async def _locked_survey(survey_id: int) -> dict[str, Any]:
+    """The survey row, locked until the end of the caller's write transaction: closing it, and every
+    answer, are decided one at a time (so nothing is added to a survey once it has closed)."""
+    row = await lock_for_update(
+        Survey.select(Survey.id, Survey.course, Survey.status, Survey.closes_at).where(Survey.id == survey_id)
+    ).first()
+    if row is None:
+        raise NotFound(N_("Questionario non trovato."))
+    return row
+
+
 async def close_survey(actor: CurrentUser, survey_id: int, now: datetime | None = None) -> None:
     _require_admin(actor)
     now = now or utcnow()
-    survey = await _survey(survey_id)
-    if is_closed(survey, now):
-        raise Conflict(N_("Il questionario è già chiuso."))
-    await Survey.update({Survey.status: SurveyStatus.CLOSED.value, Survey.closes_at: now}).where(Survey.id == survey_id)
-    await record_audit_event("survey.closed", actor_id=actor.id, entity="survey", entity_id=survey_id)
+    async with write_transaction():
+        survey = await _locked_survey(survey_id)
+        if is_closed(survey, now):
+            raise Conflict(N_("Il questionario è già chiuso."))
+        await Survey.update({Survey.status: SurveyStatus.CLOSED.value, Survey.closes_at: now}).where(
+            Survey.id == survey_id
+        )
+        await record_audit_event("survey.closed", actor_id=actor.id, entity="survey", entity_id=survey_id)
 
 
 # Answering ---------------------------------------------------------------------------------------
@@ -425,8 +449,8 @@ def _validate_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) 
             if len(comment) > MAX_COMMENT_LENGTH:
                 errors[field] = N_("Il commento è troppo lungo (massimo 2000 caratteri).")
                 continue
-            if comment:
-                values.append((question["id"], None, comment))
+            # Stored even when empty: the row says the question was asked (see "Results" below).
+            values.append((question["id"], None, comment))
     if errors:
         raise ValidationFailed(N_("Rispondi a tutte le domande con un voto da 1 a 5."), errors=errors)
     return values
@@ -443,7 +467,7 @@ async def submit_response(
     questions = await list_questions(active_only=True)
     values = _validate_answers(questions, answers)
     async with write_transaction():
-        survey = await _survey(survey_id)
+        survey = await _locked_survey(survey_id)
         invitation = await fetch_one(
             "SELECT answered FROM survey_invitation WHERE survey = {} AND person = {}", survey_id, user.id
         )
@@ -480,17 +504,10 @@ async def submit_response(
 
 
 async def may_see_results(user: CurrentUser, course_id: int) -> bool:
-    """The office, and the trainers of the course."""
+    """The office, and the trainers of the course (the catalogue's rule)."""
     if user.is_admin:
         return True
-    if not user.has_role(Role.TRAINER):
-        return False
-    row = await fetch_one(
-        "SELECT 1 AS ok FROM course_trainer WHERE course = {} AND person = {} "
-        "UNION SELECT 1 AS ok FROM course_session WHERE course = {} AND trainer = {}",
-        course_id, user.id, course_id, user.id,
-    )
-    return row is not None
+    return user.has_role(Role.TRAINER) and await is_course_trainer(user.id, course_id)
 
 
 _COUNTS = (
@@ -498,16 +515,24 @@ _COUNTS = (
     "(SELECT COUNT(*) FROM survey_invitation WHERE survey = {} AND answered = {}) AS answered, "
     "(SELECT COUNT(*) FROM survey_response WHERE survey = {}) AS responses"
 )
+# How many respondents each question was asked to: a rating question is compulsory, and a free-text
+# one leaves a row even when left empty. A question added, or switched on or off, while the survey was
+# open was asked to only some of them, and the office knows who answered when (the not-answered list):
+# each question's figures therefore need MIN_RESPONSES answers of their own.
+_ASKED = (
+    "SELECT a.question, COUNT(*) AS n FROM survey_answer a JOIN survey_response r ON r.id = a.response "
+    "WHERE r.survey = {} GROUP BY a.question"
+)
 _RATINGS = (
     "SELECT q.id, q.code, q.text, a.rating, COUNT(*) AS n FROM survey_answer a "
     "JOIN survey_response r ON r.id = a.response JOIN survey_question q ON q.id = a.question "
-    "WHERE r.survey = {} AND a.rating IS NOT NULL GROUP BY q.id, q.code, q.text, q.position, a.rating "
-    "ORDER BY q.position, q.id, a.rating"
+    "WHERE r.survey = {} AND a.rating IS NOT NULL AND a.question IN ({ids}) "
+    "GROUP BY q.id, q.code, q.text, q.position, a.rating ORDER BY q.position, q.id, a.rating"
 )
 _COMMENTS = (
     "SELECT q.id, q.text, a.comment FROM survey_answer a "
     "JOIN survey_response r ON r.id = a.response JOIN survey_question q ON q.id = a.question "
-    "WHERE r.survey = {} AND a.comment <> {} ORDER BY q.position, q.id, a.comment"
+    "WHERE r.survey = {} AND a.comment <> {} AND a.question IN ({ids}) ORDER BY q.position, q.id, a.comment"
 )
 
 
@@ -515,7 +540,8 @@ async def survey_results(user: CurrentUser, survey_id: int, now: datetime | None
     """A survey's aggregated results, for the office and the course's trainers.
 
     Only when the survey is closed and at least ``MIN_RESPONSES`` people answered; otherwise the counts
-    and the reason. Nothing here identifies a respondent.
+    and the reason. Likewise each question, with ``MIN_RESPONSES`` answers of its own (``hidden_questions``
+    counts those left out). Nothing here identifies a respondent.
     """
     now = now or utcnow()
     survey = await _survey(survey_id)
@@ -537,13 +563,20 @@ async def survey_results(user: CurrentUser, survey_id: int, now: datetime | None
         "hidden_reason": None,
         "questions": [],
         "comments": [],
+        "hidden_questions": 0,
     }
     if not out["visible"]:
         out["hidden_reason"] = RESULTS_HIDDEN_FEW if is_closed(survey, now) else RESULTS_HIDDEN_OPEN
         return out
     out["responses"] = responses
+    asked = await fetch_all(_ASKED, survey_id)
+    shown = [int(row["question"]) for row in asked if int(row["n"]) >= MIN_RESPONSES]
+    out["hidden_questions"] = len(asked) - len(shown)
+    if not shown:
+        return out
+    ids = ", ".join("{}" for _ in shown)
     questions: dict[int, dict[str, Any]] = {}
-    for row in await fetch_all(_RATINGS, survey_id):
+    for row in await fetch_all(_RATINGS.replace("{ids}", ids), survey_id, *shown):
         question = questions.setdefault(
             row["id"], {"code": row["code"], "text": row["text"], "count": 0, "total": 0,
                         "distribution": {value: 0 for value in RATING_VALUES}}
@@ -556,7 +589,7 @@ async def survey_results(user: CurrentUser, survey_id: int, now: datetime | None
         del question["total"]
     out["questions"] = list(questions.values())
     comments: dict[int, dict[str, Any]] = {}
-    for row in await fetch_all(_COMMENTS, survey_id, ""):
+    for row in await fetch_all(_COMMENTS.replace("{ids}", ids), survey_id, "", *shown):
         comments.setdefault(row["id"], {"question": row["text"], "comments": []})["comments"].append(row["comment"])
     out["comments"] = list(comments.values())
     return out
