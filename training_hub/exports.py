@@ -55,7 +55,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """A CSV file (see the module notes); None is an empty cell, other values their ``str()``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([_csv_cell(name) for name in header])  # headings can be typed by the office too
     for row in rows:
         writer.writerow([_csv_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -91,7 +91,7 @@ def simple_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append(list(header))
+    sheet.append([safe_cell(name) for name in header])
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
     return workbook_bytes(workbook)

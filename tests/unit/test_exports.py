@@ -54,3 +54,8 @@ def test_pdf_text_keeps_italian_accents_and_replaces_typography():
     assert pdf_text("Łukasz €5 ‒ «base»") == "Lukasz EUR5 - «base»"
     assert pdf_text("日本") == "??"
     assert pdf_text(None) == "" and pdf_text(42) == "42"
+
+
+def test_headings_are_protected_like_cells():
+    text = csv_bytes(["=HYPERLINK('x')", "Ore"], [[1, 2]]).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("'=HYPERLINK")

@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from training_hub import i18n
-from training_hub.exports import csv_bytes, safe_text, sheet_title, workbook_bytes
+from training_hub.exports import csv_bytes, safe_cell, safe_text, sheet_title, workbook_bytes
 from training_hub.i18n import N_, gettext
 from training_hub.reports.activity import OTHER, SUPPRESSED
 from training_hub.reports.service import Column, ReportTable
@@ -281,7 +281,7 @@ def tables_xlsx(tables: list[ReportTable], *, heading: str, subtitle: str) -> by
         sheet.append([subtitle])
         sheet.append([gettext(table.title)])
         sheet.append([])
-        sheet.append([file_header(column) for column in table.columns])
+        sheet.append([safe_cell(file_header(column)) for column in table.columns])
         for cell in sheet[5]:
             cell.font = Font(bold=True)
         for row in table.rows:
