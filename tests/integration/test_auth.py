@@ -167,3 +167,21 @@ async def test_page_needing_login_redirects_there_and_back(client):
     assert response.headers["location"] == "/login?next=/profile"
     login_page = await client.get(response.headers["location"])
     assert 'name="next" value="/profile"' in login_page.text
+
+
+async def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(client):
+    import asyncio
+
+    await make_person(email="burst@example.test")
+    responses = await asyncio.gather(*[
+        client.post("/api/auth/tokens", json={"email": "burst@example.test", "password": f"tentativo-{n}"})
+        for n in range(12)
+    ])
+    statuses = [response.status_code for response in responses]
+    assert set(statuses) <= {401, 429}
+    checked = statuses.count(401)
+    assert checked <= 5  # the limit holds for a burst too (how many reach it depends on the interleaving)
+    assert await LoginFailure.count().where(LoginFailure.email == "burst@example.test") == checked
+    right = await client.post("/api/auth/tokens", json={"email": "burst@example.test", "password": PASSWORD})
+    assert right.status_code == (429 if checked == 5 else 201)
+
