@@ -102,3 +102,35 @@ async def test_unexpected_error_shows_no_stack_trace(app, client):
     assert api.status_code == 500
     assert "hunter2" not in api.text
     assert api.json()["type"] == "urn:training-hub:problem:internal-error"
+
+
+async def test_a_server_side_http_error_is_logged_with_its_reference(app, client, caplog):
+    from litestar.exceptions import InternalServerException
+
+    @get("/test-only/misconfigured", include_in_schema=False)
+    async def misconfigured() -> str:
+        raise InternalServerException("modello mancante")
+
+    app.register(misconfigured)
+    with caplog.at_level("ERROR", logger="training_hub.errors"):
+        page = await client.get("/test-only/misconfigured")
+    assert page.status_code == 500 and "modello mancante" not in page.text
+    assert "Codice di riferimento" in page.text
+    incident = page.text.split("ufficio formazione: ")[1][:8]
+    assert any(incident in record.getMessage() for record in caplog.records)
+
+
+async def test_logs_never_show_a_feed_token(app, client, caplog, monkeypatch):
+    from training_hub.calendars import service
+
+    async def boom(token: str, **_: object) -> None:
+        raise RuntimeError("guasto")
+
+    monkeypatch.setattr(service, "token_feed_version", boom)
+    token = "a" * 64
+    with caplog.at_level("ERROR", logger="training_hub.errors"):
+        response = await client.get(f"/calendar/{token}.ics")
+    assert response.status_code == 500
+    assert caplog.records and all(token not in record.getMessage() for record in caplog.records)
+    assert "/calendar/<token>.ics" in caplog.records[0].getMessage()
+
