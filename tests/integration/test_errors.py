@@ -134,3 +134,21 @@ async def test_logs_never_show_a_feed_token(app, client, caplog, monkeypatch):
     assert caplog.records and all(token not in record.getMessage() for record in caplog.records)
     assert "/calendar/<token>.ics" in caplog.records[0].getMessage()
 
+
+async def test_a_text_longer_than_its_column_is_a_field_error(client):
+    admin = await make_person(roles="admin")
+    headers = await bearer(admin)
+    response = await client.post("/api/people", json={"full_name": "N" * 201, "email": "lungo@example.test",
+                                                      "roles": ["trainer"]}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "full_name", "message": "Il nome è troppo lungo: al massimo 200 caratteri."}]
+    response = await client.post("/api/cooperatives", json={"name": "C" * 201, "province": "MI", "comune": "X" * 101},
+                                 headers=headers)
+    assert response.status_code == 422
+    assert {item["field"] for item in response.json()["errors"]} == {"name", "comune"}
+
+
+async def test_a_page_number_beyond_any_page_is_an_empty_page(client):
+    admin = await make_person(roles="admin")
+    response = await client.get("/api/people?page=99999999999999999999", headers=await bearer(admin))
+    assert response.status_code == 200 and response.json()["items"] == []

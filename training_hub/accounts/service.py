@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 from training_hub.audit import record_audit_event
-from training_hub.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
+from training_hub.errors import InvalidCredentials, PermissionDenied, TooManyAttempts, ValidationFailed
 from training_hub.i18n import N_
 from training_hub.security import (
     hash_password,
@@ -119,6 +119,8 @@ async def reset_password(actor: CurrentUser, person_id: int, new_password: str) 
     """The office sets a new password for someone (who should change it at the next login)."""
     from training_hub.directory.service import get_person_for_edit
 
+    if not actor.is_admin:
+        raise PermissionDenied(N_("Solo l'ufficio formazione può impostare la password di un'altra persona."))
     person = await get_person_for_edit(actor, person_id)
     validate_new_password(new_password, email=person["email"])
     await _store_password(person_id, new_password)

@@ -22,6 +22,10 @@ from training_hub.timeutil import utcnow
 from training_hub.web.auth import CurrentUser, format_roles, parse_roles
 
 COORDINATOR_ASSIGNABLE_ROLES = frozenset({Role.WORKER.value, Role.TUTOR.value})
+# Column sizes (tables.py): longer input is a message next to the field, not a database error.
+MAX_NAME_LENGTH = 200
+MAX_COMUNE_LENGTH = 100
+MAX_PAGE = 100_000
 ROLES_NEEDING_COOPERATIVE = frozenset({Role.WORKER.value, Role.COORDINATOR.value, Role.TUTOR.value})
 PERSON_PUBLIC_COLUMNS = (
     Person.id,
@@ -109,6 +113,11 @@ def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
     name = (data.name or "").strip()
     if not name:
         errors["name"] = N_("Indica il nome della cooperativa.")
+    elif len(name) > MAX_NAME_LENGTH:
+        errors["name"] = N_("Il nome è troppo lungo: al massimo 200 caratteri.")
+    comune = (data.comune or "").strip()
+    if len(comune) > MAX_COMUNE_LENGTH:
+        errors["comune"] = N_("Il comune è troppo lungo: al massimo 100 caratteri.")
     province = (data.province or "").strip().upper()
     if province not in {p.value for p in Province}:
         errors["province"] = N_("Scegli una provincia della Lombardia servita dal consorzio.")
@@ -127,7 +136,7 @@ def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
         Cooperative.name: name,
         Cooperative.province: province,
         Cooperative.tax_code: tax_code,
-        Cooperative.comune: (data.comune or "").strip(),
+        Cooperative.comune: comune,
         Cooperative.areas: ",".join(areas),
         Cooperative.active: bool(data.active),
     }
@@ -216,7 +225,7 @@ async def list_people(
     for condition in conditions:
         query = query.where(condition)
         count = count.where(condition)
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     page_size = min(max(1, page_size), 200)
     rows = await query.order_by(Person.full_name).limit(page_size).offset((page - 1) * page_size)
     return [person_out(row) for row in rows], await count
@@ -252,6 +261,8 @@ async def _validate_person(
     full_name = re.sub(r"\s+", " ", data.full_name or "").strip()
     if len(full_name) < 3:
         errors["full_name"] = N_("Indica nome e cognome.")
+    elif len(full_name) > MAX_NAME_LENGTH:
+        errors["full_name"] = N_("Il nome è troppo lungo: al massimo 200 caratteri.")
     try:
         email = validate_email(data.email)
     except ValidationFailed as exc:
@@ -332,6 +343,10 @@ async def create_person(actor: CurrentUser, data: PersonInput) -> dict[str, Any]
 async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -> dict[str, Any]:
     _ensure_may_manage_people(actor)
     existing = await get_person_for_edit(actor, person_id)
+    if not actor.is_admin and parse_roles(existing["roles"]) - COORDINATOR_ASSIGNABLE_ROLES:
+        # A coordinator manages workers and tutors; changing a trainer, another coordinator or an
+        # administrator (their e-mail, their access) is the training office's job.
+        raise PermissionDenied(N_("Un coordinatore può modificare solo lavoratori e tutor della sua cooperativa."))
     values = await _validate_person(actor, data, existing=existing)
     if person_id == actor.id and actor.is_admin and Role.ADMIN not in parse_roles(values[Person.roles]):
         raise Conflict(N_("Non puoi togliere a te stesso il ruolo di amministratore."), field="roles")
