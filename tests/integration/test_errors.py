@@ -152,3 +152,29 @@ async def test_a_page_number_beyond_any_page_is_an_empty_page(client):
     admin = await make_person(roles="admin")
     response = await client.get("/api/people?page=99999999999999999999", headers=await bearer(admin))
     assert response.status_code == 200 and response.json()["items"] == []
+
+
+async def test_litestar_http_errors_speak_italian_on_the_api_and_on_pages(client):
+    admin = await make_person(roles="admin", email="errori@example.test")
+    headers = await bearer(admin)
+    wrong_method = await client.delete("/api/me", headers=headers)
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["content-type"] == "application/problem+json"
+    assert wrong_method.json()["type"] == "urn:training-hub:problem:method-not-allowed"
+    assert wrong_method.json()["title"] == "Metodo non consentito"
+    assert "GET" in wrong_method.headers["allow"]
+    too_big = b"{" + b" " * (10 * 1024 * 1024 + 1) + b"}"
+    large = await client.post("/api/auth/tokens", content=too_big, headers={"content-type": "application/json"})
+    assert large.status_code == 413 and large.json()["type"] == "urn:training-hub:problem:too-large"
+    bad_query = await client.get("/api/people?page=uno", headers=headers)
+    assert bad_query.status_code == 400 and bad_query.json()["type"] == "urn:training-hub:problem:validation-failed"
+
+    await login(client, "errori@example.test")
+    page = await client.put("/profile")
+    assert page.status_code == 405 and "text/html" in page.headers["content-type"]
+    assert "Metodo non consentito" in page.text and "Traceback" not in page.text
+    large_form = await client.post("/profile/password", content=b"a=" + b"x" * (10 * 1024 * 1024 + 1),
+                                   headers={"content-type": "application/x-www-form-urlencoded"})
+    assert large_form.status_code == 413 and "Richiesta troppo grande" in large_form.text
+    bad_page_query = await client.get("/admin/people?page_number=uno")
+    assert bad_page_query.status_code == 400 and "Richiesta non valida" in bad_page_query.text
