@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from training_hub.catalogue.holidays import national_holiday
+from training_hub.directory.service import partita_iva_check_digit
 from training_hub.security import hash_password
 from training_hub.tables import (
     Cooperative,
@@ -264,14 +265,8 @@ EXTRA_TRAINERS = {
 
 
 def _partita_iva(seed: int) -> str:
-    digits = [int(c) for c in f"{8_000_000_000 + seed * 7919:010d}"[-10:]]
-    total = 0
-    for index, number in enumerate(digits):
-        if index % 2 == 1:
-            number *= 2
-            number = number - 9 if number > 9 else number
-        total += number
-    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+    first_ten = f"{8_000_000_000 + seed * 7919:010d}"[-10:]
+    return first_ten + partita_iva_check_digit(first_ten)
 
 
 def _working_days_from(start: date) -> date:

@@ -90,19 +90,24 @@ def cooperative_out(row: dict[str, Any]) -> dict[str, Any]:
 # Cooperatives ------------------------------------------------------------------------------------
 
 
-def validate_partita_iva(value: str, field: str = "tax_code") -> str:
-    """An 11-digit codice fiscale numerico / partita IVA with its check digit."""
-    digits = re.sub(r"\s+", "", value or "")
-    if not re.fullmatch(r"\d{11}", digits):
-        raise ValidationFailed(N_("Il codice fiscale della cooperativa deve avere 11 cifre."), field=field)
+def partita_iva_check_digit(first_ten: str) -> str:
+    """The 11th digit of a codice fiscale numerico / partita IVA (a Luhn-style sum)."""
     total = 0
-    for index, char in enumerate(digits[:10]):
+    for index, char in enumerate(first_ten):
         number = int(char)
         if index % 2 == 1:
             number *= 2
             number = number - 9 if number > 9 else number
         total += number
-    if (10 - total % 10) % 10 != int(digits[10]):
+    return str((10 - total % 10) % 10)
+
+
+def validate_partita_iva(value: str, field: str = "tax_code") -> str:
+    """An 11-digit codice fiscale numerico / partita IVA with its check digit."""
+    digits = re.sub(r"\s+", "", value or "")
+    if not re.fullmatch(r"\d{11}", digits):
+        raise ValidationFailed(N_("Il codice fiscale della cooperativa deve avere 11 cifre."), field=field)
+    if partita_iva_check_digit(digits[:10]) != digits[10]:
         raise ValidationFailed(N_("La cifra di controllo del codice fiscale della cooperativa non è corretta."),
                                field=field)
     return digits
