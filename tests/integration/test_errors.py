@@ -178,3 +178,16 @@ async def test_litestar_http_errors_speak_italian_on_the_api_and_on_pages(client
     assert large_form.status_code == 413 and "Richiesta troppo grande" in large_form.text
     bad_page_query = await client.get("/admin/people?page_number=uno")
     assert bad_page_query.status_code == 400 and "Richiesta non valida" in bad_page_query.text
+
+
+async def test_a_nul_character_is_bad_input_on_every_engine(client):
+    from training_hub.db import is_sqlite
+
+    admin = await make_person(roles="admin")
+    response = await client.get("/api/people?q=a%00b", headers=await bearer(admin))
+    if is_sqlite():
+        assert response.status_code == 200  # SQLite has no quarrel with NUL
+    else:
+        assert response.status_code == 400
+        assert response.json()["type"] == "urn:training-hub:problem:invalid-characters"
+        assert response.json()["detail"] == "Un testo indicato contiene caratteri non ammessi."

@@ -166,12 +166,15 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 
 def handle_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response:
-    """A number too large for the database (an id of 99999999999 in a URL, say), or a text longer than
-    its column (a service that forgot to check): bad input, not a crash."""
+    """A number too large for the database (an id of 99999999999 in a URL, say), a text longer than its
+    column (a service that forgot to check) or with a NUL character: bad input, not a crash."""
     code, title = "value-out-of-range", N_("Richiesta non valida")
     detail = gettext(N_("Un numero indicato è fuori dall'intervallo ammesso."))
     if isinstance(exc, asyncpg.exceptions.StringDataRightTruncationError):
         code, detail = "value-too-long", gettext(N_("Un testo indicato è troppo lungo."))
+    elif isinstance(exc, asyncpg.exceptions.CharacterNotInRepertoireError | asyncpg.exceptions.UntranslatableCharacterError):
+        # A NUL character, which PostgreSQL refuses in any text.
+        code, detail = "invalid-characters", gettext(N_("Un testo indicato contiene caratteri non ammessi."))
     if wants_problem_json(request):
         return _problem(request, {"type": PROBLEM_TYPE_PREFIX + code, "title": gettext(title), "status": 400,
                                   "detail": detail})
