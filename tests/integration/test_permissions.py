@@ -164,3 +164,20 @@ async def test_coordinator_changes_workers_and_tutors_but_not_the_other_staff_of
                                  roles=frozenset({"coordinator"}), cooperative_id=mine.id, language="it")
     with pytest.raises(PermissionDenied):
         await reset_password(as_coordinator, worker.id, "una-password-nuova")
+
+
+async def test_coordinator_sees_a_colleague_on_the_trainer_side_without_a_form(client):
+    mine = await make_cooperative()
+    await make_person(roles="coordinator", cooperative=mine, email="coord.pagina@example.test")
+    worker = await make_person(cooperative=mine)
+    trainer = await make_person(roles="trainer", cooperative=mine, full_name="Formatrice Interna")
+    await login(client, "coord.pagina@example.test")
+    assert 'action="/admin/people/%d"' % worker.id in (await client.get(f"/admin/people/{worker.id}")).text
+    page = await client.get(f"/admin/people/{trainer.id}")
+    assert page.status_code == 200 and "Formatrice Interna" in page.text
+    assert 'action="/admin/people/%d"' % trainer.id not in page.text
+    assert "rivolgiti all'ufficio formazione" in page.text
+    refused = await post_form(client, f"/admin/people/{trainer.id}", {"full_name": "Rinominata", "email": trainer.email,
+                                                                      "roles": "worker"})
+    assert refused.status_code == 403 and "Un coordinatore può modificare solo lavoratori e tutor" in refused.text
+    assert (await Person.select(Person.full_name).where(Person.id == trainer.id).first())["full_name"] == "Formatrice Interna"

@@ -8,6 +8,7 @@ emptied, so a mistake shows. Everyone else sees only themselves here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -320,6 +321,13 @@ async def _validate_person(
     }
 
 
+def may_change_person(actor: CurrentUser, roles: Iterable[str]) -> bool:
+    """May ``actor`` (who may see the person) change someone holding ``roles``? A coordinator manages
+    workers and tutors; changing a trainer, another coordinator or an administrator (their e-mail,
+    their access) is the training office's job."""
+    return actor.is_admin or not set(roles) - COORDINATOR_ASSIGNABLE_ROLES
+
+
 def _ensure_may_manage_people(actor: CurrentUser) -> None:
     if not (actor.is_admin or (actor.has_role(Role.COORDINATOR) and actor.cooperative_id)):
         raise PermissionDenied(N_("Solo l'ufficio formazione e i coordinatori possono gestire le persone."))
@@ -348,9 +356,7 @@ async def create_person(actor: CurrentUser, data: PersonInput) -> dict[str, Any]
 async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -> dict[str, Any]:
     _ensure_may_manage_people(actor)
     existing = await get_person_for_edit(actor, person_id)
-    if not actor.is_admin and parse_roles(existing["roles"]) - COORDINATOR_ASSIGNABLE_ROLES:
-        # A coordinator manages workers and tutors; changing a trainer, another coordinator or an
-        # administrator (their e-mail, their access) is the training office's job.
+    if not may_change_person(actor, parse_roles(existing["roles"])):
         raise PermissionDenied(N_("Un coordinatore può modificare solo lavoratori e tutor della sua cooperativa."))
     values = await _validate_person(actor, data, existing=existing)
     if person_id == actor.id and actor.is_admin and Role.ADMIN not in parse_roles(values[Person.roles]):
