@@ -191,3 +191,14 @@ async def test_a_nul_character_is_bad_input_on_every_engine(client):
         assert response.status_code == 400
         assert response.json()["type"] == "urn:training-hub:problem:invalid-characters"
         assert response.json()["detail"] == "Un testo indicato contiene caratteri non ammessi."
+
+
+async def test_unicode_digits_that_int_refuses_are_bad_input_not_crashes(client):
+    """'²'.isdigit() is True but int('²') raises: numbers from URLs and forms are checked with isdecimal()."""
+    assert (await client.get("/calendar/courses/%C2%B2.ics")).status_code == 404
+    assert (await client.get("/calendar/sessions/%C2%B2.ics")).status_code == 404
+    await make_person(roles="admin", email="apice@example.test")
+    await login(client, "apice@example.test")
+    response = await post_form(client, "/admin/people/new", {"full_name": "Nome Cognome", "email": "apice2@example.test",
+                                                             "roles": "trainer", "cooperative_id": "²"})
+    assert response.status_code == 303

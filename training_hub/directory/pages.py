@@ -27,7 +27,7 @@ def _person_input(data: dict[str, Any]) -> PersonInput:
         full_name=str(data.get("full_name", "")),
         email=str(data.get("email", "")),
         roles=as_list(data.get("roles")),
-        cooperative_id=int(cooperative) if cooperative.isdigit() else None,
+        cooperative_id=int(cooperative) if cooperative.isdecimal() else None,
         codice_fiscale=str(data.get("codice_fiscale") or "") or None,
         area=str(data.get("area") or "") or None,
         active=data.get("active") == "on",
