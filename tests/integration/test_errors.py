@@ -202,3 +202,9 @@ async def test_unicode_digits_that_int_refuses_are_bad_input_not_crashes(client)
     response = await post_form(client, "/admin/people/new", {"full_name": "Nome Cognome", "email": "apice2@example.test",
                                                              "roles": "trainer", "cooperative_id": "²"})
     assert response.status_code == 303
+
+
+async def test_superscript_digits_in_other_features_forms_and_queries(client):
+    await make_person(roles="admin,trainer", email="apice3@example.test")
+    await login(client, "apice3@example.test")
+    assert (await client.get("/trainer/courses?page_number=%C2%B2")).status_code == 200

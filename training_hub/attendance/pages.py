@@ -40,7 +40,7 @@ def _status_options() -> list[tuple[str, str]]:
 def _roll_entries(data: dict[str, Any]) -> tuple[list[AttendanceEntry], list[int]]:
     """The entries of the submitted roll call, and the enrolment id of each (by position)."""
     raw_ids = data.get("enrolment") or []
-    ids = [int(value) for value in (raw_ids if isinstance(raw_ids, list) else [raw_ids]) if str(value).isdigit()]
+    ids = [int(value) for value in (raw_ids if isinstance(raw_ids, list) else [raw_ids]) if str(value).isdecimal()]
     entries: list[AttendanceEntry] = []
     for enrolment_id in ids:
         status = str(data.get(f"status-{enrolment_id}") or "").strip()
@@ -167,7 +167,7 @@ class CheckInPages(Controller):
     async def code_submit(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
         data = await form_dict(request)
         session_id = str(data.get("session_id") or "").strip()
-        if not session_id.isdigit():
+        if not session_id.isdecimal():
             return await self._code_page(
                 user, errors={"session_id": gettext("Scegli l'incontro.")}, values=data, status_code=422
             )

@@ -256,7 +256,7 @@ class TrainerPages(Controller):
         self, user: NamedDependency[CurrentUser], status: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None, page_number: FromQuery[str | None] = None,
     ) -> Template:
-        number = int(page_number) if (page_number or "").isdigit() and int(page_number or 0) > 0 else 1
+        number = int(page_number) if (page_number or "").isdecimal() and int(page_number or 0) > 0 else 1
         status = status if status in STATUS_LABELS else None
         items, total = await service.list_managed_courses(user, status=status, q=q, page=number,
                                                           page_size=TRAINER_PAGE_SIZE)
@@ -567,7 +567,7 @@ def _path_input(user: CurrentUser, data: dict[str, Any], current: dict[str, Any]
     owner: int | None
     if user.is_admin:
         raw = str(data.get("owner_cooperative_id") or "")
-        owner = int(raw) if raw.isdigit() else None
+        owner = int(raw) if raw.isdecimal() else None
     else:
         owner = current["owner_cooperative_id"] if current else None
     return PathInput(kind=str(data.get("kind") or ""), title=str(data.get("title") or ""),

@@ -46,7 +46,7 @@ def _int_or_none(raw: str, field: str) -> int | None:
     text = (raw or "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not text.isdecimal():
         raise ValidationFailed(N_("Valore non valido."), field=field)
     return int(text)
 

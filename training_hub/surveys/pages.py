@@ -65,7 +65,7 @@ def _question_updates(data: dict[str, Any], questions: list[dict[str, Any]]) -> 
         updates.append(QuestionUpdate(
             id=qid,
             text=str(data.get(f"text_{qid}", question["text"])),
-            position=int(raw_position) if raw_position.lstrip("-").isdigit() else question["position"],
+            position=int(raw_position) if raw_position.lstrip("-").isdecimal() else question["position"],
             active=data.get(f"active_{qid}") == "on",
         ))
     return updates
