@@ -172,10 +172,10 @@ async def test_coordinator_sees_a_colleague_on_the_trainer_side_without_a_form(c
     worker = await make_person(cooperative=mine)
     trainer = await make_person(roles="trainer", cooperative=mine, full_name="Formatrice Interna")
     await login(client, "coord.pagina@example.test")
-    assert 'action="/admin/people/%d"' % worker.id in (await client.get(f"/admin/people/{worker.id}")).text
+    assert f'action="/admin/people/{worker.id}"' in (await client.get(f"/admin/people/{worker.id}")).text
     page = await client.get(f"/admin/people/{trainer.id}")
     assert page.status_code == 200 and "Formatrice Interna" in page.text
-    assert 'action="/admin/people/%d"' % trainer.id not in page.text
+    assert f'action="/admin/people/{trainer.id}"' not in page.text
     assert "rivolgiti all'ufficio formazione" in page.text
     refused = await post_form(client, f"/admin/people/{trainer.id}", {"full_name": "Rinominata", "email": trainer.email,
                                                                       "roles": "worker"})
