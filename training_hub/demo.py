@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from training_hub.catalogue.holidays import national_holiday
+from training_hub.directory.service import partita_iva_check_digit
 from training_hub.security import hash_password
 from training_hub.tables import (
     Cooperative,
@@ -29,7 +31,7 @@ from training_hub.tables import (
     TrainingPath,
     TutorLink,
 )
-from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.timeutil import rome_wall_clock, to_rome, utcnow
 
 DEMO_PASSWORD = "demo-password"
 DEMO_LOGINS = {
@@ -263,21 +265,16 @@ EXTRA_TRAINERS = {
 
 
 def _partita_iva(seed: int) -> str:
-    digits = [int(c) for c in f"{8_000_000_000 + seed * 7919:010d}"[-10:]]
-    total = 0
-    for index, number in enumerate(digits):
-        if index % 2 == 1:
-            number *= 2
-            number = number - 9 if number > 9 else number
-        total += number
-    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+    first_ten = f"{8_000_000_000 + seed * 7919:010d}"[-10:]
+    return first_ten + partita_iva_check_digit(first_ten)
 
 
 def _working_days_from(start: date) -> date:
-    """The next Monday-to-Friday day on or after ``start``, skipping the end-of-year holidays."""
-    closed = {(12, 8), (12, 24), (12, 25), (12, 26), (12, 31), (1, 1), (1, 6)}
+    """The next Monday-to-Friday day on or after ``start`` that is no national holiday (the ones
+    scheduling warns about) and not in the office's year-end closure."""
+    closed = {(12, 24), (12, 31)}
     day = start
-    while day.weekday() >= 5 or (day.month, day.day) in closed:
+    while day.weekday() >= 5 or (day.month, day.day) in closed or national_holiday(day):
         day += timedelta(days=1)
     return day
 
@@ -297,7 +294,7 @@ async def database_is_empty() -> bool:
 
 async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     """Fill an empty database. Returns counts of what was created."""
-    today = today or utcnow().date()
+    today = today or to_rome(utcnow()).date()
     password_hash = hash_password(DEMO_PASSWORD)
     cooperatives: dict[str, int] = {}
     for index, (name, province, comune, areas) in enumerate(COOPERATIVES):

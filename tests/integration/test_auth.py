@@ -167,3 +167,43 @@ async def test_page_needing_login_redirects_there_and_back(client):
     assert response.headers["location"] == "/login?next=/profile"
     login_page = await client.get(response.headers["location"])
     assert 'name="next" value="/profile"' in login_page.text
+
+
+async def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(client):
+    import asyncio
+
+    await make_person(email="burst@example.test")
+    responses = await asyncio.gather(*[
+        client.post("/api/auth/tokens", json={"email": "burst@example.test", "password": f"tentativo-{n}"})
+        for n in range(12)
+    ])
+    statuses = [response.status_code for response in responses]
+    assert set(statuses) <= {401, 429}
+    checked = statuses.count(401)
+    assert checked <= 5  # the limit holds for a burst too (how many reach it depends on the interleaving)
+    assert await LoginFailure.count().where(LoginFailure.email == "burst@example.test") == checked
+    right = await client.post("/api/auth/tokens", json={"email": "burst@example.test", "password": PASSWORD})
+    assert right.status_code == (429 if checked == 5 else 201)
+
+
+async def test_a_planted_live_session_is_replaced_at_login(client):
+    """An attacker's own (anonymous, but stored) session id must not become the victim's login."""
+    from training_hub.web.sessions import DatabaseStore
+
+    await make_person(email="victim@example.test")
+    await client.get("/login")
+    planted = "b" * 64
+    await DatabaseStore("sessions").set(planted, b'{"_flash":[{"message":"ciao","category":"success"}]}', 3600)
+    client.cookies.set("th_session", planted, domain="testserver.local")
+    await login(client, "victim@example.test")
+    assert client.cookies["th_session"] != planted
+    assert not await KeyValue.exists().where(KeyValue.key == f"sessions:{planted}")
+
+
+async def test_a_garbled_session_cookie_is_no_session_and_no_query(client, count_queries):
+    for value in ('"\\000abc"', "null", "x" * 5000, "../../etc"):
+        client.cookies.set("th_session", value, domain="testserver.local")
+        with count_queries() as counter:
+            response = await client.get("/courses")
+        assert response.status_code == 303 and response.headers["location"].startswith("/login"), value
+        assert not [sql for sql in counter.statements if "key_value" in sql], value

@@ -29,6 +29,23 @@ async def test_demo_data_covers_provinces_paths_and_logins():
         assert user.email == email
 
 
+async def test_demo_sessions_avoid_national_holidays():
+    from datetime import date
+
+    from training_hub.catalogue.holidays import national_holiday
+    from training_hub.demo import _working_days_from
+    from training_hub.timeutil import to_rome
+
+    assert _working_days_from(date(2026, 6, 2)) == date(2026, 6, 3)  # Festa della Repubblica, a Tuesday
+    assert _working_days_from(date(2027, 10, 4)) == date(2027, 10, 5)  # San Francesco, a Monday
+    assert _working_days_from(date(2027, 3, 29)) == date(2027, 3, 30)  # Easter Monday
+    assert _working_days_from(date(2026, 12, 24)) == date(2026, 12, 28)  # closure, Christmas, Santo Stefano, weekend
+    await load_demo_data(today=date(2027, 4, 12))  # a fortnight before 25 April, with courses 1-4 weeks ahead
+    starts = [to_rome(row["starts_at"]).date() for row in await Session.select(Session.starts_at)]
+    coming = [day for day in starts if day >= date(2027, 4, 12)]  # (past courses come from reports/demo.py)
+    assert coming and not [day for day in coming if national_holiday(day)]
+
+
 async def test_cli_create_user_and_refusals():
     done = _cli("create-user", "nuova.admin@example.test", "--role", "admin", "--name", "Nuova Admin",
                 env_extra={"TRAINING_HUB_NEW_PASSWORD": "password-sicura-1"})

@@ -102,3 +102,109 @@ async def test_unexpected_error_shows_no_stack_trace(app, client):
     assert api.status_code == 500
     assert "hunter2" not in api.text
     assert api.json()["type"] == "urn:training-hub:problem:internal-error"
+
+
+async def test_a_server_side_http_error_is_logged_with_its_reference(app, client, caplog):
+    from litestar.exceptions import InternalServerException
+
+    @get("/test-only/misconfigured", include_in_schema=False)
+    async def misconfigured() -> str:
+        raise InternalServerException("modello mancante")
+
+    app.register(misconfigured)
+    with caplog.at_level("ERROR", logger="training_hub.errors"):
+        page = await client.get("/test-only/misconfigured")
+    assert page.status_code == 500 and "modello mancante" not in page.text
+    assert "Codice di riferimento" in page.text
+    incident = page.text.split("ufficio formazione: ")[1][:8]
+    assert any(incident in record.getMessage() for record in caplog.records)
+
+
+async def test_logs_never_show_a_feed_token(app, client, caplog, monkeypatch):
+    from training_hub.calendars import service
+
+    async def boom(token: str, **_: object) -> None:
+        raise RuntimeError("guasto")
+
+    monkeypatch.setattr(service, "token_feed_version", boom)
+    token = "a" * 64
+    with caplog.at_level("ERROR", logger="training_hub.errors"):
+        response = await client.get(f"/calendar/{token}.ics")
+    assert response.status_code == 500
+    assert caplog.records and all(token not in record.getMessage() for record in caplog.records)
+    assert "/calendar/<token>.ics" in caplog.records[0].getMessage()
+
+
+async def test_a_text_longer_than_its_column_is_a_field_error(client):
+    admin = await make_person(roles="admin")
+    headers = await bearer(admin)
+    response = await client.post("/api/people", json={"full_name": "N" * 201, "email": "lungo@example.test",
+                                                      "roles": ["trainer"]}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "full_name", "message": "Il nome è troppo lungo: al massimo 200 caratteri."}]
+    response = await client.post("/api/cooperatives", json={"name": "C" * 201, "province": "MI", "comune": "X" * 101},
+                                 headers=headers)
+    assert response.status_code == 422
+    assert {item["field"] for item in response.json()["errors"]} == {"name", "comune"}
+
+
+async def test_a_page_number_beyond_any_page_is_an_empty_page(client):
+    admin = await make_person(roles="admin")
+    response = await client.get("/api/people?page=99999999999999999999", headers=await bearer(admin))
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+async def test_litestar_http_errors_speak_italian_on_the_api_and_on_pages(client):
+    admin = await make_person(roles="admin", email="errori@example.test")
+    headers = await bearer(admin)
+    wrong_method = await client.delete("/api/me", headers=headers)
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["content-type"] == "application/problem+json"
+    assert wrong_method.json()["type"] == "urn:training-hub:problem:method-not-allowed"
+    assert wrong_method.json()["title"] == "Metodo non consentito"
+    assert "GET" in wrong_method.headers["allow"]
+    too_big = b"{" + b" " * (10 * 1024 * 1024 + 1) + b"}"
+    large = await client.post("/api/auth/tokens", content=too_big, headers={"content-type": "application/json"})
+    assert large.status_code == 413 and large.json()["type"] == "urn:training-hub:problem:too-large"
+    bad_query = await client.get("/api/people?page=uno", headers=headers)
+    assert bad_query.status_code == 400 and bad_query.json()["type"] == "urn:training-hub:problem:validation-failed"
+
+    await login(client, "errori@example.test")
+    page = await client.put("/profile")
+    assert page.status_code == 405 and "text/html" in page.headers["content-type"]
+    assert "Metodo non consentito" in page.text and "Traceback" not in page.text
+    large_form = await client.post("/profile/password", content=b"a=" + b"x" * (10 * 1024 * 1024 + 1),
+                                   headers={"content-type": "application/x-www-form-urlencoded"})
+    assert large_form.status_code == 413 and "Richiesta troppo grande" in large_form.text
+    bad_page_query = await client.get("/admin/people?page_number=uno")
+    assert bad_page_query.status_code == 400 and "Richiesta non valida" in bad_page_query.text
+
+
+async def test_a_nul_character_is_bad_input_on_every_engine(client):
+    from training_hub.db import is_sqlite
+
+    admin = await make_person(roles="admin")
+    response = await client.get("/api/people?q=a%00b", headers=await bearer(admin))
+    if is_sqlite():
+        assert response.status_code == 200  # SQLite has no quarrel with NUL
+    else:
+        assert response.status_code == 400
+        assert response.json()["type"] == "urn:training-hub:problem:invalid-characters"
+        assert response.json()["detail"] == "Un testo indicato contiene caratteri non ammessi."
+
+
+async def test_unicode_digits_that_int_refuses_are_bad_input_not_crashes(client):
+    """'²'.isdigit() is True but int('²') raises: numbers from URLs and forms are checked with isdecimal()."""
+    assert (await client.get("/calendar/courses/%C2%B2.ics")).status_code == 404
+    assert (await client.get("/calendar/sessions/%C2%B2.ics")).status_code == 404
+    await make_person(roles="admin", email="apice@example.test")
+    await login(client, "apice@example.test")
+    response = await post_form(client, "/admin/people/new", {"full_name": "Nome Cognome", "email": "apice2@example.test",
+                                                             "roles": "trainer", "cooperative_id": "²"})
+    assert response.status_code == 303
+
+
+async def test_superscript_digits_in_other_features_forms_and_queries(client):
+    await make_person(roles="admin,trainer", email="apice3@example.test")
+    await login(client, "apice3@example.test")
+    assert (await client.get("/trainer/courses?page_number=%C2%B2")).status_code == 200

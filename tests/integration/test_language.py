@@ -45,3 +45,18 @@ def test_babel_formats_for_each_language():
     with language("en"):
         assert format_date(instant, "full") == "Wednesday, 25 November 2026"
         assert format_hours(90) == "1.5 h"
+
+
+async def test_language_switch_survives_repeated_fields_and_keeps_the_query_string(client):
+    from tests.support import csrf_token
+
+    token = await csrf_token(client)
+    response = await client.post("/language", data={"language": ["en", "it"], "next": ["/a", "/b"],
+                                                     "_csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    await make_person(email="filtri@example.test")
+    await login(client, "filtri@example.test")
+    page = await client.get("/courses?kind=marketing&q=valori")
+    assert 'name="next" value="/courses?kind=marketing&amp;q=valori"' in page.text
+    switched = await post_form(client, "/language", {"language": "en", "next": "/courses?kind=marketing&q=valori"})
+    assert switched.headers["location"] == "/courses?kind=marketing&q=valori"

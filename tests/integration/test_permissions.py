@@ -1,5 +1,7 @@
 """Roles and cooperative scoping: refusals are 403/404, never 500, and never leak other data."""
 
+import pytest
+
 from tests.factories import make_cooperative, make_person
 from tests.support import bearer, login, post_form
 from training_hub.tables import AuditEvent, Person
@@ -132,3 +134,50 @@ async def test_own_password_change_needs_current_password_and_is_audited(client)
     await post_form(client, "/logout")
     assert (await post_form(client, "/login", {"email": "me@example.test", "password": "demo-password"})).status_code == 400
     assert (await post_form(client, "/login", {"email": "me@example.test", "password": "nuova-password-1"})).status_code == 303
+
+
+async def test_coordinator_changes_workers_and_tutors_but_not_the_other_staff_of_the_cooperative(client):
+    from training_hub.accounts.service import reset_password
+    from training_hub.errors import PermissionDenied
+    from training_hub.web.auth import CurrentUser
+
+    mine = await make_cooperative()
+    coordinator = await make_person(roles="coordinator", cooperative=mine)
+    worker = await make_person(cooperative=mine, full_name="Lavoratore Mio")
+    staff = [
+        await make_person(roles="trainer", cooperative=mine, full_name="Formatrice Interna"),
+        await make_person(roles="coordinator", cooperative=mine, full_name="Altro Coordinatore"),
+        await make_person(roles="admin,coordinator", cooperative=mine, full_name="Amministratrice"),
+    ]
+    headers = await bearer(coordinator)
+    changed = await client.patch(f"/api/people/{worker.id}", json={"full_name": "Lavoratore Rinominato"}, headers=headers)
+    assert changed.status_code == 200
+    for person in staff:
+        for change in ({"email": "presa@example.test"}, {"active": False}, {"full_name": "Rinominata"}):
+            refused = await client.patch(f"/api/people/{person.id}", json=change, headers=headers)
+            assert refused.status_code == 403, (person.full_name, change)
+        row = await Person.select(Person.email, Person.active, Person.full_name).where(Person.id == person.id).first()
+        assert row["active"] and row["full_name"] == person.full_name and row["email"] == person.email
+        assert (await client.get(f"/api/people/{person.id}", headers=headers)).status_code == 200  # still visible
+
+    as_coordinator = CurrentUser(id=coordinator.id, email=coordinator.email, full_name=coordinator.full_name,
+                                 roles=frozenset({"coordinator"}), cooperative_id=mine.id, language="it")
+    with pytest.raises(PermissionDenied):
+        await reset_password(as_coordinator, worker.id, "una-password-nuova")
+
+
+async def test_coordinator_sees_a_colleague_on_the_trainer_side_without_a_form(client):
+    mine = await make_cooperative()
+    await make_person(roles="coordinator", cooperative=mine, email="coord.pagina@example.test")
+    worker = await make_person(cooperative=mine)
+    trainer = await make_person(roles="trainer", cooperative=mine, full_name="Formatrice Interna")
+    await login(client, "coord.pagina@example.test")
+    assert f'action="/admin/people/{worker.id}"' in (await client.get(f"/admin/people/{worker.id}")).text
+    page = await client.get(f"/admin/people/{trainer.id}")
+    assert page.status_code == 200 and "Formatrice Interna" in page.text
+    assert f'action="/admin/people/{trainer.id}"' not in page.text
+    assert "rivolgiti all'ufficio formazione" in page.text
+    refused = await post_form(client, f"/admin/people/{trainer.id}", {"full_name": "Rinominata", "email": trainer.email,
+                                                                      "roles": "worker"})
+    assert refused.status_code == 403 and "Un coordinatore può modificare solo lavoratori e tutor" in refused.text
+    assert (await Person.select(Person.full_name).where(Person.id == trainer.id).first())["full_name"] == "Formatrice Interna"

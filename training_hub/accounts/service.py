@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime, timedelta
 
 from training_hub.audit import record_audit_event
-from training_hub.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
+from training_hub.errors import InvalidCredentials, PermissionDenied, TooManyAttempts, ValidationFailed
 from training_hub.i18n import N_
 from training_hub.security import (
     hash_password,
@@ -47,11 +48,12 @@ def validate_new_password(password: str, *, email: str = "", field: str = "new_p
 
 
 async def _check_throttle(email: str, client: str) -> None:
+    """Refuse once the recent attempts (the caller's own included) exceed the limits."""
     settings = get_settings()
     since = utcnow() - timedelta(seconds=settings.login_failure_window_seconds)
     by_email = await LoginFailure.count().where((LoginFailure.email == email) & (LoginFailure.at > since))
     by_client = await LoginFailure.count().where((LoginFailure.client == client) & (LoginFailure.at > since))
-    if by_email >= settings.login_max_failures or by_client >= settings.login_max_failures * CLIENT_LIMIT_FACTOR:
+    if by_email > settings.login_max_failures or by_client > settings.login_max_failures * CLIENT_LIMIT_FACTOR:
         minutes = max(1, settings.login_failure_window_seconds // 60)
         raise TooManyAttempts(
             N_("Troppi tentativi di accesso non riusciti. Riprova tra %(minutes)d minuti."),
@@ -65,14 +67,25 @@ async def authenticate(email: str, password: str, *, client: str) -> CurrentUser
 
     Failures are counted per e-mail and per client address; past the limit every attempt is refused
     with :class:`TooManyAttempts` until the window has passed, right password or not.
+
+    Every attempt is written down *before* the limit is checked and the password verified, and
+    forgotten again if it succeeds or is refused: requests sent in parallel each count the ones
+    before them, so no burst gets more password checks than the limit allows. The argon2 check runs
+    in a worker thread: it takes a good fraction of a second, which the event loop (every other
+    request) must not wait for.
     """
-    email = normalise_email(email)
+    email = normalise_email(email)[:254]
     client = (client or "unknown")[:64]
-    await _check_throttle(email, client)
+    attempt = LoginFailure(email=email, client=client)
+    await attempt.save()
+    try:
+        await _check_throttle(email, client)
+    except TooManyAttempts:
+        await LoginFailure.delete().where(LoginFailure.id == attempt.id)
+        raise
     row = await Person.select().where(Person.email == email).first()
-    valid = verify_password(row["password_hash"] if row else None, password or "")
+    valid = await asyncio.to_thread(verify_password, row["password_hash"] if row else None, password or "")
     if not row or not valid or not row["active"]:
-        await LoginFailure.insert(LoginFailure(email=email[:254], client=client))
         raise InvalidCredentials(N_("E-mail o password non corretti."))
     await LoginFailure.delete().where(LoginFailure.email == email)
     if password_needs_rehash(row["password_hash"]):
@@ -93,7 +106,7 @@ async def revoke_api_token(token: str) -> None:
 
 async def change_own_password(user: CurrentUser, current_password: str, new_password: str, confirm: str) -> None:
     row = await Person.select(Person.password_hash).where(Person.id == user.id).first()
-    if not row or not verify_password(row["password_hash"], current_password or ""):
+    if not row or not await asyncio.to_thread(verify_password, row["password_hash"], current_password or ""):
         raise ValidationFailed(N_("La password attuale non è corretta."), field="current_password")
     validate_new_password(new_password, email=user.email)
     if new_password != confirm:
@@ -106,6 +119,8 @@ async def reset_password(actor: CurrentUser, person_id: int, new_password: str) 
     """The office sets a new password for someone (who should change it at the next login)."""
     from training_hub.directory.service import get_person_for_edit
 
+    if not actor.is_admin:
+        raise PermissionDenied(N_("Solo l'ufficio formazione può impostare la password di un'altra persona."))
     person = await get_person_for_edit(actor, person_id)
     validate_new_password(new_password, email=person["email"])
     await _store_password(person_id, new_password)

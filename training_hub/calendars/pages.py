@@ -43,7 +43,7 @@ def _ics_name(filename: str) -> str:
 
 def _ics_id(filename: str) -> int:
     stem = _ics_name(filename)
-    if not stem.isdigit() or len(stem) > 12:
+    if not stem.isdecimal() or len(stem) > 12:
         raise service.feed_not_found()
     return int(stem)
 

@@ -27,7 +27,7 @@ def _person_input(data: dict[str, Any]) -> PersonInput:
         full_name=str(data.get("full_name", "")),
         email=str(data.get("email", "")),
         roles=as_list(data.get("roles")),
-        cooperative_id=int(cooperative) if cooperative.isdigit() else None,
+        cooperative_id=int(cooperative) if cooperative.isdecimal() else None,
         codice_fiscale=str(data.get("codice_fiscale") or "") or None,
         area=str(data.get("area") or "") or None,
         active=data.get("active") == "on",
@@ -58,11 +58,17 @@ class PeoplePages(Controller):
     include_in_schema = False
     dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
 
-    async def _form(self, user: NamedDependency[CurrentUser], person: dict[str, Any] | None, errors: dict[str, str], status: int = 200) -> Template:
+    async def _form(
+        self, user: NamedDependency[CurrentUser], person: dict[str, Any] | None, errors: dict[str, str],
+        status: int = 200, *, stored_roles: list[str] | None = None,
+    ) -> Template:
+        """``stored_roles``: the person's roles in the database (editing), which decide whether the
+        form is offered at all."""
         return page(
             "directory/person_form.html",
             status_code=status,
             person=person,
+            can_change=stored_roles is None or service.may_change_person(user, stored_roles),
             errors=errors,
             cooperatives=await service.list_cooperatives(active_only=True) if user.is_admin else [],
             roles=_assignable_roles(user),
@@ -111,7 +117,7 @@ class PeoplePages(Controller):
     @get("/{person_id:int}", name="person_edit")
     async def edit_person(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Template:
         person = await service.get_person(user, person_id)
-        return await self._form(user, person, {})
+        return await self._form(user, person, {}, stored_roles=person["roles"])
 
     @post("/{person_id:int}", name="person_update")
     async def update_person(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Template | Redirect:
@@ -119,8 +125,10 @@ class PeoplePages(Controller):
         try:
             await service.update_person(user, person_id, _person_input(data))
         except DomainError as exc:
+            stored = await service.get_person(user, person_id)
             return await self._form(
-                user, {**data, "id": person_id, "roles": as_list(data.get("roles"))}, form_errors(exc), exc.status_code
+                user, {**data, "id": person_id, "roles": as_list(data.get("roles"))}, form_errors(exc), exc.status_code,
+                stored_roles=stored["roles"],
             )
         flash(request, gettext("Modifiche salvate."))
         return redirect(f"/admin/people/{person_id}")
@@ -134,7 +142,7 @@ class PeoplePages(Controller):
             await reset_password(user, person_id, str(data.get("new_password", "")))
         except DomainError as exc:
             person = await service.get_person(user, person_id)
-            return await self._form(user, person, form_errors(exc), exc.status_code)
+            return await self._form(user, person, form_errors(exc), exc.status_code, stored_roles=person["roles"])
         flash(request, gettext("Nuova password impostata."))
         return redirect(f"/admin/people/{person_id}")
 

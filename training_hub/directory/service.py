@@ -8,6 +8,7 @@ emptied, so a mistake shows. Everyone else sees only themselves here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,10 @@ from training_hub.timeutil import utcnow
 from training_hub.web.auth import CurrentUser, format_roles, parse_roles
 
 COORDINATOR_ASSIGNABLE_ROLES = frozenset({Role.WORKER.value, Role.TUTOR.value})
+# Column sizes (tables.py): longer input is a message next to the field, not a database error.
+MAX_NAME_LENGTH = 200
+MAX_COMUNE_LENGTH = 100
+MAX_PAGE = 100_000
 ROLES_NEEDING_COOPERATIVE = frozenset({Role.WORKER.value, Role.COORDINATOR.value, Role.TUTOR.value})
 PERSON_PUBLIC_COLUMNS = (
     Person.id,
@@ -86,19 +91,24 @@ def cooperative_out(row: dict[str, Any]) -> dict[str, Any]:
 # Cooperatives ------------------------------------------------------------------------------------
 
 
-def validate_partita_iva(value: str, field: str = "tax_code") -> str:
-    """An 11-digit codice fiscale numerico / partita IVA with its check digit."""
-    digits = re.sub(r"\s+", "", value or "")
-    if not re.fullmatch(r"\d{11}", digits):
-        raise ValidationFailed(N_("Il codice fiscale della cooperativa deve avere 11 cifre."), field=field)
+def partita_iva_check_digit(first_ten: str) -> str:
+    """The 11th digit of a codice fiscale numerico / partita IVA (a Luhn-style sum)."""
     total = 0
-    for index, char in enumerate(digits[:10]):
+    for index, char in enumerate(first_ten):
         number = int(char)
         if index % 2 == 1:
             number *= 2
             number = number - 9 if number > 9 else number
         total += number
-    if (10 - total % 10) % 10 != int(digits[10]):
+    return str((10 - total % 10) % 10)
+
+
+def validate_partita_iva(value: str, field: str = "tax_code") -> str:
+    """An 11-digit codice fiscale numerico / partita IVA with its check digit."""
+    digits = re.sub(r"\s+", "", value or "")
+    if not re.fullmatch(r"\d{11}", digits):
+        raise ValidationFailed(N_("Il codice fiscale della cooperativa deve avere 11 cifre."), field=field)
+    if partita_iva_check_digit(digits[:10]) != digits[10]:
         raise ValidationFailed(N_("La cifra di controllo del codice fiscale della cooperativa non è corretta."),
                                field=field)
     return digits
@@ -109,6 +119,11 @@ def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
     name = (data.name or "").strip()
     if not name:
         errors["name"] = N_("Indica il nome della cooperativa.")
+    elif len(name) > MAX_NAME_LENGTH:
+        errors["name"] = N_("Il nome è troppo lungo: al massimo 200 caratteri.")
+    comune = (data.comune or "").strip()
+    if len(comune) > MAX_COMUNE_LENGTH:
+        errors["comune"] = N_("Il comune è troppo lungo: al massimo 100 caratteri.")
     province = (data.province or "").strip().upper()
     if province not in {p.value for p in Province}:
         errors["province"] = N_("Scegli una provincia della Lombardia servita dal consorzio.")
@@ -127,7 +142,7 @@ def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
         Cooperative.name: name,
         Cooperative.province: province,
         Cooperative.tax_code: tax_code,
-        Cooperative.comune: (data.comune or "").strip(),
+        Cooperative.comune: comune,
         Cooperative.areas: ",".join(areas),
         Cooperative.active: bool(data.active),
     }
@@ -216,7 +231,7 @@ async def list_people(
     for condition in conditions:
         query = query.where(condition)
         count = count.where(condition)
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     page_size = min(max(1, page_size), 200)
     rows = await query.order_by(Person.full_name).limit(page_size).offset((page - 1) * page_size)
     return [person_out(row) for row in rows], await count
@@ -252,6 +267,8 @@ async def _validate_person(
     full_name = re.sub(r"\s+", " ", data.full_name or "").strip()
     if len(full_name) < 3:
         errors["full_name"] = N_("Indica nome e cognome.")
+    elif len(full_name) > MAX_NAME_LENGTH:
+        errors["full_name"] = N_("Il nome è troppo lungo: al massimo 200 caratteri.")
     try:
         email = validate_email(data.email)
     except ValidationFailed as exc:
@@ -304,6 +321,13 @@ async def _validate_person(
     }
 
 
+def may_change_person(actor: CurrentUser, roles: Iterable[str]) -> bool:
+    """May ``actor`` (who may see the person) change someone holding ``roles``? A coordinator manages
+    workers and tutors; changing a trainer, another coordinator or an administrator (their e-mail,
+    their access) is the training office's job."""
+    return actor.is_admin or not set(roles) - COORDINATOR_ASSIGNABLE_ROLES
+
+
 def _ensure_may_manage_people(actor: CurrentUser) -> None:
     if not (actor.is_admin or (actor.has_role(Role.COORDINATOR) and actor.cooperative_id)):
         raise PermissionDenied(N_("Solo l'ufficio formazione e i coordinatori possono gestire le persone."))
@@ -332,6 +356,8 @@ async def create_person(actor: CurrentUser, data: PersonInput) -> dict[str, Any]
 async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -> dict[str, Any]:
     _ensure_may_manage_people(actor)
     existing = await get_person_for_edit(actor, person_id)
+    if not may_change_person(actor, parse_roles(existing["roles"])):
+        raise PermissionDenied(N_("Un coordinatore può modificare solo lavoratori e tutor della sua cooperativa."))
     values = await _validate_person(actor, data, existing=existing)
     if person_id == actor.id and actor.is_admin and Role.ADMIN not in parse_roles(values[Person.roles]):
         raise Conflict(N_("Non puoi togliere a te stesso il ruolo di amministratore."), field="roles")

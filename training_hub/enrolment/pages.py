@@ -34,7 +34,7 @@ LABELS = {"status_labels": STATUS_LABELS, "via_labels": VIA_LABELS}
 
 def _int_or_none(value: Any) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 def _checked(data: dict[str, Any], name: str) -> bool:

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from training_hub.db import get_engine, ping
 from training_hub.home.service import admin_hub_counts, home_summary
 from training_hub.i18n import LANGUAGES
+from training_hub.settings import get_settings
 from training_hub.web.auth import LANGUAGE_COOKIE, CurrentUser, requires_admin, requires_coordinator
 from training_hub.web.responses import form_dict, page, redirect, safe_next
 
@@ -28,10 +29,12 @@ class HomeController(Controller):
     @post("/language", name="language")
     async def switch_language(self, request: Request[Any, Any, Any]) -> Redirect:
         data = await form_dict(request)
-        language = data.get("language") if data.get("language") in LANGUAGES else "it"
+        requested = data.get("language")
+        language = requested if isinstance(requested, str) and requested in LANGUAGES else "it"
         response = redirect(safe_next(data.get("next"), "/"))
         response.cookies.append(
-            Cookie(key=LANGUAGE_COOKIE, value=language, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+            Cookie(key=LANGUAGE_COOKIE, value=language, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                   secure=get_settings().secure_cookies)
         )
         return response
 

@@ -88,6 +88,10 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response:
     status = exc.status_code
+    if status >= 500 and status != 503:
+        # Litestar's own server-side failures (a missing template, a misconfiguration): a bug like any
+        # other, so logged with an incident code instead of vanishing behind a generic page.
+        return handle_unexpected(request, exc)
     code, title, detail = HTTP_PROBLEMS.get(status, HTTP_PROBLEMS[400 if status < 500 else 500])
     detail_text = gettext(detail)
     if status == 403 and "csrf" in str(exc.detail).lower():
@@ -134,9 +138,19 @@ def _validation_item(item: dict[str, Any]) -> dict[str, str]:
     return {"field": field or "body", "message": gettext(N_("Valore non valido."))}
 
 
+# A personal feed's address is its secret: logs show where the error happened, never the token.
+_SECRET_PATH = re.compile(r"^/calendar/[^/]+\.ics$")
+
+
+def loggable_path(path: str) -> str:
+    return "/calendar/<token>.ics" if _SECRET_PATH.match(path) else path
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response:
     incident = secrets.token_hex(4)
-    log.exception("Errore imprevisto %s su %s %s", incident, request.method, request.url.path, exc_info=exc)
+    log.exception(
+        "Errore imprevisto %s su %s %s", incident, request.method, loggable_path(request.url.path), exc_info=exc
+    )
     code, title, detail = HTTP_PROBLEMS[500]
     if wants_problem_json(request):
         return _problem(
@@ -152,9 +166,15 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 
 def handle_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response:
-    """A number too large for the database (an id of 99999999999 in a URL, say): bad input, not a crash."""
+    """A number too large for the database (an id of 99999999999 in a URL, say), a text longer than its
+    column (a service that forgot to check) or with a NUL character: bad input, not a crash."""
     code, title = "value-out-of-range", N_("Richiesta non valida")
     detail = gettext(N_("Un numero indicato è fuori dall'intervallo ammesso."))
+    if isinstance(exc, asyncpg.exceptions.StringDataRightTruncationError):
+        code, detail = "value-too-long", gettext(N_("Un testo indicato è troppo lungo."))
+    elif isinstance(exc, asyncpg.exceptions.CharacterNotInRepertoireError | asyncpg.exceptions.UntranslatableCharacterError):
+        # A NUL character, which PostgreSQL refuses in any text.
+        code, detail = "invalid-characters", gettext(N_("Un testo indicato contiene caratteri non ammessi."))
     if wants_problem_json(request):
         return _problem(request, {"type": PROBLEM_TYPE_PREFIX + code, "title": gettext(title), "status": 400,
                                   "detail": detail})

@@ -32,9 +32,13 @@ def flash(request: Request[Any, Any, Any], message: str, category: str = "succes
     request.session[FLASH_SESSION_KEY] = flashes
 
 
-def safe_next(target: str | None, default: str = "/") -> str:
-    """Only local paths: a login form must never send someone to another site."""
-    if not target:
+def safe_next(target: Any, default: str = "/") -> str:
+    """Only local paths: a login form must never send someone to another site.
+
+    ``target`` comes straight from a form or a query string: a field sent twice arrives as a list,
+    which is no path either.
+    """
+    if not target or not isinstance(target, str):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

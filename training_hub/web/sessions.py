@@ -7,6 +7,7 @@ one indexed read and no write: that matters on SQLite, where every write takes t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from litestar.types import Message, ScopeSession
 
 _RAW_SESSION_KEY = "_training_hub_session_raw"
+# What generate_session_id() hands out (hex); any other cookie value (the "null" a logout leaves, a
+# forged or garbled cookie) is no session and never reaches the database.
+_SESSION_ID = re.compile(r"[0-9a-f]{32,256}")
 
 
 class DatabaseStore(NamespacedStore):
@@ -90,8 +94,18 @@ class DatabaseStore(NamespacedStore):
 
 
 class WriteOnChangeSessionBackend(ServerSideSessionBackend):
+    def _cookie_session_id(self, connection: ASGIConnection) -> str | None:
+        value = connection.cookies.get(self.config.key)
+        return value if value and _SESSION_ID.fullmatch(value) else None
+
+    def _set_cookie(self, message: Message, value: str, **extra: Any) -> None:
+        params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+        MutableScopeHeaders.from_message(message).add(
+            "Set-Cookie", Cookie(value=value, key=self.config.key, **params, **extra).to_header(header="")
+        )
+
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
-        if session_id := connection.cookies.get(self.config.key):
+        if session_id := self._cookie_session_id(connection):
             store = self.config.get_store_from_app(connection.scope["app"])
             data = await self.get(session_id, store=store)
             if data is not None:
@@ -103,32 +117,28 @@ class WriteOnChangeSessionBackend(ServerSideSessionBackend):
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
     ) -> None:
         loaded = connection.scope.get(_RAW_SESSION_KEY)  # type: ignore[call-overload]
-        had_cookie = bool(connection.cookies.get(self.config.key))
+        cookie_id = self._cookie_session_id(connection)  # never None when a session was loaded
         if scope_session is Empty or not scope_session:
-            if not had_cookie:
-                return  # an anonymous visitor: nothing to store, nothing to clear
-            await super().store_in_message(Empty, message, connection)
+            if loaded is not None:
+                await super().store_in_message(Empty, message, connection)  # a logout: delete, clear the cookie
+            elif connection.cookies.get(self.config.key) not in (None, "null"):
+                self._set_cookie(message, "null", expires=0)  # a stale or garbled cookie: nothing stored to delete
             return
         serialised = self.serialize_data(scope_session, connection.scope)
-        if loaded is not None and serialised == loaded and had_cookie:
+        if loaded is not None and serialised == loaded:
             return  # unchanged: no write
         previous = self.deserialize_data(loaded) if loaded is not None else {}
         store = self.config.get_store_from_app(connection.scope["app"])
-        if loaded is None or previous.get("person_id") != scope_session.get("person_id"):
+        if loaded is None or cookie_id is None or previous.get("person_id") != scope_session.get("person_id"):
             # A new session, a stale or forged cookie, or a login/logout: always a fresh id, so an id
             # known before logging in is worthless afterwards (session fixation).
-            if loaded is not None:
-                await self.delete(connection.cookies[self.config.key], store=store)
+            if loaded is not None and cookie_id is not None:
+                await self.delete(cookie_id, store=store)
             session_id = self.generate_session_id()
         else:
-            session_id = connection.cookies[self.config.key]
+            session_id = cookie_id
         await self.set(session_id=session_id, data=serialised, store=store)
-        cookie_params = dict(
-            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
-        )
-        MutableScopeHeaders.from_message(message).add(
-            "Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header="")
-        )
+        self._set_cookie(message, session_id)
 
 
 @dataclass
