@@ -583,3 +583,25 @@ async def test_step_free_warnings_name_sessions_not_people(coop):
     panel = await service.course_panel_context(as_user(trainer), course.id)
     assert len(panel["step_free_warnings"]) == 1
     assert (await service.course_panel_context(as_user(person), course.id))["step_free_warnings"] == []
+
+
+# Edge cases: rules shared with the catalogue, checks under the lock --------------------------------
+
+
+async def test_a_sessions_trainer_is_one_of_the_courses_trainers_the_catalogues_rule(coop):
+    from training_hub.tables import AccessibilityNeeds
+
+    session_trainer = await make_person(roles="trainer")
+    former_trainer = await make_person(roles="worker")  # still listed on the course, no longer a trainer
+    course = await make_course(trainers=[former_trainer])
+    await make_session(course, trainer=session_trainer.id)
+    person = await make_person(cooperative=coop)
+    await AccessibilityNeeds.insert(AccessibilityNeeds(person=person.id, interpreter=True))
+    await service.enrol_person(as_user(person), course.id)
+    listing = await service.list_course_enrolments(as_user(session_trainer), course.id)
+    assert listing.shows_needs and listing.only_cooperative_id is None and not listing.can_manage
+    assert listing.confirmed[0]["accessibility"]["interpreter"] is True
+    assert (await service.get_accessibility_needs(as_user(session_trainer), person.id))["interpreter"]
+    # Special-category data follows the role: without it, no needs, whatever the course's links say.
+    with pytest.raises(NotFound):
+        await service.get_accessibility_needs(as_user(former_trainer), person.id)

@@ -58,6 +58,7 @@ from training_hub.enrolment.access import (
     as_bool,
     eligibility_refusal,
     enrolment_channel,
+    follows,
     load_course_for,
     load_person,
     may_act_for_person,
@@ -66,6 +67,8 @@ from training_hub.enrolment.access import (
     may_see_participants,
     opening_refusal,
     overlap_issues,
+    sees_whole_list,
+    teaches,
     visible_course,
 )
 from training_hub.errors import (
@@ -775,8 +778,8 @@ def _enrolment_out(row: dict[str, Any], position: int | None) -> dict[str, Any]:
 async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEnrolments:
     """The participant list: confirmed, waiting list in order, pending requests, cancelled/rejected.
 
-    Admins, the course's trainers and the owning coordinator see everyone; other coordinators only the
-    people of their cooperative (positions stay those of the whole list). Accessibility needs are
+    Admins, the course's trainers (a session's trainer too) and the owning coordinator see everyone;
+    other coordinators only the people of their cooperative (positions stay those of the whole list). Accessibility needs are
     included only for admins and the course's trainers. Two or three queries, whatever the size.
     """
     course = await visible_course(actor, course_id)
@@ -788,7 +791,7 @@ async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEn
             )
         )
     manager = may_manage_course(actor, course)
-    only = None if manager else actor.cooperative_id
+    only = None if sees_whole_list(actor, course) else actor.cooperative_id
     shows_needs = actor.is_admin or course.viewer_is_trainer
     rows = await fetch_all(COURSE_ENROLMENTS_SQL, course_id)
     needs = {}
@@ -1006,22 +1009,28 @@ class NeedsInput:
 NEEDS_NOTES_MAX = 500
 
 
-async def _trainer_of_persons_course(actor_id: int, person_id: int) -> bool:
-    row = await fetch_one(
-        "SELECT 1 AS yes FROM enrolment e JOIN course_trainer t ON t.course = e.course "
-        f"WHERE e.person = {{}} AND t.person = {{}} AND e.status IN {LIVE_STATUSES_SQL}",
+async def _teaches_persons_course(actor: CurrentUser, person_id: int) -> bool:
+    """Does the actor teach a course the person holds a live enrolment in (the catalogue's trainer rule)?
+
+    One check per course of the person's live enrolments (a handful), so that the rule of who teaches
+    a course stays the catalogue's alone.
+    """
+    if not actor.has_role(Role.TRAINER):
+        return False
+    rows = await fetch_all(
+        f"SELECT DISTINCT course FROM enrolment WHERE person = {{}} AND status IN {LIVE_STATUSES_SQL}",
         person_id,
-        actor_id,
     )
-    return row is not None
+    for row in rows:
+        if await teaches(actor, row["course"]):
+            return True
+    return False
 
 
 async def may_record_needs(actor: CurrentUser, person_id: int) -> bool:
     """The person themself, their tutor, admins."""
     if actor.id == person_id or actor.is_admin:
         return True
-    from training_hub.enrolment.access import follows
-
     return actor.has_role(Role.TUTOR) and await follows(actor.id, person_id)
 
 
@@ -1029,7 +1038,7 @@ async def may_see_needs(actor: CurrentUser, person_id: int) -> bool:
     """Who records them, and the trainers of a course the person is enrolled in. Nobody else."""
     if await may_record_needs(actor, person_id):
         return True
-    return actor.has_role(Role.TRAINER) and await _trainer_of_persons_course(actor.id, person_id)
+    return await _teaches_persons_course(actor, person_id)
 
 
 async def get_accessibility_needs(actor: CurrentUser, person_id: int) -> dict[str, Any]:
