@@ -605,3 +605,24 @@ async def test_a_sessions_trainer_is_one_of_the_courses_trainers_the_catalogues_
     # Special-category data follows the role: without it, no needs, whatever the course's links say.
     with pytest.raises(NotFound):
         await service.get_accessibility_needs(as_user(former_trainer), person.id)
+
+
+async def test_the_on_behalf_form_offers_only_courses_the_actor_can_enrol_in(coop):
+    other = await make_cooperative()
+    coordinator = await make_person(roles="coordinator", cooperative=coop)
+    worker = await make_person(cooperative=coop)
+    open_to_all = await make_course(title="Aperto a tutti")
+    for_others = await make_course(title="Solo per un'altra cooperativa")
+    await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=for_others.id, cooperative=other.id))
+    own = await make_course(await make_path("internal_training", owner_cooperative=coop.id), title="Interno")
+    await make_course(await make_path("internal_training", owner_cooperative=other.id), title="Interno altrui")
+    await make_course(title="Chiuso", enrolment_closes_at=utcnow() - timedelta(minutes=1))
+    offered = await service.open_courses(as_user(coordinator))
+    assert {row["id"] for row in offered} == {open_to_all.id, own.id}
+    # Whatever is offered can be enrolled in; what is not offered is not visible.
+    for row in offered:
+        await service.enrol_person(as_user(coordinator), row["id"], worker.id)
+    with pytest.raises(NotFound):
+        await service.enrol_person(as_user(coordinator), for_others.id, worker.id)
+    admin = await make_person(roles="admin")
+    assert len(await service.open_courses(as_user(admin))) == 4

@@ -51,6 +51,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from training_hub.audit import record_audit_event
+from training_hub.catalogue.service import visible_courses_sql
 from training_hub.db import fetch_all, fetch_one, in_transaction, lock_for_update, write_transaction
 from training_hub.enrolment.access import (
     LIVE_STATUSES_SQL,
@@ -978,19 +979,26 @@ async def people_to_enrol(actor: CurrentUser, cooperative_id: int | None = None)
 async def open_courses(
     actor: CurrentUser, *, now: datetime | None = None, limit: int = 300
 ) -> list[dict[str, Any]]:
-    """Published courses open for enrolment that the actor can see, soonest first (for the on-behalf form)."""
+    """Published courses open for enrolment that the actor can see, soonest first (for the on-behalf form).
+
+    "Open" is :func:`opening_refusal`'s rule and "can see" the catalogue's (``visible_courses_sql``), so
+    every course offered here can be enrolled in by the actor, eligibility of the person aside.
+    """
     now = now or utcnow()
     sql = (
-        "SELECT c.id, c.title, c.starts_at FROM course c JOIN training_path p ON p.id = c.path "
-        "WHERE c.status = 'published' AND (c.enrolment_opens_at IS NULL OR c.enrolment_opens_at <= {}) "
-        "AND (c.enrolment_closes_at IS NULL OR c.enrolment_closes_at > {}) "
-        "AND (c.starts_at IS NULL OR c.starts_at > {}) "
+        'SELECT "course".id, "course".title, "course".starts_at FROM course '
+        'JOIN training_path p ON p.id = "course".path '
+        "WHERE \"course\".status = 'published' "
+        'AND ("course".enrolment_opens_at IS NULL OR "course".enrolment_opens_at <= {}) '
+        'AND ("course".enrolment_closes_at IS NULL OR "course".enrolment_closes_at > {}) '
+        'AND ("course".starts_at IS NULL OR "course".starts_at > {}) '
     )
     args: list[Any] = [now, now, now]
-    if not actor.is_admin:
-        sql += "AND (p.owner_cooperative IS NULL OR p.owner_cooperative = {}) "
-        args.append(actor.cooperative_id or 0)
-    sql += "ORDER BY c.starts_at, c.id LIMIT {}"
+    rule = visible_courses_sql(actor, path_alias="p")
+    if rule is not None:
+        sql += f"AND {rule[0]} "
+        args += rule[1]
+    sql += 'ORDER BY "course".starts_at, "course".id LIMIT {}'
     return await fetch_all(sql, *args, limit)
 
 
