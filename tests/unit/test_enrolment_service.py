@@ -607,6 +607,41 @@ async def test_a_sessions_trainer_is_one_of_the_courses_trainers_the_catalogues_
         await service.get_accessibility_needs(as_user(former_trainer), person.id)
 
 
+async def test_a_place_that_became_a_seat_meanwhile_is_checked_again_under_the_lock(coop, monkeypatch):
+    worker = await make_person(cooperative=coop)
+    course = await make_course(cancellation_deadline=utcnow() - timedelta(hours=1))
+    waiting = await make_enrolment(worker, course, status="waitlisted")
+    original = service.lock_course
+
+    async def promoted_while_waiting_for_the_lock(course_id):
+        await Enrolment.update({Enrolment.status: "confirmed"}).where(Enrolment.id == waiting.id)
+        return await original(course_id)
+
+    monkeypatch.setattr(service, "lock_course", promoted_while_waiting_for_the_lock)
+    with pytest.raises(EnrolmentRefused):
+        await service.cancel_enrolment(as_user(worker), waiting.id)
+    # Refused and rolled back (the simulated promotion with it, as it ran inside the transaction).
+    assert [row["status"] for row in await enrolments_of(course)] == ["waitlisted"]
+
+
+async def test_deciding_checks_who_decides_before_the_reason(coop):
+    other = await make_cooperative()
+    worker = await make_person(cooperative=coop)
+    foreign_coordinator = await make_person(roles="coordinator", cooperative=other)
+    course = await make_course(requires_approval=True)
+    request = await service.enrol_person(as_user(worker), course.id)
+    for outsider in (worker, foreign_coordinator):
+        # The same 404 as for an id that matches nothing, whatever the reason says.
+        for reason in ("", "x" * 2000):
+            with pytest.raises(NotFound):
+                await service.reject_enrolment(as_user(outsider), request.id, reason)
+            with pytest.raises(NotFound):
+                await service.approve_enrolment(as_user(outsider), request.id, reason)
+    with pytest.raises(NotFound):
+        await service.cancel_enrolment(as_user(foreign_coordinator), request.id, "x" * 2000)
+    assert [row["status"] for row in await enrolments_of(course)] == ["pending"]
+
+
 async def test_the_on_behalf_form_offers_only_courses_the_actor_can_enrol_in(coop):
     other = await make_cooperative()
     coordinator = await make_person(roles="coordinator", cooperative=coop)

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from training_hub.audit import record_audit_event
 from training_hub.catalogue.service import visible_courses_sql
@@ -73,6 +73,7 @@ from training_hub.enrolment.access import (
     visible_course,
 )
 from training_hub.errors import (
+    DomainError,
     EnrolmentRefused,
     InvalidState,
     NotFound,
@@ -184,9 +185,12 @@ def promotion_allowed(course: dict[str, Any], now: datetime) -> bool:
     return not ((closes is not None and now >= closes) or (starts is not None and now >= starts))
 
 
-def _cancel_deadline(course: dict[str, Any] | CourseFacts) -> datetime | None:
-    get = course.get if isinstance(course, dict) else lambda name: getattr(course, name)
-    return get("cancellation_deadline") or get("starts_at")
+def _cancel_deadline(course: Any) -> datetime | None:
+    """The cancellation deadline, or the start without one. ``course``: CourseFacts, or a row with the
+    same fields (a dict, or an asyncpg Record from ``fetch_all`` on PostgreSQL)."""
+    if isinstance(course, CourseFacts):
+        return course.cancellation_deadline or course.starts_at
+    return course["cancellation_deadline"] or course["starts_at"]
 
 
 # Writing ------------------------------------------------------------------------------------------
@@ -395,14 +399,20 @@ async def _enrolment_for(actor: CurrentUser, enrolment_id: int) -> tuple[dict[st
     return row, course
 
 
-async def _refuse_without_leaking(actor: CurrentUser, row: dict[str, Any], course: CourseFacts) -> None:
-    """403 for whoever may see the enrolment anyway (the course's staff), 404 for everyone else."""
+async def _refuse_without_leaking(
+    actor: CurrentUser,
+    row: dict[str, Any],
+    course: CourseFacts,
+    message: str = N_("Non puoi modificare questa iscrizione."),
+) -> NoReturn:
+    """403 for whoever may see the enrolment anyway (the course's staff, the person's coordinator),
+    404 for everyone else: an enrolment id never reveals that the enrolment exists."""
     if may_manage_course(actor, course) or (
         actor.has_role(Role.COORDINATOR)
         and actor.cooperative_id is not None
         and row["cooperative"] == actor.cooperative_id
     ):
-        raise PermissionDenied(N_("Non puoi modificare questa iscrizione."))
+        raise PermissionDenied(message)
     raise NotFound(N_("Iscrizione non trovata."))
 
 
@@ -450,32 +460,17 @@ async def cancel_enrolment(
     always possible.
     """
     now = now or utcnow()
-    reason = _clean_reason(reason)
     row, course = await _enrolment_for(actor, enrolment_id)
     if not await may_act_for_person(actor, _person_of(row)):
         await _refuse_without_leaking(actor, row, course)
-    _check_live(row["status"])
-    deadline = _cancel_deadline(course)
-    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
-    if late and not actor.is_admin:
-        raise EnrolmentRefused(
-            N_(
-                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: "
-                "per annullarla ora "
-                "rivolgiti all'ufficio formazione."
-            ),
-            date=format_date(deadline),
-            time=format_time(deadline),
-        )
-    if late and not reason:
-        raise ValidationFailed(
-            N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."), field="reason"
-        )
+    reason = _clean_reason(reason)
+    _check_cancellable(actor, row["status"], course, now, reason)
     async with write_transaction():
         locked = await lock_course(course.id)
         current = await fetch_one("SELECT status FROM enrolment WHERE id = {}", enrolment_id)
         assert current is not None
-        _check_live(current["status"])
+        # Checked again under the lock: a waiting-list place may have become a seat meanwhile.
+        late = _check_cancellable(actor, current["status"], locked, now, reason)
         await fetch_all(
             "UPDATE enrolment SET status = 'cancelled', cancelled_at = {}, cancelled_by = {}, "
             "cancel_reason = {}, "
@@ -516,9 +511,45 @@ async def cancel_enrolment(
     )
 
 
-def _check_live(status: str) -> None:
+def _is_late(status: str, deadline: datetime | None, now: datetime) -> bool:
+    """A confirmed seat past the cancellation deadline: only the office may cancel it, with a reason."""
+    return status == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
+
+
+def _cancel_refusal(
+    actor: CurrentUser, status: str, course: dict[str, Any] | CourseFacts, now: datetime
+) -> DomainError | None:
+    """Why ``actor`` may not cancel an enrolment in ``status`` now; None when they may."""
     if status not in LIVE:
-        raise InvalidState(N_("L'iscrizione è già %(status)s."), status=status_label(status).lower())
+        return InvalidState(N_("L'iscrizione è già %(status)s."), status=status_label(status).lower())
+    deadline = _cancel_deadline(course)
+    if _is_late(status, deadline, now) and not actor.is_admin:
+        assert deadline is not None
+        return EnrolmentRefused(
+            N_(
+                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: "
+                "per annullarla ora "
+                "rivolgiti all'ufficio formazione."
+            ),
+            date=format_date(deadline),
+            time=format_time(deadline),
+        )
+    return None
+
+
+def _check_cancellable(
+    actor: CurrentUser, status: str, course: dict[str, Any] | CourseFacts, now: datetime, reason: str
+) -> bool:
+    """Raise when the cancellation is refused; whether it is late (then a reason is required)."""
+    refusal = _cancel_refusal(actor, status, course, now)
+    if refusal is not None:
+        raise refusal
+    late = _is_late(status, _cancel_deadline(course), now)
+    if late and not reason:
+        raise ValidationFailed(
+            N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."), field="reason"
+        )
+    return late
 
 
 # Approvals ----------------------------------------------------------------------------------------
@@ -527,14 +558,15 @@ def _check_live(status: str) -> None:
 async def _pending_for_decision(actor: CurrentUser, enrolment_id: int) -> tuple[dict[str, Any], CourseFacts]:
     row, course = await _enrolment_for(actor, enrolment_id)
     if not may_decide_approvals(actor, course):
-        if may_manage_course(actor, course) or actor.has_role(Role.COORDINATOR):
-            raise PermissionDenied(
-                N_(
-                    "Solo l'ufficio formazione (e il coordinatore, per i corsi interni della sua "
-                    "cooperativa) può decidere sulle richieste di iscrizione."
-                )
-            )
-        raise NotFound(N_("Iscrizione non trovata."))
+        await _refuse_without_leaking(
+            actor,
+            row,
+            course,
+            N_(
+                "Solo l'ufficio formazione (e il coordinatore, per i corsi interni della sua "
+                "cooperativa) può decidere sulle richieste di iscrizione."
+            ),
+        )
     if row["status"] != EnrolmentStatus.PENDING:
         raise InvalidState(
             N_("La richiesta è già stata decisa: ora l'iscrizione è %(status)s."),
@@ -557,8 +589,8 @@ async def approve_enrolment(
     Possible until the course starts, also after the enrolment window has closed: the office decides.
     """
     now = now or utcnow()
-    reason = _clean_reason(reason)
     row, course = await _pending_for_decision(actor, enrolment_id)
+    reason = _clean_reason(reason)
     sessions = await course_sessions(course.id)
     async with write_transaction():
         locked = await lock_course(course.id)
@@ -622,10 +654,10 @@ async def reject_enrolment(
 ) -> EnrolmentResult:
     """Reject a pending request; the reason is required and is sent to the person."""
     now = now or utcnow()
+    row, course = await _pending_for_decision(actor, enrolment_id)
     reason = _clean_reason(reason)
     if not reason:
         raise ValidationFailed(N_("Indica il motivo: verrà comunicato alla persona."), field="reason")
-    row, course = await _pending_for_decision(actor, enrolment_id)
     async with write_transaction():
         locked = await lock_course(course.id)
         await _still_pending(enrolment_id)
@@ -853,9 +885,9 @@ PERSON_ENROLMENTS_SQL = (
 
 
 def _person_enrolment_out(row: dict[str, Any], now: datetime) -> dict[str, Any]:
-    deadline = row["cancellation_deadline"] or row["starts_at"]
+    deadline = _cancel_deadline(row)
     live = row["status"] in LIVE
-    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
+    late = _is_late(row["status"], deadline, now)
     return {
         "id": row["id"],
         "person_id": row["person"],
@@ -1242,20 +1274,8 @@ async def cancel_preview(
     row, course = await _enrolment_for(actor, enrolment_id)
     if not await may_act_for_person(actor, _person_of(row)):
         await _refuse_without_leaking(actor, row, course)
-    deadline = _cancel_deadline(course)
-    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
-    refusal = None
-    if row["status"] not in LIVE:
-        refusal = gettext(N_("L'iscrizione è già %(status)s.")) % {
-            "status": status_label(row["status"]).lower()
-        }
-    elif late and not actor.is_admin:
-        refusal = gettext(
-            N_(
-                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: per "
-                "annullarla ora rivolgiti all'ufficio formazione."
-            )
-        ) % {"date": format_date(deadline), "time": format_time(deadline)}
+    late = _is_late(row["status"], _cancel_deadline(course), now)
+    refusal = _cancel_refusal(actor, row["status"], course, now)
     return {
         "enrolment": {
             "id": row["id"],
@@ -1268,7 +1288,7 @@ async def cancel_preview(
         "on_behalf": actor.id != row["person"],
         "late": late,
         "reason_required": late and actor.is_admin,
-        "refusal": refusal,
+        "refusal": refusal.detail if refusal else None,
         "frees_a_seat": row["status"] == EnrolmentStatus.CONFIRMED,
     }
 
