@@ -291,17 +291,20 @@ async def test_participants_page_shows_needs_only_to_trainers_and_admins(client,
 async def test_capacity_form_promotes_and_shows_errors_next_to_the_field(client):
     trainer = await make_person(roles="trainer", email="t@example.test")
     cooperative = await make_cooperative()
-    course = await make_course(capacity=1, trainers=[trainer])
+    course = await make_course(capacity=2, trainers=[trainer])
+    await make_enrolment(await make_person(cooperative=cooperative), course)
     await make_enrolment(await make_person(cooperative=cooperative), course)
     await make_enrolment(await make_person(cooperative=cooperative), course, status="waitlisted")
     await login(client, "t@example.test")
     bad = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "zero"})
     assert bad.status_code == 422 and 'id="capacity-error"' in bad.text and 'aria-invalid="true"' in bad.text
-    below = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "0"})
+    below = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "1"})
     assert below.status_code == 422 and "posti confermati" in below.text
-    done = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "2"})
+    none = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "0"})
+    assert none.status_code == 422 and "da 1 a 1000" in none.text  # the catalogue's range
+    done = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "3"})
     assert done.status_code == 303
-    assert await statuses(course) == ["confirmed", "confirmed"]
+    assert await statuses(course) == ["confirmed", "confirmed", "confirmed"]
     assert "1 persona è passata dalla lista" in (await client.get(f"/courses/{course.id}/participants")).text
 
 

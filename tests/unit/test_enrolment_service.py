@@ -607,6 +607,21 @@ async def test_a_sessions_trainer_is_one_of_the_courses_trainers_the_catalogues_
         await service.get_accessibility_needs(as_user(former_trainer), person.id)
 
 
+async def test_the_capacity_follows_the_catalogues_rules(coop):
+    trainer = await make_person(roles="trainer")
+    small = await make_location(name="Aula piccola", capacity=10)
+    course = await make_course(capacity=5, trainers=[trainer])
+    await make_session(course, location=small.id)
+    with pytest.raises(ValidationFailed) as none:
+        await service.change_capacity(as_user(trainer), course.id, 0)
+    assert none.value.field == "capacity"
+    with pytest.raises(ValidationFailed) as too_many:
+        await service.change_capacity(as_user(trainer), course.id, 11)
+    assert too_many.value.field == "capacity" and "Aula piccola" in too_many.value.detail
+    assert (await Course.select(Course.capacity).where(Course.id == course.id).first())["capacity"] == 5
+    assert (await service.change_capacity(as_user(trainer), course.id, 10))["capacity"] == 10
+
+
 async def test_a_place_that_became_a_seat_meanwhile_is_checked_again_under_the_lock(coop, monkeypatch):
     worker = await make_person(cooperative=coop)
     course = await make_course(cancellation_deadline=utcnow() - timedelta(hours=1))

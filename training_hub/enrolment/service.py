@@ -686,17 +686,26 @@ async def reject_enrolment(
 
 
 def parse_capacity(value: Any) -> int:
+    """The catalogue's range for a course's seats: a whole number from 1 to 1000."""
     try:
         capacity = int(str(value).strip())
     except (TypeError, ValueError):
         raise ValidationFailed(
             N_("Indica il numero di posti con un numero intero."), field="capacity"
         ) from None
-    if capacity < 0 or capacity > MAX_CAPACITY:
-        raise ValidationFailed(
-            N_("I posti devono essere tra 0 e %(max)d."), field="capacity", max=MAX_CAPACITY
-        )
+    if capacity < 1 or capacity > MAX_CAPACITY:
+        raise ValidationFailed(N_("I posti sono un numero intero da 1 a 1000."), field="capacity")
     return capacity
+
+
+# The catalogue's other capacity rule (``update_course``): no more seats than the smallest room the
+# course meets in — its own location and those of its scheduled sessions.
+SMALLEST_ROOM_SQL = (
+    "SELECT l.name, l.capacity FROM location l WHERE l.capacity IS NOT NULL AND l.capacity < {} "
+    "AND (l.id IN (SELECT location FROM course WHERE id = {}) "
+    "OR l.id IN (SELECT location FROM course_session WHERE course = {} AND status = 'scheduled')) "
+    "ORDER BY l.capacity, l.id LIMIT 1"
+)
 
 
 async def change_capacity(
@@ -705,7 +714,8 @@ async def change_capacity(
     """Set the number of seats; raising it promotes the waiting list at once, in the same transaction.
 
     Admins, the course's trainers and the owning coordinator may do it. The capacity cannot go below
-    the seats already confirmed (cancel some first). This is also the model for the catalogue's
+    the seats already confirmed (cancel some first), nor above the seats of a room the course meets in
+    (the catalogue's rules for ``capacity``). This is also the model for the catalogue's
     ``PATCH /api/courses/{id}``: lock, update, ``promote_waitlist`` — one transaction.
     """
     now = now or utcnow()
@@ -723,6 +733,14 @@ async def change_capacity(
                 N_("Ci sono già %(n)d posti confermati: i posti non possono essere meno di così."),
                 field="capacity",
                 n=state.confirmed,
+            )
+        room = await fetch_one(SMALLEST_ROOM_SQL, capacity, course_id, course_id)
+        if room is not None:
+            raise ValidationFailed(
+                N_("La sede «%(location)s» ha solo %(room)s posti."),
+                field="capacity",
+                location=room["name"],
+                room=room["capacity"],
             )
         await fetch_all(
             "UPDATE course SET capacity = {}, updated_at = {} WHERE id = {}", capacity, now, course_id
