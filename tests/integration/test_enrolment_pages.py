@@ -451,6 +451,19 @@ async def test_bad_input_on_the_pages_is_a_clear_message(client):
     assert long.status_code == 422 and 'id="reason-error"' in long.text and "1000" in long.text
     assert (await client.get("/enrolments/999999/cancel")).status_code == 404
     assert (await client.get("/courses/999999/participants")).status_code == 404
+    # Characters that str.isdigit() calls digits but int() refuses, and an id that is no number at all:
+    # a clear 422, never a 500, and never the office enrolling itself instead of the person meant.
+    for odd in ("²", "٣x", "1 2"):
+        assert (await client.get(f"/courses/{course.id}/enrol", params={"person_id": odd})).status_code == 422
+        posted = await post_form(client, f"/courses/{course.id}/enrol", {"person_id": odd})
+        assert posted.status_code == 422 and "Scegli la persona da iscrivere." in posted.text
+        on_behalf = await post_form(
+            client,
+            "/coordinator/enrolments",
+            {"cooperative_id": cooperative.id, "person_id": odd, "course_id": odd},
+        )
+        assert on_behalf.status_code == 422 and 'id="person_id-error"' in on_behalf.text
+        assert (await client.get("/coordinator/enrolments", params={"cooperative_id": odd})).status_code == 200
     assert await statuses(course) == ["confirmed"]
 
 
