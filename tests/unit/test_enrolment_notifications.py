@@ -147,8 +147,11 @@ async def test_without_smtp_the_log_says_what_would_be_sent_but_not_the_body(cap
     with caplog.at_level(logging.INFO, logger="training_hub.notifications"):
         run = await sender.process_outbox()
     assert (run.sent, run.retried, run.failed) == (1, 0, 0)
-    assert "sarebbe stata inviata" in caplog.text and "Iscrizione confermata: corso 0" in caplog.text
+    assert "sarebbe stata inviata" in caplog.text and "enrolment_confirmed" in caplog.text
     assert f"persona {person.id}" in caplog.text
+    # Not the subject either: it names the course, and a person id beside the title of an inclusion
+    # course would say who is on an inclusion pathway.
+    assert "corso 0" not in caplog.text
     assert "dati personali" not in caplog.text and person.email not in caplog.text
     row = await Outbox.select().where(Outbox.id == outbox_id).first()
     assert row["status"] == "sent" and row["sent_at"] is not None and row["attempts"] == 1
