@@ -451,3 +451,18 @@ def test_cli_send_notifications(monkeypatch):
 
 def test_backoff_is_capped():
     assert [sender.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 7, 8, 20)] == [1, 2, 4, 60, 60, 60]
+
+
+def test_the_invitations_timezone_is_the_feeds_one_with_yearly_rules():
+    from training_hub.calendars.ical import VTIMEZONE_ROME
+
+    start = rome_wall_clock(date(2026, 11, 25), time(9, 30))
+    text = build_invitation(
+        [IcsEvent(uid="a@training-hub", starts_at=start, ends_at=start + timedelta(hours=1), summary="X")],
+        method="REQUEST",
+        organizer=ORGANIZER,
+    )
+    [zone] = Calendar.from_ical(text).walk("VTIMEZONE")
+    assert zone.to_ical() == VTIMEZONE_ROME and "RDATE" not in text
+    # Summer time starts at 02:00 local time (RFC 5545: DTSTART is in the offset before the change).
+    assert "DTSTART:19700329T020000" in text
