@@ -453,6 +453,24 @@ def test_backoff_is_capped():
     assert [sender.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 7, 8, 20)] == [1, 2, 4, 60, 60, 60]
 
 
+def test_the_online_link_goes_only_to_people_holding_a_seat():
+    start = rome_wall_clock(date(2026, 11, 25), time(9, 30))
+    online = {
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "location_name": None,
+        "is_online": True,
+        "online_url": "https://meet.example.test/segreto",
+    }
+    for kind in ("enrolment_confirmed", "enrolment_promoted", "enrolment_approved", "session_reminder"):
+        _, body = compose(kind, full_name="Anna", course_title="X", sessions=[online])
+        assert "https://meet.example.test/segreto" in body, kind
+    for kind in ("enrolment_waitlisted", "enrolment_pending"):
+        _, body = compose(kind, full_name="Anna", course_title="X", sessions=[online], position=2)
+        assert "segreto" not in body and "25/11/2026, 09:30–11:30, online" in body, kind
+        assert "Gli incontri:" in body, kind  # the list has its heading
+
+
 def test_the_invitations_timezone_is_the_feeds_one_with_yearly_rules():
     from training_hub.calendars.ical import VTIMEZONE_ROME
 
