@@ -597,11 +597,14 @@ async def test_a_sessions_trainer_is_one_of_the_courses_trainers_the_catalogues_
     await make_session(course, trainer=session_trainer.id)
     person = await make_person(cooperative=coop)
     await AccessibilityNeeds.insert(AccessibilityNeeds(person=person.id, interpreter=True))
-    await service.enrol_person(as_user(person), course.id)
+    seat = await service.enrol_person(as_user(person), course.id)
     listing = await service.list_course_enrolments(as_user(session_trainer), course.id)
     assert listing.shows_needs and listing.only_cooperative_id is None and not listing.can_manage
     assert listing.confirmed[0]["accessibility"]["interpreter"] is True
     assert (await service.get_accessibility_needs(as_user(session_trainer), person.id))["interpreter"]
+    # They see the enrolment, so refusing to let them cancel it hides nothing: a 403, not a 404.
+    with pytest.raises(PermissionDenied):
+        await service.cancel_enrolment(as_user(session_trainer), seat.id)
     # Special-category data follows the role: without it, no needs, whatever the course's links say.
     with pytest.raises(NotFound):
         await service.get_accessibility_needs(as_user(former_trainer), person.id)

@@ -405,9 +405,9 @@ async def _refuse_without_leaking(
     course: CourseFacts,
     message: str = N_("Non puoi modificare questa iscrizione."),
 ) -> NoReturn:
-    """403 for whoever may see the enrolment anyway (the course's staff, the person's coordinator),
-    404 for everyone else: an enrolment id never reveals that the enrolment exists."""
-    if may_manage_course(actor, course) or (
+    """403 for whoever sees the enrolment on the participant list anyway (the course's managers and
+    trainers, the person's coordinator), 404 for everyone else: an enrolment id never reveals that the enrolment exists."""
+    if sees_whole_list(actor, course) or (
         actor.has_role(Role.COORDINATOR)
         and actor.cooperative_id is not None
         and row["cooperative"] == actor.cooperative_id
