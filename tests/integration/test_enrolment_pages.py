@@ -291,17 +291,20 @@ async def test_participants_page_shows_needs_only_to_trainers_and_admins(client,
 async def test_capacity_form_promotes_and_shows_errors_next_to_the_field(client):
     trainer = await make_person(roles="trainer", email="t@example.test")
     cooperative = await make_cooperative()
-    course = await make_course(capacity=1, trainers=[trainer])
+    course = await make_course(capacity=2, trainers=[trainer])
+    await make_enrolment(await make_person(cooperative=cooperative), course)
     await make_enrolment(await make_person(cooperative=cooperative), course)
     await make_enrolment(await make_person(cooperative=cooperative), course, status="waitlisted")
     await login(client, "t@example.test")
     bad = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "zero"})
     assert bad.status_code == 422 and 'id="capacity-error"' in bad.text and 'aria-invalid="true"' in bad.text
-    below = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "0"})
+    below = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "1"})
     assert below.status_code == 422 and "posti confermati" in below.text
-    done = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "2"})
+    none = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "0"})
+    assert none.status_code == 422 and "da 1 a 1000" in none.text  # the catalogue's range
+    done = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "3"})
     assert done.status_code == 303
-    assert await statuses(course) == ["confirmed", "confirmed"]
+    assert await statuses(course) == ["confirmed", "confirmed", "confirmed"]
     assert "1 persona è passata dalla lista" in (await client.get(f"/courses/{course.id}/participants")).text
 
 
@@ -448,6 +451,19 @@ async def test_bad_input_on_the_pages_is_a_clear_message(client):
     assert long.status_code == 422 and 'id="reason-error"' in long.text and "1000" in long.text
     assert (await client.get("/enrolments/999999/cancel")).status_code == 404
     assert (await client.get("/courses/999999/participants")).status_code == 404
+    # Characters that str.isdigit() calls digits but int() refuses, and an id that is no number at all:
+    # a clear 422, never a 500, and never the office enrolling itself instead of the person meant.
+    for odd in ("²", "٣x", "1 2"):
+        assert (await client.get(f"/courses/{course.id}/enrol", params={"person_id": odd})).status_code == 422
+        posted = await post_form(client, f"/courses/{course.id}/enrol", {"person_id": odd})
+        assert posted.status_code == 422 and "Scegli la persona da iscrivere." in posted.text
+        on_behalf = await post_form(
+            client,
+            "/coordinator/enrolments",
+            {"cooperative_id": cooperative.id, "person_id": odd, "course_id": odd},
+        )
+        assert on_behalf.status_code == 422 and 'id="person_id-error"' in on_behalf.text
+        assert (await client.get("/coordinator/enrolments", params={"cooperative_id": odd})).status_code == 200
     assert await statuses(course) == ["confirmed"]
 
 

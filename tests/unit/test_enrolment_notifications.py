@@ -147,8 +147,11 @@ async def test_without_smtp_the_log_says_what_would_be_sent_but_not_the_body(cap
     with caplog.at_level(logging.INFO, logger="training_hub.notifications"):
         run = await sender.process_outbox()
     assert (run.sent, run.retried, run.failed) == (1, 0, 0)
-    assert "sarebbe stata inviata" in caplog.text and "Iscrizione confermata: corso 0" in caplog.text
+    assert "sarebbe stata inviata" in caplog.text and "enrolment_confirmed" in caplog.text
     assert f"persona {person.id}" in caplog.text
+    # Not the subject either: it names the course, and a person id beside the title of an inclusion
+    # course would say who is on an inclusion pathway.
+    assert "corso 0" not in caplog.text
     assert "dati personali" not in caplog.text and person.email not in caplog.text
     row = await Outbox.select().where(Outbox.id == outbox_id).first()
     assert row["status"] == "sent" and row["sent_at"] is not None and row["attempts"] == 1
@@ -448,3 +451,36 @@ def test_cli_send_notifications(monkeypatch):
 
 def test_backoff_is_capped():
     assert [sender.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 7, 8, 20)] == [1, 2, 4, 60, 60, 60]
+
+
+def test_the_online_link_goes_only_to_people_holding_a_seat():
+    start = rome_wall_clock(date(2026, 11, 25), time(9, 30))
+    online = {
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "location_name": None,
+        "is_online": True,
+        "online_url": "https://meet.example.test/segreto",
+    }
+    for kind in ("enrolment_confirmed", "enrolment_promoted", "enrolment_approved", "session_reminder"):
+        _, body = compose(kind, full_name="Anna", course_title="X", sessions=[online])
+        assert "https://meet.example.test/segreto" in body, kind
+    for kind in ("enrolment_waitlisted", "enrolment_pending"):
+        _, body = compose(kind, full_name="Anna", course_title="X", sessions=[online], position=2)
+        assert "segreto" not in body and "25/11/2026, 09:30–11:30, online" in body, kind
+        assert "Gli incontri:" in body, kind  # the list has its heading
+
+
+def test_the_invitations_timezone_is_the_feeds_one_with_yearly_rules():
+    from training_hub.calendars.ical import VTIMEZONE_ROME
+
+    start = rome_wall_clock(date(2026, 11, 25), time(9, 30))
+    text = build_invitation(
+        [IcsEvent(uid="a@training-hub", starts_at=start, ends_at=start + timedelta(hours=1), summary="X")],
+        method="REQUEST",
+        organizer=ORGANIZER,
+    )
+    [zone] = Calendar.from_ical(text).walk("VTIMEZONE")
+    assert zone.to_ical() == VTIMEZONE_ROME and "RDATE" not in text
+    # Summer time starts at 02:00 local time (RFC 5545: DTSTART is in the offset before the change).
+    assert "DTSTART:19700329T020000" in text

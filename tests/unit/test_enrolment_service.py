@@ -583,3 +583,99 @@ async def test_step_free_warnings_name_sessions_not_people(coop):
     panel = await service.course_panel_context(as_user(trainer), course.id)
     assert len(panel["step_free_warnings"]) == 1
     assert (await service.course_panel_context(as_user(person), course.id))["step_free_warnings"] == []
+
+
+# Edge cases: rules shared with the catalogue, checks under the lock --------------------------------
+
+
+async def test_a_sessions_trainer_is_one_of_the_courses_trainers_the_catalogues_rule(coop):
+    from training_hub.tables import AccessibilityNeeds
+
+    session_trainer = await make_person(roles="trainer")
+    former_trainer = await make_person(roles="worker")  # still listed on the course, no longer a trainer
+    course = await make_course(trainers=[former_trainer])
+    await make_session(course, trainer=session_trainer.id)
+    person = await make_person(cooperative=coop)
+    await AccessibilityNeeds.insert(AccessibilityNeeds(person=person.id, interpreter=True))
+    seat = await service.enrol_person(as_user(person), course.id)
+    listing = await service.list_course_enrolments(as_user(session_trainer), course.id)
+    assert listing.shows_needs and listing.only_cooperative_id is None and not listing.can_manage
+    assert listing.confirmed[0]["accessibility"]["interpreter"] is True
+    assert (await service.get_accessibility_needs(as_user(session_trainer), person.id))["interpreter"]
+    # They see the enrolment, so refusing to let them cancel it hides nothing: a 403, not a 404.
+    with pytest.raises(PermissionDenied):
+        await service.cancel_enrolment(as_user(session_trainer), seat.id)
+    # Special-category data follows the role: without it, no needs, whatever the course's links say.
+    with pytest.raises(NotFound):
+        await service.get_accessibility_needs(as_user(former_trainer), person.id)
+
+
+async def test_the_capacity_follows_the_catalogues_rules(coop):
+    trainer = await make_person(roles="trainer")
+    small = await make_location(name="Aula piccola", capacity=10)
+    course = await make_course(capacity=5, trainers=[trainer])
+    await make_session(course, location=small.id)
+    with pytest.raises(ValidationFailed) as none:
+        await service.change_capacity(as_user(trainer), course.id, 0)
+    assert none.value.field == "capacity"
+    with pytest.raises(ValidationFailed) as too_many:
+        await service.change_capacity(as_user(trainer), course.id, 11)
+    assert too_many.value.field == "capacity" and "Aula piccola" in too_many.value.detail
+    assert (await Course.select(Course.capacity).where(Course.id == course.id).first())["capacity"] == 5
+    assert (await service.change_capacity(as_user(trainer), course.id, 10))["capacity"] == 10
+
+
+async def test_a_place_that_became_a_seat_meanwhile_is_checked_again_under_the_lock(coop, monkeypatch):
+    worker = await make_person(cooperative=coop)
+    course = await make_course(cancellation_deadline=utcnow() - timedelta(hours=1))
+    waiting = await make_enrolment(worker, course, status="waitlisted")
+    original = service.lock_course
+
+    async def promoted_while_waiting_for_the_lock(course_id):
+        await Enrolment.update({Enrolment.status: "confirmed"}).where(Enrolment.id == waiting.id)
+        return await original(course_id)
+
+    monkeypatch.setattr(service, "lock_course", promoted_while_waiting_for_the_lock)
+    with pytest.raises(EnrolmentRefused):
+        await service.cancel_enrolment(as_user(worker), waiting.id)
+    # Refused and rolled back (the simulated promotion with it, as it ran inside the transaction).
+    assert [row["status"] for row in await enrolments_of(course)] == ["waitlisted"]
+
+
+async def test_deciding_checks_who_decides_before_the_reason(coop):
+    other = await make_cooperative()
+    worker = await make_person(cooperative=coop)
+    foreign_coordinator = await make_person(roles="coordinator", cooperative=other)
+    course = await make_course(requires_approval=True)
+    request = await service.enrol_person(as_user(worker), course.id)
+    for outsider in (worker, foreign_coordinator):
+        # The same 404 as for an id that matches nothing, whatever the reason says.
+        for reason in ("", "x" * 2000):
+            with pytest.raises(NotFound):
+                await service.reject_enrolment(as_user(outsider), request.id, reason)
+            with pytest.raises(NotFound):
+                await service.approve_enrolment(as_user(outsider), request.id, reason)
+    with pytest.raises(NotFound):
+        await service.cancel_enrolment(as_user(foreign_coordinator), request.id, "x" * 2000)
+    assert [row["status"] for row in await enrolments_of(course)] == ["pending"]
+
+
+async def test_the_on_behalf_form_offers_only_courses_the_actor_can_enrol_in(coop):
+    other = await make_cooperative()
+    coordinator = await make_person(roles="coordinator", cooperative=coop)
+    worker = await make_person(cooperative=coop)
+    open_to_all = await make_course(title="Aperto a tutti")
+    for_others = await make_course(title="Solo per un'altra cooperativa")
+    await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=for_others.id, cooperative=other.id))
+    own = await make_course(await make_path("internal_training", owner_cooperative=coop.id), title="Interno")
+    await make_course(await make_path("internal_training", owner_cooperative=other.id), title="Interno altrui")
+    await make_course(title="Chiuso", enrolment_closes_at=utcnow() - timedelta(minutes=1))
+    offered = await service.open_courses(as_user(coordinator))
+    assert {row["id"] for row in offered} == {open_to_all.id, own.id}
+    # Whatever is offered can be enrolled in; what is not offered is not visible.
+    for row in offered:
+        await service.enrol_person(as_user(coordinator), row["id"], worker.id)
+    with pytest.raises(NotFound):
+        await service.enrol_person(as_user(coordinator), for_others.id, worker.id)
+    admin = await make_person(roles="admin")
+    assert len(await service.open_courses(as_user(admin))) == 4

@@ -25,7 +25,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from training_hub.catalogue.service import can_manage_course, get_viewable_course, load_course_access
+from training_hub.catalogue.service import (
+    CourseAccess,
+    can_manage_course,
+    get_viewable_course,
+    is_course_trainer,
+    load_course_access,
+)
 from training_hub.db import fetch_all, fetch_one
 from training_hub.errors import EnrolmentRefused, Issue, NotFound, PermissionDenied
 from training_hub.i18n import N_, format_date, format_time
@@ -61,7 +67,7 @@ class CourseFacts:
     owner_cooperative_id: int | None
     sequential: bool
     created_by: int | None
-    viewer_is_trainer: bool = False
+    viewer_is_trainer: bool = False  # the catalogue's is_course_trainer, for a person with the trainer role
     viewer_manages: bool = False  # the catalogue's can_manage_course for the person asking
 
     @classmethod
@@ -84,39 +90,51 @@ class CourseFacts:
             owner_cooperative_id=row["owner_cooperative"],
             sequential=as_bool(row["sequential"]),
             created_by=row["created_by"],
-            viewer_is_trainer=as_bool(row.get("viewer_is_trainer")),
         )
 
 
 COURSE_SQL = (
     "SELECT c.id, c.title, c.status, c.capacity, c.requires_approval, c.enrolment_opens_at, "
     "c.enrolment_closes_at, c.cancellation_deadline, c.starts_at, c.ends_at, c.position, c.path, "
-    "c.created_by, p.title AS path_title, p.kind AS path_kind, p.owner_cooperative, p.sequential, "
-    "EXISTS (SELECT 1 FROM course_trainer t WHERE t.course = c.id AND t.person = {}) AS viewer_is_trainer "
+    "c.created_by, p.title AS path_title, p.kind AS path_kind, p.owner_cooperative, p.sequential "
     "FROM course c JOIN training_path p ON p.id = c.path WHERE c.id = {}"
 )
 
 
-async def load_course(course_id: int, viewer_id: int) -> CourseFacts | None:
-    row = await fetch_one(COURSE_SQL, viewer_id, course_id)
+async def load_course(course_id: int) -> CourseFacts | None:
+    row = await fetch_one(COURSE_SQL, course_id)
     return CourseFacts.from_row(row) if row else None
+
+
+async def teaches(user: CurrentUser, course_id: int) -> bool:
+    """A trainer of the course: the catalogue's rule (its trainers and the trainers of its sessions),
+    for a person who still holds the trainer role."""
+    return user.has_role(Role.TRAINER) and await is_course_trainer(user.id, course_id)
+
+
+async def _as_related(user: CurrentUser, course: CourseFacts, access: CourseAccess) -> CourseFacts:
+    return replace(
+        course,
+        viewer_manages=can_manage_course(user, access),
+        viewer_is_trainer=await teaches(user, course.id),
+    )
 
 
 async def load_course_for(user: CurrentUser, course_id: int) -> CourseFacts | None:
     """The course as ``user`` relates to it (trainer, manager), without checking they may see it."""
-    course = await load_course(course_id, user.id)
+    course = await load_course(course_id)
     if course is None:
         return None
-    return replace(course, viewer_manages=can_manage_course(user, await load_course_access(course_id)))
+    return await _as_related(user, course, await load_course_access(course_id))
 
 
 async def visible_course(user: CurrentUser, course_id: int) -> CourseFacts:
     """The course, or the same NotFound whether it does not exist or the user may not see it."""
     access = await get_viewable_course(user, course_id)
-    course = await load_course(course_id, user.id)
+    course = await load_course(course_id)
     if course is None:
         raise NotFound(N_("Corso non trovato."))
-    return replace(course, viewer_manages=can_manage_course(user, access))
+    return await _as_related(user, course, access)
 
 
 def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
@@ -132,12 +150,18 @@ def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
 
 def may_manage_course(user: CurrentUser, course: CourseFacts) -> bool:
     """Who runs a course's list: the catalogue's managers (admins, its trainers, the owning coordinator)."""
-    return user.is_admin or course.viewer_manages or may_decide_approvals(user, course)
+    return user.is_admin or course.viewer_manages
+
+
+def sees_whole_list(user: CurrentUser, course: CourseFacts) -> bool:
+    """Everyone on the participant list, with accessibility needs for admins and trainers: the managers
+    and whoever teaches the course (a session's trainer too: they take its attendance)."""
+    return may_manage_course(user, course) or course.viewer_is_trainer
 
 
 def may_see_participants(user: CurrentUser, course: CourseFacts) -> bool:
-    """The participant list: managers see it all, coordinators their own cooperative's rows."""
-    return may_manage_course(user, course) or (
+    """The participant list: managers and trainers see it all, coordinators their own cooperative's rows."""
+    return sees_whole_list(user, course) or (
         user.has_role(Role.COORDINATOR) and user.cooperative_id is not None
     )
 

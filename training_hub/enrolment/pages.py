@@ -33,8 +33,18 @@ LABELS = {"status_labels": STATUS_LABELS, "via_labels": VIA_LABELS}
 
 
 def _int_or_none(value: Any) -> int | None:
+    """An id typed in a form or a query string; None for anything that is not plain digits (a "²" is a
+    digit to ``str.isdigit`` but not to ``int``)."""
     text = str(value or "").strip()
-    return int(text) if text.isdecimal() else None
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _person_id(value: Any) -> int | None:
+    """The person to enrol on someone's behalf; None (oneself) only when none is given."""
+    person = _int_or_none(value)
+    if str(value or "").strip() and person is None:
+        raise ValidationFailed(N_("Scegli la persona da iscrivere."), field="person_id")
+    return person
 
 
 def _checked(data: dict[str, Any], name: str) -> bool:
@@ -137,17 +147,14 @@ class CoursePages(Controller):
         person_id: FromQuery[str | None] = None,
         next: FromQuery[str | None] = None,
     ) -> Template:
-        person = _int_or_none(person_id)
-        if person_id and person is None:
-            raise ValidationFailed(N_("Scegli la persona da iscrivere."), field="person_id")
-        return await self._confirm(user, course_id, person, safe_next(next, ""))
+        return await self._confirm(user, course_id, _person_id(person_id), safe_next(next, ""))
 
     @post("/{course_id:int}/enrol", name="enrol_submit")
     async def enrol(
         self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]
     ) -> Template | Redirect:
         data = await form_dict(request)
-        person_id = _int_or_none(data.get("person_id"))
+        person_id = _person_id(data.get("person_id"))
         next_url = safe_next(data.get("next"), "")
         try:
             result = await service.enrol_person(

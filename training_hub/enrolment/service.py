@@ -48,9 +48,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from training_hub.audit import record_audit_event
+from training_hub.catalogue.service import visible_courses_sql
 from training_hub.db import fetch_all, fetch_one, in_transaction, lock_for_update, write_transaction
 from training_hub.enrolment.access import (
     LIVE_STATUSES_SQL,
@@ -58,6 +59,7 @@ from training_hub.enrolment.access import (
     as_bool,
     eligibility_refusal,
     enrolment_channel,
+    follows,
     load_course_for,
     load_person,
     may_act_for_person,
@@ -66,9 +68,12 @@ from training_hub.enrolment.access import (
     may_see_participants,
     opening_refusal,
     overlap_issues,
+    sees_whole_list,
+    teaches,
     visible_course,
 )
 from training_hub.errors import (
+    DomainError,
     EnrolmentRefused,
     InvalidState,
     NotFound,
@@ -180,9 +185,12 @@ def promotion_allowed(course: dict[str, Any], now: datetime) -> bool:
     return not ((closes is not None and now >= closes) or (starts is not None and now >= starts))
 
 
-def _cancel_deadline(course: dict[str, Any] | CourseFacts) -> datetime | None:
-    get = course.get if isinstance(course, dict) else lambda name: getattr(course, name)
-    return get("cancellation_deadline") or get("starts_at")
+def _cancel_deadline(course: Any) -> datetime | None:
+    """The cancellation deadline, or the start without one. ``course``: CourseFacts, or a row with the
+    same fields (a dict, or an asyncpg Record from ``fetch_all`` on PostgreSQL)."""
+    if isinstance(course, CourseFacts):
+        return course.cancellation_deadline or course.starts_at
+    return course["cancellation_deadline"] or course["starts_at"]
 
 
 # Writing ------------------------------------------------------------------------------------------
@@ -391,14 +399,20 @@ async def _enrolment_for(actor: CurrentUser, enrolment_id: int) -> tuple[dict[st
     return row, course
 
 
-async def _refuse_without_leaking(actor: CurrentUser, row: dict[str, Any], course: CourseFacts) -> None:
-    """403 for whoever may see the enrolment anyway (the course's staff), 404 for everyone else."""
-    if may_manage_course(actor, course) or (
+async def _refuse_without_leaking(
+    actor: CurrentUser,
+    row: dict[str, Any],
+    course: CourseFacts,
+    message: str = N_("Non puoi modificare questa iscrizione."),
+) -> NoReturn:
+    """403 for whoever sees the enrolment on the participant list anyway (the course's managers and
+    trainers, the person's coordinator), 404 for everyone else: an enrolment id never reveals that the enrolment exists."""
+    if sees_whole_list(actor, course) or (
         actor.has_role(Role.COORDINATOR)
         and actor.cooperative_id is not None
         and row["cooperative"] == actor.cooperative_id
     ):
-        raise PermissionDenied(N_("Non puoi modificare questa iscrizione."))
+        raise PermissionDenied(message)
     raise NotFound(N_("Iscrizione non trovata."))
 
 
@@ -446,32 +460,17 @@ async def cancel_enrolment(
     always possible.
     """
     now = now or utcnow()
-    reason = _clean_reason(reason)
     row, course = await _enrolment_for(actor, enrolment_id)
     if not await may_act_for_person(actor, _person_of(row)):
         await _refuse_without_leaking(actor, row, course)
-    _check_live(row["status"])
-    deadline = _cancel_deadline(course)
-    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
-    if late and not actor.is_admin:
-        raise EnrolmentRefused(
-            N_(
-                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: "
-                "per annullarla ora "
-                "rivolgiti all'ufficio formazione."
-            ),
-            date=format_date(deadline),
-            time=format_time(deadline),
-        )
-    if late and not reason:
-        raise ValidationFailed(
-            N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."), field="reason"
-        )
+    reason = _clean_reason(reason)
+    _check_cancellable(actor, row["status"], course, now, reason)
     async with write_transaction():
         locked = await lock_course(course.id)
         current = await fetch_one("SELECT status FROM enrolment WHERE id = {}", enrolment_id)
         assert current is not None
-        _check_live(current["status"])
+        # Checked again under the lock: a waiting-list place may have become a seat meanwhile.
+        late = _check_cancellable(actor, current["status"], locked, now, reason)
         await fetch_all(
             "UPDATE enrolment SET status = 'cancelled', cancelled_at = {}, cancelled_by = {}, "
             "cancel_reason = {}, "
@@ -512,9 +511,45 @@ async def cancel_enrolment(
     )
 
 
-def _check_live(status: str) -> None:
+def _is_late(status: str, deadline: datetime | None, now: datetime) -> bool:
+    """A confirmed seat past the cancellation deadline: only the office may cancel it, with a reason."""
+    return status == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
+
+
+def _cancel_refusal(
+    actor: CurrentUser, status: str, course: dict[str, Any] | CourseFacts, now: datetime
+) -> DomainError | None:
+    """Why ``actor`` may not cancel an enrolment in ``status`` now; None when they may."""
     if status not in LIVE:
-        raise InvalidState(N_("L'iscrizione è già %(status)s."), status=status_label(status).lower())
+        return InvalidState(N_("L'iscrizione è già %(status)s."), status=status_label(status).lower())
+    deadline = _cancel_deadline(course)
+    if _is_late(status, deadline, now) and not actor.is_admin:
+        assert deadline is not None
+        return EnrolmentRefused(
+            N_(
+                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: "
+                "per annullarla ora "
+                "rivolgiti all'ufficio formazione."
+            ),
+            date=format_date(deadline),
+            time=format_time(deadline),
+        )
+    return None
+
+
+def _check_cancellable(
+    actor: CurrentUser, status: str, course: dict[str, Any] | CourseFacts, now: datetime, reason: str
+) -> bool:
+    """Raise when the cancellation is refused; whether it is late (then a reason is required)."""
+    refusal = _cancel_refusal(actor, status, course, now)
+    if refusal is not None:
+        raise refusal
+    late = _is_late(status, _cancel_deadline(course), now)
+    if late and not reason:
+        raise ValidationFailed(
+            N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."), field="reason"
+        )
+    return late
 
 
 # Approvals ----------------------------------------------------------------------------------------
@@ -523,14 +558,15 @@ def _check_live(status: str) -> None:
 async def _pending_for_decision(actor: CurrentUser, enrolment_id: int) -> tuple[dict[str, Any], CourseFacts]:
     row, course = await _enrolment_for(actor, enrolment_id)
     if not may_decide_approvals(actor, course):
-        if may_manage_course(actor, course) or actor.has_role(Role.COORDINATOR):
-            raise PermissionDenied(
-                N_(
-                    "Solo l'ufficio formazione (e il coordinatore, per i corsi interni della sua "
-                    "cooperativa) può decidere sulle richieste di iscrizione."
-                )
-            )
-        raise NotFound(N_("Iscrizione non trovata."))
+        await _refuse_without_leaking(
+            actor,
+            row,
+            course,
+            N_(
+                "Solo l'ufficio formazione (e il coordinatore, per i corsi interni della sua "
+                "cooperativa) può decidere sulle richieste di iscrizione."
+            ),
+        )
     if row["status"] != EnrolmentStatus.PENDING:
         raise InvalidState(
             N_("La richiesta è già stata decisa: ora l'iscrizione è %(status)s."),
@@ -553,8 +589,8 @@ async def approve_enrolment(
     Possible until the course starts, also after the enrolment window has closed: the office decides.
     """
     now = now or utcnow()
-    reason = _clean_reason(reason)
     row, course = await _pending_for_decision(actor, enrolment_id)
+    reason = _clean_reason(reason)
     sessions = await course_sessions(course.id)
     async with write_transaction():
         locked = await lock_course(course.id)
@@ -618,10 +654,10 @@ async def reject_enrolment(
 ) -> EnrolmentResult:
     """Reject a pending request; the reason is required and is sent to the person."""
     now = now or utcnow()
+    row, course = await _pending_for_decision(actor, enrolment_id)
     reason = _clean_reason(reason)
     if not reason:
         raise ValidationFailed(N_("Indica il motivo: verrà comunicato alla persona."), field="reason")
-    row, course = await _pending_for_decision(actor, enrolment_id)
     async with write_transaction():
         locked = await lock_course(course.id)
         await _still_pending(enrolment_id)
@@ -650,17 +686,26 @@ async def reject_enrolment(
 
 
 def parse_capacity(value: Any) -> int:
+    """The catalogue's range for a course's seats: a whole number from 1 to 1000."""
     try:
         capacity = int(str(value).strip())
     except (TypeError, ValueError):
         raise ValidationFailed(
             N_("Indica il numero di posti con un numero intero."), field="capacity"
         ) from None
-    if capacity < 0 or capacity > MAX_CAPACITY:
-        raise ValidationFailed(
-            N_("I posti devono essere tra 0 e %(max)d."), field="capacity", max=MAX_CAPACITY
-        )
+    if capacity < 1 or capacity > MAX_CAPACITY:
+        raise ValidationFailed(N_("I posti sono un numero intero da 1 a 1000."), field="capacity")
     return capacity
+
+
+# The catalogue's other capacity rule (``update_course``): no more seats than the smallest room the
+# course meets in — its own location and those of its scheduled sessions.
+SMALLEST_ROOM_SQL = (
+    "SELECT l.name, l.capacity FROM location l WHERE l.capacity IS NOT NULL AND l.capacity < {} "
+    "AND (l.id IN (SELECT location FROM course WHERE id = {}) "
+    "OR l.id IN (SELECT location FROM course_session WHERE course = {} AND status = 'scheduled')) "
+    "ORDER BY l.capacity, l.id LIMIT 1"
+)
 
 
 async def change_capacity(
@@ -669,7 +714,8 @@ async def change_capacity(
     """Set the number of seats; raising it promotes the waiting list at once, in the same transaction.
 
     Admins, the course's trainers and the owning coordinator may do it. The capacity cannot go below
-    the seats already confirmed (cancel some first). This is also the model for the catalogue's
+    the seats already confirmed (cancel some first), nor above the seats of a room the course meets in
+    (the catalogue's rules for ``capacity``). This is also the model for the catalogue's
     ``PATCH /api/courses/{id}``: lock, update, ``promote_waitlist`` — one transaction.
     """
     now = now or utcnow()
@@ -687,6 +733,14 @@ async def change_capacity(
                 N_("Ci sono già %(n)d posti confermati: i posti non possono essere meno di così."),
                 field="capacity",
                 n=state.confirmed,
+            )
+        room = await fetch_one(SMALLEST_ROOM_SQL, capacity, course_id, course_id)
+        if room is not None:
+            raise ValidationFailed(
+                N_("La sede «%(location)s» ha solo %(room)s posti."),
+                field="capacity",
+                location=room["name"],
+                room=room["capacity"],
             )
         await fetch_all(
             "UPDATE course SET capacity = {}, updated_at = {} WHERE id = {}", capacity, now, course_id
@@ -775,8 +829,8 @@ def _enrolment_out(row: dict[str, Any], position: int | None) -> dict[str, Any]:
 async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEnrolments:
     """The participant list: confirmed, waiting list in order, pending requests, cancelled/rejected.
 
-    Admins, the course's trainers and the owning coordinator see everyone; other coordinators only the
-    people of their cooperative (positions stay those of the whole list). Accessibility needs are
+    Admins, the course's trainers (a session's trainer too) and the owning coordinator see everyone;
+    other coordinators only the people of their cooperative (positions stay those of the whole list). Accessibility needs are
     included only for admins and the course's trainers. Two or three queries, whatever the size.
     """
     course = await visible_course(actor, course_id)
@@ -788,7 +842,7 @@ async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEn
             )
         )
     manager = may_manage_course(actor, course)
-    only = None if manager else actor.cooperative_id
+    only = None if sees_whole_list(actor, course) else actor.cooperative_id
     shows_needs = actor.is_admin or course.viewer_is_trainer
     rows = await fetch_all(COURSE_ENROLMENTS_SQL, course_id)
     needs = {}
@@ -849,9 +903,9 @@ PERSON_ENROLMENTS_SQL = (
 
 
 def _person_enrolment_out(row: dict[str, Any], now: datetime) -> dict[str, Any]:
-    deadline = row["cancellation_deadline"] or row["starts_at"]
+    deadline = _cancel_deadline(row)
     live = row["status"] in LIVE
-    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
+    late = _is_late(row["status"], deadline, now)
     return {
         "id": row["id"],
         "person_id": row["person"],
@@ -975,19 +1029,26 @@ async def people_to_enrol(actor: CurrentUser, cooperative_id: int | None = None)
 async def open_courses(
     actor: CurrentUser, *, now: datetime | None = None, limit: int = 300
 ) -> list[dict[str, Any]]:
-    """Published courses open for enrolment that the actor can see, soonest first (for the on-behalf form)."""
+    """Published courses open for enrolment that the actor can see, soonest first (for the on-behalf form).
+
+    "Open" is :func:`opening_refusal`'s rule and "can see" the catalogue's (``visible_courses_sql``), so
+    every course offered here can be enrolled in by the actor, eligibility of the person aside.
+    """
     now = now or utcnow()
     sql = (
-        "SELECT c.id, c.title, c.starts_at FROM course c JOIN training_path p ON p.id = c.path "
-        "WHERE c.status = 'published' AND (c.enrolment_opens_at IS NULL OR c.enrolment_opens_at <= {}) "
-        "AND (c.enrolment_closes_at IS NULL OR c.enrolment_closes_at > {}) "
-        "AND (c.starts_at IS NULL OR c.starts_at > {}) "
+        'SELECT "course".id, "course".title, "course".starts_at FROM course '
+        'JOIN training_path p ON p.id = "course".path '
+        "WHERE \"course\".status = 'published' "
+        'AND ("course".enrolment_opens_at IS NULL OR "course".enrolment_opens_at <= {}) '
+        'AND ("course".enrolment_closes_at IS NULL OR "course".enrolment_closes_at > {}) '
+        'AND ("course".starts_at IS NULL OR "course".starts_at > {}) '
     )
     args: list[Any] = [now, now, now]
-    if not actor.is_admin:
-        sql += "AND (p.owner_cooperative IS NULL OR p.owner_cooperative = {}) "
-        args.append(actor.cooperative_id or 0)
-    sql += "ORDER BY c.starts_at, c.id LIMIT {}"
+    rule = visible_courses_sql(actor, path_alias="p")
+    if rule is not None:
+        sql += f"AND {rule[0]} "
+        args += rule[1]
+    sql += 'ORDER BY "course".starts_at, "course".id LIMIT {}'
     return await fetch_all(sql, *args, limit)
 
 
@@ -1006,22 +1067,28 @@ class NeedsInput:
 NEEDS_NOTES_MAX = 500
 
 
-async def _trainer_of_persons_course(actor_id: int, person_id: int) -> bool:
-    row = await fetch_one(
-        "SELECT 1 AS yes FROM enrolment e JOIN course_trainer t ON t.course = e.course "
-        f"WHERE e.person = {{}} AND t.person = {{}} AND e.status IN {LIVE_STATUSES_SQL}",
+async def _teaches_persons_course(actor: CurrentUser, person_id: int) -> bool:
+    """Does the actor teach a course the person holds a live enrolment in (the catalogue's trainer rule)?
+
+    One check per course of the person's live enrolments (a handful), so that the rule of who teaches
+    a course stays the catalogue's alone.
+    """
+    if not actor.has_role(Role.TRAINER):
+        return False
+    rows = await fetch_all(
+        f"SELECT DISTINCT course FROM enrolment WHERE person = {{}} AND status IN {LIVE_STATUSES_SQL}",
         person_id,
-        actor_id,
     )
-    return row is not None
+    for row in rows:
+        if await teaches(actor, row["course"]):
+            return True
+    return False
 
 
 async def may_record_needs(actor: CurrentUser, person_id: int) -> bool:
     """The person themself, their tutor, admins."""
     if actor.id == person_id or actor.is_admin:
         return True
-    from training_hub.enrolment.access import follows
-
     return actor.has_role(Role.TUTOR) and await follows(actor.id, person_id)
 
 
@@ -1029,7 +1096,7 @@ async def may_see_needs(actor: CurrentUser, person_id: int) -> bool:
     """Who records them, and the trainers of a course the person is enrolled in. Nobody else."""
     if await may_record_needs(actor, person_id):
         return True
-    return actor.has_role(Role.TRAINER) and await _trainer_of_persons_course(actor.id, person_id)
+    return await _teaches_persons_course(actor, person_id)
 
 
 async def get_accessibility_needs(actor: CurrentUser, person_id: int) -> dict[str, Any]:
@@ -1225,20 +1292,8 @@ async def cancel_preview(
     row, course = await _enrolment_for(actor, enrolment_id)
     if not await may_act_for_person(actor, _person_of(row)):
         await _refuse_without_leaking(actor, row, course)
-    deadline = _cancel_deadline(course)
-    late = row["status"] == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
-    refusal = None
-    if row["status"] not in LIVE:
-        refusal = gettext(N_("L'iscrizione è già %(status)s.")) % {
-            "status": status_label(row["status"]).lower()
-        }
-    elif late and not actor.is_admin:
-        refusal = gettext(
-            N_(
-                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: per "
-                "annullarla ora rivolgiti all'ufficio formazione."
-            )
-        ) % {"date": format_date(deadline), "time": format_time(deadline)}
+    late = _is_late(row["status"], _cancel_deadline(course), now)
+    refusal = _cancel_refusal(actor, row["status"], course, now)
     return {
         "enrolment": {
             "id": row["id"],
@@ -1251,7 +1306,7 @@ async def cancel_preview(
         "on_behalf": actor.id != row["person"],
         "late": late,
         "reason_required": late and actor.is_admin,
-        "refusal": refusal,
+        "refusal": refusal.detail if refusal else None,
         "frees_a_seat": row["status"] == EnrolmentStatus.CONFIRMED,
     }
 

@@ -18,10 +18,14 @@ from training_hub.settings import get_settings
 
 SIGNATURE = N_("Ufficio formazione – Consorzio Sociale Light")
 
-SESSIONS_SQL = (
-    "SELECT s.id, s.course, s.starts_at, s.ends_at, s.status, s.sequence, s.uid, s.topics, s.online_url, "
+# What a message or an invitation says about a session (``s``) and its place (``l``, LEFT JOINed).
+SESSION_COLUMNS = (
+    "s.id, s.course, s.starts_at, s.ends_at, s.status, s.sequence, s.uid, s.topics, s.online_url, "
     "s.location, l.name AS location_name, l.address AS location_address, l.comune AS location_comune, "
-    "l.step_free_access, l.is_online FROM course_session s LEFT JOIN location l ON l.id = s.location "
+    "l.step_free_access, l.is_online"
+)
+SESSIONS_SQL = (
+    f"SELECT {SESSION_COLUMNS} FROM course_session s LEFT JOIN location l ON l.id = s.location "
     "WHERE s.course = {} ORDER BY s.starts_at, s.id"
 )
 
@@ -35,7 +39,9 @@ def scheduled(sessions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [session for session in sessions if session["status"] == "scheduled"]
 
 
-def where_text(session: dict[str, Any]) -> str:
+def where_text(session: dict[str, Any], *, show_link: bool = True) -> str:
+    """The place, or "online" — with the link only for confirmed participants (``show_link``), as on
+    the course page and in the calendar feeds."""
     if session.get("location_name") and not session.get("is_online"):
         parts = [
             session["location_name"],
@@ -43,17 +49,17 @@ def where_text(session: dict[str, Any]) -> str:
             session.get("location_comune") or "",
         ]
         return ", ".join(part for part in parts if part)
-    if session.get("online_url"):
+    if session.get("online_url") and show_link:
         return i18n.gettext(N_("online: %(url)s")) % {"url": session["online_url"]}
     return i18n.gettext(N_("online"))
 
 
-def session_line(session: dict[str, Any]) -> str:
+def session_line(session: dict[str, Any], *, show_link: bool = True) -> str:
     return i18n.gettext(N_("%(date)s, %(start)s–%(end)s, %(where)s")) % {
         "date": i18n.format_date(session["starts_at"]),
         "start": i18n.format_time(session["starts_at"]),
         "end": i18n.format_time(session["ends_at"]),
-        "where": where_text(session),
+        "where": where_text(session, show_link=show_link),
     }
 
 
@@ -92,7 +98,8 @@ def first_name(full_name: str) -> str:
 
 
 # What each kind of message says: (subject, opening paragraph). Placeholders: %(title)s, %(name)s,
-# %(position)d, %(reason)s, %(deadline)s.
+# %(position)d, %(reason)s, %(deadline)s. (A moved or cancelled session is announced by the catalogue,
+# which writes its own notice and attaches :func:`sessions.session_invitation`.)
 TEXTS: dict[str, tuple[str, str]] = {
     "enrolment_confirmed": (
         N_("Iscrizione confermata: %(title)s"),
@@ -140,14 +147,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         N_("Iscrizione annullata: %(title)s"),
         N_("la tua iscrizione al corso «%(title)s» è stata annullata."),
     ),
-    "session_moved": (
-        N_("Incontro spostato: %(title)s"),
-        N_("un incontro del corso «%(title)s» è stato spostato. Ecco la nuova data:"),
-    ),
-    "session_cancelled": (
-        N_("Incontro annullato: %(title)s"),
-        N_("questo incontro del corso «%(title)s» è stato annullato:"),
-    ),
     "session_reminder": (
         N_("Domani hai lezione: %(title)s"),
         N_("ti ricordiamo che domani hai lezione del corso «%(title)s»:"),
@@ -155,6 +154,8 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 WITH_SESSION_LIST = {"enrolment_confirmed", "enrolment_promoted", "enrolment_approved"}
+# Sent only to people holding a seat: the online link may be shown.
+TO_CONFIRMED = WITH_SESSION_LIST | {"session_reminder"}
 
 
 def compose(
@@ -179,10 +180,11 @@ def compose(
         ]
         if sessions:
             lines.append("")
-            if kind in WITH_SESSION_LIST:
+            if not opening_id.endswith(":"):
                 lines.append(i18n.gettext(N_("Gli incontri:")))
-            lines.extend(f"- {session_line(session)}" for session in sessions)
-            if kind in WITH_SESSION_LIST or kind == "session_moved":
+            show_link = kind in TO_CONFIRMED
+            lines.extend(f"- {session_line(session, show_link=show_link)}" for session in sessions)
+            if kind in WITH_SESSION_LIST:
                 lines += [
                     "",
                     i18n.gettext(N_("In allegato trovi gli incontri da aggiungere al tuo calendario.")),

@@ -3,7 +3,10 @@
 A confirmed seat carries ``METHOD:REQUEST`` with one VEVENT per scheduled session; a moved session a
 new REQUEST with the raised SEQUENCE (clients replace the event with the same UID); a cancelled
 session or seat ``METHOD:CANCEL``. Times are written with ``TZID=Europe/Rome`` and the VTIMEZONE that
-defines it, which is what Outlook and Google need to show the right hour across DST changes.
+defines it, which is what Outlook and Google need to show the right hour across DST changes. The
+VTIMEZONE is the calendar feeds' own (yearly rules, which Outlook reads; not the list of transitions
+that generating it from tzdata gives), and the UID and SEQUENCE are the session's, as in the feeds, so
+an invitation and a subscribed feed describe the same event.
 
 Pure functions over plain data; the subscription feeds are the calendars feature's business.
 """
@@ -11,15 +14,13 @@ Pure functions over plain data; the subscription feeds are the calendars feature
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from email.utils import parseaddr
-from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from training_hub.timeutil import ROME, to_rome, utcnow
-
-PRODID = "-//Consorzio Sociale Light//Training Hub//IT"
+from training_hub.calendars.ical import PRODID, VTIMEZONE_ROME
+from training_hub.timeutil import to_rome, utcnow
 
 
 @dataclass(frozen=True)
@@ -40,19 +41,8 @@ def mail_address(value: str) -> tuple[str, str]:
     return name, address
 
 
-def _timezone(events: list[IcsEvent]) -> Timezone:
-    # The transitions around the events are enough; a whole-century VTIMEZONE would only weigh more.
-    first = min(to_rome(event.starts_at).date() for event in events)
-    last = max(to_rome(event.ends_at).date() for event in events)
-    return _rome_timezone(first.year - 1, last.year + 1)
-
-
-@lru_cache(maxsize=16)
-def _rome_timezone(first_year: int, last_year: int) -> Timezone:
-    """Building a VTIMEZONE walks the zone's transitions (milliseconds): done once per span of years."""
-    return Timezone.from_tzinfo(
-        ROME, tzid="Europe/Rome", first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
-    )
+def _timezone() -> Timezone:
+    return Timezone.from_ical(VTIMEZONE_ROME)
 
 
 def build_invitation(
@@ -74,7 +64,7 @@ def build_invitation(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
-    calendar.add_component(_timezone(events))
+    calendar.add_component(_timezone())
     organizer_name, organizer_address = mail_address(organizer)
     for item in events:
         event = Event()

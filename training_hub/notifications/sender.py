@@ -10,7 +10,10 @@ on a mail server, and a request never waits for either.
 
 ``TRAINING_HUB_SMTP_URL``: ``smtp://user:password@host:587`` (STARTTLS when the server offers it),
 ``smtps://user:password@host:465`` (TLS from the start), or ``smtp://host:25`` without login.
-The log never shows a message body, only its id, kind, subject and the recipient's person id.
+The log never shows a message's body or subject, only its id, kind and the recipient's person id: a
+subject names the course, and a person id next to the title of an inclusion course would tell who is
+on an inclusion pathway (special-category data, which never goes into a log). The outbox row has the
+rest.
 """
 
 from __future__ import annotations
@@ -100,15 +103,14 @@ class SmtpTransport:
 
 
 class LogTransport:
-    """Without SMTP (development, demo): say what would have been sent, never the body."""
+    """Without SMTP (development, demo): say that a message would have been sent, never what it says."""
 
     async def send(self, message: EmailMessage) -> None:
         log.info(
-            "Notifica %s (%s) sarebbe stata inviata alla persona %s: %s",
+            "Notifica %s (%s) sarebbe stata inviata alla persona %s",
             message["X-Training-Hub-Id"],
             message["X-Training-Hub-Kind"],
             message["X-Training-Hub-Recipient"],
-            message["Subject"],
         )
 
 

@@ -16,25 +16,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from training_hub.db import fetch_all, fetch_one
-from training_hub.notifications.compose import compose, invitation
+from training_hub.notifications.compose import SESSION_COLUMNS, compose, invitation
 from training_hub.notifications.outbox import queue_message
 from training_hub.timeutil import rome_day_bounds, to_rome, utcnow
 
-PARTICIPANTS_SQL = (
-    "SELECT p.id, p.full_name, p.email FROM enrolment e JOIN person p ON p.id = e.person "
-    "WHERE e.course = {} AND e.status = 'confirmed' AND p.active = {} ORDER BY p.id"
-)
 SESSION_SQL = (
-    "SELECT s.id, s.course, s.starts_at, s.ends_at, s.status, s.sequence, s.uid, s.topics, s.online_url, "
-    "s.location, l.name AS location_name, l.address AS location_address, l.comune AS location_comune, "
-    "l.step_free_access, l.is_online, c.title AS course_title "
+    f"SELECT {SESSION_COLUMNS}, c.title AS course_title "
     "FROM course_session s JOIN course c ON c.id = s.course LEFT JOIN location l ON l.id = s.location "
     "WHERE s.id = {}"
 )
 TOMORROW_SQL = (
-    "SELECT s.id, s.course, s.starts_at, s.ends_at, s.status, s.sequence, s.uid, s.topics, s.online_url, "
-    "s.location, l.name AS location_name, l.address AS location_address, l.comune AS location_comune, "
-    "l.step_free_access, l.is_online, c.title AS course_title, "
+    f"SELECT {SESSION_COLUMNS}, c.title AS course_title, "
     "p.id AS person_id, p.full_name, p.email "
     "FROM course_session s JOIN course c ON c.id = s.course "
     "JOIN enrolment e ON e.course = s.course AND e.status = 'confirmed' "
