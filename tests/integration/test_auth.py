@@ -207,3 +207,25 @@ async def test_a_garbled_session_cookie_is_no_session_and_no_query(client, count
             response = await client.get("/courses")
         assert response.status_code == 303 and response.headers["location"].startswith("/login"), value
         assert not [sql for sql in counter.statements if "key_value" in sql], value
+
+
+async def test_changing_the_password_logs_out_every_other_browser(client, other_client):
+    await make_person(email="two@example.test")
+    await login(client, "two@example.test")
+    await login(other_client, "two@example.test")
+    assert (await other_client.get("/profile")).status_code == 200
+    changed = await post_form(client, "/profile/password", {
+        "current_password": PASSWORD, "new_password": "una-password-nuova", "confirm_password": "una-password-nuova"})
+    assert changed.status_code == 303
+    assert (await client.get("/profile")).status_code == 200  # this browser stays in
+    assert (await other_client.get("/profile")).headers["location"] == "/login?next=/profile"
+
+
+async def test_an_office_password_reset_logs_the_person_out(client, other_client):
+    person = await make_person(email="reset@example.test")
+    await make_person(roles="admin", email="office2@example.test")
+    await login(other_client, "reset@example.test")
+    await login(client, "office2@example.test")
+    assert (await post_form(client, f"/admin/people/{person.id}/password",
+                            {"new_password": "password-impostata"})).status_code == 303
+    assert (await other_client.get("/profile")).status_code == 303

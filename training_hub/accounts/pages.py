@@ -9,12 +9,18 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from training_hub.accounts.service import authenticate, change_own_password
+from training_hub.accounts.service import authenticate, change_own_password, session_stamp
 from training_hub.calendars.service import calendar_panel_context
 from training_hub.directory.service import get_cooperative
 from training_hub.errors import DomainError, InvalidCredentials, TooManyAttempts
 from training_hub.i18n import gettext
-from training_hub.web.auth import SESSION_PERSON_KEY, CurrentUser, provide_user, requires_login
+from training_hub.web.auth import (
+    SESSION_PASSWORD_KEY,
+    SESSION_PERSON_KEY,
+    CurrentUser,
+    provide_user,
+    requires_login,
+)
 from training_hub.web.responses import flash, form_dict, form_errors, page, redirect, safe_next
 
 
@@ -44,6 +50,7 @@ class LoginController(Controller):
                 "accounts/login.html", status_code=status, next=target, email=email, errors=form_errors(exc)
             )
         request.session[SESSION_PERSON_KEY] = user.id
+        request.session[SESSION_PASSWORD_KEY] = await session_stamp(user.id)
         return redirect(target)
 
     @post("/logout", name="logout")
@@ -79,6 +86,8 @@ class ProfileController(Controller):
             )
         except DomainError as exc:
             return page("accounts/password.html", status_code=exc.status_code, errors=form_errors(exc))
+        # This browser stays logged in; every other session of the person ends.
+        request.session[SESSION_PASSWORD_KEY] = await session_stamp(user.id)
         flash(request, gettext("La password è stata cambiata."))
         return redirect("/profile")
 

@@ -19,7 +19,7 @@ from training_hub.security import (
 from training_hub.settings import get_settings
 from training_hub.tables import ApiToken, LoginFailure, Person
 from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser
+from training_hub.web.auth import CurrentUser, password_stamp
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
@@ -135,3 +135,9 @@ async def _store_password(person_id: int, password: str) -> None:
     await ApiToken.update({ApiToken.revoked_at: utcnow()}).where(
         (ApiToken.person == person_id) & ApiToken.revoked_at.is_null()
     )
+
+
+async def session_stamp(person_id: int) -> str:
+    """The password fingerprint a web session keeps (see ``web.auth.SESSION_PASSWORD_KEY``)."""
+    row = await Person.select(Person.password_hash).where(Person.id == person_id).first()
+    return password_stamp(row["password_hash"] if row else None)

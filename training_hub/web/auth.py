@@ -8,6 +8,8 @@ that templates read, and sets the request's language. Guards only check roles; t
 from __future__ import annotations
 
 import contextvars
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
 SESSION_PERSON_KEY = "person_id"
+# A fingerprint of the password hash the session was opened with: changing or resetting the password
+# changes it, and every other browser logged in as that person is logged out.
+SESSION_PASSWORD_KEY = "pw"
 LANGUAGE_COOKIE = "lang"
 
 _current_user: contextvars.ContextVar[CurrentUser | None] = contextvars.ContextVar("current_user", default=None)
@@ -75,7 +80,10 @@ def format_roles(roles: set[str] | frozenset[str] | list[str]) -> str:
     return ",".join(sorted(set(roles), key=lambda role: order.index(role) if role in order else 99))
 
 
-_USER_SQL = "SELECT id, email, full_name, roles, cooperative, language FROM person WHERE id = {} AND active = {}"
+_USER_SQL = (
+    "SELECT id, email, full_name, roles, cooperative, language, password_hash FROM person "
+    "WHERE id = {} AND active = {}"
+)
 _TOKEN_SQL = (
     "SELECT p.id, p.email, p.full_name, p.roles, p.cooperative, p.language "
     "FROM api_token t JOIN person p ON p.id = t.person "
@@ -83,10 +91,18 @@ _TOKEN_SQL = (
 )
 
 
-async def user_for_person_id(person_id: int) -> CurrentUser | None:
+def password_stamp(password_hash: str | None) -> str:
+    """What a session remembers of the password it was opened with (never the hash itself)."""
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+async def user_for_person_id(person_id: int, *, stamp: str | None = None) -> CurrentUser | None:
+    """The active person; with ``stamp``, only if their password is still the one the session saw."""
     # Hand-written SQL: this runs on every request (see db.fetch_all).
     row = await fetch_one(_USER_SQL, person_id, True)
-    return CurrentUser.from_row(row) if row else None
+    if row is None or (stamp is not None and not hmac.compare_digest(stamp, password_stamp(row["password_hash"]))):
+        return None
+    return CurrentUser.from_row(row)
 
 
 async def user_for_api_token(token: str) -> CurrentUser | None:
@@ -117,8 +133,9 @@ class AuthenticationMiddleware(ASGIMiddleware):
         else:
             session = scope.get("session") or {}
             person_id = session.get(SESSION_PERSON_KEY) if isinstance(session, dict) else None
-            if isinstance(person_id, int):
-                user = await user_for_person_id(person_id)
+            stamp = session.get(SESSION_PASSWORD_KEY) if isinstance(session, dict) else None
+            if isinstance(person_id, int) and isinstance(stamp, str):
+                user = await user_for_person_id(person_id, stamp=stamp)
         scope["user"] = user
         user_token = _current_user.set(user)
         cookie_language = _cookie(headers.get(b"cookie", b"").decode("latin-1"), LANGUAGE_COOKIE)
