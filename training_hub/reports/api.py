@@ -8,7 +8,7 @@ Durations are in minutes, rates are fractions (0.75 = 75%), ratings averages fro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
@@ -31,6 +31,21 @@ async def _scope(user: CurrentUser, start: str | None, end: str | None, view: st
     return scope, period
 
 
+class ReportFilters(NamedTuple):
+    scope: Scope
+    period: Period
+
+
+async def provide_filters(
+    user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
+    view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
+    province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+    trainer_id: FromQuery[int | None] = None,
+) -> ReportFilters:
+    """The filters every aggregate takes (period, view, cooperative, province, path kind, trainer)."""
+    return ReportFilters(*await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id))
+
+
 def _envelope(scope: Scope, period: Period, **content: Any) -> dict[str, Any]:
     return as_json({"period": period.as_dict(), "scope": scope.as_dict(), **content})
 
@@ -39,16 +54,13 @@ class ReportsApi(Controller):
     path = "/api/reports"
     tags = ["reports"]  # noqa: RUF012
     guards = [requires_staff]  # noqa: RUF012
-    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False), "filters": Provide(provide_filters)}  # noqa: RUF012
 
     @get("/summary", summary="Sintesi: corsi, ore erogate e di presenza, partecipanti, completamento, gradimento")
     async def summary(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         now = utcnow()
         sess = await service.course_side(scope, period)
         pm = await service.participant_side(scope, period)
@@ -60,24 +72,18 @@ class ReportsApi(Controller):
 
     @get("/monthly", summary="Per mese (Europe/Rome): corsi, incontri, ore erogate, partecipanti, ore di presenza")
     async def monthly(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         table = service.monthly_table(period, await service.course_side(scope, period),
                                       await service.participant_side(scope, period))
         return _envelope(scope, period, items=table.rows)
 
     @get("/by-path-kind", summary="Per tipo di percorso, con completamento e abbandono")
     async def by_path_kind(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         table = service.kind_table(await service.course_side(scope, period),
                                    await service.participant_side(scope, period),
                                    await service.completion(scope, period, utcnow()))
@@ -85,54 +91,39 @@ class ReportsApi(Controller):
 
     @get("/by-province", summary="Partecipanti e ore per provincia della cooperativa")
     async def by_province(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         return _envelope(scope, period, items=service.province_table(await service.participant_side(scope, period)).rows)
 
     @get("/by-area", summary="Partecipanti e ore per area di lavoro")
     async def by_area(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         return _envelope(scope, period, items=service.area_table(await service.participant_side(scope, period)).rows)
 
     @get("/by-cooperative", summary="Partecipanti e ore per cooperativa")
     async def by_cooperative(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         pm = await service.participant_side(scope, period)
         return _envelope(scope, period, items=service.cooperative_table(pm).rows)
 
     @get("/waiting-lists", summary="Corsi al completo con persone in lista d'attesa")
     async def waiting(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         rows = await service.waiting_lists(scope, period)
         return _envelope(scope, period, items=service.waiting_table(rows, scoped=scope.person_filter).rows)
 
     @get("/courses", summary="Per corso svolto nel periodo: incontri, ore, partecipanti, presenza")
     async def courses(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         return _envelope(scope, period, items=service.course_table(await service.course_list(scope, period)).rows)
 
     @get("/workers", summary="Ore di ogni persona della cooperativa (vista cooperative)")
@@ -145,12 +136,9 @@ class ReportsApi(Controller):
 
     @get("/surveys", summary="Questionari per corso: invitati, risposte, medie (solo se chiusi e con almeno 5 risposte)")
     async def surveys(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         now = utcnow()
         questions = await service.rating_questions()
         table = service.survey_course_table(await service.survey_courses(scope, period),
@@ -161,12 +149,9 @@ class ReportsApi(Controller):
 
     @get("/surveys/trainers", summary="Gradimento per formatore (solo questionari chiusi con almeno 5 risposte)")
     async def survey_trainers(
-        self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
-        view: FromQuery[str | None] = None, cooperative_id: FromQuery[int | None] = None,
-        province: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
-        trainer_id: FromQuery[int | None] = None,
+        self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
-        scope, period = await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id)
+        scope, period = filters
         if scope.view == "cooperative":
             raise PermissionDenied(N_("Il gradimento per formatore è riservato all'ufficio formazione e ai formatori."))
         questions = await service.rating_questions()
