@@ -35,6 +35,22 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 MAX_ID = 2**31 - 1
 
 
+def is_possible_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
+
+def form_id(value: Any) -> int | None:
+    """A number typed as an id in a form, a query string or a body; None when it is not one at all.
+
+    Only ASCII digits ("²".isdigit() is true but int() refuses it) and a bounded length. A number can
+    still be beyond what the database holds: check ``is_possible_id`` before querying with it.
+    """
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 class PooledSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLite engine, keeping a few connections open between queries.
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from training_hub.attendance import documents, service
 from training_hub.attendance.rules import STATUS_LABELS, STATUSES
 from training_hub.attendance.service import AttendanceEntry
+from training_hub.db import form_id
 from training_hub.directory.service import list_cooperatives
 from training_hub.errors import DomainError
 from training_hub.i18n import format_time, gettext
@@ -33,15 +34,6 @@ _FIELD_NAMES = {"status": "status", "arrived_at": "arrived", "left_at": "left", 
 _ENTRY_ERROR = re.compile(r"^(\d+)\.(\w+)$")
 
 
-def _form_id(value: Any) -> int | None:
-    """An id sent in a form field, or None: only ASCII digits, and not so many that ``int()`` refuses
-    them ("²".isdigit() is true, and int() of 5,000 digits raises) — the service says "not found"."""
-    text = str(value or "").strip()
-    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
-        return None
-    return int(text)
-
-
 def _status_options() -> list[tuple[str, str]]:
     return [(status, gettext(STATUS_LABELS[status])) for status in STATUSES]
 
@@ -50,7 +42,7 @@ def _roll_entries(data: dict[str, Any]) -> tuple[list[AttendanceEntry], list[int
     """The entries of the submitted roll call, and the enrolment id of each (by position)."""
     raw_ids = data.get("enrolment") or []
     ids = [number for value in (raw_ids if isinstance(raw_ids, list) else [raw_ids])
-           if (number := _form_id(value)) is not None]
+           if (number := form_id(value)) is not None]
     entries: list[AttendanceEntry] = []
     for enrolment_id in ids:
         status = str(data.get(f"status-{enrolment_id}") or "").strip()
@@ -176,7 +168,7 @@ class CheckInPages(Controller):
     @post("/", name="check_in_code_submit")
     async def code_submit(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
         data = await form_dict(request)
-        session_id = _form_id(data.get("session_id"))
+        session_id = form_id(data.get("session_id"))
         if session_id is None:
             return await self._code_page(
                 user, errors={"session_id": gettext("Scegli l'incontro.")}, values=data, status_code=422

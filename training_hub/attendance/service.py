@@ -61,7 +61,7 @@ from training_hub.attendance.rules import (
 from training_hub.audit import record_audit_event
 from training_hub.catalogue.service import get_viewable_course
 from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
-from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
+from training_hub.db import fetch_all, fetch_one, is_possible_id, lock_for_update, write_transaction
 from training_hub.errors import (
     AttendanceClosed,
     AttendanceNotOpen,
@@ -201,24 +201,15 @@ _CHECK_IN_CANDIDATES_SQL = (
 
 # Loading and permissions -------------------------------------------------------------------------
 
-# Primary keys are PostgreSQL ``integer``s: a larger id in a URL cannot exist, and passing it to the
-# driver would fail with an error instead of a "not found".
-MAX_ID = 2**31 - 1
-
-
-def _possible_id(value: int) -> bool:
-    return 0 < value <= MAX_ID
-
-
 async def _load_session(session_id: int) -> dict[str, Any]:
-    row = await fetch_one(_SESSION_SQL, session_id) if _possible_id(session_id) else None
+    row = await fetch_one(_SESSION_SQL, session_id) if is_possible_id(session_id) else None
     if row is None:
         raise NotFound(N_("Incontro non trovato."))
     return row
 
 
 async def _load_course(course_id: int) -> dict[str, Any]:
-    row = await fetch_one(_COURSE_SQL, course_id) if _possible_id(course_id) else None
+    row = await fetch_one(_COURSE_SQL, course_id) if is_possible_id(course_id) else None
     if row is None:
         raise NotFound(N_("Corso non trovato."))
     return row
@@ -1128,7 +1119,7 @@ async def certificate_for(actor: CurrentUser, enrolment_id: int, *, now: datetim
     The verification code is created on the first issue and then kept for good.
     """
     now = now or utcnow()
-    enrolment = await fetch_one(_ENROLMENT_SQL, enrolment_id) if _possible_id(enrolment_id) else None
+    enrolment = await fetch_one(_ENROLMENT_SQL, enrolment_id) if is_possible_id(enrolment_id) else None
     if enrolment is None or not await _may_see_enrolment(actor, enrolment):
         # The same answer whether it exists or not: ids of other people's enrolments stay private.
         raise NotFound(N_("Iscrizione non trovata."))
@@ -1194,7 +1185,7 @@ async def training_record(actor: CurrentUser, person_id: int, *, now: datetime |
     The person themselves, admins, and coordinators of the person's cooperative.
     """
     now = to_utc(now or utcnow())
-    person = await fetch_one(_PERSON_SQL, person_id) if _possible_id(person_id) else None
+    person = await fetch_one(_PERSON_SQL, person_id) if is_possible_id(person_id) else None
     allowed = person is not None and (
         actor.is_admin
         or person_id == actor.id
@@ -1290,7 +1281,7 @@ async def cooperative_progress(
         cooperative_id = actor.cooperative_id
     else:
         raise PermissionDenied(N_("Questa pagina è per i coordinatori delle cooperative e l'ufficio formazione."))
-    if not _possible_id(cooperative_id):
+    if not is_possible_id(cooperative_id):
         raise NotFound(N_("Cooperativa non trovata."))
     enrolments = await fetch_all(_COOP_ENROLMENTS_SQL, cooperative_id, CONFIRMED, CourseStatus.CANCELLED.value)
     sessions = await fetch_all(_COOP_SESSIONS_SQL, cooperative_id, CONFIRMED)

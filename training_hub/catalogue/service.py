@@ -48,7 +48,7 @@ from training_hub.catalogue.scheduling import (
     expand_series,
     has_errors,
 )
-from training_hub.db import MAX_ID, fetch_all, fetch_one, is_sqlite, lock_for_update, write_transaction
+from training_hub.db import fetch_all, fetch_one, form_id, is_possible_id, is_sqlite, lock_for_update, write_transaction
 from training_hub.errors import (
     InvalidState,
     Issue,
@@ -382,13 +382,10 @@ def _integer(value: Any, field_name: str, errors: dict[str, str], *, minimum: in
 def parse_id(value: Any) -> int | None:
     """An id from a form or a body; -1 (never a real id: reported as "does not exist") for anything
     that cannot be one, a number too large for the database included."""
-    if value in (None, ""):
+    if value is None or not str(value).strip():
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return -1
-    return number if 0 < number <= MAX_ID else -1
+    number = form_id(value)
+    return number if number is not None and is_possible_id(number) else -1
 
 
 def _clean_text(value: Any) -> str:

@@ -15,6 +15,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from training_hub.db import form_id
 from training_hub.enrolment import service
 from training_hub.enrolment.service import (
     STATUS_LABELS,
@@ -32,16 +33,9 @@ from training_hub.web.responses import flash, form_dict, form_errors, page, redi
 LABELS = {"status_labels": STATUS_LABELS, "via_labels": VIA_LABELS}
 
 
-def _int_or_none(value: Any) -> int | None:
-    """An id typed in a form or a query string; None for anything that is not plain digits (a "²" is a
-    digit to ``str.isdigit`` but not to ``int``)."""
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
-
-
 def _person_id(value: Any) -> int | None:
     """The person to enrol on someone's behalf; None (oneself) only when none is given."""
-    person = _int_or_none(value)
+    person = form_id(value)
     if str(value or "").strip() and person is None:
         raise ValidationFailed(N_("Scegli la persona da iscrivere."), field="person_id")
     return person
@@ -387,8 +381,8 @@ class OnBehalfMixin:
 
     async def _enrol(self, request: Request[Any, Any, Any], user: CurrentUser) -> Template | Redirect:
         data = await form_dict(request)
-        cooperative_id = _int_or_none(data.get("cooperative_id"))
-        person_id, course_id = _int_or_none(data.get("person_id")), _int_or_none(data.get("course_id"))
+        cooperative_id = form_id(data.get("cooperative_id"))
+        person_id, course_id = form_id(data.get("person_id")), form_id(data.get("course_id"))
         errors: dict[str, str] = {}
         if person_id is None:
             errors["person_id"] = gettext(N_("Scegli la persona da iscrivere."))
@@ -440,7 +434,7 @@ class CoordinatorPages(OnBehalfMixin, Controller):
     async def list_enrolments(
         self, user: NamedDependency[CurrentUser], cooperative_id: FromQuery[str | None] = None
     ) -> Template:
-        return await self._render(user, _int_or_none(cooperative_id))
+        return await self._render(user, form_id(cooperative_id))
 
     @post("/", name="coordinator_enrol")
     async def enrol(

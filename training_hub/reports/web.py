@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from litestar.params import QueryParameter
 
+from training_hub.db import form_id, is_possible_id
 from training_hub.errors import ValidationFailed
 from training_hub.i18n import N_
 from training_hub.reports.service import Period, Scope, parse_period, resolve_scope
@@ -42,17 +43,14 @@ class Filters:
         return urlencode({key: value for key, value in values.items() if value})
 
 
-MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one cannot exist
-
-
 def _int_or_none(raw: str, field: str) -> int | None:
     text = (raw or "").strip()
     if not text:
         return None
-    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() then refuses.
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ID:
+    number = form_id(text)
+    if number is None or not is_possible_id(number):
         raise ValidationFailed(N_("Valore non valido."), field=field)
-    return int(text)
+    return number
 
 
 async def page_scope(user: CurrentUser, view: str, filters: Filters) -> tuple[Scope, Period]:
