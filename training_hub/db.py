@@ -24,9 +24,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 from piccolo.engine.base import Engine
-from piccolo.engine.cockroach import CockroachEngine
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.engine.cockroach import CockroachEngine, CockroachTransaction
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+
+from training_hub.cache import data_changed
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -51,7 +53,66 @@ def form_id(value: Any) -> int | None:
     return int(text)
 
 
-class PooledSQLiteEngine(SQLiteEngine):
+def _only_reads(querystring: Any) -> bool:
+    # Piccolo's selects, counts and exists all start with SELECT; anything else may write.
+    return str(querystring.template).lstrip()[:6].upper() == "SELECT"
+
+
+class _EndOfTransactionMarksChange:
+    """A transaction that, once committed or rolled back, marks this process's cached reads stale
+    (see cache.py): a reader that ran while it was open may have cached what it is replacing."""
+
+    __slots__ = ()
+
+    async def __aexit__(self, *exc_info: Any) -> bool:
+        try:
+            return await super().__aexit__(*exc_info)  # type: ignore[misc]
+        finally:
+            data_changed()
+
+
+class TrackedSQLiteTransaction(_EndOfTransactionMarksChange, SQLiteTransaction):
+    pass
+
+
+class TrackedPostgresTransaction(_EndOfTransactionMarksChange, PostgresTransaction):
+    pass
+
+
+class TrackedCockroachTransaction(_EndOfTransactionMarksChange, CockroachTransaction):
+    pass
+
+
+class _TracksWrites:
+    """Every statement that may write, and every transaction's end, advances the data generation
+    that short-lived read caches check (cache.py). It happens here, below every service, so a new
+    writer cannot forget it."""
+
+    async def run_querystring(self, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().run_querystring(querystring, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            if not _only_reads(querystring):
+                data_changed()
+
+    async def run_ddl(self, ddl: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().run_ddl(ddl, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            data_changed()
+
+
+class TrackedPostgresEngine(_TracksWrites, PostgresEngine):
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return TrackedPostgresTransaction(engine=self, allow_nested=allow_nested)
+
+
+class TrackedCockroachEngine(_TracksWrites, CockroachEngine):
+    def transaction(self, allow_nested: bool = True) -> CockroachTransaction:
+        return TrackedCockroachTransaction(engine=self, allow_nested=allow_nested)
+
+
+class PooledSQLiteEngine(_TracksWrites, SQLiteEngine):
     """Piccolo's SQLite engine, keeping a few connections open between queries.
 
     Piccolo opens (and threads) a new aiosqlite connection for every query run outside a transaction,
@@ -97,6 +158,11 @@ class PooledSQLiteEngine(SQLiteEngine):
             if "locked" in str(exc) or "busy" in str(exc):
                 return None
             raise
+
+    def transaction(
+        self, transaction_type: TransactionType = TransactionType.deferred, allow_nested: bool = True
+    ) -> SQLiteTransaction:
+        return TrackedSQLiteTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
 
     async def get_connection(self) -> aiosqlite.Connection:
         pending = aiosqlite.connect(**self.connection_kwargs)
@@ -161,10 +227,10 @@ def engine_from_url(url: str) -> Engine:
         return PooledSQLiteEngine(path=_sqlite_path(url))
     if scheme in ("postgresql", "postgres", "postgresql+asyncpg"):
         dsn = urlunsplit(("postgresql",) + tuple(urlsplit(url))[1:])
-        return PostgresEngine(config={"dsn": dsn}, extensions=())
+        return TrackedPostgresEngine(config={"dsn": dsn}, extensions=())
     if scheme in ("cockroachdb", "cockroach"):
         dsn = urlunsplit(("postgresql",) + tuple(urlsplit(url))[1:])
-        return CockroachEngine(config={"dsn": dsn}, extensions=())
+        return TrackedCockroachEngine(config={"dsn": dsn}, extensions=())
     raise ValueError(f"TRAINING_HUB_DATABASE_URL: schema {scheme!r} non supportato (sqlite, postgresql, cockroachdb).")
 
 

@@ -41,6 +41,9 @@ class Settings:
     # How long a worker may reuse a calendar feed's computed version (ETag) before looking at the data
     # again; feeds are served with max-age=300 anyway. 0 in test mode: every request looks.
     feed_version_ttl_seconds: int = 60
+    # How long a worker may reuse a catalogue page it computed, as long as it has written nothing
+    # itself (cache.py): the bound on how late it shows another worker's changes. 0 turns it off.
+    catalogue_cache_seconds: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -93,6 +96,7 @@ def load_settings() -> Settings:
         notifications_interval_seconds=_int("TRAINING_HUB_NOTIFICATIONS_INTERVAL", 30),
         log_level=os.environ.get("TRAINING_HUB_LOG_LEVEL", "INFO").upper(),
         feed_version_ttl_seconds=_int("TRAINING_HUB_FEED_VERSION_TTL", 0 if mode == "test" else 60),
+        catalogue_cache_seconds=_int("TRAINING_HUB_CATALOGUE_CACHE_SECONDS", 10),
     )
 
 

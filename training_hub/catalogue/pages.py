@@ -27,6 +27,7 @@ from training_hub.i18n import N_, get_language, gettext
 from training_hub.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
 from training_hub.timeutil import to_rome, utcnow
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_staff
+from training_hub.web.shell import page_with_body
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, is_htmx, page, redirect
 
 DELIVERY_LABELS = {
@@ -143,9 +144,8 @@ class CataloguePages(Controller):
         if is_htmx(request):
             html = FRAGMENTS.render(request, "catalogue/_results.html", context)
             return Response(html, media_type=MediaType.HTML, headers=headers)
-        response = page("catalogue/catalogue.html", body=FRAGMENTS.render(request, "catalogue/_catalogue_body.html", context))
-        response.headers.update(headers)
-        return response
+        body = FRAGMENTS.render(request, "catalogue/_catalogue_body.html", context)
+        return page_with_body(request, "catalogue/catalogue.html", body, headers=headers)
 
     @get("/courses/{course_id:int}", name="course")
     async def course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:

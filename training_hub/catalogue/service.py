@@ -37,6 +37,7 @@ from piccolo.query.functions.aggregate import Count
 
 from training_hub import i18n
 from training_hub.audit import record_audit_event
+from training_hub.cache import MISSING, ReadCache, data_generation
 from training_hub.catalogue.scheduling import (
     MAX_SERIES_SESSIONS,
     BookedSession,
@@ -1141,13 +1142,39 @@ def _catalogue_where(user: CurrentUser, filters: CatalogueFilters, now: datetime
 async def search_catalogue(
     user: CurrentUser, filters: CatalogueFilters, *, now: datetime | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of published courses the user may see, and how many match in all (two queries)."""
-    where, args = _catalogue_where(user, filters, now or utcnow())
+    """One page of published courses the user may see, and how many match in all (one query).
+
+    Pages are reused for a few seconds (``catalogue_cache``): everyone of a cooperative looking at the
+    same filters shares one. With an explicit ``now`` the database is always asked.
+    """
+    moment = now or utcnow()
+    where, args = _catalogue_where(user, filters, moment)
     direction = "DESC" if filters.sort == "-start" else "ASC"
-    return await _course_listing(
-        where, args, order=f'"course"."starts_at" {direction}, "course"."id" {direction}',
-        limit=filters.page_size, offset=(filters.page - 1) * filters.page_size,
-    )
+    order = f'"course"."starts_at" {direction}, "course"."id" {direction}'
+    limit, offset = filters.page_size, (filters.page - 1) * filters.page_size
+    cache = catalogue_cache()
+    # The statement and its arguments are exactly what the answer depends on (the visibility rule
+    # included: it names the cooperative, and the person only where their own courses count), save
+    # the current instant, which moves on by less than the entry lives.
+    key = (" AND ".join(where), tuple(arg for arg in args if arg is not moment), order, limit, offset)
+    if now is None and (hit := cache.get(key)) is not MISSING:
+        return hit
+    generation = data_generation()
+    result = await _course_listing(where, args, order=order, limit=limit, offset=offset)
+    if now is None:
+        cache.put(key, result, generation=generation)
+    return result
+
+
+_catalogue_cache: ReadCache[tuple[list[dict[str, Any]], int]] | None = None
+
+
+def catalogue_cache() -> ReadCache[tuple[list[dict[str, Any]], int]]:
+    """Catalogue pages recently computed by this worker (see cache.py for when they go stale)."""
+    global _catalogue_cache
+    if _catalogue_cache is None:
+        _catalogue_cache = ReadCache(ttl=get_settings().catalogue_cache_seconds, size=256)
+    return _catalogue_cache
 
 
 async def list_managed_courses(
