@@ -335,6 +335,8 @@ class KeyValue(Table):
     key = Varchar(length=255, unique=True)
     value = Bytea()
     expires_at = Timestamptz(null=True, default=None, index=True)
+    # A web session's person: read with the session in one statement, and gone with them.
+    person = ForeignKey(references=Person, null=True, default=None, on_delete=OnDelete.cascade, index=True)
 
 
 class AuditEvent(Table):

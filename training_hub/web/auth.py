@@ -80,10 +80,11 @@ def format_roles(roles: set[str] | frozenset[str] | list[str]) -> str:
     return ",".join(sorted(set(roles), key=lambda role: order.index(role) if role in order else 99))
 
 
-_USER_SQL = (
-    "SELECT id, email, full_name, roles, cooperative, language, password_hash FROM person "
-    "WHERE id = {} AND active = {}"
-)
+# What a request needs to know of the person behind it; the session store reads the same columns
+# together with the session and leaves them in the scope under SESSION_PERSON_ROW_KEY.
+PERSON_COLUMNS = ("id", "email", "full_name", "roles", "cooperative", "language", "password_hash")
+SESSION_PERSON_ROW_KEY = "_training_hub_session_person"
+_USER_SQL = f"SELECT {', '.join(PERSON_COLUMNS)} FROM person WHERE id = {{}} AND active = {{}}"
 _TOKEN_SQL = (
     "SELECT p.id, p.email, p.full_name, p.roles, p.cooperative, p.language "
     "FROM api_token t JOIN person p ON p.id = t.person "
@@ -96,10 +97,16 @@ def password_stamp(password_hash: str | None) -> str:
     return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
 
 
-async def user_for_person_id(person_id: int, *, stamp: str | None = None) -> CurrentUser | None:
-    """The active person; with ``stamp``, only if their password is still the one the session saw."""
-    # Hand-written SQL: this runs on every request (see db.fetch_all).
-    row = await fetch_one(_USER_SQL, person_id, True)
+async def user_for_person_id(
+    person_id: int, *, stamp: str | None = None, row: dict[str, Any] | None = None
+) -> CurrentUser | None:
+    """The active person; with ``stamp``, only if their password is still the one the session saw.
+
+    ``row``: the person as the session store already read them (see ``PERSON_COLUMNS``), if it did.
+    """
+    if row is None or row["id"] != person_id:
+        # Hand-written SQL: this runs on every request (see db.fetch_all).
+        row = await fetch_one(_USER_SQL, person_id, True)
     if row is None or (stamp is not None and not hmac.compare_digest(stamp, password_stamp(row["password_hash"]))):
         return None
     return CurrentUser.from_row(row)
@@ -135,7 +142,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
             person_id = session.get(SESSION_PERSON_KEY) if isinstance(session, dict) else None
             stamp = session.get(SESSION_PASSWORD_KEY) if isinstance(session, dict) else None
             if isinstance(person_id, int) and isinstance(stamp, str):
-                user = await user_for_person_id(person_id, stamp=stamp)
+                user = await user_for_person_id(person_id, stamp=stamp, row=scope.get(SESSION_PERSON_ROW_KEY))
         scope["user"] = user
         user_token = _current_user.set(user)
         cookie_language = _cookie(headers.get(b"cookie", b"").decode("latin-1"), LANGUAGE_COOKIE)

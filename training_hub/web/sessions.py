@@ -19,6 +19,7 @@ from litestar.types import Empty
 from litestar.utils.dataclass import extract_dataclass_items
 
 from training_hub.db import fetch_one
+from training_hub.web.auth import PERSON_COLUMNS, SESSION_PERSON_KEY, SESSION_PERSON_ROW_KEY
 from training_hub.tables import KeyValue
 from training_hub.timeutil import utcnow
 
@@ -57,6 +58,23 @@ class DatabaseStore(NamespacedStore):
             values=[KeyValue.value, KeyValue.expires_at],
         )
 
+    async def set_session(self, key: str, value: bytes, expires_in: int | None, person_id: int | None) -> None:
+        """A web session: like :meth:`set`, naming the person so the next read brings them along."""
+        expires_at = utcnow() + timedelta(seconds=expires_in) if expires_in else None
+        await KeyValue.insert(
+            KeyValue(key=self._key(key), value=value, expires_at=expires_at, person=person_id)
+        ).on_conflict(target=KeyValue.key, action="DO UPDATE",
+                      values=[KeyValue.value, KeyValue.expires_at, KeyValue.person])
+
+    async def get_session(self, key: str) -> tuple[bytes, dict[str, Any] | None] | None:
+        """A live web session and its person's row (``PERSON_COLUMNS``; None when the session names
+        nobody active), in one statement: every page view runs it."""
+        row = await fetch_one(_SESSION_SQL, True, self._key(key))
+        if row is None or (row["expires_at"] is not None and row["expires_at"] <= utcnow()):
+            return None
+        person = {name: row[f"p_{name}"] for name in PERSON_COLUMNS} if row["p_id"] is not None else None
+        return bytes(row["value"]), person
+
     async def _row(self, key: str) -> dict[str, Any] | None:
         # Read on every page view: hand-written SQL (see db.fetch_all).
         row = await fetch_one("SELECT value, expires_at FROM key_value WHERE key = {}", self._key(key))
@@ -93,6 +111,12 @@ class DatabaseStore(NamespacedStore):
         return int((row["expires_at"] - utcnow()).total_seconds())
 
 
+_SESSION_SQL = (
+    "SELECT kv.value, kv.expires_at, " + ", ".join(f"p.{name} AS p_{name}" for name in PERSON_COLUMNS)
+    + " FROM key_value kv LEFT JOIN person p ON p.id = kv.person AND p.active = {} WHERE kv.key = {}"
+)
+
+
 class WriteOnChangeSessionBackend(ServerSideSessionBackend):
     def _cookie_session_id(self, connection: ASGIConnection) -> str | None:
         value = connection.cookies.get(self.config.key)
@@ -107,11 +131,19 @@ class WriteOnChangeSessionBackend(ServerSideSessionBackend):
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         if session_id := self._cookie_session_id(connection):
             store = self.config.get_store_from_app(connection.scope["app"])
-            data = await self.get(session_id, store=store)
-            if data is not None:
+            found = await store.get_session(session_id)  # type: ignore[attr-defined]
+            if found is not None:
+                data, person = found
+                if self.config.renew_on_access:
+                    await self._store(store, session_id, data, person["id"] if person else None)
                 connection.scope[_RAW_SESSION_KEY] = data  # type: ignore[literal-required]
+                connection.scope[SESSION_PERSON_ROW_KEY] = person  # type: ignore[literal-required]
                 return self.deserialize_data(data)
         return {}
+
+    async def _store(self, store: Any, session_id: str, data: bytes, person_id: Any) -> None:
+        await store.set_session(session_id, data, self.config.max_age,
+                                person_id if isinstance(person_id, int) else None)
 
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
@@ -137,7 +169,7 @@ class WriteOnChangeSessionBackend(ServerSideSessionBackend):
             session_id = self.generate_session_id()
         else:
             session_id = cookie_id
-        await self.set(session_id=session_id, data=serialised, store=store)
+        await self._store(store, session_id, serialised, scope_session.get(SESSION_PERSON_KEY))
         self._set_cookie(message, session_id)
 
 
