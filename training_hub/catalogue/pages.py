@@ -18,12 +18,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
+from training_hub.cache import MISSING, ReadCache, data_generation
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
 from training_hub.directory.service import list_cooperatives
 from training_hub.enrolment.service import course_panel_context
 from training_hub.errors import DomainError, Issue, NotFound, PermissionDenied, ScheduleConflict
 from training_hub.i18n import N_, get_language, gettext
+from training_hub.settings import get_settings
 from training_hub.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
 from training_hub.timeutil import to_rome, utcnow
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_staff
@@ -88,6 +90,15 @@ class FragmentCache:
 
 
 FRAGMENTS = FragmentCache()
+_catalogue_pages: ReadCache[Markup] | None = None
+
+
+def catalogue_pages() -> ReadCache[Markup]:
+    """The catalogue's rendered results, by query string, language and view (see ``catalogue``)."""
+    global _catalogue_pages
+    if _catalogue_pages is None:
+        _catalogue_pages = ReadCache(ttl=get_settings().catalogue_cache_seconds, size=512)
+    return _catalogue_pages
 
 # Page field names for the service's session fields.
 SESSION_FIELD_MAP = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -131,7 +142,24 @@ class CataloguePages(Controller):
     dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/courses", name="catalogue")
-    async def catalogue(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Response[str]:
+    async def catalogue(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Response[str]:
+        htmx = is_htmx(request)
+        headers = {"Vary": "HX-Request"}
+        # The same query string, seen by someone with the same view of the catalogue, in the same
+        # language: the same content (read again after any write, see cache.py).
+        key = (request.scope["query_string"], htmx, get_language(), service.catalogue_view_key(user))
+        cache = catalogue_pages()
+        html = cache.get(key)
+        if html is MISSING:
+            generation = data_generation()
+            html = await self._render_results(request, user, htmx)
+            cache.put(key, html, generation=generation)
+        if htmx:
+            return Response(html, media_type=MediaType.HTML, headers=headers)
+        return page_with_body(request, "catalogue/catalogue.html", html, headers=headers)
+
+    @staticmethod
+    async def _render_results(request: Request[Any, Any, Any], user: CurrentUser, htmx: bool) -> Markup:
         filters, errors = service.parse_catalogue_filters(
             {name: request.query_params.get(name) for name in service.FILTER_NAMES})
         items, total = await service.search_catalogue(user, filters)
@@ -140,12 +168,8 @@ class CataloguePages(Controller):
             pages=max(1, -(-total // filters.page_size)), kinds=KINDS, provinces=PROVINCES, areas=AREAS,
             delivery_modes=DELIVERY_MODES, **labels(),
         )
-        headers = {"Vary": "HX-Request"}
-        if is_htmx(request):
-            html = FRAGMENTS.render(request, "catalogue/_results.html", context)
-            return Response(html, media_type=MediaType.HTML, headers=headers)
-        body = FRAGMENTS.render(request, "catalogue/_catalogue_body.html", context)
-        return page_with_body(request, "catalogue/catalogue.html", body, headers=headers)
+        template = "catalogue/_results.html" if htmx else "catalogue/_catalogue_body.html"
+        return FRAGMENTS.render(request, template, context)
 
     @get("/courses/{course_id:int}", name="course")
     async def course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:

@@ -232,6 +232,14 @@ def visible_courses_sql(user: CurrentUser, *, path_alias: str | None = None) -> 
     return "(" + " OR ".join(parts + managed) + ")", args + managed_args
 
 
+def catalogue_view_key(user: CurrentUser) -> tuple[Any, ...]:
+    """What decides which published courses ``user`` sees: people with equal keys see the same
+    catalogue (the workers of one cooperative, for instance). It is the visibility rule itself, so it
+    names a person only where their own courses count."""
+    rule = visible_courses_sql(user, path_alias="p")
+    return ("all",) if rule is None else (rule[0], *rule[1])
+
+
 def visible_courses_condition(user: CurrentUser) -> Any | None:
     """A ``where`` condition on ``Course`` selecting what ``user`` may read; None means everything.
 
