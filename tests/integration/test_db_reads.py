@@ -93,3 +93,24 @@ async def test_a_failed_read_leaves_no_stale_snapshot_behind(reads):
     async with write_transaction():
         await KeyValue.insert(KeyValue(key="k4", value=b"after"))
     assert await value("k4") == b"after"
+
+
+async def test_reads_leave_the_data_generation_alone_and_writes_advance_it():
+    from training_hub.cache import data_generation
+    from training_hub.db import fetch_all
+
+    start = data_generation()
+    await KeyValue.select(KeyValue.key)
+    await KeyValue.count()
+    await KeyValue.exists().where(KeyValue.key == "x")
+    await fetch_all("SELECT key FROM key_value WHERE key = {}", "x")
+    assert data_generation() == start
+    await KeyValue.insert(KeyValue(key="g", value=b"1"))
+    after_insert = data_generation()
+    assert after_insert > start
+    await KeyValue.delete().where(KeyValue.key == "nothing")  # may write: counted as a write
+    assert data_generation() > after_insert
+    inside = data_generation()
+    async with write_transaction():
+        await KeyValue.select(KeyValue.key)
+    assert data_generation() > inside  # a transaction's end always counts
