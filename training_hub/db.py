@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import sqlite3
 import threading
 import weakref
@@ -53,9 +54,15 @@ def form_id(value: Any) -> int | None:
     return int(text)
 
 
+_MODIFYING_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
 def _only_reads(querystring: Any) -> bool:
-    # Piccolo's selects, counts and exists all start with SELECT; anything else may write.
-    return str(querystring.template).lstrip()[:6].upper() == "SELECT"
+    """Piccolo's selects, counts and exists start with SELECT; the reports' statements with a WITH
+    that modifies nothing. Anything else may write (and a doubt counts as a write)."""
+    text = str(querystring.template).lstrip()
+    head = text[:6].upper()
+    return head == "SELECT" or (head[:4] == "WITH" and _MODIFYING_WORD.search(text) is None)
 
 
 class _EndOfTransactionMarksChange:

@@ -104,7 +104,11 @@ async def test_reads_leave_the_data_generation_alone_and_writes_advance_it():
     await KeyValue.count()
     await KeyValue.exists().where(KeyValue.key == "x")
     await fetch_all("SELECT key FROM key_value WHERE key = {}", "x")
+    await fetch_all("WITH k AS (SELECT key FROM key_value) SELECT COUNT(*) AS n FROM k")
     assert data_generation() == start
+    await fetch_all("WITH x AS (SELECT {} AS k) DELETE FROM key_value WHERE key IN (SELECT k FROM x)", "x")
+    assert data_generation() > start
+    start = data_generation()
     await KeyValue.insert(KeyValue(key="g", value=b"1"))
     after_insert = data_generation()
     assert after_insert > start
