@@ -71,7 +71,7 @@ class _EndOfTransactionMarksChange:
 
     __slots__ = ()
 
-    async def __aexit__(self, *exc_info: Any) -> bool:
+    async def __aexit__(self, *exc_info: object) -> bool:
         try:
             return await super().__aexit__(*exc_info)  # type: ignore[misc]
         finally:

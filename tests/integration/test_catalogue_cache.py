@@ -14,7 +14,14 @@ from html import unescape as html_unescape
 import asyncpg
 import pytest
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_path, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_path,
+    make_person,
+    make_session,
+)
 from tests.integration.test_catalogue_pages import published_course, rome
 from tests.support import CSRF_COOKIE, bearer, login, post_form
 from training_hub import cache

@@ -29,8 +29,8 @@ from training_hub.settings import get_settings
 from training_hub.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
 from training_hub.timeutil import to_rome, utcnow
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_staff
-from training_hub.web.shell import page_with_body
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, is_htmx, page, redirect
+from training_hub.web.shell import page_with_body
 
 DELIVERY_LABELS = {
     DeliveryMode.IN_PRESENCE.value: N_("In presenza"),

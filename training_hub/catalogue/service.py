@@ -49,7 +49,15 @@ from training_hub.catalogue.scheduling import (
     expand_series,
     has_errors,
 )
-from training_hub.db import fetch_all, fetch_one, form_id, is_possible_id, is_sqlite, lock_for_update, write_transaction
+from training_hub.db import (
+    fetch_all,
+    fetch_one,
+    form_id,
+    is_possible_id,
+    is_sqlite,
+    lock_for_update,
+    write_transaction,
+)
 from training_hub.errors import (
     InvalidState,
     Issue,
