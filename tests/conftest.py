@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+
+import time_machine
+
+# The tests are written against a fixed calendar (courses on 2 December 2026, a series across the end
+# of October, a course that ended ten days ago): every run happens on the morning of 25 November 2026,
+# with the clock ticking from there, whatever the machine's date. Monotonic clocks (time-to-live of the
+# caches, asyncio) are not moved.
+TEST_TODAY = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+time_machine.travel(TEST_TODAY, tick=True).start()
 
 _SQLITE_DIR = tempfile.mkdtemp(prefix="training-hub-tests-")
 TEST_DATABASE_URL = os.environ.get("TRAINING_HUB_TEST_DATABASE_URL") or f"sqlite:///{Path(_SQLITE_DIR) / 'test.sqlite3'}"
