@@ -47,6 +47,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--scenarios", default="", help="comma-separated scenario modules (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not append to bench/RESULTS.md")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a TRAINING_HUB_* setting for the server (repeatable), e.g. "
+                             "TRAINING_HUB_CATALOGUE_CACHE_SECONDS=0 to measure without the catalogue caches")
     return parser.parse_args(argv)
 
 
@@ -67,7 +70,18 @@ async def prepare_database(scale_name: str) -> dict:
     return data
 
 
-def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
+def server_settings(pairs: list[str]) -> dict[str, str]:
+    """``--server-env NAME=VALUE`` pairs: only Training Hub's own settings."""
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.startswith("TRAINING_HUB_"):
+            raise SystemExit(f"--server-env {pair!r}: expected TRAINING_HUB_NAME=VALUE")
+        settings[name] = value
+    return settings
+
+
+def start_server(database_url: str, port: int, workers: int, settings: dict[str, str] | None = None) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         TRAINING_HUB_DATABASE_URL=database_url,
@@ -76,6 +90,7 @@ def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen
         TRAINING_HUB_LOG_LEVEL="WARNING",
         TRAINING_HUB_LOGIN_MAX_FAILURES="1000",
     )
+    env.update(settings or {})
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "training_hub.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
@@ -138,7 +153,8 @@ def write_results(rows: list[tuple], engine: str, args: argparse.Namespace, data
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     lines = [
         f"\n### {stamp} · {engine} · scale {args.scale} · {args.workers} worker(s), "
-        f"{args.concurrency} connections, {args.duration:g}s per probe\n",
+        f"{args.concurrency} connections, {args.duration:g}s per probe"
+        + "".join(f" · `{pair}`" for pair in args.server_env) + "\n",
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs; data generated in "
         f"{data.get('generate_seconds', 0):.1f}s.\n",
         "| scenario | rate (/s) | /healthz same run (/s) | ratio | notes |",
@@ -166,9 +182,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Preparing a {args.scale} data set on {engine}…", flush=True)
     data = asyncio.run(prepare_database(args.scale))
     print(f"  generated in {data['generate_seconds']:.1f}s", flush=True)
+    settings = server_settings(args.server_env)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    server = start_server(database_url, port, args.workers)
+    server = start_server(database_url, port, args.workers, settings)
     try:
         asyncio.run(wait_until_up(base_url))
         print(f"Measuring against {base_url} ({args.workers} worker(s))", flush=True)
