@@ -54,6 +54,27 @@ def form_id(value: Any) -> int | None:
     return int(text)
 
 
+def unique_violation_column(exc: BaseException, table: str) -> str | None:
+    """The column of ``table`` whose UNIQUE constraint ``exc`` reports; None for any other error.
+
+    A service checks uniqueness before it writes, for a clear message; two requests at the same
+    instant can both pass that check, and the database's constraint decides. This tells the service
+    which rule the loser broke, so it answers with the same message instead of a 500.
+    """
+    if isinstance(exc, sqlite3.IntegrityError):
+        found = re.search(rf"UNIQUE constraint failed: {re.escape(table)}\.(\w+)", str(exc))
+        return found.group(1) if found else None
+    import asyncpg
+
+    if isinstance(exc, asyncpg.exceptions.UniqueViolationError):
+        # Piccolo's ``unique=True`` is a column constraint, which PostgreSQL names <table>_<column>_key.
+        name = getattr(exc, "constraint_name", None) or ""
+        prefix, suffix = f"{table}_", "_key"
+        if name.startswith(prefix) and name.endswith(suffix):
+            return name[len(prefix):-len(suffix)]
+    return None
+
+
 _MODIFYING_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 

@@ -7,14 +7,16 @@ emptied, so a mistake shows. Everyone else sees only themselves here.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from training_hub.accounts.service import validate_email
 from training_hub.audit import record_audit_event
 from training_hub.codice_fiscale import validate_codice_fiscale
+from training_hub.db import unique_violation_column
 from training_hub.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from training_hub.i18n import N_
 from training_hub.security import hash_password
@@ -305,11 +307,11 @@ async def _validate_person(
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     exclude = existing["id"] if existing else -1
     if await Person.exists().where((Person.email == email) & (Person.id != exclude)):
-        raise ValidationFailed(N_("Esiste già una persona con questo indirizzo e-mail."), field="email")
+        raise ValidationFailed(DUPLICATE_PERSON_MESSAGES["email"], field="email")
     if codice_fiscale and await Person.exists().where(
         (Person.codice_fiscale == codice_fiscale) & (Person.id != exclude)
     ):
-        raise ValidationFailed(N_("Esiste già una persona con questo codice fiscale."), field="codice_fiscale")
+        raise ValidationFailed(DUPLICATE_PERSON_MESSAGES["codice_fiscale"], field="codice_fiscale")
     return {
         Person.full_name: full_name,
         Person.email: email,
@@ -319,6 +321,25 @@ async def _validate_person(
         Person.area: area,
         Person.active: bool(data.active),
     }
+
+
+DUPLICATE_PERSON_MESSAGES = {
+    "email": N_("Esiste già una persona con questo indirizzo e-mail."),
+    "codice_fiscale": N_("Esiste già una persona con questo codice fiscale."),
+}
+
+
+@contextlib.contextmanager
+def _duplicates_refused() -> Iterator[None]:
+    """The unique e-mail and codice fiscale, when a request at the same instant took them after
+    ``_validate_person`` looked: the same message as the check's, never a 500."""
+    try:
+        yield
+    except Exception as exc:
+        column = unique_violation_column(exc, Person._meta.tablename)
+        if column not in DUPLICATE_PERSON_MESSAGES:
+            raise
+        raise ValidationFailed(DUPLICATE_PERSON_MESSAGES[column], field=column) from None
 
 
 def may_change_person(actor: CurrentUser, roles: Iterable[str]) -> bool:
@@ -342,7 +363,8 @@ async def create_person(actor: CurrentUser, data: PersonInput) -> dict[str, Any]
         validate_new_password(data.password, email=values[Person.email], field="password")
         values[Person.password_hash] = hash_password(data.password)
     person = Person(**{column._meta.name: value for column, value in values.items()})
-    await person.save()
+    with _duplicates_refused():
+        await person.save()
     await record_audit_event(
         "person.created",
         actor_id=actor.id,
@@ -362,7 +384,8 @@ async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -
     if person_id == actor.id and actor.is_admin and Role.ADMIN not in parse_roles(values[Person.roles]):
         raise Conflict(N_("Non puoi togliere a te stesso il ruolo di amministratore."), field="roles")
     values[Person.updated_at] = utcnow()
-    await Person.update(values).where(Person.id == person_id)
+    with _duplicates_refused():
+        await Person.update(values).where(Person.id == person_id)
     if parse_roles(existing["roles"]) != parse_roles(values[Person.roles]):
         await record_audit_event(
             "person.roles_changed",
