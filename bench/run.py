@@ -151,10 +151,10 @@ async def measure(args: argparse.Namespace, base_url: str, engine: str, data: di
 
 def write_results(rows: list[tuple], engine: str, args: argparse.Namespace, data: dict) -> None:
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    settings = "".join(f" · `{pair}`" for pair in args.server_env)
     lines = [
         f"\n### {stamp} · {engine} · scale {args.scale} · {args.workers} worker(s), "
-        f"{args.concurrency} connections, {args.duration:g}s per probe"
-        + "".join(f" · `{pair}`" for pair in args.server_env) + "\n",
+        f"{args.concurrency} connections, {args.duration:g}s per probe{settings}\n",
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs; data generated in "
         f"{data.get('generate_seconds', 0):.1f}s.\n",
         "| scenario | rate (/s) | /healthz same run (/s) | ratio | notes |",
