@@ -207,6 +207,40 @@ async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(clie
     assert moved.status_code == 422 and moved.json()["errors"][0]["field"] == "path_id"
 
 
+async def test_only_the_office_moves_a_course_between_consortium_and_cooperative_paths(client):
+    coop, elsewhere = await make_cooperative(), await make_cooperative()
+    trainer = await make_person("trainer")
+    coordinator = await make_person("coordinator", cooperative=coop)
+    outsider = await make_person("worker", cooperative=elsewhere)
+    internal = await make_path("internal_training", owner_cooperative=coop.id)
+    second_internal = await make_path("internal_training", owner_cooperative=coop.id)
+    consortium = await make_path("marketing")
+    course = await make_course(internal, trainers=[trainer], title="Procedure interne")
+    # The trainer who teaches it could make the cooperative's internal course public: refused, unchanged.
+    made_public = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer),
+                                     json={"path_id": consortium.id})
+    assert made_public.status_code == 403, made_public.text
+    assert (await Course.select(Course.path).where(Course.id == course.id).first())["path"] == internal.id
+    assert (await client.get(f"/api/courses/{course.id}", headers=await bearer(outsider))).status_code == 404
+    # Between two paths of the same cooperative, its coordinator moves it; the office moves it anywhere.
+    inside = await client.patch(f"/api/courses/{course.id}", headers=await bearer(coordinator),
+                                json={"path_id": second_internal.id})
+    assert inside.status_code == 200 and inside.json()["path"]["id"] == second_internal.id
+    admin = await make_person("admin")
+    by_office = await client.patch(f"/api/courses/{course.id}", headers=await bearer(admin),
+                                   json={"path_id": consortium.id})
+    assert by_office.status_code == 200 and by_office.json()["path"]["id"] == consortium.id
+    # Nor is a consortium course taken into a cooperative's path by a trainer, even one of that
+    # cooperative who can see its paths.
+    member_trainer = await make_person("trainer", cooperative=coop)
+    await CourseTrainer.insert(CourseTrainer(course=course.id, person=member_trainer.id))
+    for someone in (trainer, member_trainer):
+        back = await client.patch(f"/api/courses/{course.id}", headers=await bearer(someone),
+                                  json={"path_id": internal.id})
+        assert back.status_code == (403 if someone is member_trainer else 422), back.text
+    assert (await Course.select(Course.path).where(Course.id == course.id).first())["path"] == consortium.id
+
+
 async def test_impossible_ids_and_dates_are_field_errors(client):
     trainer, room, course = await trainer_course(status="draft")
     headers = await bearer(trainer)

@@ -12,7 +12,16 @@ from tests.factories import (
     make_session,
 )
 from tests.support import login, post_form
-from training_hub.tables import Course, CourseEligibleArea, Location, Outbox, Session, TrainingPath
+from training_hub.tables import (
+    Course,
+    CourseEligibleArea,
+    CourseEligibleCooperative,
+    CourseTrainer,
+    Location,
+    Outbox,
+    Session,
+    TrainingPath,
+)
 from training_hub.timeutil import rome_wall_clock
 
 
@@ -66,6 +75,23 @@ async def test_course_page_shows_sessions_place_and_calendar_links(client):
     assert f'href="/calendar/sessions/{session["id"]}.ics"' in text
     assert "enrolment-panel-title" in text and f'href="/courses/{course.id}/enrol' in text
     assert "Gestisci il corso" not in text
+
+
+async def test_blank_and_odd_choices_in_the_course_form_are_skipped_or_field_errors(client):
+    trainer, path, room = await trainer_setup(client)
+    coop = await make_cooperative()
+    base = {"path_id": str(path.id), "title": "Primo soccorso", "capacity": "12", "delivery_mode": "in_presence"}
+    odd = await post_form(client, "/trainer/courses/new", {
+        **base, "trainer_ids": [" ", "abc"], "eligible_cooperative_ids": [" ", str(coop.id), "x"]})
+    assert odd.status_code == 422
+    assert 'id="trainer_ids-error"' in odd.text and 'id="eligible_cooperative_ids-error"' in odd.text
+    assert not await Course.exists()
+    blanks = await post_form(client, "/trainer/courses/new", {
+        **base, "trainer_ids": [" ", str(trainer.id)], "eligible_cooperative_ids": [" ", str(coop.id), ""]})
+    assert blanks.status_code == 303, blanks.text
+    course = await Course.select(Course.id).first()
+    assert [r["cooperative"] for r in await CourseEligibleCooperative.select()] == [coop.id]
+    assert [r["person"] for r in await CourseTrainer.select().where(CourseTrainer.course == course["id"])] == [trainer.id]
 
 
 async def trainer_setup(client):

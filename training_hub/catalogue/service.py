@@ -396,6 +396,12 @@ def _integer(value: Any, field_name: str, errors: dict[str, str], *, minimum: in
     return number
 
 
+def _id_list(values: Iterable[Any]) -> list[int]:
+    """Ids picked in a form or sent in a body, once each and in order; blank entries (an empty option)
+    are skipped, and anything else that is not an id is -1, which the caller reports as not existing."""
+    return sorted({number for number in map(parse_id, values) if number is not None})
+
+
 def parse_id(value: Any) -> int | None:
     """An id from a form or a body; -1 (never a real id: reported as "does not exist") for anything
     that cannot be one, a number too large for the database included."""
@@ -1355,14 +1361,14 @@ async def _validate_course(
     areas = sorted({a for a in data.eligible_areas if a})
     if any(a not in {x.value for x in Area} for a in areas):
         errors["eligible_areas"] = N_("Una delle aree indicate non esiste.")
-    coop_ids = sorted({parse_id(c) for c in data.eligible_cooperative_ids if c not in (None, "")})
+    coop_ids = _id_list(data.eligible_cooperative_ids)
     if coop_ids:
         found = await Cooperative.select(Cooperative.id).where(Cooperative.id.is_in(coop_ids))
         if len(found) != len(coop_ids):
             errors["eligible_cooperative_ids"] = N_("Una delle cooperative indicate non esiste.")
     trainer_ids = None
     if data.trainer_ids is not None:
-        trainer_ids = sorted({parse_id(t) for t in data.trainer_ids if t not in (None, "")})
+        trainer_ids = _id_list(data.trainer_ids)
         if trainer_ids:
             allowed = {t["id"] for t in await trainer_candidates(path["owner_cooperative_id"] if path else None)}
             if any(t not in allowed for t in trainer_ids):
@@ -1375,6 +1381,12 @@ async def _validate_course(
     assert path is not None
     if not can_add_course_to_path(user, path) and (existing is None or existing["path"]["id"] != path["id"]):
         raise PermissionDenied(N_("Non puoi creare corsi in questo percorso."))
+    if (existing is not None and not user.is_admin
+            and path["owner_cooperative_id"] != existing["path"]["owner_cooperative_id"]):
+        # Who sees and manages the course would change with the path's owner (a cooperative's internal
+        # course made public, or taken from its coordinators): the training office decides that.
+        raise PermissionDenied(N_("Solo l'ufficio formazione sposta un corso tra i percorsi del consorzio e "
+                                  "quelli interni di una cooperativa."))
     values = {
         Course.path: path["id"],
         Course.title: title,
@@ -1391,7 +1403,7 @@ async def _validate_course(
     }
     if position is not None:
         values[Course.position] = position
-    return values, trainer_ids, [c for c in coop_ids if c is not None], areas
+    return values, trainer_ids, coop_ids, areas
 
 
 async def _replace_links(course_id: int, trainer_ids: list[int] | None, coop_ids: list[int], areas: list[str]) -> None:
