@@ -163,6 +163,22 @@ async def test_more_than_ten_hours_and_late_evening_are_warnings(client):
     assert "13,5 h" in response.json()["issues"][0]["message"]
 
 
+async def test_a_trainers_day_across_courses_is_a_warning_to_confirm(client):
+    _coop, trainer, _admin, _worker = await staff()
+    morning, room = await scheduled_course(trainer)
+    await make_session(morning, rome(date(2026, 12, 2), 8), minutes=360, location=room.id)
+    afternoon, _ = await scheduled_course(trainer)
+    body = {"starts_at": "2026-12-02T14:00", "ends_at": "2026-12-02T19:00", "location_id": room.id}
+    refused = await client.post(f"/api/courses/{afternoon.id}/sessions", headers=await bearer(trainer), json=body)
+    assert refused.status_code == 409, refused.text
+    assert [i["code"] for i in refused.json()["issues"]] == ["trainer_too_many_hours"]
+    assert "11 h di incontri" in refused.json()["issues"][0]["message"]
+    assert await Session.count().where(Session.course == afternoon.id) == 0
+    confirmed = await client.post(f"/api/courses/{afternoon.id}/sessions", headers=await bearer(trainer),
+                                  json={**body, "confirm_warnings": True})
+    assert confirmed.status_code == 201, confirmed.text
+
+
 async def test_series_across_the_october_dst_change_keeps_local_time(client):
     _coop, trainer, _admin, _worker = await staff()
     course, room = await scheduled_course(trainer)

@@ -133,9 +133,25 @@ def test_more_than_ten_hours_in_a_day_counts_the_other_sessions_of_the_course():
     issues = check_schedule([planned(WEDNESDAY, 14, 20)], context(booked=[morning]))
     assert codes(issues) == ["too_many_hours"]
     assert "11 h" in issues[0].text
-    # Another course's session the same day does not count.
+    # Another course's session the same day, with another trainer, does not count.
     elsewhere = BookedSession(2, 11, "Altro corso", at(WEDNESDAY, 8), at(WEDNESDAY, 13), 2, frozenset({8}))
     assert check_schedule([planned(WEDNESDAY, 14, 20)], context(booked=[elsewhere])) == []
+
+
+def test_more_than_ten_hours_of_one_trainer_across_courses_is_a_warning():
+    other_course = BookedSession(2, 11, "Altro corso", at(WEDNESDAY, 8), at(WEDNESDAY, 14), 2, frozenset({7}))
+    issues = check_schedule([planned(WEDNESDAY, 14, 20)], context(booked=[other_course]))
+    assert codes(issues) == ["trainer_too_many_hours"]
+    assert issues[0].text == ("25/11/2026: Marco Bianchi arriva a 12 h di incontri in un giorno, contando gli altri "
+                              "corsi, più delle 10 ore consigliate.")
+    assert issues[0].field == "trainer_id"
+    # Ten hours exactly is within the limit; another trainer on the planned session is not concerned.
+    assert check_schedule([planned(WEDNESDAY, 14, 18)], context(booked=[other_course])) == []
+    issues = check_schedule([planned(WEDNESDAY, 14, 20, trainers=(8,))], context(booked=[other_course]))
+    assert issues == []
+    # Sessions of a series being planned count for the trainer too, day by day.
+    series = [planned(WEDNESDAY, 14, 17), planned(WEDNESDAY, 17, 19, session_id=None)]
+    assert codes(check_schedule(series, context(booked=[other_course]))) == ["trainer_too_many_hours"]
 
 
 def test_outside_eight_to_ten_pm_is_a_warning():

@@ -6,7 +6,8 @@ service) and returns every finding at once as :class:`~training_hub.errors.Issue
 * errors (block saving): end not after start, a trainer in two sessions at once, a room in two
   sessions at once, a room smaller than the course;
 * warnings (can be confirmed): Sunday, national holiday, the patron saint of the location's comune,
-  more than 10 hours of the course in one day, a session outside 08:00–22:00.
+  more than 10 hours in one day (of the course, or of a trainer across all the courses they teach),
+  a session outside 08:00–22:00.
 
 Hours are always counted from the UTC instants, so a session over the night of a DST change counts
 the hours that really pass. Days are Europe/Rome calendar days.
@@ -170,6 +171,22 @@ def check_schedule(planned: list[PlannedSession], context: ScheduleContext) -> l
                 add("too_many_hours",
                     N_("%(day)s: il corso arriva a %(hours)s in un giorno, più delle 10 ore consigliate."),
                     WARNING, "ends_at", day=shown, hours=format_hours(minutes))
+            for trainer_id in sorted(session.trainer_ids):
+                # The trainer's own day, across every course they teach (the course's day is counted
+                # above: a trainer teaching only this course gets that warning alone).
+                theirs = [o for o in booked if trainer_id in o.trainer_ids]
+                if all(o.course_id == context.course_id for o in theirs):
+                    continue
+                minutes = _minutes_within_day(start, end, local_day)
+                minutes += sum(_minutes_within_day(o.starts_at, o.ends_at, local_day) for o in theirs)
+                minutes += sum(_minutes_within_day(o.starts_at, o.ends_at, local_day)
+                               for o in planned[:index] if o.ends_at > o.starts_at and trainer_id in o.trainer_ids)
+                if minutes > MAX_MINUTES_PER_DAY:
+                    add("trainer_too_many_hours",
+                        N_("%(day)s: %(trainer)s arriva a %(hours)s di incontri in un giorno, contando gli altri "
+                           "corsi, più delle 10 ore consigliate."),
+                        WARNING, "trainer_id", day=shown, hours=format_hours(minutes),
+                        trainer=context.trainer_names.get(trainer_id, f"#{trainer_id}"))
         if outside_working_hours(start, end):
             add("outside_hours",
                 N_("%(day)s: l'incontro (%(start)s–%(end)s) esce dalla fascia oraria 08:00–22:00."),
