@@ -12,7 +12,7 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer, login
-from training_hub.tables import CourseEligibleArea
+from training_hub.tables import CourseEligibleArea, Outbox
 from training_hub.timeutil import rome_wall_clock
 
 
@@ -91,3 +91,50 @@ async def test_course_page_query_count_does_not_grow_with_sessions(client, count
     assert (few_sessions, many_sessions) == (3, 30)
     assert many_page == few_page, (few_page, many_page)
     assert many_api == few_api, (few_api, many_api)
+
+
+async def test_a_series_runs_as_many_statements_for_3_or_30_sessions(client, count_queries):
+    path = await make_path()
+
+    async def add_series(count: int) -> int:
+        # Each series with a trainer and a room of its own: on the same days, shared ones would clash.
+        trainer, room = await make_person("trainer"), await make_location(capacity=40)
+        course = await make_course(path, trainers=[trainer], status="draft", location=room.id)
+        headers = await bearer(trainer)
+        with count_queries() as counter:
+            response = await client.post(f"/api/courses/{course.id}/sessions/series", headers=headers, json={
+                "first_day": "2027-01-11", "weekdays": [0, 1, 2, 3, 4], "start_time": "09:00",
+                "end_time": "10:00", "count": count, "location_id": room.id, "confirm_warnings": True})
+        assert response.status_code == 201, response.text
+        assert len(response.json()["items"]) == count
+        return counter.count
+
+    few = await add_series(3)
+    many = await add_series(30)
+    assert many == few, (few, many)
+
+
+async def test_moving_a_session_notifies_3_or_30_people_in_as_many_statements(client, count_queries):
+    coop = await make_cooperative()
+    trainer = await make_person("trainer")
+    room = await make_location(capacity=40)
+    course = await make_course(await make_path(), trainers=[trainer], location=room.id, capacity=40)
+    session = await make_session(course, rome_wall_clock(date(2027, 1, 12), time(9)), location=room.id)
+    headers = await bearer(trainer)
+
+    async def move(to_hour: int) -> int:
+        with count_queries() as counter:
+            response = await client.patch(f"/api/sessions/{session.id}", headers=headers, json={
+                "starts_at": f"2027-01-12T{to_hour:02d}:00", "ends_at": f"2027-01-12T{to_hour + 1:02d}:00"})
+        assert response.status_code == 200, response.text
+        return counter.count
+
+    for _ in range(3):
+        await make_enrolment(await make_person("worker", cooperative=coop), course)
+    few = await move(10)
+    for _ in range(27):
+        await make_enrolment(await make_person("worker", cooperative=coop), course)
+    many = await move(11)
+    assert many == few, (few, many)
+    moved = await Outbox.select(Outbox.ics).where(Outbox.kind == "session_moved")
+    assert len(moved) == 3 + 30 and all("METHOD:REQUEST" in row["ics"] for row in moved)

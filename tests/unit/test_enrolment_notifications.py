@@ -26,7 +26,7 @@ from training_hub.catalogue import service as catalogue
 from training_hub.notifications import sender, worker
 from training_hub.notifications.compose import compose
 from training_hub.notifications.ics import IcsEvent, build_invitation
-from training_hub.notifications.outbox import queue_message, queue_notification
+from training_hub.notifications.outbox import OutgoingMessage, queue_message, queue_messages, queue_notification
 from training_hub.notifications.sessions import queue_due_reminders
 from training_hub.settings import get_settings
 from training_hub.tables import Outbox
@@ -123,6 +123,22 @@ async def test_dedupe_key_queues_a_message_once():
     inactive = await make_person(active=False)
     assert not await queue_notification("x", recipient_id=inactive.id, subject="S", body="B")
     assert await Outbox.count() == 2
+
+
+async def test_many_messages_are_queued_in_batches_each_key_once():
+    people = [await make_person() for _ in range(3)]
+    assert await queue_message("x", recipient_id=people[0].id, to_email=people[0].email, subject="S", body="B",
+                               dedupe_key="moved:0")
+    messages = [OutgoingMessage("x", recipient_id=people[n % 3].id, to_email=people[n % 3].email,
+                                subject=f"Avviso {n}", body="B", ics="ICS" if n % 2 else "", dedupe_key=f"moved:{n}")
+                for n in range(250)]
+    # 250 messages (three statements), one of which was queued before: 249 new rows, none twice.
+    assert await queue_messages(messages) == 249
+    assert await queue_messages(messages[:10]) == 0
+    assert await Outbox.count() == 250
+    rows = await Outbox.select(Outbox.subject, Outbox.ics, Outbox.status).where(Outbox.dedupe_key == "moved:7").first()
+    assert rows == {"subject": "Avviso 7", "ics": "ICS", "status": "pending"}
+    assert await queue_messages([]) == 0
 
 
 # Sending ------------------------------------------------------------------------------------------

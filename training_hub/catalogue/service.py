@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -68,8 +68,8 @@ from training_hub.errors import (
 )
 from training_hub.i18n import N_
 from training_hub.notifications.compose import course_sessions, invitation
-from training_hub.notifications.outbox import queue_message
-from training_hub.notifications.sessions import session_invitation
+from training_hub.notifications.outbox import OutgoingMessage, queue_messages
+from training_hub.notifications.sessions import load_invitation_session, session_invitation
 from training_hub.settings import get_settings
 from training_hub.tables import (
     LIVE_ENROLMENT_STATUSES,
@@ -1533,7 +1533,7 @@ async def cancel_course(user: CurrentUser, course_id: int, reason: str = "") -> 
         cancelled_ids = {r["id"] for r in cancelled}
         sessions = [s for s in await course_sessions(course_id) if s["id"] in cancelled_ids]
 
-        async def calendar_cancel(person: Mapping[str, Any]) -> str:
+        def calendar_cancel(person: Mapping[str, Any]) -> str:
             return invitation(row["title"], sessions, method="CANCEL", to_email=person["email"],
                               full_name=person["full_name"]) if sessions else ""
 
@@ -1914,7 +1914,23 @@ async def create_series(
         ids = await _place_sessions(course_id, sessions, confirm_warnings=confirm_warnings)
         await record_audit_event("session.series_created", actor_id=user.id, entity="course", entity_id=course_id,
                                  data={"sessions": len(ids)})
-    return [await get_session(user, session_id, access=access) for session_id in ids]  # type: ignore[arg-type]
+    return await _sessions_out(user, access, ids)  # type: ignore[arg-type]
+
+
+async def _sessions_out(user: CurrentUser, access: CourseAccess, session_ids: list[int]) -> list[dict[str, Any]]:
+    """Sessions of the course ``access`` describes, as :func:`get_session` shows them, in two queries
+    however many there are (a series of 60)."""
+    if not session_ids:
+        return []
+    rows = await fetch_all(_SESSION_SQL + f"WHERE s.id IN ({_placeholders(len(session_ids))}) ORDER BY s.starts_at, s.id",
+                           *session_ids)
+    status = await _enrolment_status(user.id, access.id)
+    return [session_out(row, show_online_url=_shows_online_url(user, access, status)) for row in rows]
+
+
+def _shows_online_url(user: CurrentUser, access: CourseAccess, enrolment_status: str | None) -> bool:
+    return (user.is_admin or can_manage_course(user, access) or user.id in access.trainer_ids
+            or user.id in access.session_trainer_ids or enrolment_status == EnrolmentStatus.CONFIRMED)
 
 
 async def get_session(user: CurrentUser, session_id: int, *, access: CourseAccess | None = None) -> dict[str, Any]:
@@ -1923,9 +1939,7 @@ async def get_session(user: CurrentUser, session_id: int, *, access: CourseAcces
         raise NotFound(N_("Incontro non trovato."))
     access = access if access is not None and access.id == row["course"] else await get_viewable_course(user, row["course"])
     status = await _enrolment_status(user.id, row["course"])
-    show = (user.is_admin or can_manage_course(user, access) or user.id in access.trainer_ids
-            or user.id in access.session_trainer_ids or status == EnrolmentStatus.CONFIRMED)
-    return session_out(row, show_online_url=show)
+    return session_out(row, show_online_url=_shows_online_url(user, access, status))
 
 
 async def _session_for_change(user: CurrentUser, session_id: int) -> tuple[dict[str, Any], CourseAccess]:
@@ -2102,11 +2116,12 @@ def _where(row: Mapping[str, Any]) -> str:
 
 async def _notify_enrolled(
     course_id: int, kind: str, subject: str, body: str, dedupe: str, *,
-    invitation_for: Callable[[Mapping[str, Any]], Awaitable[str]] | None = None,
+    invitation_for: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> int:
-    """Queue a notice for everyone with a live enrolment (the recipients in one query). Confirmed
-    participants also get ``invitation_for(person)`` attached (an updated or cancelled calendar event),
-    so an event they accepted follows the change."""
+    """Queue a notice for everyone with a live enrolment: the recipients in one query, the messages in
+    one insert per hundred, whatever the number of people (this runs under the course's lock).
+    Confirmed participants also get ``invitation_for(person)`` attached (an updated or cancelled
+    calendar event), so an event they accepted follows the change."""
     rows = await fetch_all(
         "SELECT e.person AS person, e.status AS status, p.email AS email, p.full_name AS full_name "
         "FROM enrolment e JOIN person p ON p.id = e.person "
@@ -2114,17 +2129,12 @@ async def _notify_enrolled(
         "ORDER BY e.id",
         course_id, *[s.value for s in LIVE_ENROLMENT_STATUSES], True,
     )
-    sent = 0
-    for row in rows:
-        if not row["email"]:
-            continue
-        ics = ""
-        if invitation_for is not None and row["status"] == EnrolmentStatus.CONFIRMED:
-            ics = await invitation_for(row)
-        if await queue_message(kind, recipient_id=row["person"], to_email=row["email"], subject=subject, body=body,
-                               ics=ics, dedupe_key=f"{dedupe}:{row['person']}"):
-            sent += 1
-    return sent
+    return await queue_messages([
+        OutgoingMessage(kind, recipient_id=row["person"], to_email=row["email"], subject=subject, body=body,
+                        ics=invitation_for(row) if invitation_for and row["status"] == EnrolmentStatus.CONFIRMED else "",
+                        dedupe_key=f"{dedupe}:{row['person']}")
+        for row in rows if row["email"]
+    ])
 
 
 async def _notify_session_moved(course: Mapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
@@ -2137,9 +2147,10 @@ async def _notify_session_moved(course: Mapping[str, Any], before: Mapping[str, 
              "after": _when(after), "after_place": _where(after)}
         body += "\n\n" + i18n.gettext("Se hai collegato il calendario, l'incontro si aggiorna da solo.")
         body += "\n" + _course_link_text(course["id"])
+    session = await load_invitation_session(after["id"])
     await _notify_enrolled(course["id"], "session_moved", subject, body,
                            dedupe=f"session_moved:{after['id']}:{after['sequence']}",
-                           invitation_for=lambda person: session_invitation(after["id"], person=person))
+                           invitation_for=lambda person: session_invitation(session, person=person))
 
 
 async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str, Any], reason: str) -> None:
@@ -2150,8 +2161,9 @@ async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str,
         if reason:
             body += "\n" + i18n.gettext("Motivo: %(reason)s") % {"reason": reason}
         body += "\n\n" + _course_link_text(course["id"])
+    session = await load_invitation_session(row["id"])
     await _notify_enrolled(course["id"], "session_cancelled", subject, body, dedupe=f"session_cancelled:{row['id']}",
-                           invitation_for=lambda person: session_invitation(row["id"], person=person, cancelled=True))
+                           invitation_for=lambda person: session_invitation(session, person=person, cancelled=True))
 
 
 def weekday_names() -> list[tuple[int, str]]:

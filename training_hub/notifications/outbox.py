@@ -8,6 +8,8 @@ for SMTP. Messages are composed in Italian (the consortium's language), whatever
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from training_hub.db import fetch_all
@@ -16,11 +18,26 @@ from training_hub.timeutil import utcnow
 
 # One statement, usable inside a seat transaction without the query builder's cost. ON CONFLICT DO
 # NOTHING makes ``dedupe_key`` race-free: two workers queueing the same reminder write it once.
-_INSERT_SQL = (
+_INSERT_HEAD = (
     "INSERT INTO outbox (created_at, kind, recipient, to_email, subject, body, ics, dedupe_key, status, "
-    "attempts, next_attempt_at, sent_at, last_error) "
-    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 'pending', 0, {}, NULL, '') ON CONFLICT DO NOTHING RETURNING id"
+    "attempts, next_attempt_at, sent_at, last_error) VALUES "
 )
+_ROW = "({}, {}, {}, {}, {}, {}, {}, {}, 'pending', 0, {}, NULL, '')"
+_INSERT_TAIL = " ON CONFLICT DO NOTHING RETURNING id"
+_INSERT_SQL = _INSERT_HEAD + _ROW + _INSERT_TAIL
+# Rows per statement when queueing many: 900 parameters, well under SQLite's and PostgreSQL's limits.
+_BATCH = 100
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    kind: str
+    recipient_id: int
+    to_email: str
+    subject: str
+    body: str
+    ics: str = ""
+    dedupe_key: str | None = None
 
 
 async def queue_message(
@@ -49,6 +66,21 @@ async def queue_message(
         send_after or now,
     )
     return bool(rows)
+
+
+async def queue_messages(messages: Sequence[OutgoingMessage]) -> int:
+    """Queue many messages (everyone enrolled in a course, say) in one statement per hundred, inside
+    the caller's transaction; returns how many were new (a ``dedupe_key`` already queued is skipped)."""
+    now = utcnow()
+    queued = 0
+    for first in range(0, len(messages), _BATCH):
+        batch = messages[first:first + _BATCH]
+        args: list[object] = []
+        for m in batch:
+            args += [now, m.kind, m.recipient_id, m.to_email, m.subject[:300], m.body, m.ics, m.dedupe_key, now]
+        rows = await fetch_all(_INSERT_HEAD + ", ".join([_ROW] * len(batch)) + _INSERT_TAIL, *args)
+        queued += len(rows)
+    return queued
 
 
 async def queue_notification(

@@ -12,6 +12,7 @@ participants get a new invitation (METHOD:REQUEST, same UID, higher SEQUENCE) or
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,15 +64,19 @@ async def queue_due_reminders(now: datetime | None = None) -> int:
     return queued
 
 
-async def session_invitation(session_id: int, *, person: dict[str, Any], cancelled: bool = False) -> str:
+async def load_invitation_session(session_id: int) -> dict[str, Any] | None:
+    """The session as :func:`session_invitation` needs it (read once for all its participants, after
+    raising ``sequence``, inside the transaction that changed the session)."""
+    return await fetch_one(SESSION_SQL, session_id)
+
+
+def session_invitation(session: Mapping[str, Any] | None, *, person: Mapping[str, Any], cancelled: bool = False) -> str:
     """An updated invitation for a confirmed participant of a moved or cancelled session.
 
     METHOD:REQUEST with the session's UID and raised SEQUENCE makes calendar clients replace the event
-    they hold; METHOD:CANCEL removes it. The catalogue attaches it to its notice (call after raising
-    ``sequence``, inside the transaction that changed the session). ``person`` has ``email`` and
-    ``full_name``.
+    they hold; METHOD:CANCEL removes it. The catalogue attaches it to its notice. ``session`` comes
+    from :func:`load_invitation_session`; ``person`` has ``email`` and ``full_name``.
     """
-    session = await fetch_one(SESSION_SQL, session_id)
     if session is None:
         return ""
     return invitation(
