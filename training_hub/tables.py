@@ -186,6 +186,10 @@ class Location(Table):
     cooperative = ForeignKey(references=Cooperative, null=True, on_delete=OnDelete.restrict)
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    # The comune's patron saint, for the scheduling warning: day as "MM-DD" ("" = the built-in table of
+    # holidays.py by comune), and the saint's name.
+    patron_day = Varchar(length=5, default="")
+    patron_saint = Varchar(length=100, default="")
 
 
 class TrainingPath(Table):

@@ -11,7 +11,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import login, post_form
+from tests.support import bearer, login, post_form
 from training_hub.tables import (
     Course,
     CourseEligibleArea,
@@ -272,6 +272,49 @@ async def test_admin_manages_locations(client):
     assert good.status_code == 303
     row = await Location.select().first()
     assert row["comune"] == "Como" and row["capacity"] == 25 and row["step_free_access"] is True
+    assert row["patron_day"] == "" and row["patron_saint"] == ""
+
+
+async def test_the_office_enters_a_comunes_patron_saint_and_scheduling_warns_of_it(client):
+    await make_person("admin", email="a@example.test")
+    await login(client, "a@example.test")
+    base = {"name": "Centro civico", "address": "Via XXV Aprile", "comune": "Segrate", "province": "MI",
+            "capacity": "30", "active": "on"}
+    form = (await client.get("/admin/locations/new")).text
+    assert 'name="patron_day"' in form and 'name="patron_saint"' in form and "<legend>Festa del patrono</legend>" in form
+    bad = await post_form(client, "/admin/locations/new", {**base, "patron_day": "31/02", "patron_saint": "San Rocco"})
+    assert bad.status_code == 422
+    assert 'id="patron_day-error">Scrivi il giorno del patrono come gg/mm, per esempio 07/12.' in bad.text
+    assert 'value="31/02"' in bad.text and not await Location.exists()
+    half = await post_form(client, "/admin/locations/new", {**base, "patron_day": "16/8"})
+    assert 'id="patron_saint-error">Indica anche il nome del santo patrono.' in half.text
+    good = await post_form(client, "/admin/locations/new", {**base, "patron_day": "16/8", "patron_saint": "San Rocco"})
+    assert good.status_code == 303
+    row = await Location.select().first()
+    assert (row["patron_day"], row["patron_saint"]) == ("08-16", "San Rocco")
+    assert 'value="16/08"' in (await client.get(f"/admin/locations/{row['id']}")).text
+
+    trainer = await make_person("trainer")
+    course = await make_course(await make_path("marketing"), trainers=[trainer], status="draft", location=row["id"])
+    check = await client.post(f"/api/courses/{course.id}/sessions", headers=await bearer(trainer), json={
+        "starts_at": "2027-08-16T09:00", "ends_at": "2027-08-16T12:00", "location_id": row["id"]})
+    assert check.status_code == 409
+    assert [(i["code"], i["message"]) for i in check.json()["issues"]] == [
+        ("patron_saint", "16/08/2027 a Segrate è la festa del patrono (San Rocco).")]
+
+
+async def test_the_locations_api_takes_the_patron_day_as_month_and_day(client):
+    headers = await bearer(await make_person("admin"))
+    created = await client.post("/api/locations", headers=headers, json={
+        "name": "Sala civica", "comune": "Rozzano", "province": "MI", "patron_day": "09-30",
+        "patron_saint": "San Girolamo"})
+    assert created.status_code == 201, created.text
+    assert (created.json()["patron_day"], created.json()["patron_saint"]) == ("09-30", "San Girolamo")
+    wrong = await client.patch(f"/api/locations/{created.json()['id']}", headers=headers, json={"patron_day": "30-09"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "patron_day"
+    cleared = await client.patch(f"/api/locations/{created.json()['id']}", headers=headers,
+                                 json={"patron_day": "", "patron_saint": ""})
+    assert cleared.status_code == 200 and cleared.json()["patron_day"] == ""
 
 
 async def test_trainer_cannot_manage_locations_or_someone_elses_course(client):

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, time
 
-from training_hub.catalogue.holidays import easter_sunday, national_holiday, patron_saint
+from training_hub.catalogue.holidays import easter_sunday, national_holiday, parse_patron_day, patron_saint
 from training_hub.catalogue.scheduling import (
     BookedSession,
     LocationInfo,
@@ -66,6 +66,31 @@ def test_patron_saints_match_the_comune_case_insensitively():
     assert patron_saint(date(2026, 2, 9), "Cantù") == "Sant'Apollonia"
     assert patron_saint(date(2026, 12, 7), "Pavia") is None
     assert patron_saint(date(2026, 12, 7), "") is None
+
+
+def test_a_patron_day_entered_for_the_location_replaces_the_table():
+    # Segrate is not in the table; its location says 15 August... and Milan's own entry can be corrected.
+    assert patron_saint(date(2026, 12, 7), "Segrate") is None
+    assert patron_saint(date(2026, 8, 16), "Segrate", own_day="08-16", own_saint="San Rocco") == "San Rocco"
+    assert patron_saint(date(2026, 12, 7), "Segrate", own_day="08-16", own_saint="San Rocco") is None
+    assert patron_saint(date(2026, 12, 7), "Milano", own_day="06-19", own_saint="Santi Gervasio e Protasio") is None
+
+
+def test_patron_days_are_typed_as_day_and_month():
+    assert parse_patron_day("7/12") == parse_patron_day(" 07/12 ") == parse_patron_day("12-07") == "12-07"
+    assert parse_patron_day("--12-07") == "12-07"
+    assert parse_patron_day("29/02") == "02-29"
+    assert parse_patron_day("") == parse_patron_day(None) == ""
+    for wrong in ("31/02", "7/13", "0/5", "dicembre", "7-12-2026", "7/12/2026", "²/12", "-1/12"):
+        assert parse_patron_day(wrong) is None, wrong
+
+
+def test_the_locations_own_patron_day_is_a_warning():
+    segrate = LocationInfo(id=4, name="Centro civico", comune="Segrate", capacity=30, is_online=False,
+                           patron_day="08-17", patron_saint="San Rocco")
+    issues = check_schedule([planned(date(2026, 8, 17), 9, 12, location=4)], context(locations={4: segrate}))
+    assert codes(issues) == ["patron_saint"]
+    assert issues[0].text == "17/08/2026 a Segrate è la festa del patrono (San Rocco)."
 
 
 def test_a_clean_session_has_no_issues():

@@ -169,6 +169,8 @@ class LocationIn(msgspec.Struct):
     is_online: bool = False
     notes: str = ""
     active: bool = True
+    patron_day: str = ""
+    patron_saint: str = ""
 
 
 class LocationPatch(msgspec.Struct):
@@ -181,6 +183,8 @@ class LocationPatch(msgspec.Struct):
     is_online: bool | UnsetType = UNSET
     notes: str | UnsetType = UNSET
     active: bool | UnsetType = UNSET
+    patron_day: str | UnsetType = UNSET
+    patron_saint: str | UnsetType = UNSET
 
 
 def _session_input(data: SessionIn) -> SessionInput:

@@ -4,6 +4,7 @@ Pure functions over dates (Europe/Rome calendar days). National holidays follow 
 4 October (San Francesco d'Assisi, patron saint of Italy) is again a national holiday from 2026.
 A comune's patron saint is a local holiday; the table covers the comuni where the consortium's
 cooperatives work and the Lombardy chief towns, matched case-insensitively on the location's comune.
+For any other comune the training office enters the day on the location itself.
 """
 
 from __future__ import annotations
@@ -88,13 +89,41 @@ def normalise_comune(comune: str | None) -> str:
     return " ".join((comune or "").split()).casefold()
 
 
-def patron_saint(day: date, comune: str | None) -> str | None:
-    """The patron saint celebrated in ``comune`` on ``day``, if any."""
-    entry = PATRON_SAINTS.get(normalise_comune(comune))
-    if entry is None:
-        return None
-    month, day_of_month, saint = entry
+def patron_saint(day: date, comune: str | None, *, own_day: str = "", own_saint: str = "") -> str | None:
+    """The patron saint celebrated in ``comune`` on ``day``, if any.
+
+    ``own_day`` ("MM-DD") and ``own_saint`` are what the training office entered for the location;
+    they take the place of the built-in table, which only knows the larger comuni.
+    """
+    if own_day:
+        month, day_of_month = (int(part) for part in own_day.split("-"))
+        saint = own_saint
+    else:
+        entry = PATRON_SAINTS.get(normalise_comune(comune))
+        if entry is None:
+            return None
+        month, day_of_month, saint = entry
     return saint if (day.month, day.day) == (month, day_of_month) else None
+
+
+def parse_patron_day(text: str | None) -> str | None:
+    """A patron saint's day typed as "gg/mm" (7/12, 07/12) or given as "MM-DD" (12-07, --12-07):
+    "MM-DD", "" for nothing, None when it is no day of the year (29/02 is one)."""
+    value = (text or "").strip()
+    if not value:
+        return ""
+    try:
+        if "/" in value:
+            day_text, month_text = value.split("/")
+        else:
+            month_text, day_text = value.removeprefix("--").split("-")
+        if not (day_text.strip().isdecimal() and month_text.strip().isdecimal()):
+            return None
+        month, day_of_month = int(month_text), int(day_text)
+        date(2028, month, day_of_month)  # a leap year: 29 February exists
+    except ValueError:
+        return None
+    return f"{month:02d}-{day_of_month:02d}"
 
 
 def is_sunday(day: date) -> bool:

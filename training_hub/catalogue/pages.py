@@ -604,7 +604,15 @@ def _location_input(data: dict[str, Any]) -> LocationInput:
         province=str(data.get("province") or "") or None, capacity=str(data.get("capacity") or "") or None,
         step_free_access=_checked(data, "step_free_access"), is_online=_checked(data, "is_online"),
         notes=str(data.get("notes") or ""), active=_checked(data, "active"),
+        patron_day=str(data.get("patron_day") or ""), patron_saint=str(data.get("patron_saint") or ""),
     )
+
+
+def _location_form(location: dict[str, Any]) -> dict[str, Any]:
+    """A stored location as its form shows it: the patron's day as gg/mm."""
+    month_day = location.get("patron_day") or ""
+    shown = "/".join(reversed(month_day.split("-"))) if month_day else ""
+    return {**location, "patron_day": shown}
 
 
 class LocationPages(Controller):
@@ -637,7 +645,7 @@ class LocationPages(Controller):
 
     @get("/{location_id:int}", name="location_edit")
     async def edit_location(self, location_id: FromPath[int]) -> Template:
-        return self._form(await service.get_location(location_id), {})
+        return self._form(_location_form(await service.get_location(location_id)), {})
 
     @post("/{location_id:int}", name="location_update")
     async def update_location(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], location_id: FromPath[int]) -> Template | Redirect:

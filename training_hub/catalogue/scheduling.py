@@ -51,6 +51,8 @@ class LocationInfo:
     comune: str
     capacity: int | None
     is_online: bool
+    patron_day: str = ""  # "MM-DD" entered for the location, else the built-in table by comune
+    patron_saint: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,10 +160,11 @@ def check_schedule(planned: list[PlannedSession], context: ScheduleContext) -> l
             if holiday:
                 add("holiday", N_("%(day)s è festa nazionale (%(holiday)s)."), WARNING, "starts_at",
                     day=shown, holiday=gettext(holiday))
-            saint = patron_saint(local_day, location.comune if location else None)
+            saint = location and patron_saint(local_day, location.comune, own_day=location.patron_day,
+                                              own_saint=location.patron_saint)
             if saint and location:
                 add("patron_saint", N_("%(day)s a %(comune)s è la festa del patrono (%(saint)s)."), WARNING,
-                    "starts_at", day=shown, comune=location.comune, saint=saint)
+                    "starts_at", day=shown, comune=location.comune or location.name, saint=saint)
             minutes = _minutes_within_day(start, end, local_day)
             minutes += sum(_minutes_within_day(o.starts_at, o.ends_at, local_day)
                            for o in booked if o.course_id == context.course_id)

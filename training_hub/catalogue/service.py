@@ -38,6 +38,7 @@ from piccolo.query.functions.aggregate import Count
 from training_hub import i18n
 from training_hub.audit import record_audit_event
 from training_hub.cache import MISSING, ReadCache, data_generation
+from training_hub.catalogue.holidays import parse_patron_day
 from training_hub.catalogue.scheduling import (
     MAX_SERIES_SESSIONS,
     BookedSession,
@@ -431,11 +432,14 @@ class LocationInput:
     is_online: bool = False
     notes: str = ""
     active: bool = True
+    patron_day: str = ""
+    patron_saint: str = ""
 
 
 LOCATION_COLUMNS = (
     Location.id, Location.name, Location.address, Location.comune, Location.province, Location.capacity,
-    Location.step_free_access, Location.is_online, Location.notes, Location.active,
+    Location.step_free_access, Location.is_online, Location.notes, Location.active, Location.patron_day,
+    Location.patron_saint,
 )
 
 
@@ -451,6 +455,8 @@ def location_out(row: Mapping[str, Any]) -> dict[str, Any]:
         "is_online": bool(row.get("is_online")),
         "notes": row.get("notes", ""),
         "active": bool(row.get("active", True)),
+        "patron_day": row.get("patron_day", ""),
+        "patron_saint": row.get("patron_saint", ""),
     }
 
 
@@ -484,9 +490,21 @@ def _validate_location(data: LocationInput) -> dict[Any, Any]:
     if data.capacity not in (None, ""):
         capacity = _integer(data.capacity, "capacity", errors, minimum=1, maximum=10000,
                             message=N_("La capienza è un numero intero di posti, almeno 1."))
+    patron_day = parse_patron_day(data.patron_day)
+    if patron_day is None:
+        errors["patron_day"] = N_("Scrivi il giorno del patrono come gg/mm, per esempio 07/12.")
+    patron_name = _clean_text(data.patron_saint)
+    if len(patron_name) > 100:
+        errors["patron_saint"] = N_("Il nome del patrono può avere al massimo 100 caratteri.")
+    elif patron_name and patron_day == "":
+        errors["patron_day"] = N_("Indica anche il giorno della festa del patrono.")
+    elif patron_day and not patron_name:
+        errors["patron_saint"] = N_("Indica anche il nome del santo patrono.")
     if errors:
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     return {
+        Location.patron_day: patron_day if not data.is_online else "",
+        Location.patron_saint: patron_name if not data.is_online else "",
         Location.name: name[:200],
         Location.address: _clean_text(data.address)[:300],
         Location.comune: comune[:100],
@@ -1715,7 +1733,8 @@ async def load_schedule_context(course: Mapping[str, Any], planned: list[Planned
     location_ids = {p.location_id for p in planned if p.location_id}
     if location_ids:
         rows = await Location.select(*LOCATION_COLUMNS).where(Location.id.is_in(sorted(location_ids)))
-        context.locations = {r["id"]: LocationInfo(r["id"], r["name"], r["comune"], r["capacity"], r["is_online"])
+        context.locations = {r["id"]: LocationInfo(r["id"], r["name"], r["comune"], r["capacity"], r["is_online"],
+                                                   r["patron_day"], r["patron_saint"])
                              for r in rows}
     if trainers:
         rows = await Person.select(Person.id, Person.full_name).where(Person.id.is_in(sorted(trainers)))
