@@ -179,24 +179,38 @@ async def test_a_trainers_day_across_courses_is_a_warning_to_confirm(client):
     assert confirmed.status_code == 201, confirmed.text
 
 
+async def test_a_session_in_the_past_is_a_warning_to_confirm(client):
+    _coop, trainer, _admin, _worker = await staff()
+    course, room = await scheduled_course(trainer)
+    body = {"starts_at": "2026-11-18T09:00", "ends_at": "2026-11-18T12:00", "location_id": room.id}
+    refused = await client.post(f"/api/courses/{course.id}/sessions", headers=await bearer(trainer), json=body)
+    assert refused.status_code == 409
+    assert [i["code"] for i in refused.json()["issues"]] == ["past"]
+    assert await Session.count().where(Session.course == course.id) == 0
+    kept = await client.post(f"/api/courses/{course.id}/sessions", headers=await bearer(trainer),
+                             json={**body, "confirm_warnings": True})
+    assert kept.status_code == 201  # a course held before it was entered can still be recorded
+
+
 async def test_series_across_the_october_dst_change_keeps_local_time(client):
     _coop, trainer, _admin, _worker = await staff()
     course, room = await scheduled_course(trainer)
+    # The clocks go back on Sunday 31 October 2027.
     response = await client.post(f"/api/courses/{course.id}/sessions/series", headers=await bearer(trainer), json={
-        "first_day": "2026-10-13", "weekdays": [1], "start_time": "09:00", "end_time": "12:00", "count": 4,
+        "first_day": "2027-10-19", "weekdays": [1], "start_time": "09:00", "end_time": "12:00", "count": 4,
         "location_id": room.id, "topics": ["Uno", "Due", "Tre", "Quattro"],
     })
     assert response.status_code == 201, response.text
     items = response.json()["items"]
     assert [s["starts_at"] for s in items] == [
-        "2026-10-13T09:00:00+02:00", "2026-10-20T09:00:00+02:00",
-        "2026-10-27T09:00:00+01:00", "2026-11-03T09:00:00+01:00"]
+        "2027-10-19T09:00:00+02:00", "2027-10-26T09:00:00+02:00",
+        "2027-11-02T09:00:00+01:00", "2027-11-09T09:00:00+01:00"]
     assert [s["topics"] for s in items] == ["Uno", "Due", "Tre", "Quattro"]
     stored = await Session.select(Session.starts_at).where(Session.course == course.id).order_by(Session.starts_at)
     assert [r["starts_at"].astimezone(UTC).hour for r in stored] == [7, 7, 8, 8]
     assert len({s["uid"] for s in items}) == 4
     row = await Course.select(Course.starts_at, Course.ends_at).where(Course.id == course.id).first()
-    assert row["starts_at"] == rome(date(2026, 10, 13), 9) and row["ends_at"] == rome(date(2026, 11, 3), 12)
+    assert row["starts_at"] == rome(date(2027, 10, 19), 9) and row["ends_at"] == rome(date(2027, 11, 9), 12)
 
 
 async def test_series_with_a_holiday_lists_it_and_saves_nothing_until_confirmed(client):
@@ -310,6 +324,15 @@ async def test_moving_into_a_conflict_is_refused_and_changes_nothing(client):
     response = await client.patch(f"/api/sessions/{first.id}", headers=await bearer(trainer),
                                   json={"starts_at": "2026-12-03T10:00", "ends_at": "2026-12-03T12:00"})
     assert response.status_code == 409
-    assert {i["code"] for i in response.json()["issues"]} == {"trainer_busy", "room_busy"}
+    # The other session is this course's own: said as such, not as its trainer or room being busy.
+    assert [(i["code"], i["message"]) for i in response.json()["issues"]] == [
+        ("course_overlap", "03/12/2026: il corso ha già un incontro dalle 09:00 alle 12:00.")]
     row = await Session.select(Session.starts_at, Session.sequence).where(Session.id == first.id).first()
     assert row["starts_at"] == rome(date(2026, 12, 2), 9) and row["sequence"] == 0
+    # Into another course's session of the same trainer in the same room: both clashes are named.
+    other, _ = await scheduled_course(trainer, location=room)
+    await make_session(other, rome(date(2026, 12, 4), 9), minutes=180, location=room.id)
+    response = await client.patch(f"/api/sessions/{first.id}", headers=await bearer(trainer),
+                                  json={"starts_at": "2026-12-04T10:00", "ends_at": "2026-12-04T12:00"})
+    assert response.status_code == 409
+    assert {i["code"] for i in response.json()["issues"]} == {"trainer_busy", "room_busy"}

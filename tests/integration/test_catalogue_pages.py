@@ -203,6 +203,17 @@ async def test_series_page_creates_weekly_sessions(client):
     assert 'id="count-error"' in empty.text
 
 
+async def test_publishing_a_course_already_held_says_it_will_not_be_in_the_catalogue(client):
+    trainer, path, room = await trainer_setup(client)
+    course = await make_course(path, trainers=[trainer], status="draft", location=room.id, title="Corso recuperato")
+    await make_session(course, rome(date(2026, 11, 10), 9), location=room.id)
+    published = await post_form(client, f"/trainer/courses/{course.id}/publish")
+    assert published.status_code == 303
+    text = (await client.get(published.headers["location"])).text
+    assert "I suoi incontri sono già tutti passati: non compare nel catalogo." in text
+    assert "ora è nel catalogo" not in text
+
+
 async def test_publish_edit_session_cancel_and_copy_from_the_pages(client):
     trainer, path, room = await trainer_setup(client)
     course = await make_course(path, trainers=[trainer], status="draft", location=room.id, title="Primo soccorso")
@@ -213,6 +224,7 @@ async def test_publish_edit_session_cancel_and_copy_from_the_pages(client):
     await make_session(course, rome(date(2026, 12, 16), 9), location=room.id)
     published = await post_form(client, f"/trainer/courses/{course.id}/publish")
     assert published.status_code == 303
+    assert "Corso pubblicato: ora è nel catalogo." in (await client.get(published.headers["location"])).text
     assert (await Course.select(Course.status).where(Course.id == course.id).first())["status"] == "published"
     worker = await make_person("worker")
     await make_enrolment(worker, course)

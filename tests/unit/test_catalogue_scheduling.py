@@ -228,3 +228,19 @@ def test_series_are_capped():
     rule = SeriesRule(first_day=date(2026, 1, 1), weekdays=frozenset(range(7)), start_time=time(9), end_time=time(10),
                       count=500)
     assert len(expand_series(rule)) == 60
+
+
+def test_a_session_placed_in_the_past_is_a_warning():
+    now = at(WEDNESDAY, 10)
+    issues = check_schedule([planned(WEDNESDAY, 9, 12)], context(now=now))
+    assert codes(issues) == ["past"]
+    assert issues[0].text == "25/11/2026 alle 09:00 è già passato: l'incontro risulterebbe già svolto."
+    assert check_schedule([planned(WEDNESDAY, 10, 12)], context(now=now)) == []
+    assert check_schedule([planned(WEDNESDAY, 9, 12)], context()) == []  # no clock given: no opinion
+
+
+def test_another_session_of_the_same_course_is_named_as_such():
+    own = BookedSession(1, 10, "Questo corso", at(WEDNESDAY, 9), at(WEDNESDAY, 12), 1, frozenset({7}))
+    issues = check_schedule([planned(WEDNESDAY, 11, 13)], context(booked=[own]))
+    assert [(i.code, i.severity, i.text) for i in issues] == [
+        ("course_overlap", "error", "25/11/2026: il corso ha già un incontro dalle 09:00 alle 12:00.")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -355,23 +356,23 @@ class TrainerPages(Controller):
 
     # Course actions ------------------------------------------------------------------------------
 
-    async def _action(self, request: Request[Any, Any, Any], course_id: int, call: Any, done: str,
-                      target: str | None = None) -> Redirect:
+    async def _action(self, request: Request[Any, Any, Any], course_id: int, call: Any,
+                      done: str | Callable[[Any], str], target: str | None = None) -> Redirect:
+        """Run a course action; ``done`` is the message, or makes it from the action's result."""
         try:
-            await call
+            result = await call
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
             messages = list(exc.field_errors.values()) or [exc.detail]
             flash(request, " ".join([exc.detail] + [m for m in messages if m != exc.detail]), "error")
             return redirect(f"/trainer/courses/{course_id}")
-        flash(request, done)
+        flash(request, done(result) if callable(done) else done)
         return redirect(target or f"/trainer/courses/{course_id}")
 
     @post("/courses/{course_id:int}/publish", name="course_publish")
     async def publish(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:
-        return await self._action(request, course_id, service.publish_course(user, course_id),
-                                  gettext("Corso pubblicato: ora è nel catalogo."))
+        return await self._action(request, course_id, service.publish_course(user, course_id), _published_message)
 
     @post("/courses/{course_id:int}/complete", name="course_complete")
     async def complete(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:
@@ -593,6 +594,14 @@ def _path_input(user: CurrentUser, data: dict[str, Any], current: dict[str, Any]
     return PathInput(kind=str(data.get("kind") or ""), title=str(data.get("title") or ""),
                      description=str(data.get("description") or ""), objectives=str(data.get("objectives") or ""),
                      sequential=_checked(data, "sequential"), owner_cooperative_id=owner)
+
+
+def _published_message(course: dict[str, Any]) -> str:
+    # The catalogue lists courses that have not ended yet: one entered after it was held is published
+    # for its participants' records, but nobody will find it there.
+    if course.get("ends_at") is not None and course["ends_at"] <= utcnow():
+        return gettext("Corso pubblicato. I suoi incontri sono già tutti passati: non compare nel catalogo.")
+    return gettext("Corso pubblicato: ora è nel catalogo.")
 
 
 # Training office: locations ---------------------------------------------------------------------------

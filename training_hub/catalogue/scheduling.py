@@ -3,11 +3,11 @@
 :func:`check_schedule` takes the sessions being placed and what is already booked (loaded by the
 service) and returns every finding at once as :class:`~training_hub.errors.Issue` objects:
 
-* errors (block saving): end not after start, a trainer in two sessions at once, a room in two
-  sessions at once, a room smaller than the course;
+* errors (block saving): end not after start, two sessions of the course at once, a trainer in two
+  sessions at once, a room in two sessions at once, a room smaller than the course;
 * warnings (can be confirmed): Sunday, national holiday, the patron saint of the location's comune,
   more than 10 hours in one day (of the course, or of a trainer across all the courses they teach),
-  a session outside 08:00–22:00.
+  a session outside 08:00–22:00, a session placed in the past.
 
 Hours are always counted from the UTC instants, so a session over the night of a DST change counts
 the hours that really pass. Days are Europe/Rome calendar days.
@@ -75,6 +75,7 @@ class ScheduleContext:
     locations: dict[int, LocationInfo] = field(default_factory=dict)
     trainer_names: dict[int, str] = field(default_factory=dict)
     booked: list[BookedSession] = field(default_factory=list)
+    now: datetime | None = None  # set: a session starting before it is a warning
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
@@ -126,8 +127,18 @@ def check_schedule(planned: list[PlannedSession], context: ScheduleContext) -> l
             continue
         location = context.locations.get(session.location_id) if session.location_id else None
 
+        if context.now is not None and start < context.now:
+            add("past", N_("%(day)s alle %(start)s è già passato: l'incontro risulterebbe già svolto."),
+                WARNING, "starts_at", day=day, start=format_time(start))
         for other in booked:
             if not overlaps(start, end, other.starts_at, other.ends_at):
+                continue
+            if other.course_id == context.course_id:
+                # Another session of this very course: saying its trainer or room is busy would
+                # name this course as the "other" one.
+                add("course_overlap", N_("%(day)s: il corso ha già un incontro dalle %(start)s alle %(end)s."),
+                    ERROR, "starts_at", day=_day(other.starts_at), start=format_time(other.starts_at),
+                    end=format_time(other.ends_at))
                 continue
             for trainer_id in sorted(session.trainer_ids & other.trainer_ids):
                 add("trainer_busy",

@@ -1727,7 +1727,7 @@ async def _course_trainer_ids(course_id: int) -> frozenset[int]:
 async def load_schedule_context(course: Mapping[str, Any], planned: list[PlannedSession]) -> ScheduleContext:
     """What :func:`check_schedule` needs: the scheduled sessions that could clash with ``planned``
     (same trainers, same rooms, or the same course on the same days) and the rooms and names involved."""
-    context = ScheduleContext(course_id=course["id"], course_capacity=course["capacity"])
+    context = ScheduleContext(course_id=course["id"], course_capacity=course["capacity"], now=utcnow())
     valid = [p for p in planned if p.ends_at > p.starts_at]
     trainers = set().union(*(p.trainer_ids for p in planned)) if planned else set()
     location_ids = {p.location_id for p in planned if p.location_id}
