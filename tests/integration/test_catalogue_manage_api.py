@@ -31,6 +31,32 @@ async def trainer_course(status="published", capacity=20, **values):
     return trainer, room, course
 
 
+async def test_enrolment_and_cancellation_windows_end_with_the_course(client):
+    trainer, room, course = await trainer_course(status="draft")
+    headers = await bearer(trainer)
+    # No sessions yet: the course has no end to compare with.
+    early = await client.patch(f"/api/courses/{course.id}", headers=headers, json={"enrolment_closes_at": "2027-03-01T18:00"})
+    assert early.status_code == 200, early.text
+    await client.post(f"/api/courses/{course.id}/sessions", headers=headers, json={
+        "starts_at": "2027-01-12T09:00", "ends_at": "2027-01-12T12:00", "location_id": room.id})
+    late = await client.patch(f"/api/courses/{course.id}", headers=headers, json={
+        "enrolment_opens_at": "2027-01-13T09:00", "enrolment_closes_at": "2027-01-20T18:00",
+        "cancellation_deadline": "2027-01-13T09:00"})
+    assert late.status_code == 422
+    assert {(e["field"], e["message"]) for e in late.json()["errors"]} == {
+        ("enrolment_opens_at", "Le iscrizioni non possono aprirsi dopo la fine del corso (12/01/2027 12:00)."),
+        ("enrolment_closes_at", "Le iscrizioni non possono chiudersi dopo la fine del corso (12/01/2027 12:00)."),
+        ("cancellation_deadline", "La disdetta non può durare oltre la fine del corso (12/01/2027 12:00)."),
+    }
+    # The window set before the session was placed is now past the end too: the next change says so.
+    unchanged = await Course.select(Course.enrolment_closes_at).where(Course.id == course.id).first()
+    assert unchanged["enrolment_closes_at"] == rome(date(2027, 3, 1), 18)
+    fixed = await client.patch(f"/api/courses/{course.id}", headers=headers, json={
+        "enrolment_opens_at": "2026-12-01T09:00", "enrolment_closes_at": "2027-01-12T09:00",
+        "cancellation_deadline": "2027-01-11T09:00"})
+    assert fixed.status_code == 200, fixed.text
+
+
 async def test_patch_changes_only_what_is_sent(client):
     trainer, room, course = await trainer_course(title="Vecchio titolo", funder_plan_code="FONCOOP-1")
     headers = await bearer(trainer)
@@ -49,7 +75,8 @@ async def test_patch_changes_only_what_is_sent(client):
 
 
 async def test_capacity_cannot_go_below_confirmed_seats_or_above_a_room(client):
-    trainer, room, course = await trainer_course(capacity=20)
+    trainer, room, course = await trainer_course(capacity=20, enrolment_closes_at=rome(date(2026, 12, 8), 18),
+                                                 cancellation_deadline=rome(date(2026, 12, 7), 18))
     await make_session(course, rome(date(2026, 12, 9), 9), location=room.id)
     for _ in range(3):
         await make_enrolment(await make_person("worker"), course)

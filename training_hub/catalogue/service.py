@@ -1346,6 +1346,15 @@ async def _validate_course(
     deadline = _instant(data.cancellation_deadline, "cancellation_deadline", errors)
     if opens and closes and closes <= opens:
         errors["enrolment_closes_at"] = N_("La chiusura delle iscrizioni deve venire dopo l'apertura.")
+    course_end = existing.get("ends_at") if existing else None
+    if course_end is not None:
+        # A course with sessions: its windows cannot outlast it (``end`` is given with the errors).
+        if opens and opens >= course_end:
+            errors["enrolment_opens_at"] = N_("Le iscrizioni non possono aprirsi dopo la fine del corso (%(end)s).")
+        if closes and closes > course_end and "enrolment_closes_at" not in errors:
+            errors["enrolment_closes_at"] = N_("Le iscrizioni non possono chiudersi dopo la fine del corso (%(end)s).")
+        if deadline and deadline > course_end:
+            errors["cancellation_deadline"] = N_("La disdetta non può durare oltre la fine del corso (%(end)s).")
     position = None
     if data.position not in (None, ""):
         position = _integer(data.position, "position", errors, minimum=0, maximum=999,
@@ -1392,9 +1401,11 @@ async def _validate_course(
             if any(t not in allowed for t in trainer_ids):
                 errors["trainer_ids"] = N_("Una delle persone indicate come formatore non può insegnare in questo corso.")
     if errors:
-        params = {}
+        params: dict[str, Any] = {}
         if "capacity" in errors and location_row is not None:
             params = {"location": location_row["name"], "room": location_row["capacity"]}
+        if course_end is not None:
+            params["end"] = i18n.format_datetime(course_end)
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors, **params)
     assert path is not None
     if not can_add_course_to_path(user, path) and (existing is None or existing["path"]["id"] != path["id"]):
