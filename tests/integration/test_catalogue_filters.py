@@ -58,6 +58,12 @@ async def catalogue():
     # A course that has already ended is hidden unless asked for.
     past = await make_course(other, trainers=[trainer], title="Corso finito", location=bergamo.id)
     await make_session(past, utcnow() - timedelta(days=10), minutes=120, location=bergamo.id)
+    # One its trainer has already closed: shown with the past ones too, never a draft.
+    closed = await make_course(other, trainers=[trainer], title="Corso concluso", location=bergamo.id,
+                               status="completed")
+    await make_session(closed, utcnow() - timedelta(days=20), minutes=120, location=bergamo.id)
+    draft = await make_course(other, trainers=[trainer], title="Bozza passata", location=bergamo.id, status="draft")
+    await make_session(draft, utcnow() - timedelta(days=15), minutes=120, location=bergamo.id)
     return worker, made
 
 
@@ -78,7 +84,7 @@ CASES = [
     ("seats_available=1", ["Comunicare i valori", "Accompagnare l'inserimento", "Social media", "Primo soccorso"]),
     ("seats_available=1&province=PV", ["Accompagnare l'inserimento"]),
     ("sort=-start&kind=marketing", ["Social media", "Bilancio sociale", "Comunicare i valori"]),
-    ("include_past=1&province=BG", ["Corso finito", "Comunicare i valori", "Primo soccorso"]),
+    ("include_past=1&province=BG", ["Corso concluso", "Corso finito", "Comunicare i valori", "Primo soccorso"]),
     ("", ["Comunicare i valori", "Bilancio sociale", "Accompagnare l'inserimento", "Social media", "Primo soccorso"]),
 ]
 

@@ -1138,8 +1138,12 @@ def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters
 
 
 def _catalogue_where(user: CurrentUser, filters: CatalogueFilters, now: datetime) -> tuple[list[str], list[Any]]:
-    where: list[str] = ['"course"."status" = {}']
-    args: list[Any] = [CourseStatus.PUBLISHED.value]
+    if filters.include_past:
+        # Courses already held are published or, once their trainer closed them, completed.
+        where: list[str] = ['"course"."status" IN ({}, {})']
+        args: list[Any] = [CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value]
+    else:
+        where, args = ['"course"."status" = {}'], [CourseStatus.PUBLISHED.value]
     rule = visible_courses_sql(user, path_alias="p")
     if rule is not None:
         where.append(rule[0])
