@@ -401,4 +401,9 @@ async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -
             entity="person",
             entity_id=person_id,
         )
+        if not values[Person.active]:
+            # enrolment builds on the directory: imported here, where it is needed.
+            from training_hub.enrolment.service import release_enrolments_of_deactivated
+
+            await release_enrolments_of_deactivated(actor, person_id)
     return person_out(await _person_row(person_id))

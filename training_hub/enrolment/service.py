@@ -511,6 +511,33 @@ async def cancel_enrolment(
     )
 
 
+async def release_enrolments_of_deactivated(
+    actor: CurrentUser, person_id: int, *, now: datetime | None = None
+) -> int:
+    """Someone deactivated (they left their cooperative) keeps no seat, waiting-list place or request
+    in a course that has not started yet: each is cancelled as :func:`cancel_enrolment` does, so a
+    freed seat goes to the next in line at once. Courses under way or held keep the enrolment (its
+    attendance and certificate). One the actor may not cancel (a seat past its cancellation deadline,
+    for a coordinator) stays, for the training office. Returns how many were cancelled."""
+    now = now or utcnow()
+    rows = await fetch_all(
+        "SELECT e.id AS id FROM enrolment e JOIN course c ON c.id = e.course "
+        f"WHERE e.person = {{}} AND e.status IN {LIVE_STATUSES_SQL} "
+        "AND (c.starts_at IS NULL OR c.starts_at > {}) ORDER BY e.id",
+        person_id,
+        now,
+    )
+    released = 0
+    for row in rows:
+        try:
+            # Stored and sent like any reason: in Italian, the consortium's language.
+            await cancel_enrolment(actor, row["id"], "Persona non più attiva.", now=now)
+        except DomainError:
+            continue
+        released += 1
+    return released
+
+
 def _is_late(status: str, deadline: datetime | None, now: datetime) -> bool:
     """A confirmed seat past the cancellation deadline: only the office may cancel it, with a reason."""
     return status == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
