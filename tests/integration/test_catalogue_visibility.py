@@ -19,7 +19,7 @@ from tests.factories import (
 )
 from tests.support import bearer, login
 from training_hub.catalogue import service
-from training_hub.tables import CourseEligibleCooperative
+from training_hub.tables import CourseEligibleCooperative, TutorLink
 from training_hub.timeutil import rome_wall_clock
 from training_hub.web.auth import CurrentUser, parse_roles
 
@@ -211,3 +211,24 @@ async def test_a_session_trainer_reads_the_course_and_its_path(client, world):
     path = await client.get(f"/api/paths/{course.path}", headers=headers)
     assert path.status_code == 200 and [c["id"] for c in path.json()["courses"]] == [course.id]
     assert course.path in {p["id"] for p in (await client.get("/api/paths", headers=headers)).json()}
+
+
+async def test_a_tutor_reads_the_courses_of_the_people_they_follow(client):
+    ours, theirs = await make_cooperative(), await make_cooperative()
+    tutor = await make_person("tutor", cooperative=ours, email="tutor@example.test")
+    stranger = await make_person("tutor", cooperative=ours)
+    followed = await make_person("worker", cooperative=theirs)
+    await TutorLink.insert(TutorLink(tutor=tutor.id, person=followed.id))
+    # A course for the followed person's cooperative only: outside the tutor's own audience.
+    course = await make_course(trainers=[await make_person("trainer")], title="Percorso di inserimento")
+    await CourseEligibleCooperative.insert(CourseEligibleCooperative(course=course.id, cooperative=theirs.id))
+    await make_session(course, rome(date(2026, 12, 10), 9))
+    assert (await client.get(f"/api/courses/{course.id}", headers=await bearer(tutor))).status_code == 404
+    await make_enrolment(followed, course)
+    assert (await client.get(f"/api/courses/{course.id}", headers=await bearer(tutor))).status_code == 200
+    assert (await client.get(f"/api/courses/{course.id}", headers=await bearer(stranger))).status_code == 404
+    await login(client, "tutor@example.test")
+    page = await client.get(f"/courses/{course.id}")
+    assert page.status_code == 200 and "Percorso di inserimento" in page.text
+    session = (await client.get(f"/api/courses/{course.id}", headers=await bearer(tutor))).json()["sessions"][0]
+    assert (await client.get(f"/calendar/sessions/{session['id']}.ics")).status_code == 200

@@ -291,9 +291,26 @@ async def get_viewable_course(user: CurrentUser, course_id: int) -> CourseAccess
     access = await load_course_access(course_id)
     if can_view_course(user, access):
         return access
-    if access.status != CourseStatus.DRAFT and await _enrolment_status(user.id, course_id) is not None:
+    if access.status != CourseStatus.DRAFT and (
+        await _enrolment_status(user.id, course_id) is not None or await _followed_enrolled(user.id, course_id)
+    ):
         return access
     raise NotFound(N_("Corso non trovato."))
+
+
+# A tutor reads the courses where someone they follow is enrolled, whatever the courses' audience:
+# they enrol and accompany that person.
+_FOLLOWED_ENROLLED_SQL = (
+    '(SELECT COUNT(*) FROM enrolment e JOIN tutor_link t ON t.person = e.person '
+    'WHERE e.course = "course"."id" AND t.tutor = {})'
+)
+
+
+async def _followed_enrolled(user_id: int, course_id: int) -> bool:
+    row = await fetch_one(
+        "SELECT COUNT(*) AS n FROM enrolment e JOIN tutor_link t ON t.person = e.person "
+        "WHERE e.course = {} AND t.tutor = {}", course_id, user_id)
+    return bool(row and row["n"])
 
 
 MANAGE_REFUSED = N_("Solo i formatori del corso, il coordinatore e l'ufficio formazione possono modificarlo.")
@@ -983,9 +1000,10 @@ async def get_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]
     row = await fetch_one(
         f"SELECT {_COURSE_COLUMNS}, {_DETAIL_COLUMNS}, "
         '(SELECT e.status FROM enrolment e WHERE e.course = "course"."id" AND e.person = {} '
-        "ORDER BY e.id DESC LIMIT 1) AS my_status "
+        "ORDER BY e.id DESC LIMIT 1) AS my_status, "
+        f"{_FOLLOWED_ENROLLED_SQL} AS followed_enrolled "
         f'{_COURSE_FROM} WHERE "course"."id" = {{}}',
-        user.id, course_id,
+        user.id, user.id, course_id,
     )
     if row is None:
         raise NotFound(N_("Corso non trovato."))
@@ -998,7 +1016,7 @@ async def get_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]
         eligible_cooperative_ids=frozenset(c["id"] for c in links["cooperative"]),
     )
     enrolment_status = row["my_status"]
-    if not can_view_course(user, access, enrolled=enrolment_status is not None):
+    if not can_view_course(user, access, enrolled=enrolment_status is not None or bool(row["followed_enrolled"])):
         raise NotFound(N_("Corso non trovato."))
     manage = can_manage_course(user, access)
     teaching = user.id in access.trainer_ids or user.id in access.session_trainer_ids
