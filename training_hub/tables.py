@@ -190,6 +190,8 @@ class Location(Table):
     # holidays.py by comune), and the saint's name.
     patron_day = Varchar(length=5, default="")
     patron_saint = Varchar(length=100, default="")
+    # Set by every edit (null: never edited): calendar feeds show the address, so an edit changes them.
+    updated_at = Timestamptz(null=True, default=None)
 
 
 class TrainingPath(Table):

@@ -424,6 +424,25 @@ async def test_a_change_changes_the_validators(client):
     assert other_session.uid in events_by_uid(parse(grown))
 
 
+async def test_an_address_edited_by_the_office_reaches_the_feeds_at_once(client):
+    worker = await make_person()
+    course, (session,), _ = await a_course_with_sessions(1)
+    await make_enrolment(worker, course)
+    url = await feed_url(worker)
+    first = await client.get(url)
+    assert "Via Tolmezzo, 3" in str(events_by_uid(parse(first))[session.uid]["LOCATION"])
+    assert (await client.get(url, headers={"If-None-Match": first.headers["etag"]})).status_code == 304
+    location_id = (await Session.select(Session.location).where(Session.id == session.id).first())["location"]
+    edited = await client.patch(f"/api/locations/{location_id}", headers=await bearer(await make_person("admin")),
+                                json={"address": "Via Tolmezzo, 15"})
+    assert edited.status_code == 200, edited.text
+    moved = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert moved.status_code == 200
+    assert "Via Tolmezzo, 15" in str(events_by_uid(parse(moved))[session.uid]["LOCATION"])
+    course_feed = await client.get(f"/calendar/courses/{course.id}.ics")
+    assert "Via Tolmezzo, 15" in str(events_by_uid(parse(course_feed))[session.uid]["LOCATION"])
+
+
 async def test_head_answers_like_get_without_a_body(client):
     worker = await make_person()
     course, _, _ = await a_course_with_sessions(2)

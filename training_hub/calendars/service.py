@@ -35,9 +35,8 @@ whatever the window): the sessions' count, sequences and latest ``updated_at``; 
 statuses and ``updated_at``, their paths' and trainers' ``updated_at``; the sessions assigned to the
 person; the latest change to the enrolments deciding membership (a withdrawal removes sessions
 without touching them); plus the day (the moving limits), the language and the token. It relies on
-the services setting ``updated_at`` when they change a row (the sequence is counted too). A change
-it cannot see (a location's address edited in the directory: ``Location`` has no ``updated_at``)
-reaches clients at the latest the next day, when the day in the ETag changes.
+the services setting ``updated_at`` when they change a row (the sequence is counted too), and the
+latest edit of any location (an address edited by the training office changes every feed once).
 """
 
 from __future__ import annotations
@@ -382,7 +381,9 @@ _AGGREGATES = (
     f" SUM(CASE WHEN c.status = '{_COURSE_CANCELLED}' THEN c.id ELSE 0 END) AS cancelled_ids,"
     " SUM(ct.id) AS trainer_ids, MAX(p.updated_at) AS trainers_updated"
     " FROM scope JOIN course c ON c.id = scope.course JOIN training_path tp ON tp.id = c.path"
-    " LEFT JOIN course_trainer ct ON ct.course = c.id LEFT JOIN person p ON p.id = ct.person) b"
+    " LEFT JOIN course_trainer ct ON ct.course = c.id LEFT JOIN person p ON p.id = ct.person) b,"
+    # Places are few and rarely edited: the latest edit of any of them, whatever the feed.
+    " (SELECT MAX(updated_at) AS locations_updated FROM location) l"
 )
 
 
@@ -418,7 +419,7 @@ _TOKEN_AND_VERSION_SQL = (
 )
 # The token alone (SELECT first: the SQLite engine's in-loop fast path).
 _TOKEN_SQL = f"SELECT * FROM ({TOKEN_LOOKUP_SQL}) v"
-_TIMESTAMP_COLUMNS = ("sessions_updated", "courses_updated", "paths_updated", "trainers_updated",
+_TIMESTAMP_COLUMNS = ("sessions_updated", "courses_updated", "paths_updated", "trainers_updated", "locations_updated",
                       "assigned_updated", "assigned_courses_updated", "enrolments_updated")
 
 

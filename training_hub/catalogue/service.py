@@ -552,6 +552,7 @@ async def update_location(user: CurrentUser, location_id: int, data: LocationInp
     _ensure_admin(user)
     await get_location(location_id)
     values = _validate_location(data)
+    values[Location.updated_at] = utcnow()
     await Location.update(values).where(Location.id == location_id)
     await record_audit_event("location.updated", actor_id=user.id, entity="location", entity_id=location_id)
     return await get_location(location_id)

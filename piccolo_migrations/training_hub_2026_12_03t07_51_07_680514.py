@@ -1,10 +1,11 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-03T07:37:16:569528"
+ID = "2026-12-03T07:51:07:680514"
 VERSION = "1.38.0"
-DESCRIPTION = "Location: patron saint day and name"
+DESCRIPTION = "Location: patron saint day and name, updated_at"
 
 
 async def forwards():
@@ -45,6 +46,27 @@ async def forwards():
             "length": 100,
             "default": "",
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Location",
+        tablename="location",
+        column_name="updated_at",
+        db_column_name="updated_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
