@@ -1,0 +1,51 @@
+"""What a person sees on the catalogue's and the trainer's pages: phone layout, honest course states,
+Italian wording, links where they are needed, the catalogue's edge cases and its HTMX answers."""
+
+import re
+from datetime import date, datetime, time
+
+from tests.factories import make_cooperative, make_course, make_location, make_path, make_person, make_session
+from tests.support import login
+from training_hub.timeutil import rome_wall_clock
+
+
+def rome(day: date, hour: int, minute: int = 0) -> datetime:
+    return rome_wall_clock(day, time(hour, minute))
+
+
+async def published_course(trainer, title="Comunicare i valori", day=date(2026, 12, 2), **values):
+    location = values.pop("location", None) or await make_location(
+        name="Aula La Bussola", address="Via Milano, 52", comune="Brescia", province="BS", capacity=30)
+    path = values.pop("path", None) or await make_path("marketing", title="Marketing dell'impresa sociale")
+    course = await make_course(path, trainers=[trainer], title=title, location=location.id, **values)
+    await make_session(course, rome(day, 9, 30), minutes=210, location=location.id, topics="Identità e valori")
+    return course
+
+
+def session_table(html: str) -> str:
+    start = html.index('<div class="table-wrap">')
+    return html[start:html.index("</table>", start)]
+
+
+# 1. Phone layout -----------------------------------------------------------------------------------
+
+
+async def test_session_tables_stack_on_a_phone_and_keep_hidden_text_inside_their_box(client):
+    trainer = await make_person("trainer", email="t@example.test")
+    course = await published_course(trainer)
+    await login(client, "t@example.test")
+
+    public = session_table((await client.get(f"/courses/{course.id}")).text)
+    assert '<table class="sessions stack">' in public
+    assert 'data-label="Luogo"' in public and 'data-label="Calendario"' in public
+
+    manage = session_table((await client.get(f"/trainer/courses/{course.id}")).text)
+    assert '<table class="sessions stack">' in manage
+    # On a phone each row is a block and every cell says which column it is: Stato and Azioni
+    # are read without scrolling sideways.
+    assert 'data-label="Stato"' in manage and 'data-label="Azioni"' in manage
+    assert 'class="visually-hidden"> l\'incontro del 02/12/2026' in manage
+
+    css = (await client.get("/static/css/app.css")).text
+    assert re.search(r"\.table-wrap \{[^}]*position: relative", css), "hidden text would escape the scroll box"
+    assert "table.stack td[data-label]::before" in css
