@@ -49,3 +49,53 @@ async def test_session_tables_stack_on_a_phone_and_keep_hidden_text_inside_their
     css = (await client.get("/static/css/app.css")).text
     assert re.search(r"\.table-wrap \{[^}]*position: relative", css), "hidden text would escape the scroll box"
     assert "table.stack td[data-label]::before" in css
+
+
+# 2. Concluded and cancelled courses ----------------------------------------------------------------
+
+
+async def test_a_concluded_course_says_so_and_offers_no_seats(client):
+    coop = await make_cooperative()
+    trainer = await make_person("trainer", email="t@example.test")
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    path = await make_path("marketing")
+    course = await published_course(trainer, title="Corso finito", day=date(2026, 11, 10), status="completed",
+                                    path=path, position=1)
+    await published_course(trainer, title="Corso aperto", path=path, position=2)
+
+    await login(client, "w@example.test")
+    text = (await client.get(f"/courses/{course.id}")).text
+    assert "Il corso è concluso." in text
+    assert "non è pubblicato" not in text
+    assert "posti liberi" not in text and "posto libero" not in text
+    assert "0 iscritti su 20 posti" in text
+
+    path_page = (await client.get(f"/paths/{course.path}")).text
+    finished = path_page[path_page.index("Corso finito"):path_page.index("Corso aperto")]
+    assert "posti liberi" not in finished and "Concluso" in finished
+    assert "20 posti liberi" in path_page[path_page.index("Corso aperto"):]  # the open course still shows them
+
+    await client.post("/logout")
+    await login(client, "t@example.test")
+    manage = session_table((await client.get(f"/trainer/courses/{course.id}")).text)
+    assert "Svolto" in manage and "In programma" not in manage
+
+
+async def test_a_cancelled_course_counts_its_cancelled_sessions_and_says_why_enrolment_is_closed(client):
+    coop = await make_cooperative()
+    trainer = await make_person("trainer", email="t@example.test")
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    course = await make_course(await make_path("marketing"), trainers=[trainer], title="Corso annullato",
+                               status="cancelled", delivery_mode="online")
+    for day in (10, 17, 24):
+        await make_session(course, rome(date(2027, 1, day), 17), minutes=120, status="cancelled")
+
+    await login(client, "w@example.test")
+    text = (await client.get(f"/courses/{course.id}")).text
+    assert "3 incontri annullati" in text
+    assert "0 incontri" not in text
+    assert "Il corso è stato annullato." in text and "non è pubblicato" not in text
+    assert "posti liberi" not in text
+
+    path_page = (await client.get(f"/paths/{course.path}")).text
+    assert "Annullato" in path_page and "posti liberi" not in path_page
