@@ -4,8 +4,16 @@ Italian wording, links where they are needed, the catalogue's edge cases and its
 import re
 from datetime import date, datetime, time
 
-from tests.factories import make_cooperative, make_course, make_location, make_path, make_person, make_session
-from tests.support import login
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_location,
+    make_path,
+    make_person,
+    make_session,
+)
+from tests.support import login, post_form
 from training_hub.timeutil import rome_wall_clock
 
 
@@ -99,3 +107,68 @@ async def test_a_cancelled_course_counts_its_cancelled_sessions_and_says_why_enr
 
     path_page = (await client.get(f"/paths/{course.path}")).text
     assert "Annullato" in path_page and "posti liberi" not in path_page
+
+
+# 3. Italian wording ---------------------------------------------------------------------------------
+
+
+async def test_the_enrolment_panel_puts_a_space_between_its_sentences(client):
+    coop = await make_cooperative()
+    trainer = await make_person("trainer")
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    course = await published_course(trainer, capacity=1)
+    await make_enrolment(await make_person(cooperative=coop), course)
+    for _ in range(3):
+        await make_enrolment(await make_person(cooperative=coop), course, status="waitlisted")
+    await login(client, "w@example.test")
+    text = (await client.get(f"/courses/{course.id}")).text
+    assert "Il corso è al completo. 3 persone in lista d'attesa." in text
+
+
+async def test_the_manage_page_counts_seats_in_good_italian_and_hides_the_calendar_sequence(client):
+    trainer = await make_person("trainer", email="t@example.test")
+    course = await published_course(trainer, capacity=15)
+    await make_enrolment(await make_person(), course)
+    await make_session(course, rome(date(2026, 12, 9), 9, 30), status="cancelled", sequence=1)
+    scheduled = await make_session(course, rome(date(2026, 12, 16), 9, 30))
+    await login(client, "t@example.test")
+    text = (await client.get(f"/trainer/courses/{course.id}")).text
+    assert "1 confermato su 15" in text and "1 confermati" not in text
+    assert "Annullato" in session_table(text)
+    assert "modifica</span>" not in text and "1 modifica" not in text
+
+    cancel = (await client.get(f"/trainer/sessions/{scheduled.id}/cancel")).text
+    assert "sparisce" not in cancel
+    assert "resta nell'elenco e nei calendari, segnato come annullato" in cancel
+
+
+async def test_the_enrol_page_gives_the_cancellation_deadline_with_alle(client):
+    coop = await make_cooperative()
+    trainer = await make_person("trainer")
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    course = await published_course(trainer, cancellation_deadline=rome(date(2026, 12, 8), 9, 30))
+    await login(client, "w@example.test")
+    text = (await client.get(f"/courses/{course.id}/enrol")).text
+    assert "Si può annullare" in text and "fino al 08/12/2026 alle 09:30" in text
+
+
+async def test_checking_a_form_with_a_bad_field_does_not_claim_a_failed_save(client):
+    trainer = await make_person("trainer", email="t@example.test")
+    room = await make_location()
+    course = await make_course(trainers=[trainer], status="draft", location=room.id)
+    await login(client, "t@example.test")
+    fields = {"day": "", "start_time": "09:00", "end_time": "12:00", "location_id": str(room.id)}
+    url = f"/trainer/courses/{course.id}/sessions/new"
+
+    checked = await post_form(client, url, {**fields, "action": "check"})
+    assert checked.status_code == 422
+    assert "Controlla i campi evidenziati" in checked.text and "Non è stato possibile salvare" not in checked.text
+    assert 'id="day-error"' in checked.text
+
+    saved = await post_form(client, url, {**fields, "action": "save"})
+    assert saved.status_code == 422 and "Non è stato possibile salvare" in saved.text
+
+    series = await post_form(client, f"/trainer/courses/{course.id}/sessions/series", {
+        "first_day": "", "start_time": "14:00", "end_time": "16:00", "location_id": str(room.id), "action": "check"})
+    assert series.status_code == 422
+    assert "Controlla i campi evidenziati" in series.text and "Non è stato possibile salvare" not in series.text

@@ -420,9 +420,10 @@ class TrainerPages(Controller):
 
     async def _session_page(self, user: CurrentUser, course: dict[str, Any], form: dict[str, Any],
                             errors: dict[str, str], *, template: str, issues: dict[str, list[str]] | None = None,
-                            checked: bool = False, status: int = 200) -> Template:
+                            checked: bool = False, checking: bool = False, status: int = 200) -> Template:
         return page(
             template, status_code=status, course=course, form=form, errors=errors, issues=issues, checked=checked,
+            checking=checking,
             locations=await service.list_locations(active_only=True),
             trainers=await service.trainer_candidates(course["path"]["owner_cooperative_id"]),
             weekdays=service.weekday_names(), **labels(),
@@ -453,7 +454,8 @@ class TrainerPages(Controller):
                 errors.pop("end_time", None)
             return await self._session_page(
                 user, course, form, errors, template=template,
-                issues=_split_issues(exc.issues) if exc.issues else None, status=exc.status_code)
+                issues=_split_issues(exc.issues) if exc.issues else None, checking=data.get("action") == "check",
+                status=exc.status_code)
         flash(request, done)
         return redirect(f"/trainer/courses/{course_id}")
 
