@@ -14,6 +14,7 @@ from tests.factories import (
     make_session,
 )
 from tests.support import login, post_form
+from training_hub.tables import Session
 from training_hub.timeutil import rome_wall_clock
 
 
@@ -172,3 +173,32 @@ async def test_checking_a_form_with_a_bad_field_does_not_claim_a_failed_save(cli
         "first_day": "", "start_time": "14:00", "end_time": "16:00", "location_id": str(room.id), "action": "check"})
     assert series.status_code == 422
     assert "Controlla i campi evidenziati" in series.text and "Non è stato possibile salvare" not in series.text
+
+
+# 4. The manage page links to participants, attendance and registers ---------------------------------
+
+
+async def test_the_manage_page_links_to_participants_attendance_and_registers(client):
+    trainer = await make_person("trainer", email="t@example.test")
+    course = await published_course(trainer)
+    session = await Session.select(Session.id).where(Session.course == course.id).first()
+    await login(client, "t@example.test")
+    text = (await client.get(f"/trainer/courses/{course.id}")).text
+    links = [f"/courses/{course.id}/participants", f"/courses/{course.id}/attendance",
+             f"/courses/{course.id}/register.pdf", f"/courses/{course.id}/register.csv",
+             f"/courses/{course.id}/register.xlsx", f"/sessions/{session['id']}/attendance"]
+    for link in links:
+        assert f'href="{link}"' in text, link
+        assert (await client.get(link)).status_code == 200, link
+
+
+async def test_a_coordinator_managing_an_internal_course_gets_the_participants_but_not_the_registers(client):
+    coop = await make_cooperative()
+    await make_person("coordinator", cooperative=coop, email="c@example.test")
+    path = await make_path("internal_training", owner_cooperative=coop.id)
+    course = await published_course(await make_person("trainer", cooperative=coop), path=path)
+    await login(client, "c@example.test")
+    text = (await client.get(f"/trainer/courses/{course.id}")).text
+    assert f'href="/courses/{course.id}/participants"' in text
+    assert (await client.get(f"/courses/{course.id}/participants")).status_code == 200
+    assert "register.pdf" not in text and "/attendance" not in text

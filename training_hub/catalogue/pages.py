@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
+from training_hub.attendance.service import can_manage_attendance
 from training_hub.cache import MISSING, ReadCache, data_generation
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
@@ -331,8 +332,10 @@ class TrainerPages(Controller):
     @get("/courses/{course_id:int}", name="course_manage")
     async def manage_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
         course = await service.get_manageable_course_detail(user, course_id)
+        # The attendance pages and the registers are the course's trainers' and the office's (a
+        # coordinator managing an internal course sees the participants, not the registers).
         return page("catalogue/course_manage.html", course=course, sessions=course["sessions"],
-                    now=utcnow(), **labels())
+                    now=utcnow(), can_take_attendance=await can_manage_attendance(user, course_id), **labels())
 
     @get("/courses/{course_id:int}/edit", name="course_edit")
     async def edit_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
