@@ -202,3 +202,31 @@ async def test_a_coordinator_managing_an_internal_course_gets_the_participants_b
     assert f'href="/courses/{course.id}/participants"' in text
     assert (await client.get(f"/courses/{course.id}/participants")).status_code == 200
     assert "register.pdf" not in text and "/attendance" not in text
+
+
+# 5. Past the last page of the catalogue -------------------------------------------------------------
+
+
+async def test_a_page_past_the_last_one_says_so_and_leads_back_to_the_first(client):
+    coop = await make_cooperative()
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    trainer = await make_person("trainer")
+    path = await make_path("marketing")
+    room = await make_location()
+    for n in range(11):
+        await published_course(trainer, title=f"Corso {n}", path=path, location=room)
+    await login(client, "w@example.test")
+
+    text = (await client.get("/courses?kind=marketing&page=2")).text
+    assert "11 corsi trovati" in text
+    assert "Nessun corso corrisponde ai filtri" not in text
+    assert "La pagina 2 non esiste: i risultati stanno in 1 pagina." in text
+    assert 'href="/courses?kind=marketing">Vai alla prima pagina dei risultati</a>' in text
+
+    paged = (await client.get("/courses?page_size=5&page=9")).text
+    assert "La pagina 9 non esiste: i risultati stanno in 3 pagine." in paged
+    assert 'href="/courses?page_size=5">Vai alla prima pagina dei risultati</a>' in paged
+    assert "Pagina 9 di 3" not in paged and 'rel="prev"' not in paged
+
+    htmx = (await client.get("/courses?kind=marketing&page=2", headers={"HX-Request": "true"})).text
+    assert "Vai alla prima pagina dei risultati" in htmx
