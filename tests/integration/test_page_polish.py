@@ -230,3 +230,16 @@ async def test_a_page_past_the_last_one_says_so_and_leads_back_to_the_first(clie
 
     htmx = (await client.get("/courses?kind=marketing&page=2", headers={"HX-Request": "true"})).text
     assert "Vai alla prima pagina dei risultati" in htmx
+
+
+# 6. The catalogue's filter of path kinds ------------------------------------------------------------
+
+
+async def test_the_path_kind_filter_is_labelled_as_a_kind(client):
+    coop = await make_cooperative()
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    await login(client, "w@example.test")
+    text = (await client.get("/courses")).text
+    assert '<label for="kind">Tipo di percorso</label>' in text
+    assert '<option value="">Tutti i tipi</option>' in text
+    assert '<label for="kind">Percorso</label>' not in text
