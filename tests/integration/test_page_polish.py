@@ -1,6 +1,7 @@
 """What a person sees on the catalogue's and the trainer's pages: phone layout, honest course states,
 Italian wording, links where they are needed, the catalogue's edge cases and its HTMX answers."""
 
+import json
 import re
 from datetime import date, datetime, time
 
@@ -243,3 +244,53 @@ async def test_the_path_kind_filter_is_labelled_as_a_kind(client):
     assert '<label for="kind">Tipo di percorso</label>' in text
     assert '<option value="">Tutti i tipi</option>' in text
     assert '<label for="kind">Percorso</label>' not in text
+
+
+# 7. The catalogue with HTMX ---------------------------------------------------------------------------
+
+
+async def test_htmx_results_carry_the_filters_errors(client):
+    coop = await make_cooperative()
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    await published_course(await make_person("trainer"))
+    await login(client, "w@example.test")
+    url = "/courses?starts_after=2026-12-20&starts_before=2026-12-01"
+
+    htmx = await client.get(url, headers={"HX-Request": "true"})
+    assert htmx.text.lstrip().startswith('<section id="catalogue-results"')
+    start = htmx.text.index('<div class="error-summary" role="alert" id="filter-errors">')
+    summary = htmx.text[start:htmx.text.index("</div>", start)]
+    assert '<a href="#starts_before">La fine dell&#39;intervallo deve venire dopo l&#39;inizio.</a>' in summary
+
+    full = (await client.get(url)).text  # without JavaScript: the summary and the message by the field
+    assert 'id="filter-errors"' in full and 'id="starts_before-error"' in full
+
+    fine = await client.get("/courses?starts_after=2026-12-01", headers={"HX-Request": "true"})
+    assert 'id="filter-errors"' not in fine.text
+
+
+async def test_with_htmx_history_navigation_reloads_from_the_server(client, app, monkeypatch):
+    from training_hub.catalogue import pages
+    from training_hub.web.shell import SHELLS
+
+    def forget_rendered_pages():
+        SHELLS._items.clear()
+        pages.FRAGMENTS._items.clear()
+        pages.catalogue_pages().clear()
+
+    environment = app.template_engine.engine
+    coop = await make_cooperative()
+    await make_person("worker", cooperative=coop, email="w@example.test")
+    await login(client, "w@example.test")
+    forget_rendered_pages()
+    monkeypatch.setitem(environment.globals, "htmx_available", True)
+    try:
+        text = (await client.get("/courses?kind=marketing")).text
+    finally:
+        forget_rendered_pages()
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", text)
+    assert config, "no htmx-config"
+    settings = json.loads(config.group(1))
+    assert settings["historyCacheSize"] == 0 and settings["refreshOnHistoryMiss"] is True
+    assert settings["includeIndicatorStyles"] is False  # no inline <style>, which the CSP refuses
+    assert 'hx-push-url="true"' in text and '<script src="/static/vendor/htmx.min.js" defer></script>' in text
