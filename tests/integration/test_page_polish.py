@@ -294,3 +294,18 @@ async def test_with_htmx_history_navigation_reloads_from_the_server(client, app,
     assert settings["historyCacheSize"] == 0 and settings["refreshOnHistoryMiss"] is True
     assert settings["includeIndicatorStyles"] is False  # no inline <style>, which the CSP refuses
     assert 'hx-push-url="true"' in text and '<script src="/static/vendor/htmx.min.js" defer></script>' in text
+
+
+# 8. One order for addresses ---------------------------------------------------------------------------
+
+
+async def test_the_course_page_writes_every_address_in_the_same_order(client):
+    trainer = await make_person("trainer", email="t@example.test")
+    course = await published_course(trainer)
+    await login(client, "t@example.test")
+    text = (await client.get(f"/courses/{course.id}")).text
+    details = text[text.index('<dl class="details">'):text.index("</dl>")]
+    assert "Aula La Bussola, Via Milano, 52, Brescia (BS)" in details
+    assert "Aula La Bussola, Via Milano, 52, Brescia (BS)" in session_table(text)
+    assert "Brescia (BS), Via Milano" not in text
+    assert not re.search(r"Via Milano, 52, Brescia(?! \(BS\))", text)
