@@ -363,7 +363,7 @@ async def refusal_case(case: str):
     actor = worker
     if case == "not published":
         course = await make_course(status=CourseStatus.CANCELLED.value)
-        text = "non è aperto alle iscrizioni"
+        text = "Il corso è stato annullato."
     elif case == "window not open yet":
         course = await make_course(enrolment_opens_at=now + timedelta(days=3))
         text = "Le iscrizioni apriranno il"

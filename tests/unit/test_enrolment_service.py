@@ -235,9 +235,10 @@ async def test_draft_courses_are_invisible_to_workers_and_refused_to_the_office(
 
 async def test_cancelled_and_completed_courses_are_refused(coop):
     worker = await make_person(cooperative=coop)
-    for status in (CourseStatus.CANCELLED.value, CourseStatus.COMPLETED.value):
+    for status, reason in ((CourseStatus.CANCELLED.value, "Il corso è stato annullato."),
+                           (CourseStatus.COMPLETED.value, "Il corso è concluso.")):
         course = await make_course(status=status)
-        await assert_refused(as_user(worker), course, EnrolmentRefused, contains="non è aperto")
+        await assert_refused(as_user(worker), course, EnrolmentRefused, contains=reason)
 
 
 async def test_the_enrolment_window_must_be_open(coop):

@@ -19,6 +19,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
+from training_hub.attendance.service import can_manage_attendance
 from training_hub.cache import MISSING, ReadCache, data_generation
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
@@ -332,8 +333,10 @@ class TrainerPages(Controller):
     @get("/courses/{course_id:int}", name="course_manage")
     async def manage_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
         course = await service.get_manageable_course_detail(user, course_id)
+        # The attendance pages and the registers are the course's trainers' and the office's (a
+        # coordinator managing an internal course sees the participants, not the registers).
         return page("catalogue/course_manage.html", course=course, sessions=course["sessions"],
-                    now=utcnow(), **labels())
+                    now=utcnow(), can_take_attendance=await can_manage_attendance(user, course_id), **labels())
 
     @get("/courses/{course_id:int}/edit", name="course_edit")
     async def edit_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
@@ -421,9 +424,10 @@ class TrainerPages(Controller):
 
     async def _session_page(self, user: CurrentUser, course: dict[str, Any], form: dict[str, Any],
                             errors: dict[str, str], *, template: str, issues: dict[str, list[str]] | None = None,
-                            checked: bool = False, status: int = 200) -> Template:
+                            checked: bool = False, checking: bool = False, status: int = 200) -> Template:
         return page(
             template, status_code=status, course=course, form=form, errors=errors, issues=issues, checked=checked,
+            checking=checking,
             locations=await service.list_locations(active_only=True),
             trainers=await service.trainer_candidates(course["path"]["owner_cooperative_id"]),
             weekdays=service.weekday_names(), **labels(),
@@ -454,7 +458,8 @@ class TrainerPages(Controller):
                 errors.pop("end_time", None)
             return await self._session_page(
                 user, course, form, errors, template=template,
-                issues=_split_issues(exc.issues) if exc.issues else None, status=exc.status_code)
+                issues=_split_issues(exc.issues) if exc.issues else None, checking=data.get("action") == "check",
+                status=exc.status_code)
         flash(request, done)
         return redirect(f"/trainer/courses/{course_id}")
 

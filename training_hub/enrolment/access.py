@@ -233,7 +233,12 @@ async def may_act_for_person(actor: CurrentUser, person: dict[str, Any]) -> bool
 def opening_refusal(course: Any, now: datetime) -> EnrolmentRefused | None:
     """Published, window open, not started. ``course`` is CourseFacts or a row with the same fields."""
     get = course.get if isinstance(course, dict) else lambda name: getattr(course, name)
-    if get("status") != CourseStatus.PUBLISHED:
+    status = get("status")
+    if status == CourseStatus.COMPLETED:
+        return EnrolmentRefused(N_("Il corso è concluso."))
+    if status == CourseStatus.CANCELLED:
+        return EnrolmentRefused(N_("Il corso è stato annullato."))
+    if status != CourseStatus.PUBLISHED:
         return EnrolmentRefused(N_("Il corso non è aperto alle iscrizioni: non è pubblicato."))
     opens, closes, starts = get("enrolment_opens_at"), get("enrolment_closes_at"), get("starts_at")
     if opens is not None and now < opens:
