@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from training_hub.surveys.service import ensure_default_questions, submit_response
 from training_hub.tables import (
@@ -30,8 +30,11 @@ from training_hub.tables import (
     SurveyStatus,
     TrainingPath,
 )
-from training_hub.timeutil import minutes_between, rome_wall_clock, utcnow
+from training_hub.timeutil import minutes_between, to_rome, utcnow
 from training_hub.web.auth import CurrentUser, parse_roles
+
+if TYPE_CHECKING:
+    from training_hub.demo import PlannedCourse
 
 
 @dataclass
@@ -44,6 +47,12 @@ class PastCourse:
     answers: int  # survey answers; below 5 the results stay hidden
     threshold: int = 70
     survey_open: bool = False  # ended days ago: the survey is still open
+    location: str = "sede"  # a key of training_hub.demo.LOCATIONS: the consortium's seat
+    trainer: str = "trainer@demo.test"
+
+    @property
+    def capacity(self) -> int:
+        return max(self.participants, 12)
 
 
 PAST_COURSES = [
@@ -63,21 +72,19 @@ COMMENTS = ["Esempi concreti e utili per il mio servizio.", "Avrei voluto più t
 CODES = ("overall", "usefulness", "trainer", "organisation", "materials")
 
 
-def _weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+async def load_report_demo(
+    today: date | None = None, *, plan: dict[str, PlannedCourse] | None = None
+) -> dict[str, Any]:
+    """The past editions, where and when ``plan`` (:func:`training_hub.demo.plan_demo`) holds them: one
+    calendar with the coming courses, so that they obey the same scheduling rules."""
+    from training_hub.demo import LOCATIONS, plan_demo  # (that module imports PAST_COURSES from this one)
 
-
-def _at(day: date, hhmm: str) -> datetime:
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    return rome_wall_clock(day, time(hours, minutes))
-
-
-async def load_report_demo(today: date | None = None) -> dict[str, Any]:
-    today = today or utcnow().date()
+    today = today or to_rome(utcnow()).date()
+    plan = plan or plan_demo(today)
     await ensure_default_questions()
     trainer = await Person.select(Person.id).where(Person.email == "trainer@demo.test").first()
+    teachers = {row["email"]: row["id"] for row in await Person.select(Person.id, Person.email).where(
+        Person.email.is_in(sorted({past.trainer for past in PAST_COURSES})))}
     worker = await Person.select(Person.id).where(Person.email == "worker@demo.test").first()
     people = await Person.select(Person.id, Person.email, Person.full_name, Person.roles, Person.cooperative).where(
         Person.roles == "worker").order_by(Person.id)
@@ -87,30 +94,33 @@ async def load_report_demo(today: date | None = None) -> dict[str, Any]:
         TrainingPath.owner_cooperative.is_null()).order_by(TrainingPath.id, ascending=False)}
     everyone = [row for row in people if row["email"] != "worker@demo.test"]
     demo_worker = next(row for row in people if row["id"] == worker["id"]) if worker else None
-    seat = await Location.select(Location.id).where(Location.is_online.eq(False)).order_by(Location.id).first()
+    names = {key: name for key, name, *_rest in LOCATIONS}
+    rooms = {row["name"]: row["id"] for row in await Location.select(Location.id, Location.name)}
     courses = 0
     for index, past in enumerate(PAST_COURSES):
-        first_day = _weekday(today - timedelta(weeks=past.weeks_ago))
-        days = [_weekday(first_day + timedelta(weeks=n)) for n in range(len(past.sessions))]
-        instants = [(_at(day, start), _at(day, end)) for day, (start, end) in zip(days, past.sessions, strict=True)]
+        teacher = teachers.get(past.trainer, trainer["id"])
+        planned = plan[past.title]
+        instants = planned.sessions
+        room = rooms.get(names[planned.location])
         ended = instants[-1][1] < utcnow()
         course = Course(
             path=paths[past.kind], position=90 + index, title=past.title,
             description="Un'edizione già svolta: presenze registrate e questionario di gradimento.",
-            location=seat["id"] if seat else None,
-            capacity=max(past.participants, 12), status=CourseStatus.COMPLETED.value if ended else CourseStatus.PUBLISHED.value,
+            location=room,
+            capacity=planned.capacity,
+            status=CourseStatus.COMPLETED.value if ended else CourseStatus.PUBLISHED.value,
             attendance_threshold=past.threshold, starts_at=instants[0][0], ends_at=instants[-1][1],
-            enrolment_opens_at=instants[0][0] - timedelta(days=30), enrolment_closes_at=instants[0][0] - timedelta(days=1),
-            cancellation_deadline=instants[0][0] - timedelta(days=2), created_by=trainer["id"],
+            enrolment_opens_at=planned.enrolment_opens_at, enrolment_closes_at=planned.enrolment_closes_at,
+            cancellation_deadline=planned.cancellation_deadline, created_by=teacher,
         )
         await course.save()
         courses += 1
-        await CourseTrainer.insert(CourseTrainer(course=course.id, person=trainer["id"]))
+        await CourseTrainer.insert(CourseTrainer(course=course.id, person=teacher))
         sessions = []
         for starts_at, ends_at in instants:
-            session = Session(course=course.id, starts_at=starts_at, ends_at=ends_at, trainer=trainer["id"],
+            session = Session(course=course.id, starts_at=starts_at, ends_at=ends_at, trainer=teacher,
                               topics="Edizione già svolta", uid=f"{uuid.uuid4()}@training-hub",
-                              location=seat["id"] if seat else None)
+                              location=room)
             await session.save()
             sessions.append((session.id, minutes_between(starts_at, ends_at)))
         offset = index * 7
@@ -133,7 +143,7 @@ async def load_report_demo(today: date | None = None) -> dict[str, Any]:
                         session=session_id, enrolment=enrolment.id, minutes=max(0, attended),
                         status=(AttendanceStatus.ABSENT.value if attended <= 0 else AttendanceStatus.PRESENT.value
                                 if attended == minutes else AttendanceStatus.LATE.value),
-                        recorded_by=trainer["id"]))
+                        recorded_by=teacher))
         if not ended:
             continue
         opens_at = instants[-1][1] + timedelta(hours=1)
