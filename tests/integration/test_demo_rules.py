@@ -77,11 +77,13 @@ async def test_demo_data_passes_the_applications_own_checks(today):
             # Every session placed at once, as a series would be: no clash with the other courses'
             # sessions (trainer, room), none between its own, and no warning either (Sunday, holiday,
             # patron saint, outside 08:00-22:00, more than 10 hours a day for the course or a trainer).
+            # Past editions are entered after the fact: that they are past is the one warning they meet.
             planned = [PlannedSession(s["starts_at"], s["ends_at"], s["location"],
                                       frozenset({s["trainer"]}) if s["trainer"] else trainers, s["id"])
                        for s in sessions]
             context = await service.load_schedule_context(course, planned)
-            problems += [f"{title}: {issue.text}" for issue in check_schedule(planned, context)]
+            problems += [f"{title}: {issue.text}" for issue in check_schedule(planned, context)
+                         if not (issue.code == "past" and course["status"] == "completed")]
             rooms = [context.locations[s["location"]] for s in sessions if s["location"]]
             problems += [f"{title}: {room.name} has {room.capacity} seats" for room in rooms
                          if room.capacity is not None and room.capacity < course["capacity"]]
