@@ -424,3 +424,29 @@ async def test_odd_numbers_in_trainer_pages_are_not_errors(client):
         assert response.status_code == 422, owner
         assert 'id="owner_cooperative_id-error"' in response.text
     assert await TrainingPath.count() == 1  # only the one trainer_setup made
+
+
+async def test_deleting_a_draft_or_its_session_asks_first(client):
+    trainer, path, room = await trainer_setup(client)
+    course = await make_course(path, trainers=[trainer], status="draft", location=room.id, title="Bozza da buttare")
+    first = await make_session(course, rome(date(2026, 12, 9), 9), location=room.id)
+    await make_session(course, rome(date(2026, 12, 16), 9), location=room.id)
+    manage = (await client.get(f"/trainer/courses/{course.id}")).text
+    assert f'href="/trainer/courses/{course.id}/delete"' in manage
+    assert f'href="/trainer/sessions/{first.id}/delete"' in manage
+    assert f'action="/trainer/courses/{course.id}/delete"' not in manage  # no one-tap deletion
+    ask = await client.get(f"/trainer/sessions/{first.id}/delete")
+    assert ask.status_code == 200 and "<h1>Eliminare l'incontro del 09/12/2026?</h1>" in ask.text
+    assert await Session.count().where(Session.course == course.id) == 2  # asking deletes nothing
+    assert (await post_form(client, f"/trainer/sessions/{first.id}/delete")).status_code == 303
+    assert await Session.count().where(Session.course == course.id) == 1
+    ask = await client.get(f"/trainer/courses/{course.id}/delete")
+    assert "Eliminare la bozza «Bozza da buttare»?" in ask.text and "Torna indietro senza eliminare" in ask.text
+    assert await Course.exists().where(Course.id == course.id)
+    gone = await post_form(client, f"/trainer/courses/{course.id}/delete")
+    assert gone.status_code == 303 and gone.headers["location"] == "/trainer/courses"
+    assert not await Course.exists().where(Course.id == course.id)
+    # A published course is cancelled, never deleted: its page sends back to the course.
+    published = await make_course(path, trainers=[trainer], location=room.id)
+    back = await client.get(f"/trainer/courses/{published.id}/delete")
+    assert back.status_code in (302, 303) and back.headers["location"] == f"/trainer/courses/{published.id}"

@@ -382,6 +382,14 @@ class TrainerPages(Controller):
         return await self._action(request, course_id, service.complete_course(user, course_id),
                                   gettext("Corso segnato come concluso."))
 
+    @get("/courses/{course_id:int}/delete", name="course_delete_form")
+    async def delete_course_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
+        course = await service.get_manageable_course_detail(user, course_id)
+        if course["status"] != CourseStatus.DRAFT:
+            return redirect(f"/trainer/courses/{course_id}")  # the page offers to cancel it instead
+        return page("catalogue/confirm_delete.html", course=course, session=None,
+                    action=f"/trainer/courses/{course_id}/delete")
+
     @post("/courses/{course_id:int}/delete", name="course_delete")
     async def delete_course(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:
         return await self._action(request, course_id, service.delete_draft_course(user, course_id),
@@ -527,6 +535,15 @@ class TrainerPages(Controller):
         return await self._action(request, session["course_id"],
                                   service.cancel_session(user, session_id, str(data.get("reason", ""))),
                                   gettext("Incontro annullato."))
+
+    @get("/sessions/{session_id:int}/delete", name="session_delete_form")
+    async def delete_session_form(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Template | Redirect:
+        session = await service.get_session_for_edit(user, session_id)
+        course = await service.get_course_detail(user, session["course_id"])
+        if course["status"] != CourseStatus.DRAFT:
+            return redirect(f"/trainer/courses/{course['id']}")
+        return page("catalogue/confirm_delete.html", course=course, session=session,
+                    action=f"/trainer/sessions/{session_id}/delete")
 
     @post("/sessions/{session_id:int}/delete", name="session_delete")
     async def delete_session(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Redirect:
