@@ -3,7 +3,7 @@ Italian wording, links where they are needed, the catalogue's edge cases and its
 
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date
 
 from tests.factories import (
     make_cooperative,
@@ -14,22 +14,18 @@ from tests.factories import (
     make_person,
     make_session,
 )
+from tests.integration.test_catalogue_pages import published_course as _published_course
+from tests.integration.test_catalogue_pages import rome
 from tests.support import login, post_form
 from training_hub.tables import Session
-from training_hub.timeutil import rome_wall_clock
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
 
 
 async def published_course(trainer, title="Comunicare i valori", day=date(2026, 12, 2), **values):
-    location = values.pop("location", None) or await make_location(
-        name="Aula La Bussola", address="Via Milano, 52", comune="Brescia", province="BS", capacity=30)
-    path = values.pop("path", None) or await make_path("marketing", title="Marketing dell'impresa sociale")
-    course = await make_course(path, trainers=[trainer], title=title, location=location.id, **values)
-    await make_session(course, rome(day, 9, 30), minutes=210, location=location.id, topics="Identità e valori")
-    return course
+    """The catalogue pages' course, in a Brescia room whose address the tests read back."""
+    if "location" not in values:
+        values["location"] = await make_location(
+            name="Aula La Bussola", address="Via Milano, 52", comune="Brescia", province="BS", capacity=30)
+    return await _published_course(trainer, title, day, **values)
 
 
 def session_table(html: str) -> str:
