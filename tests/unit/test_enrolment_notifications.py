@@ -26,7 +26,12 @@ from training_hub.catalogue import service as catalogue
 from training_hub.notifications import sender, worker
 from training_hub.notifications.compose import compose
 from training_hub.notifications.ics import IcsEvent, build_invitation
-from training_hub.notifications.outbox import OutgoingMessage, queue_message, queue_messages, queue_notification
+from training_hub.notifications.outbox import (
+    OutgoingMessage,
+    queue_message,
+    queue_messages,
+    queue_notification,
+)
 from training_hub.notifications.sessions import queue_due_reminders
 from training_hub.settings import get_settings
 from training_hub.tables import Outbox
