@@ -153,3 +153,12 @@ async def test_htmx_gets_only_the_results(client, catalogue):
     assert response.text.lstrip().startswith('<section id="catalogue-results"')
     assert "<html" not in response.text and "Accompagnare" in response.text
     assert "HX-Request" in response.headers["vary"]
+
+
+async def test_a_completed_course_in_the_catalogue_offers_no_seats(client, catalogue):
+    await login(client, "w@example.test")
+    page = (await client.get("/courses?include_past=1&province=BG")).text
+    cards = re.findall(r'<li class="course-card">(.*?)</li>', page, re.S)
+    closed = next(card for card in cards if "Corso concluso" in card)
+    assert "posti liberi" not in closed and "Completo" not in closed
+    assert "posti liberi" in next(card for card in cards if "Primo soccorso" in card)

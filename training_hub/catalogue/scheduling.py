@@ -173,7 +173,7 @@ def check_schedule(planned: list[PlannedSession], context: ScheduleContext) -> l
                     day=shown, holiday=gettext(holiday))
             saint = location and patron_saint(local_day, location.comune, own_day=location.patron_day,
                                               own_saint=location.patron_saint)
-            if saint and location:
+            if saint:
                 add("patron_saint", N_("%(day)s a %(comune)s è la festa del patrono (%(saint)s)."), WARNING,
                     "starts_at", day=shown, comune=location.comune or location.name, saint=saint)
             minutes = _minutes_within_day(start, end, local_day)

@@ -292,24 +292,30 @@ async def get_viewable_course(user: CurrentUser, course_id: int) -> CourseAccess
     if can_view_course(user, access):
         return access
     if access.status != CourseStatus.DRAFT and (
-        await _enrolment_status(user.id, course_id) is not None or await _followed_enrolled(user.id, course_id)
+        await _enrolment_status(user.id, course_id) is not None or await _followed_enrolled(user, course_id)
     ):
         return access
     raise NotFound(N_("Corso non trovato."))
 
 
 # A tutor reads the courses where someone they follow is enrolled, whatever the courses' audience:
-# they enrol and accompany that person.
+# they enrol and accompany that person. Only tutors follow anyone: for the others it is never asked.
 _FOLLOWED_ENROLLED_SQL = (
     '(SELECT COUNT(*) FROM enrolment e JOIN tutor_link t ON t.person = e.person '
     'WHERE e.course = "course"."id" AND t.tutor = {})'
 )
 
 
-async def _followed_enrolled(user_id: int, course_id: int) -> bool:
-    row = await fetch_one(
-        "SELECT COUNT(*) AS n FROM enrolment e JOIN tutor_link t ON t.person = e.person "
-        "WHERE e.course = {} AND t.tutor = {}", course_id, user_id)
+def _followed_enrolled_sql(user: CurrentUser) -> tuple[str, list[Any]]:
+    """The count above as a column expression with its argument; a constant 0 for a non-tutor."""
+    return (_FOLLOWED_ENROLLED_SQL, [user.id]) if user.has_role(Role.TUTOR) else ("0", [])
+
+
+async def _followed_enrolled(user: CurrentUser, course_id: int) -> bool:
+    if not user.has_role(Role.TUTOR):
+        return False
+    row = await fetch_one(f'SELECT {_FOLLOWED_ENROLLED_SQL} AS n FROM "course" WHERE "course"."id" = {{}}',
+                          user.id, course_id)
     return bool(row and row["n"])
 
 
@@ -998,13 +1004,14 @@ async def get_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]
     ``eligible_cooperatives``, ``can_manage``, ``is_trainer``, ``enrolment_status`` (the user's own,
     or None), ``can_see_online_link``.
     """
+    followed_sql, followed_args = _followed_enrolled_sql(user)
     row = await fetch_one(
         f"SELECT {_COURSE_COLUMNS}, {_DETAIL_COLUMNS}, "
         '(SELECT e.status FROM enrolment e WHERE e.course = "course"."id" AND e.person = {} '
         "ORDER BY e.id DESC LIMIT 1) AS my_status, "
-        f"{_FOLLOWED_ENROLLED_SQL} AS followed_enrolled "
+        f"{followed_sql} AS followed_enrolled "
         f'{_COURSE_FROM} WHERE "course"."id" = {{}}',
-        user.id, user.id, course_id,
+        user.id, *followed_args, course_id,
     )
     if row is None:
         raise NotFound(N_("Corso non trovato."))

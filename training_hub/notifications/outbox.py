@@ -24,7 +24,6 @@ _INSERT_HEAD = (
 )
 _ROW = "({}, {}, {}, {}, {}, {}, {}, {}, 'pending', 0, {}, NULL, '')"
 _INSERT_TAIL = " ON CONFLICT DO NOTHING RETURNING id"
-_INSERT_SQL = _INSERT_HEAD + _ROW + _INSERT_TAIL
 # Rows per statement when queueing many: 900 parameters, well under SQLite's and PostgreSQL's limits.
 _BATCH = 100
 
@@ -38,6 +37,7 @@ class OutgoingMessage:
     body: str
     ics: str = ""
     dedupe_key: str | None = None
+    send_after: datetime | None = None
 
 
 async def queue_message(
@@ -52,20 +52,8 @@ async def queue_message(
     send_after: datetime | None = None,
 ) -> bool:
     """Queue one message to a known address; False when ``dedupe_key`` was already queued."""
-    now = utcnow()
-    rows = await fetch_all(
-        _INSERT_SQL,
-        now,
-        kind,
-        recipient_id,
-        to_email,
-        subject[:300],
-        body,
-        ics,
-        dedupe_key,
-        send_after or now,
-    )
-    return bool(rows)
+    return bool(await queue_messages([OutgoingMessage(kind, recipient_id, to_email, subject, body, ics, dedupe_key,
+                                                      send_after)]))
 
 
 async def queue_messages(messages: Sequence[OutgoingMessage]) -> int:
@@ -77,7 +65,8 @@ async def queue_messages(messages: Sequence[OutgoingMessage]) -> int:
         batch = messages[first:first + _BATCH]
         args: list[object] = []
         for m in batch:
-            args += [now, m.kind, m.recipient_id, m.to_email, m.subject[:300], m.body, m.ics, m.dedupe_key, now]
+            args += [now, m.kind, m.recipient_id, m.to_email, m.subject[:300], m.body, m.ics, m.dedupe_key,
+                     m.send_after or now]
         rows = await fetch_all(_INSERT_HEAD + ", ".join([_ROW] * len(batch)) + _INSERT_TAIL, *args)
         queued += len(rows)
     return queued
