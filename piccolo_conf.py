@@ -4,7 +4,7 @@ import os
 
 from piccolo.conf.apps import AppRegistry
 
-from training_hub.db import engine_from_url
+from training_hub.core.db import engine_from_url
 
 DB = engine_from_url(os.environ.get("TRAINING_HUB_DATABASE_URL", "sqlite:///training_hub.sqlite3"))
 

@@ -15,10 +15,9 @@ from typing import Any
 
 from piccolo.table import Table
 
-from training_hub.db import write_transaction
-from training_hub.demo import DEMO_LOGINS, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
-from training_hub.security import hash_password
-from training_hub.tables import (
+from training_hub.core.db import write_transaction
+from training_hub.core.security import hash_password
+from training_hub.core.tables import (
     Area,
     Cooperative,
     Course,
@@ -32,7 +31,8 @@ from training_hub.tables import (
     Session,
     TrainingPath,
 )
-from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.core.timeutil import rome_wall_clock, utcnow
+from training_hub.demo import DEMO_LOGINS, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
 
 CHUNK = 500
 

@@ -15,9 +15,8 @@ import uuid
 from datetime import time, timedelta
 from typing import Any
 
-from training_hub.db import fetch_all, is_sqlite
-from training_hub.surveys.service import ensure_default_questions
-from training_hub.tables import (
+from training_hub.core.db import fetch_all, is_sqlite
+from training_hub.core.tables import (
     Attendance,
     AttendanceStatus,
     Course,
@@ -36,7 +35,8 @@ from training_hub.tables import (
     SurveyStatus,
     TrainingPath,
 )
-from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.core.timeutil import rome_wall_clock, utcnow
+from training_hub.surveys.service import ensure_default_questions
 
 PARTICIPANTS = 15
 SESSIONS = 6

@@ -56,7 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 async def prepare_database(scale_name: str) -> dict:
     from bench.generate import Scale, generate
     from tests.support import reset_database
-    from training_hub.db import get_engine, start_engine, stop_engine
+    from training_hub.core.db import get_engine, start_engine, stop_engine
 
     engine = get_engine()
     await reset_database(engine)

@@ -34,7 +34,7 @@ import pytest  # noqa: E402
 import pytest_asyncio  # noqa: E402
 
 from tests.support import InLoopTestClient, QueryCounter, reset_database, wipe_tables  # noqa: E402
-from training_hub.db import get_engine, start_engine, stop_engine  # noqa: E402
+from training_hub.core.db import get_engine, start_engine, stop_engine  # noqa: E402
 
 
 @pytest_asyncio.fixture(scope="session", autouse=True)

@@ -7,8 +7,8 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from training_hub.security import hash_password
-from training_hub.tables import (
+from training_hub.core.security import hash_password
+from training_hub.core.tables import (
     Cooperative,
     Course,
     CourseStatus,
@@ -21,7 +21,7 @@ from training_hub.tables import (
     Session,
     TrainingPath,
 )
-from training_hub.timeutil import utcnow
+from training_hub.core.timeutil import utcnow
 
 PASSWORD = "demo-password"
 _counter = itertools.count(1)

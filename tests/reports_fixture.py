@@ -30,8 +30,8 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from training_hub.surveys.service import ensure_default_questions, submit_response
-from training_hub.tables import (
+from training_hub.core.identity import CurrentUser
+from training_hub.core.tables import (
     AccessibilityNeeds,
     Attendance,
     CourseStatus,
@@ -41,8 +41,8 @@ from training_hub.tables import (
     SurveyInvitation,
     SurveyStatus,
 )
-from training_hub.timeutil import rome_wall_clock
-from training_hub.web.auth import CurrentUser
+from training_hub.core.timeutil import rome_wall_clock
+from training_hub.surveys.service import ensure_default_questions, submit_response
 
 PERIOD = {"from": "2025-01-01", "to": "2025-12-31"}
 COMMENTS = ["Molto utile, grazie", "Aula troppo piccola"]

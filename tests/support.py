@@ -13,7 +13,7 @@ from piccolo.engine.base import Engine
 from piccolo.table import sort_table_classes
 
 from training_hub.accounts.service import issue_api_token
-from training_hub.tables import Person
+from training_hub.core.tables import Person
 
 CSRF_COOKIE = "th_csrf"
 BASE_URL = "http://testserver.local"

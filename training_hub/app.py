@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from training_hub.core.settings import get_settings
 from training_hub.plugin import TrainingHubPlugin
-from training_hub.settings import get_settings
 
 
 def create_app() -> Litestar:

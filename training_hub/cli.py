@@ -19,7 +19,7 @@ def _setup_logging() -> None:
 
 
 async def _with_engine(coro_factory):  # type: ignore[no-untyped-def]
-    from training_hub.db import get_engine, start_engine, stop_engine
+    from training_hub.core.db import get_engine, start_engine, stop_engine
 
     engine = get_engine()
     started = await start_engine(engine)
@@ -86,9 +86,9 @@ def demo() -> None:
 def create_user(email: str, roles: tuple[str, ...], cooperative_id: int | None, full_name: str | None,
                 password: str | None) -> None:
     """Crea una persona con i ruoli indicati."""
+    from training_hub.core.errors import DomainError
+    from training_hub.core.identity import CurrentUser
     from training_hub.directory.service import PersonInput, create_person
-    from training_hub.errors import DomainError
-    from training_hub.web.auth import CurrentUser
 
     password = password or os.environ.get("TRAINING_HUB_NEW_PASSWORD")
     if password is None:
@@ -145,7 +145,7 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     """Aggiorna il database e avvia il server web."""
     import uvicorn
 
-    from training_hub.settings import SettingsError, load_settings
+    from training_hub.core.settings import SettingsError, load_settings
 
     if with_demo:
         os.environ.setdefault("TRAINING_HUB_MODE", "demo")

@@ -17,9 +17,8 @@ from typing import Any
 
 from training_hub.catalogue.holidays import national_holiday, patron_saint
 from training_hub.catalogue.scheduling import EARLIEST, LATEST, MAX_MINUTES_PER_DAY, overlaps
-from training_hub.directory.service import partita_iva_check_digit
-from training_hub.security import hash_password
-from training_hub.tables import (
+from training_hub.core.security import hash_password
+from training_hub.core.tables import (
     Cooperative,
     Course,
     CourseEligibleArea,
@@ -36,7 +35,8 @@ from training_hub.tables import (
     TrainingPath,
     TutorLink,
 )
-from training_hub.timeutil import minutes_between, rome_wall_clock, to_rome, utcnow
+from training_hub.core.timeutil import minutes_between, rome_wall_clock, to_rome, utcnow
+from training_hub.directory.service import partita_iva_check_digit
 
 DEMO_PASSWORD = "demo-password"
 DEMO_LOGINS = {

@@ -14,9 +14,9 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from training_hub.settings import get_settings
-from training_hub.tables import ApiToken, KeyValue, LoginFailure
-from training_hub.timeutil import utcnow
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import ApiToken, KeyValue, LoginFailure
+from training_hub.core.timeutil import utcnow
 
 log = logging.getLogger("training_hub.housekeeping")
 INTERVAL_SECONDS = 3600

@@ -11,8 +11,8 @@ from __future__ import annotations
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from training_hub.i18n import catalog_files
-from training_hub.settings import PROJECT_ROOT
+from training_hub.core.i18n import catalog_files
+from training_hub.core.settings import PROJECT_ROOT
 
 METHOD_MAP = [
     ("training_hub/**.py", "python"),

@@ -15,11 +15,11 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
-from training_hub.db import get_engine, start_engine, stop_engine
+from training_hub.core.db import get_engine, start_engine, stop_engine
+from training_hub.core.settings import PROJECT_ROOT, get_settings
 from training_hub.housekeeping import housekeeping_lifespan
 from training_hub.notifications.worker import notifications_lifespan
 from training_hub.routes import all_route_handlers
-from training_hub.settings import PROJECT_ROOT, get_settings
 from training_hub.web.auth import AuthenticationMiddleware
 from training_hub.web.exceptions import EXCEPTION_HANDLERS
 from training_hub.web.headers import add_security_headers

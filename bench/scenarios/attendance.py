@@ -13,8 +13,8 @@ import uuid
 from datetime import time, timedelta
 
 from bench.framework import BenchContext, Probe
-from training_hub.db import write_transaction
-from training_hub.tables import (
+from training_hub.core.db import write_transaction
+from training_hub.core.tables import (
     Attendance,
     Course,
     CourseStatus,
@@ -25,7 +25,7 @@ from training_hub.tables import (
     SessionStatus,
     TrainingPath,
 )
-from training_hub.timeutil import rome_wall_clock, to_rome, utcnow
+from training_hub.core.timeutil import rome_wall_clock, to_rome, utcnow
 
 PARTICIPANTS = 30
 SESSIONS = 20

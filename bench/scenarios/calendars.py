@@ -13,10 +13,10 @@ import httpx
 from icalendar import Calendar
 
 from bench.framework import BenchContext, Probe
+from training_hub.core.security import hash_password
+from training_hub.core.tables import Enrolment, EnrolmentStatus, Person, Session
+from training_hub.core.timeutil import utcnow
 from training_hub.demo import DEMO_PASSWORD
-from training_hub.security import hash_password
-from training_hub.tables import Enrolment, EnrolmentStatus, Person, Session
-from training_hub.timeutil import utcnow
 
 EMAIL = "feed-reader@bench.test"
 SESSIONS = 200

@@ -8,8 +8,8 @@ already made some), so seats and waiting lists are real aggregates, not zeros.
 from __future__ import annotations
 
 from bench.framework import BenchContext, Probe
-from training_hub.db import get_engine
-from training_hub.tables import Enrolment, EnrolmentStatus
+from training_hub.core.db import get_engine
+from training_hub.core.tables import Enrolment, EnrolmentStatus
 
 
 async def _enrol_some(ctx: BenchContext) -> None:

@@ -22,9 +22,9 @@ CAPACITY = 20
 
 async def _setup(ctx: BenchContext, n: int) -> tuple[int, list[str]]:
     from training_hub.accounts.service import issue_api_token
-    from training_hub.db import get_engine, start_engine, stop_engine
-    from training_hub.tables import Course, CourseStatus, PathKind, Session, TrainingPath
-    from training_hub.timeutil import utcnow
+    from training_hub.core.db import get_engine, start_engine, stop_engine
+    from training_hub.core.tables import Course, CourseStatus, PathKind, Session, TrainingPath
+    from training_hub.core.timeutil import utcnow
 
     engine = get_engine()
     started = await start_engine(engine)
@@ -63,7 +63,7 @@ async def _setup(ctx: BenchContext, n: int) -> tuple[int, list[str]]:
 
 def _verifier(course_id: int, n: int):
     async def verify() -> str:
-        from training_hub.db import fetch_all, get_engine, start_engine, stop_engine
+        from training_hub.core.db import fetch_all, get_engine, start_engine, stop_engine
 
         engine = get_engine()
         started = await start_engine(engine)

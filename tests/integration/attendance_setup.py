@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tests.factories import make_cooperative, make_course, make_enrolment, make_person, make_session
-from training_hub.tables import Cooperative, Course, Enrolment, Person, Session
-from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.tables import Cooperative, Course, Enrolment, Person, Session
+from training_hub.core.timeutil import utcnow
 
 
 def as_user(person: Person) -> CurrentUser:
@@ -64,7 +64,7 @@ async def course_setup(
 
 async def put_attendance(session: Session, enrolment: Enrolment, status: str, minutes: int, **values) -> None:
     """An attendance row written straight into the table (as an import would)."""
-    from training_hub.tables import Attendance
+    from training_hub.core.tables import Attendance
 
     await Attendance.insert(Attendance(session=session.id, enrolment=enrolment.id, status=status, minutes=minutes,
                                        recorded_via="import", **values))

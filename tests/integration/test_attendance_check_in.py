@@ -10,9 +10,9 @@ from tests.integration.attendance_setup import as_user, course_setup
 from tests.support import login, post_form
 from training_hub.attendance.rules import CHECK_IN_GRACE_MINUTES, check_in_codes, minute_of
 from training_hub.attendance.service import AttendanceEntry, check_in, record_attendance
-from training_hub.errors import CheckInRefused, PermissionDenied, ValidationFailed
-from training_hub.tables import Attendance, EnrolmentStatus
-from training_hub.timeutil import utcnow
+from training_hub.core.errors import CheckInRefused, PermissionDenied, ValidationFailed
+from training_hub.core.tables import Attendance, EnrolmentStatus
+from training_hub.core.timeutil import utcnow
 
 START = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)  # a two-hour session
 
@@ -127,7 +127,7 @@ async def test_an_expired_code_beyond_the_grace_is_refused():
 
 async def test_check_in_on_a_cancelled_session_is_refused():
     setup = await course_setup(sessions=1, participants=1, first_start=START)
-    from training_hub.tables import Session
+    from training_hub.core.tables import Session
 
     await Session.update({Session.status: "cancelled"}).where(Session.id == setup.sessions[0].id)
     with pytest.raises(CheckInRefused):
@@ -232,7 +232,7 @@ async def test_code_form_without_open_sessions_says_so(client):
 
 async def test_six_digits_cannot_be_guessed_by_trying_them_all():
     from training_hub.attendance.rules import CHECK_IN_MAX_WRONG_CODES
-    from training_hub.tables import AuditEvent
+    from training_hub.core.tables import AuditEvent
 
     setup = await course_setup(sessions=2, participants=1, first_start=START, every=timedelta(hours=3))
     session, person = setup.sessions[0], as_user(setup.people[0])

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from tests.factories import make_cooperative, make_course, make_path, make_person
 from tests.integration.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import bearer, login
-from training_hub.tables import AccessibilityNeeds, Course, Enrolment, Person, Session, TrainingPath
-from training_hub.timeutil import utcnow
+from training_hub.core.tables import AccessibilityNeeds, Course, Enrolment, Person, Session, TrainingPath
+from training_hub.core.timeutil import utcnow
 
 
 def pdf_text(content: bytes) -> tuple[PdfReader, str]:

@@ -5,8 +5,8 @@ from datetime import timedelta
 from tests.factories import make_person
 from tests.integration.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import login, post_form
-from training_hub.tables import Attendance, AuditEvent
-from training_hub.timeutil import to_rome, utcnow
+from training_hub.core.tables import Attendance, AuditEvent
+from training_hub.core.timeutil import to_rome, utcnow
 from training_hub.web.templating import build_environment
 
 

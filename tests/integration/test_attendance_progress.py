@@ -8,9 +8,9 @@ from tests.factories import make_cooperative, make_course, make_enrolment, make_
 from tests.integration.attendance_setup import as_user, course_setup, past_start, put_attendance
 from tests.support import bearer, login
 from training_hub.attendance.service import cooperative_progress, course_progress, training_record
-from training_hub.errors import NotFound, PermissionDenied
-from training_hub.tables import Course, Session
-from training_hub.timeutil import utcnow
+from training_hub.core.errors import NotFound, PermissionDenied
+from training_hub.core.tables import Course, Session
+from training_hub.core.timeutil import utcnow
 
 
 async def _progress(client, course_id: int, person) -> dict[int, dict]:

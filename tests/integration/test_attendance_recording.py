@@ -8,15 +8,15 @@ from tests.factories import make_course, make_enrolment, make_person
 from tests.integration.attendance_setup import as_user, course_setup
 from tests.support import bearer
 from training_hub.attendance.service import AttendanceEntry, mark_all_present, record_attendance, session_roll
-from training_hub.errors import (
+from training_hub.core.errors import (
     AttendanceClosed,
     AttendanceNotOpen,
     InvalidState,
     PermissionDenied,
     ValidationFailed,
 )
-from training_hub.tables import AccessibilityNeeds, Attendance, AuditEvent, EnrolmentStatus, Session
-from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.core.tables import AccessibilityNeeds, Attendance, AuditEvent, EnrolmentStatus, Session
+from training_hub.core.timeutil import rome_wall_clock, utcnow
 
 START = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)  # 09:30 in Rome, two hours long
 

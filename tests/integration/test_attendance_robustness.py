@@ -8,8 +8,8 @@ from tests.integration.attendance_setup import as_user, course_setup
 from tests.support import bearer
 from training_hub.attendance.rules import check_in_codes, minute_of
 from training_hub.attendance.service import AttendanceEntry, check_in, record_attendance
-from training_hub.tables import Attendance
-from training_hub.timeutil import utcnow
+from training_hub.core.tables import Attendance
+from training_hub.core.timeutil import utcnow
 
 START = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from tests.factories import PASSWORD, make_cooperative, make_person
 from tests.support import bearer, login, post_form
-from training_hub.tables import ApiToken, KeyValue, LoginFailure
-from training_hub.timeutil import utcnow
+from training_hub.core.tables import ApiToken, KeyValue, LoginFailure
+from training_hub.core.timeutil import utcnow
 
 
 async def test_login_success_opens_an_italian_home_page(client):

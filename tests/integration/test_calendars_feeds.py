@@ -21,7 +21,8 @@ from tests.factories import (
 from tests.support import bearer, login, post_form
 from training_hub.calendars import cache, service
 from training_hub.calendars.tokens import current_feed_url, rotate_token
-from training_hub.tables import (
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.tables import (
     AccessibilityNeeds,
     Course,
     CourseStatus,
@@ -33,8 +34,7 @@ from training_hub.tables import (
     Session,
     SessionStatus,
 )
-from training_hub.timeutil import rome_wall_clock, utcnow
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.timeutil import rome_wall_clock, utcnow
 
 BASE_URL = "http://testserver.local"
 
@@ -587,7 +587,7 @@ async def test_a_worker_reuses_a_fresh_version_for_a_few_seconds_but_never_a_rev
     from dataclasses import replace
 
     from training_hub.calendars import cache as feed_cache
-    from training_hub.settings import get_settings
+    from training_hub.core.settings import get_settings
 
     settings = replace(get_settings(), feed_version_ttl_seconds=60)
     monkeypatch.setattr(service, "get_settings", lambda: settings)

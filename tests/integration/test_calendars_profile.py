@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 from tests.factories import make_cooperative, make_person
 from tests.support import extract_csrf, login, post_form
-from training_hub.i18n import format_date
-from training_hub.tables import FeedToken
-from training_hub.timeutil import utcnow
+from training_hub.core.i18n import format_date
+from training_hub.core.tables import FeedToken
+from training_hub.core.timeutil import utcnow
 
 
 def feed_url_in(page: str, kind: str = "personal") -> str:

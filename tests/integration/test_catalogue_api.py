@@ -12,8 +12,8 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer
-from training_hub.tables import Course, Outbox, Session
-from training_hub.timeutil import rome_wall_clock
+from training_hub.core.tables import Course, Outbox, Session
+from training_hub.core.timeutil import rome_wall_clock
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:

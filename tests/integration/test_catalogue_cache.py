@@ -24,11 +24,11 @@ from tests.factories import (
 )
 from tests.integration.test_catalogue_pages import published_course, rome
 from tests.support import CSRF_COOKIE, bearer, login, post_form
-from training_hub import cache
 from training_hub.catalogue import service
 from training_hub.catalogue.pages import catalogue_pages
-from training_hub.db import get_engine, is_sqlite
-from training_hub.tables import Course, KeyValue, Person
+from training_hub.core import cache
+from training_hub.core.db import get_engine, is_sqlite
+from training_hub.core.tables import Course, KeyValue, Person
 
 
 def names_in(html: str) -> list[str]:

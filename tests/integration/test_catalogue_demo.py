@@ -3,8 +3,8 @@
 import pytest
 
 from tests.support import bearer, login
+from training_hub.core.tables import Course, Person
 from training_hub.demo import load_demo_data
-from training_hub.tables import Course, Person
 
 
 @pytest.mark.parametrize("email", ["worker@demo.test", "trainer@demo.test", "coordinator@demo.test",

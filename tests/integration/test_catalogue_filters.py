@@ -15,8 +15,8 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer, login
-from training_hub.tables import CourseEligibleArea
-from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.core.tables import CourseEligibleArea
+from training_hub.core.timeutil import rome_wall_clock, utcnow
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:

@@ -14,9 +14,9 @@ from tests.factories import (
 )
 from tests.support import bearer
 from training_hub.calendars.tokens import current_feed_url
-from training_hub.tables import Course, CourseTrainer, Enrolment, Location, Outbox, Session, TrainingPath
-from training_hub.timeutil import rome_wall_clock, utcnow
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.tables import Course, CourseTrainer, Enrolment, Location, Outbox, Session, TrainingPath
+from training_hub.core.timeutil import rome_wall_clock, utcnow
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:

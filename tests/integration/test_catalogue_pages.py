@@ -12,7 +12,7 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer, login, post_form
-from training_hub.tables import (
+from training_hub.core.tables import (
     Course,
     CourseEligibleArea,
     CourseEligibleCooperative,
@@ -22,7 +22,7 @@ from training_hub.tables import (
     Session,
     TrainingPath,
 )
-from training_hub.timeutil import rome_wall_clock
+from training_hub.core.timeutil import rome_wall_clock
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:

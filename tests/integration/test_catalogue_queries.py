@@ -12,8 +12,8 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer, login
-from training_hub.tables import CourseEligibleArea, Outbox
-from training_hub.timeutil import rome_wall_clock
+from training_hub.core.tables import CourseEligibleArea, Outbox
+from training_hub.core.timeutil import rome_wall_clock
 
 
 async def fill(n: int, trainer, room, path, coop) -> list:

@@ -19,9 +19,9 @@ from tests.factories import (
 )
 from tests.support import bearer, login
 from training_hub.catalogue import service
-from training_hub.tables import CourseEligibleCooperative, TutorLink
-from training_hub.timeutil import rome_wall_clock
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.tables import CourseEligibleCooperative, TutorLink
+from training_hub.core.timeutil import rome_wall_clock
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:

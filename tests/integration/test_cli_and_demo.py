@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 from training_hub.accounts.service import authenticate
+from training_hub.core.tables import Cooperative, Course, CourseStatus, Person, Session, TrainingPath
 from training_hub.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
-from training_hub.tables import Cooperative, Course, CourseStatus, Person, Session, TrainingPath
 
 
 def _cli(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -33,8 +33,8 @@ async def test_demo_sessions_avoid_national_holidays():
     from datetime import date
 
     from training_hub.catalogue.holidays import national_holiday
+    from training_hub.core.timeutil import to_rome
     from training_hub.demo import _working_days_from
-    from training_hub.timeutil import to_rome
 
     assert _working_days_from(date(2026, 6, 2)) == date(2026, 6, 3)  # Festa della Repubblica, a Tuesday
     assert _working_days_from(date(2027, 10, 4)) == date(2027, 10, 5)  # San Francesco, a Monday

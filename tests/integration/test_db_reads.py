@@ -12,8 +12,8 @@ import asyncio
 
 import pytest
 
-from training_hub.db import fetch_one, get_engine, is_sqlite, write_transaction
-from training_hub.tables import KeyValue
+from training_hub.core.db import fetch_one, get_engine, is_sqlite, write_transaction
+from training_hub.core.tables import KeyValue
 
 SQL = "SELECT value FROM key_value WHERE key = {}"
 
@@ -96,8 +96,8 @@ async def test_a_failed_read_leaves_no_stale_snapshot_behind(reads):
 
 
 async def test_reads_leave_the_data_generation_alone_and_writes_advance_it():
-    from training_hub.cache import data_generation
-    from training_hub.db import fetch_all
+    from training_hub.core.cache import data_generation
+    from training_hub.core.db import fetch_all
 
     start = data_generation()
     await KeyValue.select(KeyValue.key)

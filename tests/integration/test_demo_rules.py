@@ -16,10 +16,9 @@ import time_machine
 from tests.support import login
 from training_hub.catalogue import service
 from training_hub.catalogue.scheduling import PlannedSession, check_schedule
-from training_hub.demo import load_demo_data
-from training_hub.enrolment.access import load_course, opening_refusal, overlap_issues
-from training_hub.errors import DomainError
-from training_hub.tables import (
+from training_hub.core.errors import DomainError
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.tables import (
     Course,
     CourseStatus,
     CourseTrainer,
@@ -28,8 +27,9 @@ from training_hub.tables import (
     Person,
     Session,
 )
-from training_hub.timeutil import rome_wall_clock, to_rome, utcnow
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.timeutil import rome_wall_clock, to_rome, utcnow
+from training_hub.demo import load_demo_data
+from training_hub.enrolment.access import load_course, opening_refusal, overlap_issues
 
 # The days the demo is loaded on (at 08:28:41: the times it shows must not follow the clock).
 DEMO_DAYS = [

@@ -16,8 +16,8 @@ from tests.factories import (
     make_session,
 )
 from tests.support import bearer
-from training_hub.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, Outbox, TutorLink
-from training_hub.timeutil import utcnow
+from training_hub.core.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, Outbox, TutorLink
+from training_hub.core.timeutil import utcnow
 
 PROBLEM = "urn:training-hub:problem:"
 
@@ -319,7 +319,7 @@ async def test_accessibility_needs_are_seen_only_by_who_may(client):
         (await client.get("/api/me/enrolments", headers=await bearer(person))).json()
     )
     # The audit trail says who changed them, never what.
-    from training_hub.tables import AuditEvent
+    from training_hub.core.tables import AuditEvent
 
     [audit] = await AuditEvent.select().where(AuditEvent.action == "accessibility_needs.updated")
     assert "Sedia" not in json.dumps(audit, default=str) and audit["actor"] == tutor.id
@@ -374,7 +374,7 @@ async def refusal_case(case: str):
         course = await make_course(enrolment_closes_at=None, starts_at=now - timedelta(hours=1))
         text = "già iniziato"
     elif case == "other cooperatives only":
-        from training_hub.tables import CourseEligibleCooperative
+        from training_hub.core.tables import CourseEligibleCooperative
 
         course = await make_course()
         other = await make_cooperative()
@@ -387,7 +387,7 @@ async def refusal_case(case: str):
         body = {"person_id": worker.id}
         text = "riservato ad alcune cooperative"
     elif case == "other areas only":
-        from training_hub.tables import CourseEligibleArea
+        from training_hub.core.tables import CourseEligibleArea
 
         course = await make_course()
         await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area="minori"))

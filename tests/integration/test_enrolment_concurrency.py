@@ -10,9 +10,9 @@ import pytest
 
 from tests.factories import make_cooperative, make_course, make_person, make_session
 from tests.support import bearer
+from training_hub.core.identity import CurrentUser
+from training_hub.core.tables import Course, Enrolment, EnrolmentStatus
 from training_hub.enrolment import service
-from training_hub.tables import Course, Enrolment, EnrolmentStatus
-from training_hub.web.auth import CurrentUser
 
 
 def _admin(person) -> CurrentUser:

@@ -19,8 +19,8 @@ from tests.factories import (
 )
 from tests.integration.test_enrolment_api import REFUSALS, refusal_case
 from tests.support import login, post_form
-from training_hub.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, Outbox, TutorLink
-from training_hub.timeutil import rome_wall_clock, utcnow
+from training_hub.core.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, Outbox, TutorLink
+from training_hub.core.timeutil import rome_wall_clock, utcnow
 
 
 def main_text(page: str) -> str:
@@ -475,8 +475,8 @@ def render_panel(**context) -> str:
 
 async def test_the_course_page_panel(client):
     """The panel the catalogue's course page includes, fed by course_panel_context()."""
+    from training_hub.core.identity import CurrentUser, parse_roles
     from training_hub.enrolment.service import course_panel_context
-    from training_hub.web.auth import CurrentUser, parse_roles
 
     def user(person) -> CurrentUser:
         return CurrentUser(

@@ -112,7 +112,7 @@ async def test_a_server_side_http_error_is_logged_with_its_reference(app, client
         raise InternalServerException("modello mancante")
 
     app.register(misconfigured)
-    with caplog.at_level("ERROR", logger="training_hub.errors"):
+    with caplog.at_level("ERROR", logger="training_hub.core.errors"):
         page = await client.get("/test-only/misconfigured")
     assert page.status_code == 500 and "modello mancante" not in page.text
     assert "Codice di riferimento" in page.text
@@ -128,7 +128,7 @@ async def test_logs_never_show_a_feed_token(app, client, caplog, monkeypatch):
 
     monkeypatch.setattr(service, "token_feed_version", boom)
     token = "a" * 64
-    with caplog.at_level("ERROR", logger="training_hub.errors"):
+    with caplog.at_level("ERROR", logger="training_hub.core.errors"):
         response = await client.get(f"/calendar/{token}.ics")
     assert response.status_code == 500
     assert caplog.records and all(token not in record.getMessage() for record in caplog.records)
@@ -181,7 +181,7 @@ async def test_litestar_http_errors_speak_italian_on_the_api_and_on_pages(client
 
 
 async def test_a_nul_character_is_bad_input_on_every_engine(client):
-    from training_hub.db import is_sqlite
+    from training_hub.core.db import is_sqlite
 
     admin = await make_person(roles="admin")
     response = await client.get("/api/people?q=a%00b", headers=await bearer(admin))

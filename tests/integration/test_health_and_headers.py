@@ -1,4 +1,4 @@
-from training_hub.db import engine_from_url
+from training_hub.core.db import engine_from_url
 
 
 async def test_healthz_needs_no_database(client, monkeypatch):

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from tests.factories import make_cooperative, make_course, make_enrolment, make_person, make_session
 from tests.support import login
-from training_hub.tables import CourseStatus, EnrolmentStatus
-from training_hub.timeutil import utcnow
+from training_hub.core.tables import CourseStatus, EnrolmentStatus
+from training_hub.core.timeutil import utcnow
 
 
 async def test_home_shows_each_role_what_comes_next(client):

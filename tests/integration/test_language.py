@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from tests.factories import make_course, make_enrolment, make_person, make_session
 from tests.support import login, post_form
-from training_hub.i18n import format_date, format_hours, format_time, language
+from training_hub.core.i18n import format_date, format_hours, format_time, language
 
 
 async def test_pages_are_italian_by_default_with_italian_dates(client):

@@ -17,7 +17,7 @@ from tests.factories import (
 from tests.integration.test_catalogue_pages import published_course as _published_course
 from tests.integration.test_catalogue_pages import rome
 from tests.support import login, post_form
-from training_hub.tables import Session
+from training_hub.core.tables import Session
 
 
 async def published_course(trainer, title="Comunicare i valori", day=date(2026, 12, 2), **values):

@@ -10,10 +10,10 @@ import pytest
 from tests.factories import make_cooperative, make_person
 from tests.reports_fixture import as_user
 from tests.support import bearer
-from training_hub.db import unique_violation_column
+from training_hub.core.db import unique_violation_column
+from training_hub.core.errors import ValidationFailed
+from training_hub.core.tables import Person
 from training_hub.directory import service as directory_service
-from training_hub.errors import ValidationFailed
-from training_hub.tables import Person
 
 
 async def test_simultaneous_creations_with_one_email_give_one_person(client):

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from tests.factories import make_cooperative, make_course, make_enrolment, make_person, make_session
 from tests.support import bearer
-from training_hub.tables import Enrolment, Outbox
-from training_hub.timeutil import utcnow
+from training_hub.core.tables import Enrolment, Outbox
+from training_hub.core.timeutil import utcnow
 
 
 async def status_of(enrolment) -> str:

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import make_cooperative, make_person
 from tests.support import bearer, login, post_form
-from training_hub.tables import AuditEvent, Person
+from training_hub.core.tables import AuditEvent, Person
 
 
 async def test_worker_is_denied_admin_pages_with_403(client):
@@ -138,8 +138,8 @@ async def test_own_password_change_needs_current_password_and_is_audited(client)
 
 async def test_coordinator_changes_workers_and_tutors_but_not_the_other_staff_of_the_cooperative(client):
     from training_hub.accounts.service import reset_password
-    from training_hub.errors import PermissionDenied
-    from training_hub.web.auth import CurrentUser
+    from training_hub.core.errors import PermissionDenied
+    from training_hub.core.identity import CurrentUser
 
     mine = await make_cooperative()
     coordinator = await make_person(roles="coordinator", cooperative=mine)

@@ -5,7 +5,7 @@ import pytest
 from tests import reports_fixture as fx
 from tests.factories import make_cooperative, make_person
 from tests.support import bearer, login
-from training_hub.tables import Session
+from training_hub.core.tables import Session
 
 QUERY = "from=2025-01-01&to=2025-12-31"
 

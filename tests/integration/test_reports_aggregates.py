@@ -7,7 +7,7 @@ import pytest
 from tests import reports_fixture as fx
 from tests.factories import make_course, make_enrolment, make_path, make_person, make_session
 from tests.support import bearer, login
-from training_hub.tables import Attendance, EnrolmentStatus
+from training_hub.core.tables import Attendance, EnrolmentStatus
 
 pytestmark = pytest.mark.asyncio
 
@@ -185,7 +185,7 @@ async def test_office_dashboard_query_count_is_constant(client, count_queries):
 
 
 async def test_sessions_still_to_come_are_not_delivered(client):
-    from training_hub.timeutil import utcnow
+    from training_hub.core.timeutil import utcnow
 
     admin = await make_person(roles="admin")
     course = await make_course(await make_path("other"), title="A cavallo di oggi")
@@ -203,8 +203,8 @@ async def test_sessions_still_to_come_are_not_delivered(client):
 async def test_completion_counts_whom_attendance_finds_eligible_for_the_certificate(client):
     """Reaching the threshold exactly counts, and a session lasts what attendance says it lasts
     (whole minutes rounded down: 100 minutes and 40 seconds are 100 minutes)."""
-    from training_hub.tables import Course, Session
-    from training_hub.timeutil import utcnow
+    from training_hub.core.tables import Course, Session
+    from training_hub.core.timeutil import utcnow
 
     admin = await make_person(roles="admin")
     course = await make_course(await make_path("other"), title="Soglia esatta", attendance_threshold=70)

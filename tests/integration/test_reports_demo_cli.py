@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from tests.factories import make_course, make_enrolment, make_person, make_session
 from tests.support import bearer, login
+from training_hub.core.tables import Outbox, Survey, SurveyInvitation
+from training_hub.core.timeutil import utcnow
 from training_hub.demo import load_demo_data
-from training_hub.tables import Outbox, Survey, SurveyInvitation
-from training_hub.timeutil import utcnow
 
 
 async def test_demo_data_gives_the_dashboards_something_to_show(client):
@@ -31,7 +31,7 @@ async def test_demo_data_gives_the_dashboards_something_to_show(client):
 
 
 async def _person(email):
-    from training_hub.tables import Person
+    from training_hub.core.tables import Person
 
     row = await Person.objects().where(Person.email == email).first()
     return row

@@ -12,9 +12,16 @@ from openpyxl import load_workbook
 from tests import reports_fixture as fx
 from tests.factories import make_course, make_enrolment, make_person, make_session
 from tests.support import bearer, login, post_form
+from training_hub.core.tables import (
+    Person,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from training_hub.core.timeutil import utcnow
 from training_hub.surveys.service import open_due_surveys
-from training_hub.tables import Person, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
-from training_hub.timeutil import utcnow
 
 
 async def test_stored_responses_carry_no_person_and_no_time():

@@ -5,13 +5,7 @@ from datetime import timedelta
 
 from tests.factories import make_cooperative, make_course, make_enrolment, make_person, make_session
 from tests.support import bearer, login, post_form
-from training_hub.surveys.service import (
-    close_due_surveys,
-    open_due_surveys,
-    remind_unanswered,
-    run_survey_jobs,
-)
-from training_hub.tables import (
+from training_hub.core.tables import (
     AuditEvent,
     CourseStatus,
     EnrolmentStatus,
@@ -22,7 +16,13 @@ from training_hub.tables import (
     SurveyQuestion,
     SurveyResponse,
 )
-from training_hub.timeutil import utcnow
+from training_hub.core.timeutil import utcnow
+from training_hub.surveys.service import (
+    close_due_surveys,
+    open_due_surveys,
+    remind_unanswered,
+    run_survey_jobs,
+)
 
 ANSWERS = {"overall": 4, "usefulness": 5, "trainer": 4, "organisation": 3, "materials": 4, "comments": "Bene"}
 

@@ -5,7 +5,7 @@ import re
 from babel.messages.pofile import read_po
 
 from training_hub.attendance.rules import describe_duration, status_label
-from training_hub.i18n import LOCALE_DIR, language
+from training_hub.core.i18n import LOCALE_DIR, language
 from training_hub.i18n_catalog import missing_translations
 
 CATALOG = LOCALE_DIR / "en" / "LC_MESSAGES" / "attendance.po"

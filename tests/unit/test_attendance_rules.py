@@ -18,8 +18,8 @@ from training_hub.attendance.rules import (
     new_certificate_code,
     recording_state,
 )
-from training_hub.i18n import language
-from training_hub.timeutil import rome_wall_clock
+from training_hub.core.i18n import language
+from training_hub.core.timeutil import rome_wall_clock
 
 START = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)  # 09:30 in Rome
 END = START + timedelta(hours=3, minutes=30)  # 13:00 in Rome

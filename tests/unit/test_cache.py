@@ -1,6 +1,6 @@
 """ReadCache: an entry lives while nothing was written in this process, and at most ``ttl`` seconds."""
 
-from training_hub import cache
+from training_hub.core import cache
 
 
 def test_an_entry_is_reused_until_this_process_writes():

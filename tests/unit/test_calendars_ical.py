@@ -12,8 +12,8 @@ from training_hub.calendars.ical import (
     feed_filename,
     slug,
 )
-from training_hub.i18n import language
-from training_hub.timeutil import rome_wall_clock
+from training_hub.core.i18n import language
+from training_hub.core.timeutil import rome_wall_clock
 
 BASE = "https://formazione.example"
 

@@ -12,7 +12,7 @@ from training_hub.catalogue.scheduling import (
     check_schedule,
     expand_series,
 )
-from training_hub.timeutil import rome_wall_clock, to_rome
+from training_hub.core.timeutil import rome_wall_clock, to_rome
 
 ROOM = LocationInfo(id=1, name="Aula Ticino", comune="Pavia", capacity=20, is_online=False)
 SMALL_ROOM = LocationInfo(id=2, name="Saletta", comune="Milano", capacity=8, is_online=False)

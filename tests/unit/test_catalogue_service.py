@@ -14,10 +14,10 @@ from tests.factories import (
     make_session,
 )
 from training_hub.catalogue import service
-from training_hub.errors import NotFound, PermissionDenied, ScheduleConflict, ValidationFailed
-from training_hub.tables import Course, Outbox, Session
-from training_hub.timeutil import rome_wall_clock
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.errors import NotFound, PermissionDenied, ScheduleConflict, ValidationFailed
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.tables import Course, Outbox, Session
+from training_hub.core.timeutil import rome_wall_clock
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:

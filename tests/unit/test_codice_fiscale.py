@@ -1,13 +1,13 @@
 import pytest
 
-from training_hub.codice_fiscale import (
+from training_hub.core.codice_fiscale import (
     check_character,
     codice_fiscale_problem,
     decode_omocodia,
     is_valid_codice_fiscale,
     validate_codice_fiscale,
 )
-from training_hub.errors import ValidationFailed
+from training_hub.core.errors import ValidationFailed
 
 
 def test_valid_code_is_accepted_and_normalised():

@@ -14,8 +14,8 @@ from training_hub.catalogue.scheduling import (
     ScheduleContext,
     check_schedule,
 )
+from training_hub.core.timeutil import rome_day_bounds, rome_wall_clock, to_rome
 from training_hub.demo import LOCATIONS, DemoCalendar, is_working_day, plan_demo
-from training_hub.timeutil import rome_day_bounds, rome_wall_clock, to_rome
 
 ROOMS = {key: LocationInfo(number, name, comune, capacity, online)
          for number, (key, name, _address, comune, _province, capacity, _step_free, online)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from babel.messages.extract import extract_from_dir
 
-from training_hub import i18n
+from training_hub.core import i18n
+from training_hub.core.settings import PROJECT_ROOT
 from training_hub.i18n_catalog import METHOD_MAP, OPTIONS_MAP, translated_msgids
-from training_hub.settings import PROJECT_ROOT
 
 FEATURE_PATHS = ("training_hub/enrolment/", "training_hub/notifications/", "templates/enrolment/")
 

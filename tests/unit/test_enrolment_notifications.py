@@ -21,8 +21,11 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from training_hub import i18n
 from training_hub.catalogue import service as catalogue
+from training_hub.core import i18n
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import Outbox
+from training_hub.core.timeutil import rome_wall_clock, to_rome, utcnow
 from training_hub.notifications import sender, worker
 from training_hub.notifications.compose import compose
 from training_hub.notifications.ics import IcsEvent, build_invitation
@@ -33,9 +36,6 @@ from training_hub.notifications.outbox import (
     queue_notification,
 )
 from training_hub.notifications.sessions import queue_due_reminders
-from training_hub.settings import get_settings
-from training_hub.tables import Outbox
-from training_hub.timeutil import rome_wall_clock, to_rome, utcnow
 from training_hub.web.auth import user_for_person_id
 
 ORGANIZER = "Training Hub <formazione@consorziolight.it>"

@@ -16,11 +16,16 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from training_hub.db import write_transaction
-from training_hub.enrolment import service
-from training_hub.enrolment.service import OverlapWarning
-from training_hub.errors import EnrolmentRefused, InvalidState, NotFound, PermissionDenied, ValidationFailed
-from training_hub.tables import (
+from training_hub.core.db import write_transaction
+from training_hub.core.errors import (
+    EnrolmentRefused,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.tables import (
     AuditEvent,
     Course,
     CourseEligibleArea,
@@ -30,8 +35,9 @@ from training_hub.tables import (
     Outbox,
     TutorLink,
 )
-from training_hub.timeutil import to_rome, utcnow
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.timeutil import to_rome, utcnow
+from training_hub.enrolment import service
+from training_hub.enrolment.service import OverlapWarning
 
 
 def as_user(person) -> CurrentUser:
@@ -561,7 +567,7 @@ async def test_my_enrolments_show_status_and_position(coop):
 
 
 async def test_step_free_warnings_name_sessions_not_people(coop):
-    from training_hub.tables import AccessibilityNeeds
+    from training_hub.core.tables import AccessibilityNeeds
 
     trainer = await make_person(roles="trainer")
     course = await make_course(trainers=[trainer])
@@ -590,7 +596,7 @@ async def test_step_free_warnings_name_sessions_not_people(coop):
 
 
 async def test_a_sessions_trainer_is_one_of_the_courses_trainers_the_catalogues_rule(coop):
-    from training_hub.tables import AccessibilityNeeds
+    from training_hub.core.tables import AccessibilityNeeds
 
     session_trainer = await make_person(roles="trainer")
     former_trainer = await make_person(roles="worker")  # still listed on the course, no longer a trainer

@@ -1,4 +1,4 @@
-"""The shared file writers: CSV, XLSX and PDF text (training_hub.exports)."""
+"""The shared file writers: CSV, XLSX and PDF text (training_hub.core.exports)."""
 
 import csv
 import io
@@ -6,7 +6,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from training_hub.exports import csv_bytes, pdf_text, safe_text, sheet_title, simple_xlsx
+from training_hub.core.exports import csv_bytes, pdf_text, safe_text, sheet_title, simple_xlsx
 
 DANGEROUS = ["=SUM(A1:A2)", "+39 02 123", "-riunione", "@utente", "\tnota", "\rnota"]
 

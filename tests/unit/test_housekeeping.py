@@ -1,9 +1,9 @@
 from datetime import timedelta
 
 from tests.factories import make_person
+from training_hub.core.tables import ApiToken, KeyValue, LoginFailure
+from training_hub.core.timeutil import utcnow
 from training_hub.housekeeping import purge_expired
-from training_hub.tables import ApiToken, KeyValue, LoginFailure
-from training_hub.timeutil import utcnow
 
 
 async def test_purge_removes_only_what_expired():

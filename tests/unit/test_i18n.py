@@ -1,6 +1,6 @@
 """Every Italian string of the interface has an English translation."""
 
-from training_hub.i18n import gettext, language
+from training_hub.core.i18n import gettext, language
 from training_hub.i18n_catalog import extract_msgids, missing_translations
 
 

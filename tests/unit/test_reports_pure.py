@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from training_hub.errors import ValidationFailed
+from training_hub.core.errors import ValidationFailed
+from training_hub.core.sql import rome_months
 from training_hub.reports.activity import OTHER, check_public_period, merge_small_groups
 from training_hub.reports.pdf import latin1
 from training_hub.reports.present import csv_cell, format_cell, table_csv
 from training_hub.reports.service import Column, ReportTable, parse_period
-from training_hub.reports.sql import rome_months
 
 
 def test_period_defaults_to_the_current_year_and_accepts_both_date_forms():
@@ -104,7 +104,7 @@ def test_csv_is_semicolon_separated_utf8_with_bom():
 
 
 def test_pdf_text_is_latin1_safe():
-    # The project's one PDF-text rule (training_hub.exports.pdf_text): « » are Latin-1 and print as
+    # The project's one PDF-text rule (training_hub.core.exports.pdf_text): « » are Latin-1 and print as
     # they are; letters outside Latin-1 are folded, not lost.
     assert latin1("Corso «base» – l’inclusione… 20 €") == "Corso «base» - l'inclusione... 20 EUR"
     assert latin1("Łódź") == "Lódz"

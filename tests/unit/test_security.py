@@ -1,6 +1,6 @@
 from argon2 import PasswordHasher
 
-from training_hub.security import hash_secret, new_secret, verify_password
+from training_hub.core.security import hash_secret, new_secret, verify_password
 
 
 def test_production_hasher_is_argon2id():

@@ -1,6 +1,6 @@
 import pytest
 
-from training_hub.settings import SettingsError, load_settings
+from training_hub.core.settings import SettingsError, load_settings
 
 
 def test_production_without_secret_refuses_to_start(monkeypatch):

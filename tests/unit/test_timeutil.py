@@ -1,6 +1,12 @@
 from datetime import UTC, date, datetime, time
 
-from training_hub.timeutil import iso_rome, minutes_between, parse_instant, rome_day_bounds, rome_wall_clock
+from training_hub.core.timeutil import (
+    iso_rome,
+    minutes_between,
+    parse_instant,
+    rome_day_bounds,
+    rome_wall_clock,
+)
 
 
 def test_input_without_offset_means_rome_time():

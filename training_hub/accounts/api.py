@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from training_hub.accounts.pages import client_address
 from training_hub.accounts.service import authenticate, issue_api_token, revoke_api_token
 from training_hub.calendars.tokens import current_feed_url
-from training_hub.timeutil import iso_rome
+from training_hub.core.timeutil import iso_rome
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 
 

@@ -11,9 +11,9 @@ from litestar.response import Redirect, Template
 
 from training_hub.accounts.service import authenticate, change_own_password, session_stamp
 from training_hub.calendars.service import calendar_panel_context
+from training_hub.core.errors import DomainError, InvalidCredentials, TooManyAttempts
+from training_hub.core.i18n import gettext
 from training_hub.directory.service import get_cooperative
-from training_hub.errors import DomainError, InvalidCredentials, TooManyAttempts
-from training_hub.i18n import gettext
 from training_hub.web.auth import (
     SESSION_PASSWORD_KEY,
     SESSION_PERSON_KEY,

@@ -6,20 +6,21 @@ import asyncio
 import re
 from datetime import datetime, timedelta
 
-from training_hub.audit import record_audit_event
-from training_hub.errors import InvalidCredentials, PermissionDenied, TooManyAttempts, ValidationFailed
-from training_hub.i18n import N_
-from training_hub.security import (
+from training_hub.core.audit import record_audit_event
+from training_hub.core.errors import InvalidCredentials, PermissionDenied, TooManyAttempts, ValidationFailed
+from training_hub.core.i18n import N_
+from training_hub.core.identity import CurrentUser
+from training_hub.core.security import (
     hash_password,
     hash_secret,
     new_secret,
     password_needs_rehash,
+    password_stamp,
     verify_password,
 )
-from training_hub.settings import get_settings
-from training_hub.tables import ApiToken, LoginFailure, Person
-from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser, password_stamp
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import ApiToken, LoginFailure, Person
+from training_hub.core.timeutil import utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10

@@ -18,8 +18,8 @@ from litestar.response import Template
 
 from training_hub.attendance import documents, service
 from training_hub.attendance.service import AttendanceEntry
-from training_hub.errors import CertificateNotEligible
-from training_hub.timeutil import iso_rome
+from training_hub.core.errors import CertificateNotEligible
+from training_hub.core.timeutil import iso_rome
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 from training_hub.web.exceptions import PROBLEM_JSON, wants_problem_json
 

@@ -6,7 +6,7 @@ for cooperative training, the cooperatives and the Italian authorities read them
 XLSX of the register come from the same :func:`register_rows`, so they cannot drift apart.
 
 How rows become CSV and XLSX files, and text the PDF core fonts can draw, is decided once for the
-whole project in :mod:`training_hub.exports` (semicolon CSV with a BOM, formula-injection protection,
+whole project in :mod:`training_hub.core.exports` (semicolon CSV with a BOM, formula-injection protection,
 Latin-1 PDF text: Italian accents print as they are, typographic quotes and dashes are replaced) —
 nothing to bundle, nothing to break. No special-category data is ever printed.
 """
@@ -29,7 +29,7 @@ from training_hub.attendance.service import (
     CertificateData,
     RegisterData,
 )
-from training_hub.exports import (
+from training_hub.core.exports import (
     CSV_MEDIA_TYPE,
     PDF_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -37,9 +37,9 @@ from training_hub.exports import (
     pdf_text,
     simple_xlsx,
 )
-from training_hub.i18n import format_date, format_datetime, format_time, language
-from training_hub.tables import PathKind
-from training_hub.web.templating import PATH_KIND_LABELS, label
+from training_hub.core.i18n import format_date, format_datetime, format_time, language
+from training_hub.core.labels import PATH_KIND_LABELS, label
+from training_hub.core.tables import PathKind
 
 REGISTER_COLUMNS = [
     "Corso",

@@ -20,11 +20,11 @@ from markupsafe import Markup
 from training_hub.attendance import documents, service
 from training_hub.attendance.rules import STATUS_LABELS, STATUSES
 from training_hub.attendance.service import AttendanceEntry
-from training_hub.db import form_id
+from training_hub.core.db import form_id
+from training_hub.core.errors import DomainError
+from training_hub.core.i18n import format_time, gettext
+from training_hub.core.tables import Role
 from training_hub.directory.service import list_cooperatives
-from training_hub.errors import DomainError
-from training_hub.i18n import format_time, gettext
-from training_hub.tables import Role
 from training_hub.web.auth import CurrentUser, provide_user, requires_login, requires_role
 from training_hub.web.responses import flash, form_dict, form_errors, page, redirect
 

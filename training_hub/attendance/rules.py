@@ -34,10 +34,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from training_hub.i18n import N_, gettext, ngettext
-from training_hub.security import sign
-from training_hub.tables import AttendanceStatus
-from training_hub.timeutil import minutes_between, to_utc
+from training_hub.core.i18n import N_, gettext, ngettext
+from training_hub.core.security import sign
+from training_hub.core.tables import AttendanceStatus
+from training_hub.core.timeutil import minutes_between, to_utc
 
 RECORDING_OPENS_BEFORE = timedelta(minutes=15)
 RECORDING_CLOSES_AFTER = timedelta(days=7)

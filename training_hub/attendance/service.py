@@ -58,11 +58,11 @@ from training_hub.attendance.rules import (
     session_minutes,
     status_label,
 )
-from training_hub.audit import record_audit_event
 from training_hub.catalogue.service import get_viewable_course
 from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
-from training_hub.db import fetch_all, fetch_one, is_possible_id, lock_for_update, write_transaction
-from training_hub.errors import (
+from training_hub.core.audit import record_audit_event
+from training_hub.core.db import fetch_all, fetch_one, is_possible_id, lock_for_update, write_transaction
+from training_hub.core.errors import (
     AttendanceClosed,
     AttendanceNotOpen,
     CertificateNotEligible,
@@ -72,9 +72,10 @@ from training_hub.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from training_hub.i18n import N_, babel_locale, format_datetime, gettext
-from training_hub.settings import get_settings
-from training_hub.tables import (
+from training_hub.core.i18n import N_, babel_locale, format_datetime, gettext
+from training_hub.core.identity import CurrentUser
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import (
     Attendance,
     AttendanceStatus,
     CourseStatus,
@@ -85,7 +86,7 @@ from training_hub.tables import (
     Session,
     SessionStatus,
 )
-from training_hub.timeutil import (
+from training_hub.core.timeutil import (
     iso_rome,
     parse_instant,
     rome_day_bounds,
@@ -94,7 +95,6 @@ from training_hub.timeutil import (
     to_utc,
     utcnow,
 )
-from training_hub.web.auth import CurrentUser
 
 __all__ = ["Progress", "compute_progress"]
 

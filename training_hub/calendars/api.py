@@ -9,7 +9,7 @@ from litestar.params import FromQuery
 from litestar.status_codes import HTTP_200_OK
 
 from training_hub.calendars.tokens import current_feed_url, rotate_token
-from training_hub.tables import FeedKind, Role
+from training_hub.core.tables import FeedKind, Role
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 
 

@@ -33,9 +33,9 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 
-from training_hub.i18n import N_, gettext, ngettext
-from training_hub.timeutil import to_rome
-from training_hub.web.templating import PATH_KIND_LABELS
+from training_hub.core.i18n import N_, gettext, ngettext
+from training_hub.core.labels import PATH_KIND_LABELS
+from training_hub.core.timeutil import to_rome
 
 PRODID = "-//Consorzio Sociale Light//Training Hub//IT"
 TZID = "Europe/Rome"

@@ -21,10 +21,10 @@ from litestar.response import Redirect, Template
 from training_hub.calendars import service
 from training_hub.calendars.service import Feed, FeedVersion
 from training_hub.calendars.tokens import rotate_token
-from training_hub.errors import DomainError
-from training_hub.i18n import N_, get_language, gettext
-from training_hub.tables import FeedKind
-from training_hub.timeutil import utcnow
+from training_hub.core.errors import DomainError
+from training_hub.core.i18n import N_, get_language, gettext
+from training_hub.core.tables import FeedKind
+from training_hub.core.timeutil import utcnow
 from training_hub.web.auth import CurrentUser, provide_user, requires_login, user_of
 from training_hub.web.responses import flash, form_dict, page, redirect
 

@@ -61,14 +61,14 @@ from training_hub.calendars.tokens import (
     lookup_token,
     owner_from_row,
 )
-from training_hub.db import get_engine
-from training_hub.errors import NotFound
-from training_hub.i18n import N_, gettext, language
-from training_hub.security import hash_secret
-from training_hub.settings import get_settings
-from training_hub.tables import CourseStatus, EnrolmentStatus, FeedKind, PathKind, Role, SessionStatus
-from training_hub.timeutil import rome_day_bounds, to_rome, utcnow
-from training_hub.web.auth import CurrentUser
+from training_hub.core.db import get_engine
+from training_hub.core.errors import NotFound
+from training_hub.core.i18n import N_, gettext, language
+from training_hub.core.identity import CurrentUser
+from training_hub.core.security import hash_secret
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import CourseStatus, EnrolmentStatus, FeedKind, PathKind, Role, SessionStatus
+from training_hub.core.timeutil import rome_day_bounds, to_rome, utcnow
 
 CANCELLED_VISIBLE_DAYS = 30
 HISTORY_DAYS = 365

@@ -11,7 +11,7 @@ What the issue asks, and how it is met:
 
       token = HMAC-SHA256(server secret key, "calendar-feed" | kind | person | cooperative | row id | created_at)
 
-  computed with :func:`training_hub.security.sign`. Its owner, logged in, can be shown the URL again
+  computed with :func:`training_hub.core.security.sign`. Its owner, logged in, can be shown the URL again
   whenever they ask (the profile page, ``/api/me``) and nobody else can: the database alone does not
   reveal it (the row holds a hash, and the derivation needs the secret key, which never is in the
   database). The token is as unpredictable as random bytes to anyone without the key. It is never
@@ -32,14 +32,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from training_hub.db import fetch_one, lock_for_update, write_transaction
-from training_hub.errors import PermissionDenied
-from training_hub.i18n import N_
-from training_hub.security import hash_secret, new_secret, sign
-from training_hub.settings import get_settings
-from training_hub.tables import FeedKind, FeedToken, Person, Role
-from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.db import fetch_one, lock_for_update, write_transaction
+from training_hub.core.errors import PermissionDenied
+from training_hub.core.i18n import N_
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.security import hash_secret, new_secret, sign
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import FeedKind, FeedToken, Person, Role
+from training_hub.core.timeutil import utcnow
 
 PURPOSE = "calendar-feed"
 # What a token in a URL may look like; anything else is a 404 without touching the database.

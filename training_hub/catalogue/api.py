@@ -18,9 +18,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
-from training_hub.errors import ValidationFailed
-from training_hub.i18n import N_
-from training_hub.timeutil import iso_rome
+from training_hub.core.errors import ValidationFailed
+from training_hub.core.i18n import N_
+from training_hub.core.timeutil import iso_rome
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_staff
 
 UNSET = msgspec.UNSET

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-from training_hub.i18n import N_
+from training_hub.core.i18n import N_
 
 SAN_FRANCESCO_FROM_YEAR = 2026
 

@@ -20,16 +20,16 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from training_hub.attendance.service import can_manage_attendance
-from training_hub.cache import MISSING, ReadCache, data_generation
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
+from training_hub.core.cache import MISSING, ReadCache, data_generation
+from training_hub.core.errors import DomainError, Issue, NotFound, PermissionDenied, ScheduleConflict
+from training_hub.core.i18n import N_, get_language, gettext
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
+from training_hub.core.timeutil import to_rome, utcnow
 from training_hub.directory.service import list_cooperatives
 from training_hub.enrolment.service import course_panel_context
-from training_hub.errors import DomainError, Issue, NotFound, PermissionDenied, ScheduleConflict
-from training_hub.i18n import N_, get_language, gettext
-from training_hub.settings import get_settings
-from training_hub.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
-from training_hub.timeutil import to_rome, utcnow
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_staff
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, is_htmx, page, redirect
 from training_hub.web.shell import page_with_body

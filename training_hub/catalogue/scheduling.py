@@ -1,7 +1,7 @@
 """Scheduling checks and weekly series: pure functions over plain data.
 
 :func:`check_schedule` takes the sessions being placed and what is already booked (loaded by the
-service) and returns every finding at once as :class:`~training_hub.errors.Issue` objects:
+service) and returns every finding at once as :class:`~training_hub.core.errors.Issue` objects:
 
 * errors (block saving): end not after start, two sessions of the course at once, a trainer in two
   sessions at once, a room in two sessions at once, a room smaller than the course;
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from training_hub.catalogue.holidays import is_sunday, national_holiday, patron_saint
-from training_hub.errors import Issue
-from training_hub.i18n import N_, format_date, format_hours, format_time, gettext
-from training_hub.timeutil import minutes_between, rome_day_bounds, rome_wall_clock, to_rome
+from training_hub.core.errors import Issue
+from training_hub.core.i18n import N_, format_date, format_hours, format_time, gettext
+from training_hub.core.timeutil import minutes_between, rome_day_bounds, rome_wall_clock, to_rome
 
 MAX_MINUTES_PER_DAY = 10 * 60
 EARLIEST = time(8, 0)

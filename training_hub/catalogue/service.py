@@ -35,9 +35,6 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count
 
-from training_hub import i18n
-from training_hub.audit import record_audit_event
-from training_hub.cache import MISSING, ReadCache, data_generation
 from training_hub.catalogue.holidays import parse_patron_day
 from training_hub.catalogue.scheduling import (
     MAX_SERIES_SESSIONS,
@@ -50,7 +47,10 @@ from training_hub.catalogue.scheduling import (
     expand_series,
     has_errors,
 )
-from training_hub.db import (
+from training_hub.core import i18n
+from training_hub.core.audit import record_audit_event
+from training_hub.core.cache import MISSING, ReadCache, data_generation
+from training_hub.core.db import (
     fetch_all,
     fetch_one,
     form_id,
@@ -59,7 +59,7 @@ from training_hub.db import (
     lock_for_update,
     write_transaction,
 )
-from training_hub.errors import (
+from training_hub.core.errors import (
     InvalidState,
     Issue,
     NotFound,
@@ -67,12 +67,10 @@ from training_hub.errors import (
     ScheduleConflict,
     ValidationFailed,
 )
-from training_hub.i18n import N_
-from training_hub.notifications.compose import course_sessions, invitation
-from training_hub.notifications.outbox import OutgoingMessage, queue_messages
-from training_hub.notifications.sessions import load_invitation_session, session_invitation
-from training_hub.settings import get_settings
-from training_hub.tables import (
+from training_hub.core.i18n import N_
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import (
     LIVE_ENROLMENT_STATUSES,
     Area,
     Cooperative,
@@ -93,7 +91,7 @@ from training_hub.tables import (
     SessionStatus,
     TrainingPath,
 )
-from training_hub.timeutil import (
+from training_hub.core.timeutil import (
     minutes_between,
     parse_instant,
     rome_day_bounds,
@@ -102,7 +100,9 @@ from training_hub.timeutil import (
     to_utc,
     utcnow,
 )
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.notifications.compose import course_sessions, invitation
+from training_hub.notifications.outbox import OutgoingMessage, queue_messages
+from training_hub.notifications.sessions import load_invitation_session, session_invitation
 
 # Statuses a course can have and still be read by its audience (drafts: only by who manages it).
 PUBLIC_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value, CourseStatus.CANCELLED.value)

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from training_hub.accounts.service import validate_email
-from training_hub.audit import record_audit_event
-from training_hub.codice_fiscale import validate_codice_fiscale
-from training_hub.db import unique_violation_column
-from training_hub.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from training_hub.i18n import N_
-from training_hub.security import hash_password
-from training_hub.tables import Area, Cooperative, Person, Province, Role
-from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser, format_roles, parse_roles
+from training_hub.core.audit import record_audit_event
+from training_hub.core.codice_fiscale import validate_codice_fiscale
+from training_hub.core.db import unique_violation_column
+from training_hub.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from training_hub.core.i18n import N_
+from training_hub.core.identity import CurrentUser, format_roles, parse_roles
+from training_hub.core.security import hash_password
+from training_hub.core.tables import Area, Cooperative, Person, Province, Role
+from training_hub.core.timeutil import utcnow
 
 COORDINATOR_ASSIGNABLE_ROLES = frozenset({Role.WORKER.value, Role.TUTOR.value})
 # Column sizes (tables.py): longer input is a message next to the field, not a database error.

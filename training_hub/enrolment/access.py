@@ -32,11 +32,11 @@ from training_hub.catalogue.service import (
     is_course_trainer,
     load_course_access,
 )
-from training_hub.db import fetch_all, fetch_one
-from training_hub.errors import EnrolmentRefused, Issue, NotFound, PermissionDenied
-from training_hub.i18n import N_, format_date, format_time
-from training_hub.tables import CourseStatus, EnrolledVia, Role
-from training_hub.web.auth import CurrentUser
+from training_hub.core.db import fetch_all, fetch_one
+from training_hub.core.errors import EnrolmentRefused, Issue, NotFound, PermissionDenied
+from training_hub.core.i18n import N_, format_date, format_time
+from training_hub.core.identity import CurrentUser
+from training_hub.core.tables import CourseStatus, EnrolledVia, Role
 
 LIVE_STATUSES_SQL = "('pending', 'confirmed', 'waitlisted')"
 

@@ -11,8 +11,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from training_hub.core.timeutil import iso_rome
 from training_hub.enrolment import service
-from training_hub.timeutil import iso_rome
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 
 

@@ -15,7 +15,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from training_hub.db import form_id
+from training_hub.core.db import form_id
+from training_hub.core.errors import DomainError, ValidationFailed
+from training_hub.core.i18n import N_, gettext, ngettext
+from training_hub.core.tables import Role
 from training_hub.enrolment import service
 from training_hub.enrolment.service import (
     STATUS_LABELS,
@@ -24,9 +27,6 @@ from training_hub.enrolment.service import (
     NeedsInput,
     OverlapWarning,
 )
-from training_hub.errors import DomainError, ValidationFailed
-from training_hub.i18n import N_, gettext, ngettext
-from training_hub.tables import Role
 from training_hub.web.auth import CurrentUser, provide_user, requires_login, requires_role
 from training_hub.web.responses import flash, form_dict, form_errors, page, redirect, safe_next
 

@@ -50,9 +50,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from training_hub.audit import record_audit_event
 from training_hub.catalogue.service import visible_courses_sql
-from training_hub.db import fetch_all, fetch_one, in_transaction, lock_for_update, write_transaction
+from training_hub.core.audit import record_audit_event
+from training_hub.core.db import fetch_all, fetch_one, in_transaction, lock_for_update, write_transaction
+from training_hub.core.errors import (
+    DomainError,
+    EnrolmentRefused,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from training_hub.core.i18n import N_, format_date, format_time, gettext
+from training_hub.core.identity import CurrentUser
+from training_hub.core.tables import (
+    AccessibilityNeeds,
+    Course,
+    CourseStatus,
+    EnrolmentStatus,
+    Role,
+)
+from training_hub.core.timeutil import utcnow
 from training_hub.enrolment.access import (
     LIVE_STATUSES_SQL,
     CourseFacts,
@@ -72,26 +90,8 @@ from training_hub.enrolment.access import (
     teaches,
     visible_course,
 )
-from training_hub.errors import (
-    DomainError,
-    EnrolmentRefused,
-    InvalidState,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
-from training_hub.i18n import N_, format_date, format_time, gettext
 from training_hub.notifications.compose import compose, course_sessions, invitation, scheduled
 from training_hub.notifications.outbox import queue_message
-from training_hub.tables import (
-    AccessibilityNeeds,
-    Course,
-    CourseStatus,
-    EnrolmentStatus,
-    Role,
-)
-from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser
 
 STATUS_LABELS = {
     EnrolmentStatus.PENDING.value: N_("In attesa di approvazione"),

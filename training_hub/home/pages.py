@@ -8,10 +8,10 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
-from training_hub.db import get_engine, ping
+from training_hub.core.db import get_engine, ping
+from training_hub.core.i18n import LANGUAGES
+from training_hub.core.settings import get_settings
 from training_hub.home.service import admin_hub_counts, home_summary
-from training_hub.i18n import LANGUAGES
-from training_hub.settings import get_settings
 from training_hub.web.auth import LANGUAGE_COOKIE, CurrentUser, requires_admin, requires_coordinator
 from training_hub.web.responses import form_dict, page, redirect, safe_next
 

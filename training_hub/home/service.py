@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from training_hub.db import fetch_all, fetch_one
-from training_hub.tables import CourseStatus, EnrolmentStatus, Role, SessionStatus, SurveyStatus
-from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser
+from training_hub.core.db import fetch_all, fetch_one
+from training_hub.core.identity import CurrentUser
+from training_hub.core.tables import CourseStatus, EnrolmentStatus, Role, SessionStatus, SurveyStatus
+from training_hub.core.timeutil import utcnow
 
 UPCOMING_LIMIT = 5
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from training_hub import i18n
-from training_hub.db import fetch_all
-from training_hub.i18n import N_
+from training_hub.core import i18n
+from training_hub.core.db import fetch_all
+from training_hub.core.i18n import N_
+from training_hub.core.settings import get_settings
 from training_hub.notifications.ics import IcsEvent, build_invitation
-from training_hub.settings import get_settings
 
 SIGNATURE = N_("Ufficio formazione – Consorzio Sociale Light")
 

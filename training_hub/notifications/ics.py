@@ -20,7 +20,7 @@ from email.utils import parseaddr
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from training_hub.calendars.ical import PRODID, VTIMEZONE_ROME
-from training_hub.timeutil import to_rome, utcnow
+from training_hub.core.timeutil import to_rome, utcnow
 
 
 @dataclass(frozen=True)

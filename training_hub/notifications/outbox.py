@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from training_hub.db import fetch_all
-from training_hub.tables import Person
-from training_hub.timeutil import utcnow
+from training_hub.core.db import fetch_all
+from training_hub.core.tables import Person
+from training_hub.core.timeutil import utcnow
 
 # One statement, usable inside a seat transaction without the query builder's cost. ON CONFLICT DO
 # NOTHING makes ``dedupe_key`` race-free: two workers queueing the same reminder write it once.

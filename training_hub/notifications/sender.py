@@ -29,9 +29,9 @@ from email.utils import make_msgid
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from training_hub.db import fetch_all
-from training_hub.settings import get_settings
-from training_hub.timeutil import utcnow
+from training_hub.core.db import fetch_all
+from training_hub.core.settings import get_settings
+from training_hub.core.timeutil import utcnow
 
 log = logging.getLogger("training_hub.notifications")
 

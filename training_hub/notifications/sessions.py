@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from training_hub.db import fetch_all, fetch_one
+from training_hub.core.db import fetch_all, fetch_one
+from training_hub.core.timeutil import rome_day_bounds, to_rome, utcnow
 from training_hub.notifications.compose import SESSION_COLUMNS, compose, invitation
 from training_hub.notifications.outbox import queue_message
-from training_hub.timeutil import rome_day_bounds, to_rome, utcnow
 
 SESSION_SQL = (
     f"SELECT {SESSION_COLUMNS}, c.title AS course_title "

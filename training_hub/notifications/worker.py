@@ -16,9 +16,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from training_hub.core.settings import get_settings
 from training_hub.notifications.sender import OutboxRun, process_outbox
 from training_hub.notifications.sessions import queue_due_reminders
-from training_hub.settings import get_settings
 
 log = logging.getLogger("training_hub.notifications")
 

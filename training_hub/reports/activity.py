@@ -29,8 +29,11 @@ from datetime import datetime
 from typing import Any
 
 from training_hub.calendars.cache import VersionMemo
-from training_hub.errors import PermissionDenied, TooManyAttempts, ValidationFailed
-from training_hub.i18n import N_
+from training_hub.core.errors import PermissionDenied, TooManyAttempts, ValidationFailed
+from training_hub.core.i18n import N_
+from training_hub.core.identity import CurrentUser
+from training_hub.core.settings import get_settings
+from training_hub.core.timeutil import utcnow
 from training_hub.reports.service import (
     MIN_GROUP,
     Column,
@@ -55,9 +58,6 @@ from training_hub.reports.service import (
     survey_courses,
     survey_ratings,
 )
-from training_hub.settings import get_settings
-from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser
 
 SUPPRESSED = "<5"  # shown as "< 5"
 OTHER = "__other__"  # the merged group of small ones

@@ -14,12 +14,12 @@ from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
 
-from training_hub.errors import PermissionDenied
-from training_hub.i18n import N_
+from training_hub.core.errors import PermissionDenied
+from training_hub.core.i18n import N_
+from training_hub.core.timeutil import utcnow
 from training_hub.reports import service
 from training_hub.reports.service import Period, Scope
 from training_hub.reports.web import FromDate, ToDate, as_json
-from training_hub.timeutil import utcnow
 from training_hub.web.auth import CurrentUser, provide_user, requires_staff
 
 

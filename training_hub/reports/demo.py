@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from training_hub.surveys.service import ensure_default_questions, submit_response
-from training_hub.tables import (
+from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.tables import (
     Attendance,
     AttendanceStatus,
     Course,
@@ -30,8 +30,8 @@ from training_hub.tables import (
     SurveyStatus,
     TrainingPath,
 )
-from training_hub.timeutil import minutes_between, to_rome, utcnow
-from training_hub.web.auth import CurrentUser, parse_roles
+from training_hub.core.timeutil import minutes_between, to_rome, utcnow
+from training_hub.surveys.service import ensure_default_questions, submit_response
 
 if TYPE_CHECKING:
     from training_hub.demo import PlannedCourse

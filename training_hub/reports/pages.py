@@ -14,8 +14,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from training_hub.errors import NotFound, ValidationFailed
-from training_hub.i18n import N_, get_language, gettext
+from training_hub.core.errors import NotFound, ValidationFailed
+from training_hub.core.i18n import N_, get_language, gettext
+from training_hub.core.tables import PathKind, Province, Role
 from training_hub.reports import activity as activity_service
 from training_hub.reports import service
 from training_hub.reports.pdf import period_text, report_pdf
@@ -24,7 +25,6 @@ from training_hub.reports.service import Report
 from training_hub.reports.web import Filters, FromDate, ToDate, attachment, filename, page_scope
 from training_hub.surveys.pages import question_text
 from training_hub.surveys.service import survey_results
-from training_hub.tables import PathKind, Province, Role
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_staff
 from training_hub.web.responses import form_errors, page, redirect
 

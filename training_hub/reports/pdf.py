@@ -1,6 +1,6 @@
 """The activity report as a PDF (fpdf2, core Helvetica font, A4).
 
-The PDF core fonts cover Latin-1 only: every text goes through :func:`training_hub.exports.pdf_text`
+The PDF core fonts cover Latin-1 only: every text goes through :func:`training_hub.core.exports.pdf_text`
 (typographic marks replaced, accents folded, "?" for what is left), so no course title can break the file.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from training_hub.exports import pdf_text as latin1
-from training_hub.i18n import format_date, format_datetime, gettext
+from training_hub.core.exports import pdf_text as latin1
+from training_hub.core.i18n import format_date, format_datetime, gettext
+from training_hub.core.timeutil import utcnow
 from training_hub.reports.activity import summary_items
 from training_hub.reports.present import format_cell, header
 from training_hub.reports.service import Report
-from training_hub.timeutil import utcnow
 
 BRAND = (11, 90, 138)
 LIGHT = (233, 240, 246)

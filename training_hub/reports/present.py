@@ -3,7 +3,7 @@
 Every output is built from the same :class:`~training_hub.reports.service.ReportTable` rows, so a page,
 its export and its PDF cannot disagree. How each value reads in a file (decimal commas, "< 5") is
 decided here; writing the file (CSV with a BOM, formula-injection protection, workbooks) is
-:mod:`training_hub.exports`, shared with the other features.
+:mod:`training_hub.core.exports`, shared with the other features.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from training_hub import i18n
-from training_hub.exports import csv_bytes, safe_cell, safe_text, sheet_title, workbook_bytes
-from training_hub.i18n import N_, gettext
+from training_hub.core import i18n
+from training_hub.core.exports import csv_bytes, safe_cell, safe_text, sheet_title, workbook_bytes
+from training_hub.core.i18n import N_, gettext
+from training_hub.core.labels import AREA_LABELS, PATH_KIND_LABELS, PROVINCE_LABELS
+from training_hub.core.timeutil import to_rome
 from training_hub.reports.activity import OTHER, SUPPRESSED
 from training_hub.reports.service import Column, ReportTable
-from training_hub.timeutil import to_rome
-from training_hub.web.templating import AREA_LABELS, PATH_KIND_LABELS, PROVINCE_LABELS
 
 NOT_GIVEN = N_("Non indicata")
 # Worksheet names (at most 31 characters in Excel).

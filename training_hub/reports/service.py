@@ -40,12 +40,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from training_hub.db import fetch_all, fetch_one
-from training_hub.errors import NotFound, PermissionDenied, ValidationFailed
-from training_hub.i18n import N_
-from training_hub.reports.sql import Sql, minutes_between_sql, month_case, rome_months
-from training_hub.surveys.service import MIN_RESPONSES, SHORT_LABELS
-from training_hub.tables import (
+from training_hub.core.db import fetch_all, fetch_one
+from training_hub.core.errors import NotFound, PermissionDenied, ValidationFailed
+from training_hub.core.i18n import N_
+from training_hub.core.identity import CurrentUser
+from training_hub.core.sql import Sql, minutes_between_sql, month_case, rome_months
+from training_hub.core.tables import (
     Area,
     CourseStatus,
     EnrolmentStatus,
@@ -56,8 +56,8 @@ from training_hub.tables import (
     SessionStatus,
     SurveyStatus,
 )
-from training_hub.timeutil import rome_day_bounds, to_rome, utcnow
-from training_hub.web.auth import CurrentUser
+from training_hub.core.timeutil import rome_day_bounds, to_rome, utcnow
+from training_hub.surveys.service import MIN_RESPONSES, SHORT_LABELS
 
 MAX_PERIOD_YEARS = 10
 MIN_GROUP = 5  # the public report never shows a group of fewer people

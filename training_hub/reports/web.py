@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 
 from litestar.params import QueryParameter
 
-from training_hub.db import form_id, is_possible_id
-from training_hub.errors import ValidationFailed
-from training_hub.i18n import N_
+from training_hub.core.db import form_id, is_possible_id
+from training_hub.core.errors import ValidationFailed
+from training_hub.core.i18n import N_
+from training_hub.core.identity import CurrentUser
 from training_hub.reports.service import Period, Scope, parse_period, resolve_scope
-from training_hub.web.auth import CurrentUser
 
 FromDate = Annotated[
     str | None,
@@ -85,7 +85,7 @@ def as_json(value: Any) -> Any:
     """Rows for the API: dates as ISO strings, everything else as is."""
     from datetime import date, datetime
 
-    from training_hub.timeutil import iso_rome
+    from training_hub.core.timeutil import iso_rome
 
     if isinstance(value, datetime):
         return iso_rome(value)

@@ -9,11 +9,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from training_hub.errors import DomainError
-from training_hub.i18n import N_, gettext, ngettext
+from training_hub.core.errors import DomainError
+from training_hub.core.i18n import N_, gettext, ngettext
+from training_hub.core.tables import QuestionKind
 from training_hub.surveys import service
 from training_hub.surveys.service import QuestionUpdate
-from training_hub.tables import QuestionKind
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login
 from training_hub.web.responses import flash, form_dict, form_errors, page, redirect
 

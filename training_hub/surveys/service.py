@@ -44,14 +44,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from training_hub.audit import record_audit_event
 from training_hub.catalogue.service import is_course_trainer
-from training_hub.db import fetch_all, fetch_one, lock_for_update, write_transaction
-from training_hub.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from training_hub.i18n import N_, format_date, language
-from training_hub.notifications.outbox import queue_notification
-from training_hub.settings import get_settings
-from training_hub.tables import (
+from training_hub.core.audit import record_audit_event
+from training_hub.core.db import fetch_all, fetch_one, lock_for_update, write_transaction
+from training_hub.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from training_hub.core.i18n import N_, format_date, language
+from training_hub.core.identity import CurrentUser
+from training_hub.core.settings import get_settings
+from training_hub.core.tables import (
     CourseStatus,
     EnrolmentStatus,
     QuestionKind,
@@ -63,8 +63,8 @@ from training_hub.tables import (
     SurveyResponse,
     SurveyStatus,
 )
-from training_hub.timeutil import utcnow
-from training_hub.web.auth import CurrentUser
+from training_hub.core.timeutil import utcnow
+from training_hub.notifications.outbox import queue_notification
 
 MIN_RESPONSES = 5
 OPEN_DAYS = 14

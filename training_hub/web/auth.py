@@ -7,21 +7,23 @@ that templates read, and sets the request's language. Guards only check roles; t
 
 from __future__ import annotations
 
-import contextvars
-import hashlib
 import hmac
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 from litestar.middleware import ASGIMiddleware
 
-from training_hub.db import fetch_one
-from training_hub.errors import NotAuthenticated, PermissionDenied
-from training_hub.i18n import N_, pick_language, reset_language, set_language
-from training_hub.security import hash_secret
-from training_hub.tables import Role
-from training_hub.timeutil import utcnow
+from training_hub.core.db import fetch_one
+from training_hub.core.errors import NotAuthenticated, PermissionDenied
+from training_hub.core.i18n import N_, pick_language, reset_language, set_language
+from training_hub.core.identity import (
+    CurrentUser,
+    reset_current_user,
+    set_current_user,
+)
+from training_hub.core.security import hash_secret, password_stamp
+from training_hub.core.tables import Role
+from training_hub.core.timeutil import utcnow
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -33,52 +35,6 @@ SESSION_PERSON_KEY = "person_id"
 # changes it, and every other browser logged in as that person is logged out.
 SESSION_PASSWORD_KEY = "pw"
 LANGUAGE_COOKIE = "lang"
-
-_current_user: contextvars.ContextVar[CurrentUser | None] = contextvars.ContextVar("current_user", default=None)
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    id: int
-    email: str
-    full_name: str
-    roles: frozenset[str]
-    cooperative_id: int | None
-    language: str
-    via_token: bool = False
-
-    def has_role(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
-
-    @property
-    def is_admin(self) -> bool:
-        return Role.ADMIN in self.roles
-
-    @property
-    def first_name(self) -> str:
-        return self.full_name.split(" ")[0]
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any], *, via_token: bool = False) -> CurrentUser:
-        return cls(
-            id=row["id"],
-            email=row["email"],
-            full_name=row["full_name"],
-            roles=parse_roles(row["roles"]),
-            cooperative_id=row["cooperative"],
-            language=row["language"] or "it",
-            via_token=via_token,
-        )
-
-
-def parse_roles(raw: str | None) -> frozenset[str]:
-    return frozenset(part.strip() for part in (raw or "").split(",") if part.strip())
-
-
-def format_roles(roles: set[str] | frozenset[str] | list[str]) -> str:
-    order = [role.value for role in Role]
-    return ",".join(sorted(set(roles), key=lambda role: order.index(role) if role in order else 99))
-
 
 # What a request needs to know of the person behind it; the session store reads the same columns
 # together with the session and leaves them in the scope under SESSION_PERSON_ROW_KEY.
@@ -92,9 +48,6 @@ _TOKEN_SQL = (
 )
 
 
-def password_stamp(password_hash: str | None) -> str:
-    """What a session remembers of the password it was opened with (never the hash itself)."""
-    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
 
 
 async def user_for_person_id(
@@ -115,11 +68,6 @@ async def user_for_person_id(
 async def user_for_api_token(token: str) -> CurrentUser | None:
     row = await fetch_one(_TOKEN_SQL, hash_secret(token), utcnow(), True)
     return CurrentUser.from_row(row, via_token=True) if row else None
-
-
-def current_user() -> CurrentUser | None:
-    """The person behind the current request (for templates and services called from pages)."""
-    return _current_user.get()
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
@@ -144,13 +92,13 @@ class AuthenticationMiddleware(ASGIMiddleware):
             if isinstance(person_id, int) and isinstance(stamp, str):
                 user = await user_for_person_id(person_id, stamp=stamp, row=scope.get(SESSION_PERSON_ROW_KEY))
         scope["user"] = user
-        user_token = _current_user.set(user)
+        user_token = set_current_user(user)
         cookie_language = _cookie(headers.get(b"cookie", b"").decode("latin-1"), LANGUAGE_COOKIE)
         language_token = set_language(pick_language(cookie_language, user.language if user else None))
         try:
             await next_app(scope, receive, send)
         finally:
-            _current_user.reset(user_token)
+            reset_current_user(user_token)
             reset_language(language_token)
 
 

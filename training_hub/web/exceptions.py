@@ -16,11 +16,11 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 
-from training_hub.errors import PROBLEM_TYPE_PREFIX, DomainError, NotAuthenticated, TooManyAttempts
-from training_hub.i18n import N_, gettext
+from training_hub.core.errors import PROBLEM_TYPE_PREFIX, DomainError, NotAuthenticated, TooManyAttempts
+from training_hub.core.i18n import N_, gettext
 from training_hub.web.responses import is_htmx, login_redirect
 
-log = logging.getLogger("training_hub.errors")
+log = logging.getLogger("training_hub.core.errors")
 
 PROBLEM_JSON = "application/problem+json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from training_hub.i18n import N_, gettext
+from training_hub.core.i18n import N_, gettext
 from training_hub.web.auth import CurrentUser
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from training_hub.errors import DomainError
+from training_hub.core.errors import DomainError
 from training_hub.web.templating import FLASH_SESSION_KEY
 
 

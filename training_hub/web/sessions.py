@@ -18,9 +18,9 @@ from litestar.stores.base import NamespacedStore
 from litestar.types import Empty
 from litestar.utils.dataclass import extract_dataclass_items
 
-from training_hub.db import fetch_one
-from training_hub.tables import KeyValue
-from training_hub.timeutil import utcnow
+from training_hub.core.db import fetch_one
+from training_hub.core.tables import KeyValue
+from training_hub.core.timeutil import utcnow
 from training_hub.web.auth import PERSON_COLUMNS, SESSION_PERSON_KEY, SESSION_PERSON_ROW_KEY
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from litestar import MediaType, Request, Response
 from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
-from training_hub.i18n import get_language
+from training_hub.core.i18n import get_language
 from training_hub.web.templating import FLASH_SESSION_KEY
 
 # Characters no template and no translation contains.

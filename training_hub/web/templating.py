@@ -10,45 +10,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from training_hub import i18n
-from training_hub.settings import PROJECT_ROOT
-from training_hub.web.auth import current_user
+from training_hub.core import i18n
+from training_hub.core.identity import current_user
+from training_hub.core.labels import AREA_LABELS, PATH_KIND_LABELS, PROVINCE_LABELS, ROLE_LABELS, label
+from training_hub.core.settings import PROJECT_ROOT
 from training_hub.web.navigation import nav_for
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 FLASH_SESSION_KEY = "_flash"
-
-ROLE_LABELS = {
-    "admin": i18n.N_("Ufficio formazione"),
-    "trainer": i18n.N_("Formatore"),
-    "coordinator": i18n.N_("Coordinatore"),
-    "worker": i18n.N_("Lavoratore"),
-    "tutor": i18n.N_("Tutor"),
-}
-AREA_LABELS = {
-    "minori": i18n.N_("Minori"),
-    "anziani": i18n.N_("Anziani"),
-    "disabili": i18n.N_("Disabili"),
-    "psichiatria": i18n.N_("Psichiatria"),
-    "riabilitazione": i18n.N_("Riabilitazione"),
-    "varie": i18n.N_("Varie"),
-}
-PROVINCE_LABELS = {
-    "BG": "Bergamo",
-    "BS": "Brescia",
-    "CO": "Como",
-    "CR": "Cremona",
-    "MN": "Mantova",
-    "MI": "Milano",
-    "PV": "Pavia",
-}
-PATH_KIND_LABELS = {
-    "internal_training": i18n.N_("Formazione interna"),
-    "inclusion": i18n.N_("Percorsi di inclusione"),
-    "marketing": i18n.N_("Marketing sociale"),
-    "other": i18n.N_("Altro"),
-}
-
 
 def template_gettext(message: str, **variables: Any) -> Markup:
     return Markup(i18n.gettext(message)) % variables
@@ -57,12 +26,6 @@ def template_gettext(message: str, **variables: Any) -> Markup:
 def template_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
     variables.setdefault("num", num)
     return Markup(i18n.ngettext(singular, plural, num)) % variables
-
-
-def label(mapping: dict[str, str], key: str | None) -> str:
-    if key is None:
-        return ""
-    return i18n.gettext(mapping.get(key, key))
 
 
 @pass_context

@@ -29,7 +29,7 @@ from piccolo.engine.cockroach import CockroachEngine, CockroachTransaction
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
-from training_hub.cache import data_changed
+from training_hub.core.cache import data_changed
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 

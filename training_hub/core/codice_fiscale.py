@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from training_hub.errors import ValidationFailed
-from training_hub.i18n import N_
+from training_hub.core.errors import ValidationFailed
+from training_hub.core.i18n import N_
 
 OMOCODIA_LETTERS = "LMNPQRSTUV"
 # Positions (0-based) that hold digits in a plain code and may hold omocodia letters.

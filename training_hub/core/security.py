@@ -10,7 +10,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from training_hub.settings import get_settings
+from training_hub.core.settings import get_settings
 
 
 @lru_cache(maxsize=1)
@@ -57,3 +57,7 @@ def sign(message: str, *, purpose: str) -> str:
     """HMAC of ``message`` with the secret key, separated by purpose (check-in codes, certificates…)."""
     key = hashlib.sha256(f"{purpose}:{get_settings().secret_key}".encode()).digest()
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+def password_stamp(password_hash: str | None) -> str:
+    """What a session remembers of the password it was opened with (never the hash itself)."""
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 log = logging.getLogger("training_hub")
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 MODES = ("production", "dev", "demo", "test")
 
 

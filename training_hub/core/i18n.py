@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT_LANGUAGE = "it"
 LANGUAGES = {"it": "Italiano", "en": "English"}
 
@@ -117,7 +117,7 @@ def babel_locale() -> Locale:
 
 
 def _local(value: datetime | date) -> datetime | date:
-    from training_hub.timeutil import to_rome
+    from training_hub.core.timeutil import to_rome
 
     return to_rome(value) if isinstance(value, datetime) else value
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from training_hub.db import fetch_all, is_sqlite
-from training_hub.timeutil import rome_day_bounds
+from training_hub.core.db import fetch_all, is_sqlite
+from training_hub.core.timeutil import rome_day_bounds
 
 
 @dataclass

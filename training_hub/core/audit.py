@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from training_hub.tables import AuditEvent
+from training_hub.core.tables import AuditEvent
 
 
 async def record_audit_event(

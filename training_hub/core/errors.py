@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, ClassVar
 
-from training_hub.i18n import N_, gettext
+from training_hub.core.i18n import N_, gettext
 
 PROBLEM_TYPE_PREFIX = "urn:training-hub:problem:"
 
