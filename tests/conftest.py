@@ -39,6 +39,9 @@ from training_hub.core.db import get_engine, start_engine, stop_engine  # noqa: 
 
 @pytest_asyncio.fixture(scope="session", autouse=True)
 async def database():
+    from training_hub.hooks import connect_hooks
+
+    connect_hooks()  # as create_app() and the command line do
     engine = get_engine()
     await reset_database(engine)
     started = await start_engine(engine)

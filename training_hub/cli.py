@@ -51,7 +51,10 @@ async def load_demo_if_empty() -> bool:
 @click.group()
 def main() -> None:
     """Training Hub — la formazione del Consorzio Sociale Light."""
+    from training_hub.hooks import connect_hooks
+
     _setup_logging()
+    connect_hooks()
 
 
 @main.command()

@@ -137,9 +137,9 @@ async def test_own_password_change_needs_current_password_and_is_audited(client)
 
 
 async def test_coordinator_changes_workers_and_tutors_but_not_the_other_staff_of_the_cooperative(client):
-    from training_hub.accounts.service import reset_password
     from training_hub.core.errors import PermissionDenied
     from training_hub.core.identity import CurrentUser
+    from training_hub.directory.service import reset_password
 
     mine = await make_cooperative()
     coordinator = await make_person(roles="coordinator", cooperative=mine)

@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 from training_hub.core.audit import record_audit_event
-from training_hub.core.errors import InvalidCredentials, PermissionDenied, TooManyAttempts, ValidationFailed
+from training_hub.core.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.security import (
@@ -112,23 +112,12 @@ async def change_own_password(user: CurrentUser, current_password: str, new_pass
     validate_new_password(new_password, email=user.email)
     if new_password != confirm:
         raise ValidationFailed(N_("Le due password non coincidono."), field="confirm_password")
-    await _store_password(user.id, new_password)
+    await store_password(user.id, new_password)
     await record_audit_event("person.password_changed", actor_id=user.id, entity="person", entity_id=user.id)
 
 
-async def reset_password(actor: CurrentUser, person_id: int, new_password: str) -> None:
-    """The office sets a new password for someone (who should change it at the next login)."""
-    from training_hub.directory.service import get_person_for_edit
 
-    if not actor.is_admin:
-        raise PermissionDenied(N_("Solo l'ufficio formazione può impostare la password di un'altra persona."))
-    person = await get_person_for_edit(actor, person_id)
-    validate_new_password(new_password, email=person["email"])
-    await _store_password(person_id, new_password)
-    await record_audit_event("person.password_reset", actor_id=actor.id, entity="person", entity_id=person_id)
-
-
-async def _store_password(person_id: int, password: str) -> None:
+async def store_password(person_id: int, password: str) -> None:
     await Person.update({Person.password_hash: hash_password(password), Person.updated_at: utcnow()}).where(
         Person.id == person_id
     )

@@ -9,12 +9,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from training_hub.accounts.service import reset_password
 from training_hub.core.errors import DomainError
 from training_hub.core.i18n import gettext
 from training_hub.core.tables import Area, Province, Role
 from training_hub.directory import service
-from training_hub.directory.service import CooperativeInput, PersonInput
+from training_hub.directory.service import CooperativeInput, PersonInput, reset_password
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_role
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, page, redirect
 

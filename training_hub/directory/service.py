@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from training_hub.accounts.service import validate_email
+from training_hub.accounts.service import store_password, validate_email, validate_new_password
+from training_hub.core import events
 from training_hub.core.audit import record_audit_event
 from training_hub.core.codice_fiscale import validate_codice_fiscale
 from training_hub.core.db import unique_violation_column
@@ -358,8 +359,6 @@ async def create_person(actor: CurrentUser, data: PersonInput) -> dict[str, Any]
     _ensure_may_manage_people(actor)
     values = await _validate_person(actor, data)
     if data.password:
-        from training_hub.accounts.service import validate_new_password
-
         validate_new_password(data.password, email=values[Person.email], field="password")
         values[Person.password_hash] = hash_password(data.password)
     person = Person(**{column._meta.name: value for column, value in values.items()})
@@ -402,8 +401,15 @@ async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -
             entity_id=person_id,
         )
         if not values[Person.active]:
-            # enrolment builds on the directory: imported here, where it is needed.
-            from training_hub.enrolment.service import release_enrolments_of_deactivated
-
-            await release_enrolments_of_deactivated(actor, person_id)
+            # Features above the directory react (enrolment gives back the person's seats).
+            await events.person_deactivated.send(actor=actor, person_id=person_id)
     return person_out(await _person_row(person_id))
+
+async def reset_password(actor: CurrentUser, person_id: int, new_password: str) -> None:
+    """The office sets a new password for someone (who should change it at the next login)."""
+    if not actor.is_admin:
+        raise PermissionDenied(N_("Solo l'ufficio formazione può impostare la password di un'altra persona."))
+    person = await get_person_for_edit(actor, person_id)
+    validate_new_password(new_password, email=person["email"])
+    await store_password(person_id, new_password)
+    await record_audit_event("person.password_reset", actor_id=actor.id, entity="person", entity_id=person_id)

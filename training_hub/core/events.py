@@ -1,0 +1,50 @@
+"""Hooks: how something below reacts to something above without importing it.
+
+A feature low in the layers (the directory, say) announces what happened — "this person was
+deactivated" — and features above it (enrolment gives back the person's seats) react. The lower one
+never imports the higher, so the layers of DESIGN.md hold; the connection is made once, at start-up,
+by :func:`training_hub.hooks.connect_hooks` (pretix's signals and indico's blinker work the same way).
+
+Receivers are coroutines called in the order they were connected, inside the sender's transaction
+when it has one; an exception stops the sender, as a direct call would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+Receiver = Callable[..., Awaitable[Any]]
+
+
+class Hook:
+    """A named event with keyword arguments, and the coroutines that react to it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._receivers: list[Receiver] = []
+
+    def connect(self, receiver: Receiver) -> Receiver:
+        """Add ``receiver`` (once: connecting it again changes nothing). Usable as a decorator."""
+        if receiver not in self._receivers:
+            self._receivers.append(receiver)
+        return receiver
+
+    def disconnect(self, receiver: Receiver) -> None:
+        if receiver in self._receivers:
+            self._receivers.remove(receiver)
+
+    @property
+    def receivers(self) -> tuple[Receiver, ...]:
+        return tuple(self._receivers)
+
+    async def send(self, **kwargs: Any) -> list[Any]:
+        """Call every receiver with ``kwargs``; their results, in order."""
+        return [await receiver(**kwargs) for receiver in self._receivers]
+
+    def __repr__(self) -> str:
+        return f"Hook({self.name!r}, receivers={len(self._receivers)})"
+
+
+# A person was deactivated (they left their cooperative): actor=CurrentUser, person_id=int.
+person_deactivated = Hook("person_deactivated")
