@@ -25,6 +25,7 @@ from training_hub.catalogue.service import CourseInput, LocationInput, PathInput
 from training_hub.core.cache import MISSING, ReadCache, data_generation
 from training_hub.core.errors import DomainError, Issue, NotFound, PermissionDenied, ScheduleConflict
 from training_hub.core.i18n import N_, get_language, gettext
+from training_hub.core.parsing import parse_id
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
 from training_hub.core.timeutil import to_rome, utcnow
@@ -300,7 +301,7 @@ class TrainerPages(Controller):
         paths = await service.paths_for_new_course(user)
         if form.get("id"):
             # The course's own path may not be one the user could add courses to: offer it anyway.
-            current = service.parse_id(form.get("path_id"))
+            current = parse_id(form.get("path_id"))
             if current and current > 0 and all(p["id"] != current for p in paths):
                 with contextlib.suppress(NotFound):  # a made-up id: the field's error says so
                     paths.append(await service.get_path(user, current))
@@ -610,7 +611,7 @@ def _form_from_post(data: dict[str, Any]) -> dict[str, Any]:
 def _path_input(user: CurrentUser, data: dict[str, Any], current: dict[str, Any] | None = None) -> PathInput:
     owner: int | None
     if user.is_admin:
-        owner = service.parse_id(data.get("owner_cooperative_id"))
+        owner = parse_id(data.get("owner_cooperative_id"))
     else:
         owner = current["owner_cooperative_id"] if current else None
     return PathInput(kind=str(data.get("kind") or ""), title=str(data.get("title") or ""),

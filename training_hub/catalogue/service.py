@@ -53,8 +53,6 @@ from training_hub.core.cache import MISSING, ReadCache, data_generation
 from training_hub.core.db import (
     fetch_all,
     fetch_one,
-    form_id,
-    is_possible_id,
     is_sqlite,
     lock_for_update,
     write_transaction,
@@ -69,6 +67,16 @@ from training_hub.core.errors import (
 )
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser, parse_roles
+from training_hub.core.parsing import (
+    DAY_FORMAT_MESSAGE,
+    clean_text,
+    parse_clock,
+    parse_day,
+    parse_id,
+    parse_id_list,
+    parse_instant_field,
+    parse_integer,
+)
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import (
     LIVE_ENROLMENT_STATUSES,
@@ -93,11 +101,9 @@ from training_hub.core.tables import (
 )
 from training_hub.core.timeutil import (
     minutes_between,
-    parse_instant,
     rome_day_bounds,
     rome_wall_clock,
     to_rome,
-    to_utc,
     utcnow,
 )
 from training_hub.notifications.compose import course_sessions, invitation
@@ -343,102 +349,6 @@ async def get_manageable_course_detail(user: CurrentUser, course_id: int) -> dic
 # Input parsing shared by every entry point
 # ------------------------------------------------------------------------------------------------
 
-INSTANT_FORMAT_MESSAGE = N_("Data e ora non valide: usa il formato 25/11/2026 09:30 o 2026-11-25T09:30.")
-DAY_FORMAT_MESSAGE = N_("Data non valida: usa il formato 25/11/2026.")
-# Dates outside these years are typing mistakes (and 0001 or 9999 overflow Python's dates once moved
-# between Rome and UTC): they are reported next to the field like any other invalid date.
-MIN_YEAR, MAX_YEAR = 1900, 2999
-
-
-def _instant(value: Any, field_name: str, errors: dict[str, str]) -> datetime | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return to_utc(value).replace(microsecond=0)
-    try:
-        instant = parse_instant(_italian_to_iso(str(value)))
-    except (ValueError, TypeError, OverflowError):
-        instant = None
-    if instant is None or not MIN_YEAR <= instant.year <= MAX_YEAR:
-        errors[field_name] = INSTANT_FORMAT_MESSAGE
-        return None
-    return instant
-
-
-def _italian_to_iso(text: str) -> str:
-    """Accept 25/11/2026 09:30 as well as ISO 8601."""
-    match = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?\s*", text)
-    if not match:
-        return text
-    day, month, year, hour, minute = match.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}T{int(hour or 0):02d}:{minute or '00'}"
-
-
-def parse_day(value: Any, field_name: str, errors: dict[str, str]) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return to_rome(value).date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    try:
-        day = date(int(match.group(3)), int(match.group(2)), int(match.group(1))) if match else date.fromisoformat(text)
-    except ValueError:
-        day = None
-    if day is None or not MIN_YEAR <= day.year <= MAX_YEAR:
-        errors[field_name] = DAY_FORMAT_MESSAGE
-        return None
-    return day
-
-
-def parse_clock(value: Any, field_name: str, errors: dict[str, str]) -> time | None:
-    if isinstance(value, time):
-        return value
-    text = str(value or "").strip()
-    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::\d{2})?", text)
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        errors[field_name] = N_("Orario non valido: usa il formato 09:30.")
-        return None
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def _integer(value: Any, field_name: str, errors: dict[str, str], *, minimum: int, maximum: int,
-             message: str) -> int | None:
-    if isinstance(value, bool):
-        errors[field_name] = message
-        return None
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except (TypeError, ValueError):
-        errors[field_name] = message
-        return None
-    if not minimum <= number <= maximum:
-        errors[field_name] = message
-        return None
-    return number
-
-
-def _id_list(values: Iterable[Any]) -> list[int]:
-    """Ids picked in a form or sent in a body, once each and in order; blank entries (an empty option)
-    are skipped, and anything else that is not an id is -1, which the caller reports as not existing."""
-    return sorted({number for number in map(parse_id, values) if number is not None})
-
-
-def parse_id(value: Any) -> int | None:
-    """An id from a form or a body; -1 (never a real id: reported as "does not exist") for anything
-    that cannot be one, a number too large for the database included."""
-    if value is None or not str(value).strip():
-        return None
-    number = form_id(value)
-    return number if number is not None and is_possible_id(number) else -1
-
-
-def _clean_text(value: Any) -> str:
-    return str(value or "").strip()
-
-
 # ------------------------------------------------------------------------------------------------
 # Locations
 # ------------------------------------------------------------------------------------------------
@@ -499,11 +409,11 @@ async def get_location(location_id: int) -> dict[str, Any]:
 
 def _validate_location(data: LocationInput) -> dict[Any, Any]:
     errors: dict[str, str] = {}
-    name = _clean_text(data.name)
+    name = clean_text(data.name)
     if not name:
         errors["name"] = N_("Indica il nome della sede.")
-    province = _clean_text(data.province).upper() or None
-    comune = _clean_text(data.comune)
+    province = clean_text(data.province).upper() or None
+    comune = clean_text(data.comune)
     if not data.is_online:
         if not comune:
             errors["comune"] = N_("Indica il comune della sede.")
@@ -511,12 +421,12 @@ def _validate_location(data: LocationInput) -> dict[Any, Any]:
             errors["province"] = N_("Scegli una provincia della Lombardia servita dal consorzio.")
     capacity = None
     if data.capacity not in (None, ""):
-        capacity = _integer(data.capacity, "capacity", errors, minimum=1, maximum=10000,
+        capacity = parse_integer(data.capacity, "capacity", errors, minimum=1, maximum=10000,
                             message=N_("La capienza è un numero intero di posti, almeno 1."))
     patron_day = parse_patron_day(data.patron_day)
     if patron_day is None:
         errors["patron_day"] = N_("Scrivi il giorno del patrono come gg/mm, per esempio 07/12.")
-    patron_name = _clean_text(data.patron_saint)
+    patron_name = clean_text(data.patron_saint)
     if len(patron_name) > 100:
         errors["patron_saint"] = N_("Il nome del patrono può avere al massimo 100 caratteri.")
     elif patron_name and patron_day == "":
@@ -529,13 +439,13 @@ def _validate_location(data: LocationInput) -> dict[Any, Any]:
         Location.patron_day: patron_day if not data.is_online else "",
         Location.patron_saint: patron_name if not data.is_online else "",
         Location.name: name[:200],
-        Location.address: _clean_text(data.address)[:300],
+        Location.address: clean_text(data.address)[:300],
         Location.comune: comune[:100],
         Location.province: province if not data.is_online else None,
         Location.capacity: capacity,
         Location.step_free_access: bool(data.step_free_access),
         Location.is_online: bool(data.is_online),
-        Location.notes: _clean_text(data.notes),
+        Location.notes: clean_text(data.notes),
         Location.active: bool(data.active),
     }
 
@@ -680,7 +590,7 @@ async def list_paths(user: CurrentUser, *, kind: str | None = None) -> list[dict
 
 async def _validate_path(user: CurrentUser, data: PathInput, existing: dict[str, Any] | None) -> dict[Any, Any]:
     errors: dict[str, str] = {}
-    title = _clean_text(data.title)
+    title = clean_text(data.title)
     if not title:
         errors["title"] = N_("Indica il titolo del percorso.")
     if data.kind not in {k.value for k in PathKind}:
@@ -703,8 +613,8 @@ async def _validate_path(user: CurrentUser, data: PathInput, existing: dict[str,
     return {
         TrainingPath.kind: data.kind,
         TrainingPath.title: title[:200],
-        TrainingPath.description: _clean_text(data.description),
-        TrainingPath.objectives: _clean_text(data.objectives),
+        TrainingPath.description: clean_text(data.description),
+        TrainingPath.objectives: clean_text(data.objectives),
         TrainingPath.sequential: bool(data.sequential),
         TrainingPath.owner_cooperative: owner,
     }
@@ -1104,7 +1014,7 @@ def _bound(value: str, field_name: str, errors: dict[str, str], *, end_of_day: b
             return None
         start, end = rome_day_bounds(day)
         return end if end_of_day else start
-    instant = _instant(text, field_name, errors)
+    instant = parse_instant_field(text, field_name, errors)
     if field_name in errors:
         errors[field_name] = DAY_FORMAT_MESSAGE
     return instant
@@ -1153,10 +1063,10 @@ def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters
     elif raw["sort"]:
         errors["sort"] = N_("Ordinamento sconosciuto: usa start o -start.")
     if raw["page"]:
-        filters.page = _integer(raw["page"], "page", errors, minimum=1, maximum=MAX_PAGE,
+        filters.page = parse_integer(raw["page"], "page", errors, minimum=1, maximum=MAX_PAGE,
                                 message=N_("Il numero di pagina è un intero da 1 in su.")) or 1
     if raw["page_size"]:
-        filters.page_size = _integer(raw["page_size"], "page_size", errors, minimum=1, maximum=MAX_PAGE_SIZE,
+        filters.page_size = parse_integer(raw["page_size"], "page_size", errors, minimum=1, maximum=MAX_PAGE_SIZE,
                                      message=N_("Il numero di corsi per pagina va da 1 a 100.")) or DEFAULT_PAGE_SIZE
     for name in errors:
         filters.raw.pop(name, None)
@@ -1359,21 +1269,21 @@ async def _validate_course(
     user: CurrentUser, data: CourseInput, *, existing: Mapping[str, Any] | None
 ) -> tuple[dict[Any, Any], list[int] | None, list[int], list[str]]:
     errors: dict[str, str] = {}
-    title = _clean_text(data.title)
+    title = clean_text(data.title)
     if not title:
         errors["title"] = N_("Indica il titolo del corso.")
     elif len(title) > 200:
         errors["title"] = N_("Il titolo può avere al massimo 200 caratteri.")
-    capacity = _integer(data.capacity, "capacity", errors, minimum=1, maximum=1000,
+    capacity = parse_integer(data.capacity, "capacity", errors, minimum=1, maximum=1000,
                         message=N_("I posti sono un numero intero da 1 a 1000."))
-    threshold = _integer(70 if data.attendance_threshold in (None, "") else data.attendance_threshold,
+    threshold = parse_integer(70 if data.attendance_threshold in (None, "") else data.attendance_threshold,
                          "attendance_threshold", errors, minimum=1, maximum=100,
                          message=N_("La soglia di frequenza è una percentuale da 1 a 100."))
     if data.delivery_mode not in {m.value for m in DeliveryMode}:
         errors["delivery_mode"] = N_("Scegli la modalità di svolgimento.")
-    opens = _instant(data.enrolment_opens_at, "enrolment_opens_at", errors)
-    closes = _instant(data.enrolment_closes_at, "enrolment_closes_at", errors)
-    deadline = _instant(data.cancellation_deadline, "cancellation_deadline", errors)
+    opens = parse_instant_field(data.enrolment_opens_at, "enrolment_opens_at", errors)
+    closes = parse_instant_field(data.enrolment_closes_at, "enrolment_closes_at", errors)
+    deadline = parse_instant_field(data.cancellation_deadline, "cancellation_deadline", errors)
     if opens and closes and closes <= opens:
         errors["enrolment_closes_at"] = N_("La chiusura delle iscrizioni deve venire dopo l'apertura.")
     course_end = existing.get("ends_at") if existing else None
@@ -1387,9 +1297,9 @@ async def _validate_course(
             errors["cancellation_deadline"] = N_("La disdetta non può durare oltre la fine del corso (%(end)s).")
     position = None
     if data.position not in (None, ""):
-        position = _integer(data.position, "position", errors, minimum=0, maximum=999,
+        position = parse_integer(data.position, "position", errors, minimum=0, maximum=999,
                             message=N_("La posizione nel percorso è un numero da 0 a 999."))
-    funder = _clean_text(data.funder_plan_code) or None
+    funder = clean_text(data.funder_plan_code) or None
     if funder and len(funder) > 60:
         errors["funder_plan_code"] = N_("Il codice del piano finanziato può avere al massimo 60 caratteri.")
 
@@ -1418,14 +1328,14 @@ async def _validate_course(
     areas = sorted({a for a in data.eligible_areas if a})
     if any(a not in {x.value for x in Area} for a in areas):
         errors["eligible_areas"] = N_("Una delle aree indicate non esiste.")
-    coop_ids = _id_list(data.eligible_cooperative_ids)
+    coop_ids = parse_id_list(data.eligible_cooperative_ids)
     if coop_ids:
         found = await Cooperative.select(Cooperative.id).where(Cooperative.id.is_in(coop_ids))
         if len(found) != len(coop_ids):
             errors["eligible_cooperative_ids"] = N_("Una delle cooperative indicate non esiste.")
     trainer_ids = None
     if data.trainer_ids is not None:
-        trainer_ids = _id_list(data.trainer_ids)
+        trainer_ids = parse_id_list(data.trainer_ids)
         if trainer_ids:
             allowed = {t["id"] for t in await trainer_candidates(path["owner_cooperative_id"] if path else None)}
             if any(t not in allowed for t in trainer_ids):
@@ -1449,7 +1359,7 @@ async def _validate_course(
     values = {
         Course.path: path["id"],
         Course.title: title,
-        Course.description: _clean_text(data.description),
+        Course.description: clean_text(data.description),
         Course.capacity: capacity,
         Course.delivery_mode: data.delivery_mode,
         Course.location: location_id,
@@ -1567,7 +1477,7 @@ async def cancel_course(user: CurrentUser, course_id: int, reason: str = "") -> 
     the cancellation of the sessions for their calendar (METHOD:CANCEL). Personal feeds keep showing
     the cancelled sessions for 30 days (the enrolment stays, cancelled, with its ``confirmed_at``)."""
     await get_manageable_course(user, course_id)
-    reason = _clean_text(reason)
+    reason = clean_text(reason)
     async with write_transaction():
         row = await _lock_course(course_id, Course.status, Course.title)
         if row["status"] == CourseStatus.DRAFT:
@@ -1732,7 +1642,7 @@ async def _validate_place(course: Mapping[str, Any], location_id: Any, online_ur
                           errors: dict[str, str]) -> tuple[int | None, str | None, int | None, dict[str, Any] | None]:
     """The session's place and trainer, checked against the course's delivery mode."""
     location_id = parse_id(location_id)
-    url = _clean_text(online_url) or None
+    url = clean_text(online_url) or None
     location = None
     if location_id is not None:
         location = await Location.select(*LOCATION_COLUMNS).where(Location.id == location_id).first()
@@ -1868,8 +1778,8 @@ def new_session_uid() -> str:
 
 async def _validated_single(course: Mapping[str, Any], data: SessionInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    starts = _instant(data.starts_at, "starts_at", errors)
-    ends = _instant(data.ends_at, "ends_at", errors)
+    starts = parse_instant_field(data.starts_at, "starts_at", errors)
+    ends = parse_instant_field(data.ends_at, "ends_at", errors)
     if starts is None and "starts_at" not in errors:
         errors["starts_at"] = N_("Indica quando inizia l'incontro.")
     if ends is None and "ends_at" not in errors:
@@ -1879,7 +1789,7 @@ async def _validated_single(course: Mapping[str, Any], data: SessionInput) -> di
     if errors:
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     return {"starts_at": starts, "ends_at": ends, "location_id": location_id, "online_url": url,
-            "topics": _clean_text(data.topics), "trainer_id": trainer}
+            "topics": clean_text(data.topics), "trainer_id": trainer}
 
 
 async def check_sessions(user: CurrentUser, course_id: int, data: SessionInput | SeriesInput) -> list[Issue]:
@@ -1929,7 +1839,7 @@ async def _validated_series(course: Mapping[str, Any], data: SeriesInput) -> lis
     end_time = parse_clock(data.end_time, "end_time", errors)
     count = None
     if data.count not in (None, ""):
-        count = _integer(data.count, "count", errors, minimum=1, maximum=MAX_SERIES_SESSIONS,
+        count = parse_integer(data.count, "count", errors, minimum=1, maximum=MAX_SERIES_SESSIONS,
                          message=N_("Il numero di incontri va da 1 a 60."))
     until = parse_day(data.until, "until", errors) if data.until not in (None, "") else None
     if count is None and until is None and "count" not in errors and "until" not in errors:
@@ -1954,7 +1864,7 @@ async def _validated_series(course: Mapping[str, Any], data: SeriesInput) -> lis
     if not instants:
         raise ValidationFailed(N_("Nessun giorno della serie cade tra le date indicate."), field="weekdays")
     topics = data.topics if isinstance(data.topics, list) else [line for line in str(data.topics or "").splitlines()]
-    topics = [_clean_text(t) for t in topics]
+    topics = [clean_text(t) for t in topics]
     return [
         {"starts_at": starts, "ends_at": ends, "location_id": location_id, "online_url": url,
          "topics": topics[index] if index < len(topics) else "", "trainer_id": trainer}
@@ -2101,7 +2011,7 @@ async def cancel_session(user: CurrentUser, session_id: int, reason: str = "") -
     the course is published, tell everyone enrolled. The last scheduled session of a published course
     is not cancelled alone: cancel the course."""
     row, access = await _session_for_change(user, session_id)
-    reason = _clean_text(reason)
+    reason = clean_text(reason)
     async with write_transaction():
         await _lock_course(row["course"])
         row = await _session_under_lock(session_id)

@@ -39,8 +39,26 @@ class Issue:
         return out
 
 
+class FieldMessage(str):
+    """A msgid for one field with placeholders of its own (``%(max)d``), filled when it is shown.
+
+    An error can name several fields, each with a different figure; the exception's keyword
+    parameters are shared, so a field's own figures travel with its message instead.
+    """
+
+    params: dict[str, Any]
+
+    def __new__(cls, message: str, **params: Any) -> FieldMessage:
+        instance = super().__new__(cls, message)
+        instance.params = params
+        return instance
+
+
 def _render(message: str, params: dict[str, Any]) -> str:
     translated = gettext(message)
+    own = getattr(message, "params", None)
+    if own:
+        params = {**params, **own}
     return translated % params if params else translated
 
 
