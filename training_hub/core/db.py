@@ -7,7 +7,6 @@
   IMMEDIATE transactions where a transaction reads and then writes, so two writers cannot both read
   the same state and then both decide on it.
 * ``postgresql://user@host:port/db`` — production. An asyncpg pool, opened at start-up.
-* ``cockroachdb://…`` — Piccolo's CockroachEngine over the PostgreSQL protocol.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 from piccolo.engine.base import Engine
-from piccolo.engine.cockroach import CockroachEngine, CockroachTransaction
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
@@ -107,10 +105,6 @@ class TrackedPostgresTransaction(_EndOfTransactionMarksChange, PostgresTransacti
     pass
 
 
-class TrackedCockroachTransaction(_EndOfTransactionMarksChange, CockroachTransaction):
-    pass
-
-
 class _TracksWrites:
     """Every statement that may write, and every transaction's end, advances the data generation
     that short-lived read caches check (cache.py). It happens here, below every service, so a new
@@ -133,11 +127,6 @@ class _TracksWrites:
 class TrackedPostgresEngine(_TracksWrites, PostgresEngine):
     def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
         return TrackedPostgresTransaction(engine=self, allow_nested=allow_nested)
-
-
-class TrackedCockroachEngine(_TracksWrites, CockroachEngine):
-    def transaction(self, allow_nested: bool = True) -> CockroachTransaction:
-        return TrackedCockroachTransaction(engine=self, allow_nested=allow_nested)
 
 
 class PooledSQLiteEngine(_TracksWrites, SQLiteEngine):
@@ -256,10 +245,7 @@ def engine_from_url(url: str) -> Engine:
     if scheme in ("postgresql", "postgres", "postgresql+asyncpg"):
         dsn = urlunsplit(("postgresql",) + tuple(urlsplit(url))[1:])
         return TrackedPostgresEngine(config={"dsn": dsn}, extensions=())
-    if scheme in ("cockroachdb", "cockroach"):
-        dsn = urlunsplit(("postgresql",) + tuple(urlsplit(url))[1:])
-        return TrackedCockroachEngine(config={"dsn": dsn}, extensions=())
-    raise ValueError(f"TRAINING_HUB_DATABASE_URL: schema {scheme!r} non supportato (sqlite, postgresql, cockroachdb).")
+    raise ValueError(f"TRAINING_HUB_DATABASE_URL: schema {scheme!r} non supportato (sqlite, postgresql).")
 
 
 def get_engine() -> Engine:
