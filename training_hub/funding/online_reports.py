@@ -163,10 +163,13 @@ def _columns(table: Table, headings: list[str]) -> dict[str, int] | None:
 def find_table(rows: list[list[str]]) -> Found | None:
     best: Found | None = None
     for index, row in enumerate(rows):
-        headings = [normalise_heading(cell) for cell in row]
-        if len([h for h in headings if h]) < 3:
+        if len(row) < 3:
             continue
+        headings = [normalise_heading(cell) for cell in row]
+        present = set(headings)
         for table in TABLES:
+            if present.isdisjoint(table.fields["joined"]):
+                continue  # a data row, or another table's headings: no need to look further
             columns = _columns(table, headings)
             if columns is not None and (best is None or table.priority > best.table.priority):
                 best = Found(table, index, columns)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from training_hub.core.timeutil import ROME, parse_instant, rome_wall_clock, to_rome
+from training_hub.core.timeutil import ROME, parse_instant
 
 # Values within this many days of the session's date count as "on the session's day" when choosing
 # between day-first and month-first: a session may run across midnight, a report may be downloaded late.
@@ -163,16 +163,20 @@ def local_parts(stamp: Stamp, order: str, session_day: date) -> datetime:
 
 
 def rome_candidates(wall: datetime) -> list[datetime]:
-    """The UTC instants a Rome wall-clock time may mean: two on the fall-back night, else one."""
-    earlier = wall.replace(tzinfo=ROME, fold=0)
-    later = wall.replace(tzinfo=ROME, fold=1)
-    first, second = earlier.astimezone(UTC), later.astimezone(UTC)
-    repeated = first != second and all(
-        to_rome(instant).replace(tzinfo=None) == wall for instant in (first, second)
-    )
-    if repeated:
-        return [first, second]
-    return [rome_wall_clock(wall.date(), wall.time()).astimezone(UTC)]
+    """The UTC instants a Rome wall-clock time may mean: two on the fall-back night, else one.
+
+    zoneinfo gives a wall time the offset before the change with ``fold=0`` and the one after with
+    ``fold=1``: on the fall-back night (02:30 happens twice) the first is larger and both instants
+    are real; in the spring-forward gap (02:30 never happens) the first is smaller and, read with the
+    offset before the change, the time moves forward by the gap, as ``core.timeutil`` does.
+    """
+    before = wall.replace(tzinfo=ROME).utcoffset()
+    after = wall.replace(tzinfo=ROME, fold=1).utcoffset()
+    assert before is not None and after is not None
+    first = (wall - before).replace(tzinfo=UTC)
+    if before > after:
+        return [first, (wall - after).replace(tzinfo=UTC)]
+    return [first]
 
 
 def distance_to(instant: datetime, start: datetime, end: datetime) -> timedelta:
