@@ -587,6 +587,7 @@ async def test_a_worker_reuses_a_fresh_version_for_a_few_seconds_but_never_a_rev
     from dataclasses import replace
 
     from training_hub.calendars import cache as feed_cache
+    from training_hub.core import cache as core_cache
     from training_hub.core.settings import get_settings
 
     settings = replace(get_settings(), feed_version_ttl_seconds=60)
@@ -606,8 +607,8 @@ async def test_a_worker_reuses_a_fresh_version_for_a_few_seconds_but_never_a_rev
     # Within the minute: the version this worker computed still stands.
     assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
     # A minute later the data is looked at again.
-    later = feed_cache.time.monotonic() + 61
-    monkeypatch.setattr(feed_cache.time, "monotonic", lambda: later)
+    later = core_cache.time.monotonic() + 61
+    monkeypatch.setattr(core_cache.time, "monotonic", lambda: later)
     changed = await client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert events_by_uid(parse(changed))[session.uid].decoded("SEQUENCE") == 1
