@@ -123,7 +123,7 @@ async def test_course_panel_partial_for_the_course_page(client):
     sessions = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at, "status": s.status}
                 for s in setup.sessions]
     sessions[1]["status"] = "cancelled"
-    from tests.integration.attendance_setup import as_user
+    from tests.support import as_user
 
     html = template.render(course={"id": setup.course.id}, sessions=sessions, user=as_user(setup.trainer),
                            is_trainer=True, can_manage=True)

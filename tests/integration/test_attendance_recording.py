@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from tests.factories import make_course, make_enrolment, make_person
-from tests.integration.attendance_setup import as_user, course_setup
-from tests.support import bearer
+from tests.integration.attendance_setup import course_setup
+from tests.support import as_user, bearer
 from training_hub.attendance.service import AttendanceEntry, mark_all_present, record_attendance, session_roll
 from training_hub.core.errors import (
     AttendanceClosed,

@@ -22,8 +22,8 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.integration.test_catalogue_pages import published_course, rome
-from tests.support import CSRF_COOKIE, bearer, login, post_form
+from tests.integration.test_catalogue_pages import published_course
+from tests.support import CSRF_COOKIE, bearer, login, post_form, rome
 from training_hub.catalogue import service
 from training_hub.catalogue.pages import catalogue_pages
 from training_hub.core import cache

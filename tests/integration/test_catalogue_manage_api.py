@@ -1,7 +1,7 @@
 """Changing courses through the API: edit, capacity, copy, cancel, complete, delete; paths; locations."""
 
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tests.factories import (
     make_cooperative,
@@ -12,15 +12,10 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import bearer
+from tests.support import as_user, bearer, rome
 from training_hub.calendars.tokens import current_feed_url
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import Course, CourseTrainer, Enrolment, Location, Outbox, Session, TrainingPath
-from training_hub.core.timeutil import rome_wall_clock, utcnow
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
+from training_hub.core.timeutil import utcnow
 
 
 async def trainer_course(status="published", capacity=20, **values):
@@ -175,9 +170,7 @@ async def test_cancelling_a_course_ends_every_live_enrolment_and_cancels_calenda
     assert "METHOD:CANCEL" in notices[seated.id]["ics"] and future.uid in notices[seated.id]["ics"]
     assert notices[waiting.id]["ics"] == "" and notices[asking.id]["ics"] == ""
     # A subscribed calendar shows the session as cancelled rather than letting it vanish.
-    feed = await client.get(await current_feed_url(CurrentUser(
-        id=seated.id, email=seated.email, full_name=seated.full_name, roles=parse_roles(seated.roles),
-        cooperative_id=seated.cooperative, language="it")))
+    feed = await client.get(await current_feed_url(as_user(seated)))
     assert feed.status_code == 200 and future.uid in feed.text and "STATUS:CANCELLED" in feed.text
     # Nothing can bring a seat back: the course is no longer open to changes of capacity.
     raised = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"capacity": 5})

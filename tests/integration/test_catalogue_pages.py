@@ -1,6 +1,6 @@
 """Catalogue pages through HTTP: the catalogue, course and path pages, the trainer's pages, locations."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 from tests.factories import (
     make_cooperative,
@@ -11,7 +11,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import bearer, login, post_form
+from tests.support import bearer, login, post_form, rome
 from training_hub.core.tables import (
     Course,
     CourseEligibleArea,
@@ -22,11 +22,6 @@ from training_hub.core.tables import (
     Session,
     TrainingPath,
 )
-from training_hub.core.timeutil import rome_wall_clock
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
 
 
 async def published_course(trainer, title="Comunicare i valori", day=date(2026, 12, 2), **values):

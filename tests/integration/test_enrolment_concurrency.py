@@ -10,20 +10,8 @@ import pytest
 
 from tests.factories import make_cooperative, make_course, make_person, make_session
 from tests.support import bearer
-from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import Course, Enrolment, EnrolmentStatus
 from training_hub.enrolment import service
-
-
-def _admin(person) -> CurrentUser:
-    return CurrentUser(
-        id=person.id,
-        email=person.email,
-        full_name=person.full_name,
-        roles=frozenset({"admin"}),
-        cooperative_id=None,
-        language="it",
-    )
 
 
 async def _workers(n: int) -> list:

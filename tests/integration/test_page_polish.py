@@ -15,8 +15,7 @@ from tests.factories import (
     make_session,
 )
 from tests.integration.test_catalogue_pages import published_course as _published_course
-from tests.integration.test_catalogue_pages import rome
-from tests.support import login, post_form
+from tests.support import login, post_form, rome
 from training_hub.core.tables import Session
 
 

@@ -8,8 +8,7 @@ import asyncio
 import pytest
 
 from tests.factories import make_cooperative, make_person
-from tests.reports_fixture import as_user
-from tests.support import bearer
+from tests.support import as_user, bearer
 from training_hub.core.db import unique_violation_column
 from training_hub.core.errors import ValidationFailed
 from training_hub.core.tables import Person

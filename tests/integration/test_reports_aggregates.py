@@ -6,7 +6,7 @@ import pytest
 
 from tests import reports_fixture as fx
 from tests.factories import make_course, make_enrolment, make_path, make_person, make_session
-from tests.support import bearer, login
+from tests.support import bearer, login, rome
 from training_hub.core.tables import Attendance, EnrolmentStatus
 
 pytestmark = pytest.mark.asyncio
@@ -163,7 +163,7 @@ async def test_office_dashboard_query_count_is_constant(client, count_queries):
     path = await make_path("other")
     for n in range(4):
         course = await make_course(path, trainers=[data["t2"]], title=f"Sicurezza {n}")
-        sessions = [await make_session(course, fx.rome(fx.date(2025, 5, 5 + n), 9) + timedelta(days=7 * k), 120)
+        sessions = [await make_session(course, rome(fx.date(2025, 5, 5 + n), 9) + timedelta(days=7 * k), 120)
                     for k in range(3)]
         for m in range(4):
             person = await make_person(cooperative=data["beta"], area="varie")

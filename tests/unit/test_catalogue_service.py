@@ -1,6 +1,6 @@
 """The catalogue service's helpers that other features import, called directly."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 import pytest
 
@@ -13,20 +13,10 @@ from tests.factories import (
     make_person,
     make_session,
 )
+from tests.support import as_user, rome
 from training_hub.catalogue import service
 from training_hub.core.errors import NotFound, PermissionDenied, ScheduleConflict, ValidationFailed
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import Course, Outbox, Session
-from training_hub.core.timeutil import rome_wall_clock
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
-
-
-def as_user(person) -> CurrentUser:
-    return CurrentUser(id=person.id, email=person.email, full_name=person.full_name, roles=parse_roles(person.roles),
-                       cooperative_id=person.cooperative, language="it")
 
 
 async def test_visible_and_managed_conditions_work_in_piccolo_queries():

@@ -16,6 +16,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
+from tests.support import as_user
 from training_hub.core.db import write_transaction
 from training_hub.core.errors import (
     EnrolmentRefused,
@@ -24,7 +25,6 @@ from training_hub.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import (
     AuditEvent,
     Course,
@@ -38,17 +38,6 @@ from training_hub.core.tables import (
 from training_hub.core.timeutil import to_rome, utcnow
 from training_hub.enrolment import service
 from training_hub.enrolment.service import OverlapWarning
-
-
-def as_user(person) -> CurrentUser:
-    return CurrentUser(
-        id=person.id,
-        email=person.email,
-        full_name=person.full_name,
-        roles=parse_roles(person.roles),
-        cooperative_id=person.cooperative,
-        language="it",
-    )
 
 
 async def enrolments_of(course) -> list[dict]:
