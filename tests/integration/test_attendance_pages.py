@@ -82,7 +82,7 @@ async def test_all_present_button(client):
     assert "Segnati come presenti: 2." in (await client.get(response.headers["location"])).text
 
 
-async def test_a_closed_register_is_read_only_for_trainers_and_needs_a_reason_from_admins(client, other_client):
+async def test_a_closed_register_is_read_only_for_trainers_and_needs_a_reason_from_admins(client, other_client, admin):
     setup = await course_setup(sessions=1, participants=1, first_start=past_start(10))
     session, enrolment = setup.sessions[0], setup.enrolments[0]
     await put_attendance(session, enrolment, "absent", 0)
@@ -93,7 +93,6 @@ async def test_a_closed_register_is_read_only_for_trainers_and_needs_a_reason_fr
                               {"enrolment": str(enrolment.id), f"status-{enrolment.id}": "present"})
     assert refused.status_code == 403 and "ufficio formazione" in refused.text
 
-    admin = await make_person("admin")
     await login(other_client, admin.email)
     page = await other_client.get(f"/sessions/{session.id}/attendance")
     assert 'name="reason"' in page.text and "Tutti presenti" not in page.text

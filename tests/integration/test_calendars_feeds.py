@@ -557,9 +557,7 @@ async def test_session_download_for_whoever_may_see_the_course(client, other_cli
     assert (await client.get("/calendar/sessions/999999.ics")).status_code == 404
 
 
-async def test_other_feeds_revalidate_with_two_queries(client, count_queries):
-    cooperative = await make_cooperative()
-    coordinator = await make_person("coordinator", cooperative=cooperative)
+async def test_other_feeds_revalidate_with_two_queries(client, count_queries, cooperative, coordinator):
     worker = await make_person(cooperative=cooperative)
     course, _, _ = await a_course_with_sessions(3)
     await make_enrolment(worker, course)

@@ -212,9 +212,8 @@ async def test_concurrent_moves_of_a_session_each_raise_its_sequence(client):
     assert (await Session.select(Session.sequence).where(Session.id == session.id).first())["sequence"] == 3
 
 
-async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(client):
+async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(client, trainer):
     coop = await make_cooperative()
-    trainer = await make_person("trainer")
     path = await make_path("internal_training", owner_cooperative=coop.id)
     course = await make_course(path, trainers=[trainer], title="Progettare la formazione")
     response = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer),
@@ -227,9 +226,8 @@ async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(clie
     assert moved.status_code == 422 and moved.json()["errors"][0]["field"] == "path_id"
 
 
-async def test_only_the_office_moves_a_course_between_consortium_and_cooperative_paths(client):
+async def test_only_the_office_moves_a_course_between_consortium_and_cooperative_paths(client, admin, trainer):
     coop, elsewhere = await make_cooperative(), await make_cooperative()
-    trainer = await make_person("trainer")
     coordinator = await make_person("coordinator", cooperative=coop)
     outsider = await make_person("worker", cooperative=elsewhere)
     internal = await make_path("internal_training", owner_cooperative=coop.id)
@@ -246,7 +244,6 @@ async def test_only_the_office_moves_a_course_between_consortium_and_cooperative
     inside = await client.patch(f"/api/courses/{course.id}", headers=await bearer(coordinator),
                                 json={"path_id": second_internal.id})
     assert inside.status_code == 200 and inside.json()["path"]["id"] == second_internal.id
-    admin = await make_person("admin")
     by_office = await client.patch(f"/api/courses/{course.id}", headers=await bearer(admin),
                                    json={"path_id": consortium.id})
     assert by_office.status_code == 200 and by_office.json()["path"]["id"] == consortium.id
@@ -337,10 +334,8 @@ async def test_a_session_on_the_fall_back_night_counts_real_minutes(client):
     assert stored["starts_at"] == datetime(2026, 10, 24, 23, 0, tzinfo=UTC)
 
 
-async def test_paths_api(client):
+async def test_paths_api(client, admin, trainer):
     coop = await make_cooperative()
-    trainer = await make_person("trainer")
-    admin = await make_person("admin")
     worker = await make_person("worker", cooperative=coop)
     created = await client.post("/api/paths", headers=await bearer(trainer), json={
         "kind": "marketing", "title": "Comunicazione sociale", "objectives": "Raccontare"})
@@ -368,9 +363,7 @@ async def test_paths_api(client):
     assert await TrainingPath.count() == 2
 
 
-async def test_locations_api(client):
-    admin = await make_person("admin")
-    trainer = await make_person("trainer")
+async def test_locations_api(client, admin, trainer):
     body = {"name": "Casa del Volontariato", "address": "Via Grandi, 21", "comune": "Como", "province": "CO",
             "capacity": 25, "step_free_access": True}
     assert (await client.post("/api/locations", headers=await bearer(trainer), json=body)).status_code == 403

@@ -473,13 +473,10 @@ def render_panel(**context) -> str:
     return build_environment().get_template("enrolment/_course_panel.html").render(**context)
 
 
-async def test_the_course_page_panel(client):
+async def test_the_course_page_panel(client, trainer, cooperative, coordinator):
     """The panel the catalogue's course page includes, fed by course_panel_context()."""
     from training_hub.enrolment.service import course_panel_context
 
-    cooperative = await make_cooperative()
-    trainer = await make_person(roles="trainer")
-    coordinator = await make_person(roles="coordinator", cooperative=cooperative)
     first, second, third = [
         await make_person(cooperative=cooperative, full_name=f"Persona {n}") for n in "ABC"
     ]

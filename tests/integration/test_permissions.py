@@ -105,8 +105,7 @@ async def test_admin_role_change_and_password_reset_are_audited(client):
     )
 
 
-async def test_admin_cannot_remove_own_admin_role(client):
-    admin = await make_person(roles="admin")
+async def test_admin_cannot_remove_own_admin_role(client, admin):
     response = await client.patch(f"/api/people/{admin.id}", json={"roles": ["trainer"]}, headers=await bearer(admin))
     assert response.status_code == 409
 

@@ -184,10 +184,9 @@ async def test_office_dashboard_query_count_is_constant(client, count_queries):
     assert api.count <= 9
 
 
-async def test_sessions_still_to_come_are_not_delivered(client):
+async def test_sessions_still_to_come_are_not_delivered(client, admin):
     from training_hub.core.timeutil import utcnow
 
-    admin = await make_person(roles="admin")
     course = await make_course(await make_path("other"), title="A cavallo di oggi")
     await make_session(course, utcnow() - timedelta(days=2), 60)
     await make_session(course, utcnow() + timedelta(days=2), 90)
@@ -200,13 +199,12 @@ async def test_sessions_still_to_come_are_not_delivered(client):
     assert summary["participants"] == 1
 
 
-async def test_completion_counts_whom_attendance_finds_eligible_for_the_certificate(client):
+async def test_completion_counts_whom_attendance_finds_eligible_for_the_certificate(client, admin):
     """Reaching the threshold exactly counts, and a session lasts what attendance says it lasts
     (whole minutes rounded down: 100 minutes and 40 seconds are 100 minutes)."""
     from training_hub.core.tables import Course, Session
     from training_hub.core.timeutil import utcnow
 
-    admin = await make_person(roles="admin")
     course = await make_course(await make_path("other"), title="Soglia esatta", attendance_threshold=70)
     session = await make_session(course, utcnow() - timedelta(days=2), 100)
     ends_at = session.ends_at + timedelta(seconds=40)

@@ -19,9 +19,8 @@ from training_hub.core.errors import NotFound, PermissionDenied, ScheduleConflic
 from training_hub.core.tables import Course, Outbox, Session
 
 
-async def test_visible_and_managed_conditions_work_in_piccolo_queries():
+async def test_visible_and_managed_conditions_work_in_piccolo_queries(trainer):
     ours, theirs = await make_cooperative(), await make_cooperative()
-    trainer = await make_person("trainer")
     worker = await make_person("worker", cooperative=ours)
     coordinator = await make_person("coordinator", cooperative=theirs)
     public = await make_course(await make_path(), trainers=[trainer], title="Pubblico")
@@ -62,8 +61,7 @@ async def test_recompute_course_dates_ignores_cancelled_sessions():
     assert row["starts_at"] == rome(date(2026, 12, 15), 9) and row["ends_at"] == rome(date(2026, 12, 15), 11)
 
 
-async def test_scheduling_services_refuse_clearly():
-    trainer = await make_person("trainer")
+async def test_scheduling_services_refuse_clearly(trainer):
     outsider = await make_person("trainer")
     room = await make_location(capacity=10)
     course = await make_course(trainers=[trainer], capacity=20, location=room.id, status="draft")
@@ -83,8 +81,7 @@ async def test_scheduling_services_refuse_clearly():
             path_id=course.path, title="X", capacity=10))
 
 
-async def test_move_notification_is_italian_with_rome_dates_and_times():
-    trainer = await make_person("trainer")
+async def test_move_notification_is_italian_with_rome_dates_and_times(trainer):
     room = await make_location(name="Sala Il Torrazzo", address="Via Dante, 134", comune="Cremona", capacity=30)
     course = await make_course(trainers=[trainer], title="Primo soccorso", location=room.id)
     session = await make_session(course, rome(date(2026, 11, 25), 9, 30), minutes=210, location=room.id)
