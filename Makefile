@@ -49,9 +49,10 @@ demo: install
 bench: install
 	$(BIN)/python -m bench.run
 
+# pybabel extract + update for each domain (one per feature, see training_hub/i18n_catalog.py), then
+# lists the strings still to translate.
 messages: install-test
-	$(BIN)/pybabel extract -F babel.cfg -o training_hub/locale/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i training_hub/locale/messages.pot -d training_hub/locale --no-fuzzy-matching
+	$(BIN)/python -m training_hub.i18n_catalog
 
 clean-db:
 	rm -f training_hub.sqlite3 training_hub.sqlite3-wal training_hub.sqlite3-shm

@@ -33,6 +33,7 @@ os.environ.pop("TRAINING_HUB_SMTP_URL", None)
 import pytest  # noqa: E402
 import pytest_asyncio  # noqa: E402
 
+from tests.factories import make_cooperative, make_person  # noqa: E402
 from tests.support import InLoopTestClient, QueryCounter, reset_database, wipe_tables  # noqa: E402
 from training_hub.core.db import get_engine, start_engine, stop_engine  # noqa: E402
 
@@ -78,3 +79,28 @@ async def other_client(app):
 @pytest.fixture
 def count_queries(database):
     return QueryCounter(database)
+
+
+# People most tests need (plain factory rows, like ``make_person("admin")``) ---------------------------
+
+
+@pytest_asyncio.fixture
+async def admin():
+    """Someone of the consortium's training office."""
+    return await make_person("admin")
+
+
+@pytest_asyncio.fixture
+async def trainer():
+    return await make_person("trainer")
+
+
+@pytest_asyncio.fixture
+async def cooperative():
+    return await make_cooperative()
+
+
+@pytest_asyncio.fixture
+async def coordinator(cooperative):
+    """The coordinator of the ``cooperative`` fixture."""
+    return await make_person("coordinator", cooperative=cooperative)

@@ -19,7 +19,7 @@ Surveys: K1 closed, 6 invited, 5 answers (averages 4.2 3.6 4.6 3.8 3.8); K2 clos
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tests.factories import (
@@ -30,7 +30,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from training_hub.core.identity import CurrentUser
+from tests.support import as_user, rome
 from training_hub.core.tables import (
     AccessibilityNeeds,
     Attendance,
@@ -41,7 +41,6 @@ from training_hub.core.tables import (
     SurveyInvitation,
     SurveyStatus,
 )
-from training_hub.core.timeutil import rome_wall_clock
 from training_hub.surveys.service import ensure_default_questions, submit_response
 
 PERIOD = {"from": "2025-01-01", "to": "2025-12-31"}
@@ -96,13 +95,6 @@ EXPECTED: dict[str, Any] = {
 }
 
 
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
-
-
-def as_user(person: Any) -> CurrentUser:
-    return CurrentUser(id=person.id, email=person.email, full_name=person.full_name, roles=frozenset(person.roles.split(",")),
-                       cooperative_id=person.cooperative, language="it")
 
 
 async def attend(session: Any, enrolment: Any, minutes: int) -> None:

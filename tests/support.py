@@ -1,10 +1,16 @@
-"""Helpers shared by the tests: database reset, query counting, logging in."""
+"""Helpers shared by the tests: database reset, query counting, logging in, Rome times, acting users.
+
+The people most tests need (``admin``, ``trainer``, ``cooperative`` and its ``coordinator``) are
+fixtures in ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+from dataclasses import replace
+from datetime import date, datetime, time
 from typing import Any
 
 import httpx
@@ -13,7 +19,9 @@ from piccolo.engine.base import Engine
 from piccolo.table import sort_table_classes
 
 from training_hub.accounts.service import issue_api_token
+from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import Person
+from training_hub.core.timeutil import rome_wall_clock
 
 CSRF_COOKIE = "th_csrf"
 BASE_URL = "http://testserver.local"
@@ -133,3 +141,19 @@ def extract_csrf(html: str) -> str:
     match = re.search(r'name="_csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF field in the page"
     return match.group(1)
+
+
+def rome(day: date, hour: int, minute: int = 0) -> datetime:
+    """The instant a wall clock in Rome shows ``hour:minute`` on ``day`` (as a UTC-aware datetime)."""
+    return rome_wall_clock(day, time(hour, minute))
+
+
+def as_user(person: Person | dict[str, Any], **changes: Any) -> CurrentUser:
+    """The CurrentUser a request by ``person`` (a row object or a row dict) would carry, for calling
+    services directly; ``changes`` override fields (``roles=frozenset({"admin"})``…)."""
+    row = person if isinstance(person, dict) else {
+        "id": person.id, "email": person.email, "full_name": person.full_name, "roles": person.roles,
+        "cooperative": person.cooperative, "language": person.language,
+    }
+    user = CurrentUser.from_row(row)
+    return replace(user, **changes) if changes else user

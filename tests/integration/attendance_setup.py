@@ -6,21 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tests.factories import make_cooperative, make_course, make_enrolment, make_person, make_session
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import Cooperative, Course, Enrolment, Person, Session
 from training_hub.core.timeutil import utcnow
-
-
-def as_user(person: Person) -> CurrentUser:
-    """The CurrentUser a request by ``person`` would carry, for calling services directly."""
-    return CurrentUser(
-        id=person.id,
-        email=person.email,
-        full_name=person.full_name,
-        roles=parse_roles(person.roles),
-        cooperative_id=person.cooperative,
-        language="it",
-    )
 
 
 @dataclass

@@ -272,3 +272,35 @@ async def test_documents_stay_italian_for_an_english_speaking_trainer(client):
     assert "Presente" in rows and "Assente giustificato" in rows and "Present;" not in rows
     _reader, text = pdf_text((await client.get(f"/courses/{setup.course.id}/register.pdf")).content)
     assert "In ritardo" in text and "Late" not in text
+
+
+# Names beyond Latin-1 ----------------------------------------------------------------------------
+
+NAMES_BEYOND_LATIN_1 = ("Łukasz Nowak", "Nguyễn Thị Hà", "Zoë Ørsted")
+
+
+async def test_names_beyond_latin_1_print_exactly_in_the_register_and_the_certificates(client):
+    setup = await course_setup(sessions=2, participants=3, first_start=past_start(), every=timedelta(days=1),
+                               title="Comunicare “bene” – Łódź")
+    for person, name in zip(setup.people, NAMES_BEYOND_LATIN_1, strict=True):
+        await Person.update({Person.full_name: name}).where(Person.id == person.id)
+    for session in setup.sessions:
+        for enrolment in setup.enrolments:
+            await put_attendance(session, enrolment, "present", 120)
+
+    register = await client.get(f"/courses/{setup.course.id}/register.pdf", headers=await bearer(setup.trainer))
+    assert register.status_code == 200
+    reader, text = pdf_text(register.content)
+    for page in reader.pages:  # every session's page and the summary
+        for name in NAMES_BEYOND_LATIN_1:
+            assert name in page.extract_text(), name
+    assert "Registro presenze - Comunicare “bene” – Łódź" in text
+    assert "?" not in text
+
+    for person, enrolment, name in zip(setup.people, setup.enrolments, NAMES_BEYOND_LATIN_1, strict=True):
+        await login(client, person.email)
+        certificate = await client.get(f"/enrolments/{enrolment.id}/certificate.pdf")
+        assert certificate.status_code == 200, certificate.text
+        lines = pdf_text(certificate.content)[1].splitlines()
+        assert name in lines  # the name, exactly, on a line of its own
+        assert "«Comunicare “bene” – Łódź»" in lines

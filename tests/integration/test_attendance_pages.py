@@ -82,7 +82,7 @@ async def test_all_present_button(client):
     assert "Segnati come presenti: 2." in (await client.get(response.headers["location"])).text
 
 
-async def test_a_closed_register_is_read_only_for_trainers_and_needs_a_reason_from_admins(client, other_client):
+async def test_a_closed_register_is_read_only_for_trainers_and_needs_a_reason_from_admins(client, other_client, admin):
     setup = await course_setup(sessions=1, participants=1, first_start=past_start(10))
     session, enrolment = setup.sessions[0], setup.enrolments[0]
     await put_attendance(session, enrolment, "absent", 0)
@@ -93,7 +93,6 @@ async def test_a_closed_register_is_read_only_for_trainers_and_needs_a_reason_fr
                               {"enrolment": str(enrolment.id), f"status-{enrolment.id}": "present"})
     assert refused.status_code == 403 and "ufficio formazione" in refused.text
 
-    admin = await make_person("admin")
     await login(other_client, admin.email)
     page = await other_client.get(f"/sessions/{session.id}/attendance")
     assert 'name="reason"' in page.text and "Tutti presenti" not in page.text
@@ -123,7 +122,7 @@ async def test_course_panel_partial_for_the_course_page(client):
     sessions = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at, "status": s.status}
                 for s in setup.sessions]
     sessions[1]["status"] = "cancelled"
-    from tests.integration.attendance_setup import as_user
+    from tests.support import as_user
 
     html = template.render(course={"id": setup.course.id}, sessions=sessions, user=as_user(setup.trainer),
                            is_trainer=True, can_manage=True)

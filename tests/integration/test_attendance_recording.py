@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from tests.factories import make_course, make_enrolment, make_person
-from tests.integration.attendance_setup import as_user, course_setup
-from tests.support import bearer
+from tests.integration.attendance_setup import course_setup
+from tests.support import as_user, bearer
 from training_hub.attendance.service import AttendanceEntry, mark_all_present, record_attendance, session_roll
 from training_hub.core.errors import (
     AttendanceClosed,
@@ -125,7 +125,7 @@ async def test_after_seven_days_only_an_admin_corrects_with_a_reason_and_it_is_a
     assert await AuditEvent.count().where(AuditEvent.action == "attendance.corrected") == 2
 
 
-async def test_only_the_course_trainers_and_admins_record():
+async def test_only_the_course_trainers_and_admins_record(admin):
     setup = await course_setup(sessions=1, participants=1, first_start=START)
     entry = [AttendanceEntry(setup.enrolments[0].id, "present")]
     other_trainer = await make_person("trainer")
@@ -137,7 +137,6 @@ async def test_only_the_course_trainers_and_admins_record():
     guest = await make_person("trainer")
     await Session.update({Session.trainer: guest.id}).where(Session.id == setup.sessions[0].id)
     await record_attendance(as_user(guest), setup.sessions[0].id, entry, now=START)
-    admin = await make_person("admin")
     await record_attendance(as_user(admin), setup.sessions[0].id, entry, now=START)
 
 

@@ -18,10 +18,9 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import bearer, login, post_form
+from tests.support import as_user, bearer, login, post_form
 from training_hub.calendars import cache, service
 from training_hub.calendars.tokens import current_feed_url, rotate_token
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import (
     AccessibilityNeeds,
     Course,
@@ -47,15 +46,8 @@ def empty_caches():
     yield
 
 
-def user_for(person: Person) -> CurrentUser:
-    return CurrentUser(
-        id=person.id, email=person.email, full_name=person.full_name, roles=parse_roles(person.roles),
-        cooperative_id=person.cooperative, language=person.language or "it",
-    )
-
-
 async def feed_url(person: Person, kind: str = "personal") -> str:
-    return await current_feed_url(user_for(person), kind)
+    return await current_feed_url(as_user(person), kind)
 
 
 def parse(response) -> Calendar:
@@ -319,7 +311,7 @@ async def test_rotating_the_token_kills_the_old_url_at_once(client):
     await make_enrolment(person, course)
     old = await feed_url(person)
     assert (await client.get(old)).status_code == 200
-    new = await rotate_token(user_for(person))
+    new = await rotate_token(as_user(person))
     assert new != old
     gone = await client.get(old)
     assert gone.status_code == 404
@@ -565,9 +557,7 @@ async def test_session_download_for_whoever_may_see_the_course(client, other_cli
     assert (await client.get("/calendar/sessions/999999.ics")).status_code == 404
 
 
-async def test_other_feeds_revalidate_with_two_queries(client, count_queries):
-    cooperative = await make_cooperative()
-    coordinator = await make_person("coordinator", cooperative=cooperative)
+async def test_other_feeds_revalidate_with_two_queries(client, count_queries, cooperative, coordinator):
     worker = await make_person(cooperative=cooperative)
     course, _, _ = await a_course_with_sessions(3)
     await make_enrolment(worker, course)
@@ -587,6 +577,7 @@ async def test_a_worker_reuses_a_fresh_version_for_a_few_seconds_but_never_a_rev
     from dataclasses import replace
 
     from training_hub.calendars import cache as feed_cache
+    from training_hub.core import cache as core_cache
     from training_hub.core.settings import get_settings
 
     settings = replace(get_settings(), feed_version_ttl_seconds=60)
@@ -606,12 +597,12 @@ async def test_a_worker_reuses_a_fresh_version_for_a_few_seconds_but_never_a_rev
     # Within the minute: the version this worker computed still stands.
     assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
     # A minute later the data is looked at again.
-    later = feed_cache.time.monotonic() + 61
-    monkeypatch.setattr(feed_cache.time, "monotonic", lambda: later)
+    later = core_cache.time.monotonic() + 61
+    monkeypatch.setattr(core_cache.time, "monotonic", lambda: later)
     changed = await client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert events_by_uid(parse(changed))[session.uid].decoded("SEQUENCE") == 1
     # A revoked token is refused at once, memo or not.
-    await rotate_token(user_for(worker))
+    await rotate_token(as_user(worker))
     assert (await client.get(url)).status_code == 404
     feed_cache.VERSIONS.clear()

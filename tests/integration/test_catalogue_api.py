@@ -1,6 +1,6 @@
 """The catalogue's JSON API through HTTP: paths, courses, sessions, publishing, the 409 conflicts."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date
 
 from tests.factories import (
     make_cooperative,
@@ -11,13 +11,8 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import bearer
+from tests.support import bearer, rome
 from training_hub.core.tables import Course, Outbox, Session
-from training_hub.core.timeutil import rome_wall_clock
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
 
 
 async def staff():

@@ -22,8 +22,8 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.integration.test_catalogue_pages import published_course, rome
-from tests.support import CSRF_COOKIE, bearer, login, post_form
+from tests.integration.test_catalogue_pages import published_course
+from tests.support import CSRF_COOKIE, bearer, login, post_form, rome
 from training_hub.catalogue import service
 from training_hub.catalogue.pages import catalogue_pages
 from training_hub.core import cache
@@ -61,9 +61,8 @@ async def test_the_catalogue_follows_every_change_made_here_at_once(client):
     assert names_in((await client.get("/courses")).text) == ["Comunicare i valori"]
 
 
-async def test_cooperatives_never_share_a_cached_catalogue(client, other_client):
+async def test_cooperatives_never_share_a_cached_catalogue(client, other_client, trainer):
     ours, theirs = await make_cooperative(name="Coop Aurora"), await make_cooperative(name="Coop Brezza")
-    trainer = await make_person("trainer")
     await make_person("worker", cooperative=ours, email="ours@example.test", full_name="Anna Neri")
     await make_person("worker", cooperative=theirs, email="theirs@example.test", full_name="Bruno Verdi")
     internal = await make_path("internal_training", title="Formazione interna Aurora", owner_cooperative=ours.id)

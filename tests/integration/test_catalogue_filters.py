@@ -1,7 +1,7 @@
 """The catalogue's filters, sorting and pagination: the page and the API answer the same."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -14,13 +14,9 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import bearer, login
+from tests.support import bearer, login, rome
 from training_hub.core.tables import CourseEligibleArea
-from training_hub.core.timeutil import rome_wall_clock, utcnow
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
+from training_hub.core.timeutil import utcnow
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Changing courses through the API: edit, capacity, copy, cancel, complete, delete; paths; locations."""
 
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tests.factories import (
     make_cooperative,
@@ -12,15 +12,10 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import bearer
+from tests.support import as_user, bearer, rome
 from training_hub.calendars.tokens import current_feed_url
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import Course, CourseTrainer, Enrolment, Location, Outbox, Session, TrainingPath
-from training_hub.core.timeutil import rome_wall_clock, utcnow
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
+from training_hub.core.timeutil import utcnow
 
 
 async def trainer_course(status="published", capacity=20, **values):
@@ -175,9 +170,7 @@ async def test_cancelling_a_course_ends_every_live_enrolment_and_cancels_calenda
     assert "METHOD:CANCEL" in notices[seated.id]["ics"] and future.uid in notices[seated.id]["ics"]
     assert notices[waiting.id]["ics"] == "" and notices[asking.id]["ics"] == ""
     # A subscribed calendar shows the session as cancelled rather than letting it vanish.
-    feed = await client.get(await current_feed_url(CurrentUser(
-        id=seated.id, email=seated.email, full_name=seated.full_name, roles=parse_roles(seated.roles),
-        cooperative_id=seated.cooperative, language="it")))
+    feed = await client.get(await current_feed_url(as_user(seated)))
     assert feed.status_code == 200 and future.uid in feed.text and "STATUS:CANCELLED" in feed.text
     # Nothing can bring a seat back: the course is no longer open to changes of capacity.
     raised = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer), json={"capacity": 5})
@@ -219,9 +212,8 @@ async def test_concurrent_moves_of_a_session_each_raise_its_sequence(client):
     assert (await Session.select(Session.sequence).where(Session.id == session.id).first())["sequence"] == 3
 
 
-async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(client):
+async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(client, trainer):
     coop = await make_cooperative()
-    trainer = await make_person("trainer")
     path = await make_path("internal_training", owner_cooperative=coop.id)
     course = await make_course(path, trainers=[trainer], title="Progettare la formazione")
     response = await client.patch(f"/api/courses/{course.id}", headers=await bearer(trainer),
@@ -234,9 +226,8 @@ async def test_a_consortium_trainer_edits_the_cooperative_course_they_teach(clie
     assert moved.status_code == 422 and moved.json()["errors"][0]["field"] == "path_id"
 
 
-async def test_only_the_office_moves_a_course_between_consortium_and_cooperative_paths(client):
+async def test_only_the_office_moves_a_course_between_consortium_and_cooperative_paths(client, admin, trainer):
     coop, elsewhere = await make_cooperative(), await make_cooperative()
-    trainer = await make_person("trainer")
     coordinator = await make_person("coordinator", cooperative=coop)
     outsider = await make_person("worker", cooperative=elsewhere)
     internal = await make_path("internal_training", owner_cooperative=coop.id)
@@ -253,7 +244,6 @@ async def test_only_the_office_moves_a_course_between_consortium_and_cooperative
     inside = await client.patch(f"/api/courses/{course.id}", headers=await bearer(coordinator),
                                 json={"path_id": second_internal.id})
     assert inside.status_code == 200 and inside.json()["path"]["id"] == second_internal.id
-    admin = await make_person("admin")
     by_office = await client.patch(f"/api/courses/{course.id}", headers=await bearer(admin),
                                    json={"path_id": consortium.id})
     assert by_office.status_code == 200 and by_office.json()["path"]["id"] == consortium.id
@@ -344,10 +334,8 @@ async def test_a_session_on_the_fall_back_night_counts_real_minutes(client):
     assert stored["starts_at"] == datetime(2026, 10, 24, 23, 0, tzinfo=UTC)
 
 
-async def test_paths_api(client):
+async def test_paths_api(client, admin, trainer):
     coop = await make_cooperative()
-    trainer = await make_person("trainer")
-    admin = await make_person("admin")
     worker = await make_person("worker", cooperative=coop)
     created = await client.post("/api/paths", headers=await bearer(trainer), json={
         "kind": "marketing", "title": "Comunicazione sociale", "objectives": "Raccontare"})
@@ -375,9 +363,7 @@ async def test_paths_api(client):
     assert await TrainingPath.count() == 2
 
 
-async def test_locations_api(client):
-    admin = await make_person("admin")
-    trainer = await make_person("trainer")
+async def test_locations_api(client, admin, trainer):
     body = {"name": "Casa del Volontariato", "address": "Via Grandi, 21", "comune": "Como", "province": "CO",
             "capacity": 25, "step_free_access": True}
     assert (await client.post("/api/locations", headers=await bearer(trainer), json=body)).status_code == 403

@@ -1,6 +1,6 @@
 """Catalogue pages through HTTP: the catalogue, course and path pages, the trainer's pages, locations."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 from tests.factories import (
     make_cooperative,
@@ -11,7 +11,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import bearer, login, post_form
+from tests.support import bearer, login, post_form, rome
 from training_hub.core.tables import (
     Course,
     CourseEligibleArea,
@@ -22,11 +22,6 @@ from training_hub.core.tables import (
     Session,
     TrainingPath,
 )
-from training_hub.core.timeutil import rome_wall_clock
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
 
 
 async def published_course(trainer, title="Comunicare i valori", day=date(2026, 12, 2), **values):
@@ -287,7 +282,7 @@ async def test_admin_manages_locations(client):
     assert row["patron_day"] == "" and row["patron_saint"] == ""
 
 
-async def test_the_office_enters_a_comunes_patron_saint_and_scheduling_warns_of_it(client):
+async def test_the_office_enters_a_comunes_patron_saint_and_scheduling_warns_of_it(client, trainer):
     await make_person("admin", email="a@example.test")
     await login(client, "a@example.test")
     base = {"name": "Centro civico", "address": "Via XXV Aprile", "comune": "Segrate", "province": "MI",
@@ -306,7 +301,6 @@ async def test_the_office_enters_a_comunes_patron_saint_and_scheduling_warns_of_
     assert (row["patron_day"], row["patron_saint"]) == ("08-16", "San Rocco")
     assert 'value="16/08"' in (await client.get(f"/admin/locations/{row['id']}")).text
 
-    trainer = await make_person("trainer")
     course = await make_course(await make_path("marketing"), trainers=[trainer], status="draft", location=row["id"])
     check = await client.post(f"/api/courses/{course.id}/sessions", headers=await bearer(trainer), json={
         "starts_at": "2027-08-16T09:00", "ends_at": "2027-08-16T12:00", "location_id": row["id"]})
@@ -359,9 +353,8 @@ async def test_path_pages_and_form(client):
     assert "Comunicazione" in index.text and "Marketing sociale" in index.text
 
 
-async def test_catalogue_in_english_keeps_the_office_date_format(client):
+async def test_catalogue_in_english_keeps_the_office_date_format(client, trainer):
     coop = await make_cooperative()
-    trainer = await make_person("trainer")
     await make_person("worker", cooperative=coop, email="w@example.test")
     await published_course(trainer)
     await login(client, "w@example.test")

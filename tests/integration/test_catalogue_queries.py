@@ -28,10 +28,9 @@ async def fill(n: int, trainer, room, path, coop) -> list:
     return courses
 
 
-async def test_catalogue_page_and_api_query_count_does_not_grow(client, count_queries):
+async def test_catalogue_page_and_api_query_count_does_not_grow(client, count_queries, trainer):
     coop = await make_cooperative()
     await make_person("worker", cooperative=coop, email="w@example.test")
-    trainer = await make_person("trainer")
     room = await make_location(capacity=40)
     path = await make_path()
     await fill(3, trainer, room, path, coop)
@@ -57,10 +56,9 @@ async def test_catalogue_page_and_api_query_count_does_not_grow(client, count_qu
     assert many_api == few_api, (few_api, many_api)
 
 
-async def test_course_page_query_count_does_not_grow_with_sessions(client, count_queries):
+async def test_course_page_query_count_does_not_grow_with_sessions(client, count_queries, trainer):
     coop = await make_cooperative()
     await make_person("worker", cooperative=coop, email="w@example.test")
-    trainer = await make_person("trainer")
     co_trainer = await make_person("trainer")
     room = await make_location(capacity=40)
     course = await make_course(await make_path(), trainers=[trainer, co_trainer], location=room.id)
@@ -114,9 +112,8 @@ async def test_a_series_runs_as_many_statements_for_3_or_30_sessions(client, cou
     assert many == few, (few, many)
 
 
-async def test_moving_a_session_notifies_3_or_30_people_in_as_many_statements(client, count_queries):
+async def test_moving_a_session_notifies_3_or_30_people_in_as_many_statements(client, count_queries, trainer):
     coop = await make_cooperative()
-    trainer = await make_person("trainer")
     room = await make_location(capacity=40)
     course = await make_course(await make_path(), trainers=[trainer], location=room.id, capacity=40)
     session = await make_session(course, rome_wall_clock(date(2027, 1, 12), time(9)), location=room.id)

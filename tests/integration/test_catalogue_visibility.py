@@ -4,7 +4,7 @@ A worker never sees drafts or another cooperative's internal courses, neither th
 through the API; the refusal is a 404 so ids of private courses reveal nothing.
 """
 
-from datetime import date, datetime, time
+from datetime import date
 
 import pytest
 
@@ -17,20 +17,9 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import bearer, login
+from tests.support import as_user, bearer, login, rome
 from training_hub.catalogue import service
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import CourseEligibleCooperative, TutorLink
-from training_hub.core.timeutil import rome_wall_clock
-
-
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
-
-
-def as_user(person) -> CurrentUser:
-    return CurrentUser(id=person.id, email=person.email, full_name=person.full_name, roles=parse_roles(person.roles),
-                       cooperative_id=person.cooperative, language="it")
 
 
 @pytest.fixture

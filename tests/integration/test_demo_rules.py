@@ -13,11 +13,10 @@ from html.parser import HTMLParser
 import pytest
 import time_machine
 
-from tests.support import login
+from tests.support import as_user, login
 from training_hub.catalogue import service
 from training_hub.catalogue.scheduling import PlannedSession, check_schedule
 from training_hub.core.errors import DomainError
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import (
     Course,
     CourseStatus,
@@ -47,11 +46,6 @@ def _shown(instant: datetime) -> str:
     return to_rome(instant).strftime("%d/%m/%Y %H:%M:%S")
 
 
-def _admin(row) -> CurrentUser:
-    return CurrentUser(id=row["id"], email=row["email"], full_name=row["full_name"],
-                       roles=parse_roles(row["roles"]), cooperative_id=row["cooperative"], language="it")
-
-
 async def _course_trainers(course_id: int) -> frozenset[int]:
     return frozenset(r["person"] for r in await CourseTrainer.select(CourseTrainer.person).where(
         CourseTrainer.course == course_id))
@@ -62,7 +56,7 @@ async def test_demo_data_passes_the_applications_own_checks(today):
     with time_machine.travel(rome_wall_clock(today, time(8, 28, 41)), tick=True):
         await load_demo_data()
         now = utcnow()
-        admin = _admin(await Person.select().where(Person.email == "admin@demo.test").first())
+        admin = as_user(await Person.select().where(Person.email == "admin@demo.test").first())
         courses = await Course.select().order_by(Course.id)
         assert len(courses) >= 15
         problems: list[str] = []

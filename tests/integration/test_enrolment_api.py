@@ -117,9 +117,7 @@ async def test_double_booking_is_a_409_warning_until_confirmed(client):
     assert confirmed.status_code == 201 and confirmed.json()["status"] == "confirmed"
 
 
-async def test_enrol_on_behalf_through_the_api(client):
-    cooperative = await make_cooperative()
-    coordinator = await make_person(roles="coordinator", cooperative=cooperative)
+async def test_enrol_on_behalf_through_the_api(client, cooperative, coordinator):
     tutor = await make_person(roles="tutor", cooperative=cooperative)
     worker, followed = await make_person(cooperative=cooperative), await make_person(cooperative=cooperative)
     await TutorLink.insert(TutorLink(tutor=tutor.id, person=followed.id))
@@ -147,10 +145,9 @@ async def test_enrol_on_behalf_through_the_api(client):
     )
 
 
-async def test_cancel_through_the_api_promotes_and_respects_the_deadline(client):
+async def test_cancel_through_the_api_promotes_and_respects_the_deadline(client, admin):
     cooperative = await make_cooperative()
     first, second = await make_person(cooperative=cooperative), await make_person(cooperative=cooperative)
-    admin = await make_person(roles="admin")
     course = await make_course(capacity=1)
     seat = await client.post(f"/api/courses/{course.id}/enrolments", json={}, headers=await bearer(first))
     waiting = await client.post(f"/api/courses/{course.id}/enrolments", json={}, headers=await bearer(second))
@@ -277,12 +274,10 @@ async def test_participant_list_for_trainers_admins_and_coordinators(client, cou
     assert large.count == small.count <= 8
 
 
-async def test_accessibility_needs_are_seen_only_by_who_may(client):
-    cooperative = await make_cooperative()
+async def test_accessibility_needs_are_seen_only_by_who_may(client, cooperative, coordinator):
     tutor = await make_person(roles="tutor", cooperative=cooperative)
     person = await make_person(cooperative=cooperative)
     colleague = await make_person(cooperative=cooperative)
-    coordinator = await make_person(roles="coordinator", cooperative=cooperative)
     trainer, other_trainer, admin = (
         await make_person(roles="trainer"),
         await make_person(roles="trainer"),

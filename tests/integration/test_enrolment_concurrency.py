@@ -10,20 +10,8 @@ import pytest
 
 from tests.factories import make_cooperative, make_course, make_person, make_session
 from tests.support import bearer
-from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import Course, Enrolment, EnrolmentStatus
 from training_hub.enrolment import service
-
-
-def _admin(person) -> CurrentUser:
-    return CurrentUser(
-        id=person.id,
-        email=person.email,
-        full_name=person.full_name,
-        roles=frozenset({"admin"}),
-        cooperative_id=None,
-        language="it",
-    )
 
 
 async def _workers(n: int) -> list:
@@ -92,9 +80,8 @@ async def test_200_concurrent_enrolments_fill_20_seats_and_a_waiting_list_of_180
 
 
 @pytest.mark.parametrize("seed", [4, 1998, 2026])
-async def test_random_concurrent_enrol_cancel_and_capacity_changes_keep_the_invariants(client, seed):
+async def test_random_concurrent_enrol_cancel_and_capacity_changes_keep_the_invariants(client, seed, admin):
     rng = random.Random(seed)
-    admin = await make_person(roles="admin")
     admin_headers = await bearer(admin)
     course = await make_course(capacity=5)
     await make_session(course)

@@ -18,7 +18,7 @@ from tests.factories import (
     make_session,
 )
 from tests.integration.test_enrolment_api import REFUSALS, refusal_case
-from tests.support import login, post_form
+from tests.support import as_user, login, post_form
 from training_hub.core.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, Outbox, TutorLink
 from training_hub.core.timeutil import rome_wall_clock, utcnow
 
@@ -473,24 +473,10 @@ def render_panel(**context) -> str:
     return build_environment().get_template("enrolment/_course_panel.html").render(**context)
 
 
-async def test_the_course_page_panel(client):
+async def test_the_course_page_panel(client, trainer, cooperative, coordinator):
     """The panel the catalogue's course page includes, fed by course_panel_context()."""
-    from training_hub.core.identity import CurrentUser, parse_roles
     from training_hub.enrolment.service import course_panel_context
 
-    def user(person) -> CurrentUser:
-        return CurrentUser(
-            id=person.id,
-            email=person.email,
-            full_name=person.full_name,
-            roles=parse_roles(person.roles),
-            cooperative_id=person.cooperative,
-            language="it",
-        )
-
-    cooperative = await make_cooperative()
-    trainer = await make_person(roles="trainer")
-    coordinator = await make_person(roles="coordinator", cooperative=cooperative)
     first, second, third = [
         await make_person(cooperative=cooperative, full_name=f"Persona {n}") for n in "ABC"
     ]
@@ -501,26 +487,26 @@ async def test_the_course_page_panel(client):
     waiting = await make_enrolment(second, course, status="waitlisted")
     await AccessibilityNeeds.insert(AccessibilityNeeds(person=first.id, step_free_access=True))
 
-    newcomer = render_panel(enrolment_panel=await course_panel_context(user(third), course.id))
+    newcomer = render_panel(enrolment_panel=await course_panel_context(as_user(third), course.id))
     assert "Il corso è al completo." in newcomer and "1 persona in lista d'attesa." in html.unescape(newcomer)
     assert f'href="/courses/{course.id}/enrol?next=' in newcomer and "Mettiti in lista d" in newcomer
     assert "/participants" not in newcomer and "barriere" not in newcomer
 
-    on_list = html.unescape(render_panel(enrolment_panel=await course_panel_context(user(second), course.id)))
+    on_list = html.unescape(render_panel(enrolment_panel=await course_panel_context(as_user(second), course.id)))
     assert "In lista d'attesa" in on_list and "posizione 1 in lista d'attesa" in on_list
     assert f"/enrolments/{waiting.id}/cancel" in on_list and "/enrol?" not in on_list
 
-    staff = html.unescape(render_panel(enrolment_panel=await course_panel_context(user(trainer), course.id)))
+    staff = html.unescape(render_panel(enrolment_panel=await course_panel_context(as_user(trainer), course.id)))
     assert f"/courses/{course.id}/participants" in staff and "accesso senza barriere" in staff
 
-    coordinator_panel = render_panel(enrolment_panel=await course_panel_context(user(coordinator), course.id))
+    coordinator_panel = render_panel(enrolment_panel=await course_panel_context(as_user(coordinator), course.id))
     assert 'name="person_id"' in coordinator_panel and "Persona C" in coordinator_panel
     assert "barriere" not in coordinator_panel
 
     await Course.update({Course.enrolment_closes_at: utcnow() - timedelta(hours=1)}).where(
         Course.id == course.id
     )
-    closed = render_panel(enrolment_panel=await course_panel_context(user(third), course.id))
+    closed = render_panel(enrolment_panel=await course_panel_context(as_user(third), course.id))
     assert "Le iscrizioni si sono chiuse il" in closed and "/enrol" not in closed
 
     # Without the context (a course page that forgot it) the panel still offers the way in.

@@ -6,8 +6,7 @@ from tests.factories import make_cooperative, make_person
 from tests.support import bearer, login, post_form
 
 
-async def test_bad_api_input_is_problem_json_with_fields(client):
-    admin = await make_person(roles="admin")
+async def test_bad_api_input_is_problem_json_with_fields(client, admin):
     headers = await bearer(admin)
     missing = await client.post("/api/people", json={"full_name": "Senza Email"}, headers=headers)
     assert missing.status_code == 400
@@ -26,9 +25,8 @@ async def test_bad_api_input_is_problem_json_with_fields(client):
     assert malformed.headers["content-type"] == "application/problem+json"
 
 
-async def test_domain_validation_lists_every_field(client):
+async def test_domain_validation_lists_every_field(client, admin):
     cooperative = await make_cooperative()
-    admin = await make_person(roles="admin")
     response = await client.post(
         "/api/people",
         json={"full_name": "A", "email": "non-una-mail", "codice_fiscale": "RSSMRA85T10A562T",
@@ -59,8 +57,7 @@ async def test_codice_fiscale_is_validated_on_the_page_too(client):
     assert ok.status_code == 303
 
 
-async def test_duplicate_email_is_refused_case_insensitively(client):
-    admin = await make_person(roles="admin")
+async def test_duplicate_email_is_refused_case_insensitively(client, admin):
     cooperative = await make_cooperative()
     await make_person(email="dup@example.test")
     response = await client.post("/api/people", json={"full_name": "Doppione", "email": "DUP@example.test",
@@ -135,8 +132,7 @@ async def test_logs_never_show_a_feed_token(app, client, caplog, monkeypatch):
     assert "/calendar/<token>.ics" in caplog.records[0].getMessage()
 
 
-async def test_a_text_longer_than_its_column_is_a_field_error(client):
-    admin = await make_person(roles="admin")
+async def test_a_text_longer_than_its_column_is_a_field_error(client, admin):
     headers = await bearer(admin)
     response = await client.post("/api/people", json={"full_name": "N" * 201, "email": "lungo@example.test",
                                                       "roles": ["trainer"]}, headers=headers)
@@ -148,8 +144,7 @@ async def test_a_text_longer_than_its_column_is_a_field_error(client):
     assert {item["field"] for item in response.json()["errors"]} == {"name", "comune"}
 
 
-async def test_a_page_number_beyond_any_page_is_an_empty_page(client):
-    admin = await make_person(roles="admin")
+async def test_a_page_number_beyond_any_page_is_an_empty_page(client, admin):
     response = await client.get("/api/people?page=99999999999999999999", headers=await bearer(admin))
     assert response.status_code == 200 and response.json()["items"] == []
 
@@ -180,10 +175,9 @@ async def test_litestar_http_errors_speak_italian_on_the_api_and_on_pages(client
     assert bad_page_query.status_code == 400 and "Richiesta non valida" in bad_page_query.text
 
 
-async def test_a_nul_character_is_bad_input_on_every_engine(client):
+async def test_a_nul_character_is_bad_input_on_every_engine(client, admin):
     from training_hub.core.db import is_sqlite
 
-    admin = await make_person(roles="admin")
     response = await client.get("/api/people?q=a%00b", headers=await bearer(admin))
     if is_sqlite():
         assert response.status_code == 200  # SQLite has no quarrel with NUL

@@ -15,8 +15,7 @@ from tests.factories import (
     make_session,
 )
 from tests.integration.test_catalogue_pages import published_course as _published_course
-from tests.integration.test_catalogue_pages import rome
-from tests.support import login, post_form
+from tests.support import login, post_form, rome
 from training_hub.core.tables import Session
 
 
@@ -110,9 +109,8 @@ async def test_a_cancelled_course_counts_its_cancelled_sessions_and_says_why_enr
 # 3. Italian wording ---------------------------------------------------------------------------------
 
 
-async def test_the_enrolment_panel_puts_a_space_between_its_sentences(client):
+async def test_the_enrolment_panel_puts_a_space_between_its_sentences(client, trainer):
     coop = await make_cooperative()
-    trainer = await make_person("trainer")
     await make_person("worker", cooperative=coop, email="w@example.test")
     course = await published_course(trainer, capacity=1)
     await make_enrolment(await make_person(cooperative=coop), course)
@@ -140,9 +138,8 @@ async def test_the_manage_page_counts_seats_in_good_italian_and_hides_the_calend
     assert "resta nell'elenco e nei calendari, segnato come annullato" in cancel
 
 
-async def test_the_enrol_page_gives_the_cancellation_deadline_with_alle(client):
+async def test_the_enrol_page_gives_the_cancellation_deadline_with_alle(client, trainer):
     coop = await make_cooperative()
-    trainer = await make_person("trainer")
     await make_person("worker", cooperative=coop, email="w@example.test")
     course = await published_course(trainer, cancellation_deadline=rome(date(2026, 12, 8), 9, 30))
     await login(client, "w@example.test")
@@ -204,10 +201,9 @@ async def test_a_coordinator_managing_an_internal_course_gets_the_participants_b
 # 5. Past the last page of the catalogue -------------------------------------------------------------
 
 
-async def test_a_page_past_the_last_one_says_so_and_leads_back_to_the_first(client):
+async def test_a_page_past_the_last_one_says_so_and_leads_back_to_the_first(client, trainer):
     coop = await make_cooperative()
     await make_person("worker", cooperative=coop, email="w@example.test")
-    trainer = await make_person("trainer")
     path = await make_path("marketing")
     room = await make_location()
     for n in range(11):

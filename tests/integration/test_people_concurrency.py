@@ -8,8 +8,7 @@ import asyncio
 import pytest
 
 from tests.factories import make_cooperative, make_person
-from tests.reports_fixture import as_user
-from tests.support import bearer
+from tests.support import as_user, bearer
 from training_hub.core.db import unique_violation_column
 from training_hub.core.errors import ValidationFailed
 from training_hub.core.tables import Person
@@ -54,11 +53,10 @@ async def test_the_database_names_the_unique_column_a_write_broke(column):
 
 
 @pytest.mark.parametrize("column", ["email", "codice_fiscale"])
-async def test_a_duplicate_committed_after_the_check_is_the_checks_message(monkeypatch, column):
+async def test_a_duplicate_committed_after_the_check_is_the_checks_message(monkeypatch, column, admin):
     """The window itself, made certain: another request commits the same e-mail or codice fiscale
     after ``create_person`` has checked and before it writes."""
     cooperative = await make_cooperative()
-    admin = await make_person(roles="admin")
     checked = directory_service._validate_person
 
     async def check_then_lose_the_race(*args, **kwargs):

@@ -14,11 +14,10 @@ async def status_of(enrolment) -> str:
     return (await Enrolment.select(Enrolment.status).where(Enrolment.id == enrolment.id).first())["status"]
 
 
-async def test_deactivating_frees_future_seats_and_promotes_the_waiting_list(client):
+async def test_deactivating_frees_future_seats_and_promotes_the_waiting_list(client, trainer):
     coop = await make_cooperative()
     leaving = await make_person("worker", cooperative=coop)
     waiting = await make_person("worker", cooperative=coop)
-    trainer = await make_person("trainer")
     full = await make_course(trainers=[trainer], capacity=1)
     await make_session(full, utcnow() + timedelta(days=10))
     seat = await make_enrolment(leaving, full)

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import make_cooperative, make_person
-from tests.support import bearer, login, post_form
+from tests.support import as_user, bearer, login, post_form
 from training_hub.core.tables import AuditEvent, Person
 
 
@@ -105,8 +105,7 @@ async def test_admin_role_change_and_password_reset_are_audited(client):
     )
 
 
-async def test_admin_cannot_remove_own_admin_role(client):
-    admin = await make_person(roles="admin")
+async def test_admin_cannot_remove_own_admin_role(client, admin):
     response = await client.patch(f"/api/people/{admin.id}", json={"roles": ["trainer"]}, headers=await bearer(admin))
     assert response.status_code == 409
 
@@ -138,7 +137,6 @@ async def test_own_password_change_needs_current_password_and_is_audited(client)
 
 async def test_coordinator_changes_workers_and_tutors_but_not_the_other_staff_of_the_cooperative(client):
     from training_hub.core.errors import PermissionDenied
-    from training_hub.core.identity import CurrentUser
     from training_hub.directory.service import reset_password
 
     mine = await make_cooperative()
@@ -160,10 +158,8 @@ async def test_coordinator_changes_workers_and_tutors_but_not_the_other_staff_of
         assert row["active"] and row["full_name"] == person.full_name and row["email"] == person.email
         assert (await client.get(f"/api/people/{person.id}", headers=headers)).status_code == 200  # still visible
 
-    as_coordinator = CurrentUser(id=coordinator.id, email=coordinator.email, full_name=coordinator.full_name,
-                                 roles=frozenset({"coordinator"}), cooperative_id=mine.id, language="it")
     with pytest.raises(PermissionDenied):
-        await reset_password(as_coordinator, worker.id, "una-password-nuova")
+        await reset_password(as_user(coordinator), worker.id, "una-password-nuova")
 
 
 async def test_coordinator_sees_a_colleague_on_the_trainer_side_without_a_form(client):

@@ -84,8 +84,7 @@ async def test_admins_choose_a_cooperative_or_trainer(client):
         ("cooperative_id=999999", "cooperative_id"),
     ],
 )
-async def test_bad_filters_get_problem_json_422(client, query, field):
-    admin = await make_person(roles="admin")
+async def test_bad_filters_get_problem_json_422(client, query, field, admin):
     response = await client.get(f"/api/reports/summary?{query}", headers=await bearer(admin))
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"

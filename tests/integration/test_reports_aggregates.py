@@ -6,7 +6,7 @@ import pytest
 
 from tests import reports_fixture as fx
 from tests.factories import make_course, make_enrolment, make_path, make_person, make_session
-from tests.support import bearer, login
+from tests.support import bearer, login, rome
 from training_hub.core.tables import Attendance, EnrolmentStatus
 
 pytestmark = pytest.mark.asyncio
@@ -163,7 +163,7 @@ async def test_office_dashboard_query_count_is_constant(client, count_queries):
     path = await make_path("other")
     for n in range(4):
         course = await make_course(path, trainers=[data["t2"]], title=f"Sicurezza {n}")
-        sessions = [await make_session(course, fx.rome(fx.date(2025, 5, 5 + n), 9) + timedelta(days=7 * k), 120)
+        sessions = [await make_session(course, rome(fx.date(2025, 5, 5 + n), 9) + timedelta(days=7 * k), 120)
                     for k in range(3)]
         for m in range(4):
             person = await make_person(cooperative=data["beta"], area="varie")
@@ -184,10 +184,9 @@ async def test_office_dashboard_query_count_is_constant(client, count_queries):
     assert api.count <= 9
 
 
-async def test_sessions_still_to_come_are_not_delivered(client):
+async def test_sessions_still_to_come_are_not_delivered(client, admin):
     from training_hub.core.timeutil import utcnow
 
-    admin = await make_person(roles="admin")
     course = await make_course(await make_path("other"), title="A cavallo di oggi")
     await make_session(course, utcnow() - timedelta(days=2), 60)
     await make_session(course, utcnow() + timedelta(days=2), 90)
@@ -200,13 +199,12 @@ async def test_sessions_still_to_come_are_not_delivered(client):
     assert summary["participants"] == 1
 
 
-async def test_completion_counts_whom_attendance_finds_eligible_for_the_certificate(client):
+async def test_completion_counts_whom_attendance_finds_eligible_for_the_certificate(client, admin):
     """Reaching the threshold exactly counts, and a session lasts what attendance says it lasts
     (whole minutes rounded down: 100 minutes and 40 seconds are 100 minutes)."""
     from training_hub.core.tables import Course, Session
     from training_hub.core.timeutil import utcnow
 
-    admin = await make_person(roles="admin")
     course = await make_course(await make_path("other"), title="Soglia esatta", attendance_threshold=70)
     session = await make_session(course, utcnow() - timedelta(days=2), 100)
     ends_at = session.ends_at + timedelta(seconds=40)

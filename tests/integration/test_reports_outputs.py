@@ -18,7 +18,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.support import login
+from tests.support import login, rome
 from training_hub.reports.activity import OTHER, public_activity_report
 from training_hub.reports.service import parse_period
 
@@ -124,7 +124,7 @@ async def test_public_report_aggregates_only_and_suppresses_small_groups(client)
 
 async def _course_with(people_by_cooperative, year=2024):
     course = await make_course(await make_path("marketing"), title="Corso pubblico")
-    await make_session(course, fx.rome(date(year, 5, 6), 9), 120)
+    await make_session(course, rome(date(year, 5, 6), 9), 120)
     for cooperative, count in people_by_cooperative:
         for _ in range(count):
             await make_enrolment(await make_person(cooperative=cooperative, area="varie"), course)

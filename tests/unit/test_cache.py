@@ -41,3 +41,36 @@ def test_zero_seconds_turns_the_cache_off_and_size_bounds_it():
     assert small.get("a") == 1  # "a" is now the most recently used
     small.put("c", 3, generation=generation)
     assert small.get("b") is cache.MISSING and small.get("a") == 1 and small.get("c") == 3
+
+
+def test_byte_cache_is_bounded_by_bytes_and_refuses_one_huge_entry():
+    from training_hub.calendars.cache import ByteLRU
+
+    events = ByteLRU(max_bytes=90)
+    events.put("a", b"x" * 20)
+    events.put("b", b"x" * 20)
+    assert events.get("a") == b"x" * 20  # "a" is now the most recently used
+    events.put("c", b"x" * 20)
+    events.put("d", b"x" * 20)
+    events.put("e", b"x" * 20)  # 100 bytes asked for: the least recently used ("b") goes
+    assert events.get("b") is None and events.get("a") is not None
+    assert events.size == 80 and len(events) == 4
+    events.put("huge", b"x" * 23)  # more than a quarter of the room: not kept
+    assert events.get("huge") is None and len(events) == 4
+    assert (events.hits, events.misses) == (2, 2)
+
+
+def test_version_memo_entries_expire_after_their_own_time_to_live(monkeypatch):
+    from training_hub.calendars.cache import VersionMemo
+
+    now = [1000.0]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: now[0])
+    memo = VersionMemo(max_entries=10)
+    memo.put("short", 1, 5)
+    memo.put("long", 2, 60)
+    memo.put("off", 3, 0)
+    assert (memo.get("short"), memo.get("long"), memo.get("off")) == (1, 2, None)
+    now[0] += 5.1
+    assert memo.get("short") is None and memo.get("long") == 2
+    now[0] += 55
+    assert memo.get("long") is None and len(memo) == 0

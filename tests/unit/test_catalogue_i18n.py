@@ -2,18 +2,14 @@
 
 from collections import defaultdict
 
-from babel.messages.extract import extract_from_dir
-
 from training_hub.core import i18n
-from training_hub.core.settings import PROJECT_ROOT
-from training_hub.i18n_catalog import METHOD_MAP, OPTIONS_MAP, translated_msgids
+from training_hub.i18n_catalog import extract_occurrences, translated_msgids
 
 
 def _catalogue_only_msgids() -> set[str]:
     places: dict[str, set[bool]] = defaultdict(set)
-    for filename, _line, message, _comments, _context in extract_from_dir(str(PROJECT_ROOT), METHOD_MAP, OPTIONS_MAP):
-        msgid = message[0] if isinstance(message, tuple) else message
-        places[msgid].add("catalogue" in filename)
+    for occurrence in extract_occurrences():  # the code is read once per test session
+        places[occurrence.msgid].add("catalogue" in occurrence.filename)
     # Strings the foundation uses too belong to its own catalog (core.po).
     return {msgid for msgid, where in places.items() if where == {True}}
 

@@ -1,6 +1,6 @@
 """The catalogue service's helpers that other features import, called directly."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 import pytest
 
@@ -13,25 +13,14 @@ from tests.factories import (
     make_person,
     make_session,
 )
+from tests.support import as_user, rome
 from training_hub.catalogue import service
 from training_hub.core.errors import NotFound, PermissionDenied, ScheduleConflict, ValidationFailed
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import Course, Outbox, Session
-from training_hub.core.timeutil import rome_wall_clock
 
 
-def rome(day: date, hour: int, minute: int = 0) -> datetime:
-    return rome_wall_clock(day, time(hour, minute))
-
-
-def as_user(person) -> CurrentUser:
-    return CurrentUser(id=person.id, email=person.email, full_name=person.full_name, roles=parse_roles(person.roles),
-                       cooperative_id=person.cooperative, language="it")
-
-
-async def test_visible_and_managed_conditions_work_in_piccolo_queries():
+async def test_visible_and_managed_conditions_work_in_piccolo_queries(trainer):
     ours, theirs = await make_cooperative(), await make_cooperative()
-    trainer = await make_person("trainer")
     worker = await make_person("worker", cooperative=ours)
     coordinator = await make_person("coordinator", cooperative=theirs)
     public = await make_course(await make_path(), trainers=[trainer], title="Pubblico")
@@ -72,8 +61,7 @@ async def test_recompute_course_dates_ignores_cancelled_sessions():
     assert row["starts_at"] == rome(date(2026, 12, 15), 9) and row["ends_at"] == rome(date(2026, 12, 15), 11)
 
 
-async def test_scheduling_services_refuse_clearly():
-    trainer = await make_person("trainer")
+async def test_scheduling_services_refuse_clearly(trainer):
     outsider = await make_person("trainer")
     room = await make_location(capacity=10)
     course = await make_course(trainers=[trainer], capacity=20, location=room.id, status="draft")
@@ -93,8 +81,7 @@ async def test_scheduling_services_refuse_clearly():
             path_id=course.path, title="X", capacity=10))
 
 
-async def test_move_notification_is_italian_with_rome_dates_and_times():
-    trainer = await make_person("trainer")
+async def test_move_notification_is_italian_with_rome_dates_and_times(trainer):
     room = await make_location(name="Sala Il Torrazzo", address="Via Dante, 134", comune="Cremona", capacity=30)
     course = await make_course(trainers=[trainer], title="Primo soccorso", location=room.id)
     session = await make_session(course, rome(date(2026, 11, 25), 9, 30), minutes=210, location=room.id)

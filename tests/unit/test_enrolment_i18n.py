@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from babel.messages.extract import extract_from_dir
-
 from training_hub.core import i18n
-from training_hub.core.settings import PROJECT_ROOT
-from training_hub.i18n_catalog import METHOD_MAP, OPTIONS_MAP, translated_msgids
+from training_hub.i18n_catalog import extract_occurrences, translated_msgids
 
 FEATURE_PATHS = ("training_hub/enrolment/", "training_hub/notifications/", "templates/enrolment/")
 
 
 def feature_msgids() -> dict[str, str]:
     found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(PROJECT_ROOT), METHOD_MAP, OPTIONS_MAP
-    ):
-        if filename.startswith(FEATURE_PATHS):
-            singular = message[0] if isinstance(message, tuple) else message
-            found.setdefault(singular, f"{filename}:{lineno}")
+    for occurrence in extract_occurrences():  # the code is read once per test session
+        if occurrence.filename.startswith(FEATURE_PATHS):
+            found.setdefault(occurrence.msgid, f"{occurrence.filename}:{occurrence.lineno}")
     return found
 
 
@@ -26,7 +20,7 @@ def test_every_enrolment_string_is_translated_to_english():
     msgids = feature_msgids()
     assert len(msgids) > 150  # the extraction really looked at the feature
     missing = {msgid: where for msgid, where in msgids.items() if msgid not in translated_msgids("en")}
-    assert missing == {}, "run `python -m training_hub.i18n_catalog` and translate these in enrolment.po"
+    assert missing == {}, "run `make messages` and translate these in enrolment.po"
 
 
 def test_plural_and_placeholders_survive_translation():

@@ -385,9 +385,8 @@ async def test_reminders_go_to_confirmed_participants_of_tomorrows_sessions_once
     assert "28/03/2027, 09:30–12:30, Aula Ticino" in rows[1]["body"]
 
 
-async def test_a_moved_or_cancelled_session_is_announced_with_a_new_invitation():
+async def test_a_moved_or_cancelled_session_is_announced_with_a_new_invitation(trainer):
     cooperative = await make_cooperative()
-    trainer = await make_person(roles="trainer")
     course = await make_course(title="Bilancio sociale", trainers=[trainer])
     session = await make_session(course, starts_at=utcnow() + timedelta(days=30))
     await make_session(course, starts_at=utcnow() + timedelta(days=37))

@@ -16,6 +16,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
+from tests.support import as_user
 from training_hub.core.db import write_transaction
 from training_hub.core.errors import (
     EnrolmentRefused,
@@ -24,7 +25,6 @@ from training_hub.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import (
     AuditEvent,
     Course,
@@ -40,17 +40,6 @@ from training_hub.enrolment import service
 from training_hub.enrolment.service import OverlapWarning
 
 
-def as_user(person) -> CurrentUser:
-    return CurrentUser(
-        id=person.id,
-        email=person.email,
-        full_name=person.full_name,
-        roles=parse_roles(person.roles),
-        cooperative_id=person.cooperative,
-        language="it",
-    )
-
-
 async def enrolments_of(course) -> list[dict]:
     return await Enrolment.select().where(Enrolment.course == course.id).order_by(Enrolment.id)
 
@@ -60,8 +49,9 @@ async def outbox() -> list[dict]:
 
 
 @pytest.fixture
-async def coop():
-    return await make_cooperative()
+def coop(cooperative):
+    """The cooperative of the tests' workers (and of the ``coordinator`` fixture)."""
+    return cooperative
 
 
 # Seats and the waiting list ---------------------------------------------------------------------
@@ -128,8 +118,7 @@ async def test_withdrawing_from_the_waiting_list_frees_no_seat_and_moves_the_oth
     assert await service.waitlist_position(results[2].id) == 1
 
 
-async def test_no_promotion_once_the_enrolment_window_has_closed(coop):
-    admin = await make_person(roles="admin")
+async def test_no_promotion_once_the_enrolment_window_has_closed(coop, admin):
     course = await make_course(capacity=1)
     first, second = [await make_person(cooperative=coop) for _ in range(2)]
     seat = await service.enrol_person(as_user(first), course.id)
@@ -145,8 +134,7 @@ async def test_no_promotion_once_the_enrolment_window_has_closed(coop):
     assert changed["promoted"] == []
 
 
-async def test_no_promotion_once_the_course_has_started(coop):
-    admin = await make_person(roles="admin")
+async def test_no_promotion_once_the_course_has_started(coop, admin):
     course = await make_course(capacity=1, enrolment_closes_at=None, cancellation_deadline=None)
     people = [await make_person(cooperative=coop) for _ in range(2)]
     seat = await service.enrol_person(as_user(people[0]), course.id)
@@ -157,8 +145,7 @@ async def test_no_promotion_once_the_course_has_started(coop):
     assert [row["status"] for row in await enrolments_of(course)] == ["cancelled", "waitlisted"]
 
 
-async def test_raising_the_capacity_promotes_in_order_and_lowering_below_the_seats_is_refused(coop):
-    admin = await make_person(roles="admin")
+async def test_raising_the_capacity_promotes_in_order_and_lowering_below_the_seats_is_refused(coop, admin):
     course = await make_course(capacity=1)
     people = [await make_person(cooperative=coop) for _ in range(4)]
     results = [await service.enrol_person(as_user(p), course.id) for p in people]
@@ -281,10 +268,9 @@ async def test_eligibility_by_cooperative_and_area(coop):
     assert (await service.enrol_person(as_user(worker), course.id)).status == "confirmed"
 
 
-async def test_a_cooperatives_internal_course_is_invisible_to_other_cooperatives(coop):
+async def test_a_cooperatives_internal_course_is_invisible_to_other_cooperatives(coop, admin):
     other = await make_cooperative()
     outsider, member = await make_person(cooperative=other), await make_person(cooperative=coop)
-    admin = await make_person(roles="admin")
     course = await make_course(await make_path("internal_training", owner_cooperative=coop.id))
     await assert_refused(as_user(outsider), course, NotFound)
     await assert_refused(
@@ -319,8 +305,7 @@ async def test_a_second_live_enrolment_is_refused_but_one_after_a_cancellation_i
     assert (await service.enrol_person(as_user(worker), course.id)).status == "confirmed"
 
 
-async def test_an_inactive_person_cannot_be_enrolled(coop):
-    coordinator = await make_person(roles="coordinator", cooperative=coop)
+async def test_an_inactive_person_cannot_be_enrolled(coop, coordinator):
     gone = await make_person(cooperative=coop, active=False)
     await assert_refused(
         as_user(coordinator), await make_course(), EnrolmentRefused, gone.id, contains="disattivata"
@@ -351,9 +336,8 @@ async def test_overlapping_sessions_are_a_warning_that_can_be_confirmed(coop):
 # Who may enrol whom -------------------------------------------------------------------------------
 
 
-async def test_coordinators_enrol_the_people_of_their_cooperative_only(coop):
+async def test_coordinators_enrol_the_people_of_their_cooperative_only(coop, coordinator):
     other = await make_cooperative()
-    coordinator = await make_person(roles="coordinator", cooperative=coop)
     mine, theirs = await make_person(cooperative=coop), await make_person(cooperative=other)
     course = await make_course()
     result = await service.enrol_person(as_user(coordinator), course.id, mine.id)
@@ -393,8 +377,7 @@ async def test_workers_and_trainers_cannot_enrol_someone_else_but_admins_can(coo
 # Cancelling ---------------------------------------------------------------------------------------
 
 
-async def test_after_the_deadline_only_the_office_cancels_a_seat_and_must_say_why(coop):
-    coordinator = await make_person(roles="coordinator", cooperative=coop)
+async def test_after_the_deadline_only_the_office_cancels_a_seat_and_must_say_why(coop, coordinator):
     worker, admin = await make_person(cooperative=coop), await make_person(roles="admin")
     course = await make_course(capacity=1)
     seat = await service.enrol_person(as_user(worker), course.id)
@@ -428,14 +411,13 @@ async def test_after_the_deadline_only_the_office_cancels_a_seat_and_must_say_wh
     assert "Trasferito" not in json.dumps(data)
 
 
-async def test_who_may_cancel(coop):
+async def test_who_may_cancel(coop, trainer, coordinator):
     other = await make_cooperative()
     worker = await make_person(cooperative=coop)
     colleague, foreign_coordinator = (
         await make_person(cooperative=coop),
         await make_person(roles="coordinator", cooperative=other),
     )
-    trainer = await make_person(roles="trainer")
     course = await make_course(trainers=[trainer])
     seat = await service.enrol_person(as_user(worker), course.id)
     with pytest.raises(NotFound):
@@ -446,7 +428,6 @@ async def test_who_may_cancel(coop):
         await service.cancel_enrolment(as_user(trainer), seat.id)
     with pytest.raises(NotFound):
         await service.cancel_enrolment(as_user(worker), 999_999)
-    coordinator = await make_person(roles="coordinator", cooperative=coop)
     await service.cancel_enrolment(as_user(coordinator), seat.id, "Turno di lavoro")
     with pytest.raises(InvalidState):
         await service.cancel_enrolment(as_user(worker), seat.id)
@@ -457,8 +438,7 @@ async def test_who_may_cancel(coop):
 # Approvals ----------------------------------------------------------------------------------------
 
 
-async def test_a_course_requiring_approval_makes_requests_that_the_office_decides(coop):
-    admin = await make_person(roles="admin")
+async def test_a_course_requiring_approval_makes_requests_that_the_office_decides(coop, admin):
     course = await make_course(capacity=1, requires_approval=True)
     people = [await make_person(cooperative=coop) for _ in range(3)]
     requests = [await service.enrol_person(as_user(p), course.id) for p in people]
@@ -485,8 +465,7 @@ async def test_a_course_requiring_approval_makes_requests_that_the_office_decide
     assert "Motivo: Il percorso non è adatto" in (await outbox())[-1]["body"]
 
 
-async def test_coordinators_approve_only_their_cooperatives_internal_courses(coop):
-    coordinator = await make_person(roles="coordinator", cooperative=coop)
+async def test_coordinators_approve_only_their_cooperatives_internal_courses(coop, coordinator):
     worker = await make_person(cooperative=coop)
     internal = await make_course(
         await make_path("internal_training", owner_cooperative=coop.id), requires_approval=True
@@ -566,10 +545,9 @@ async def test_my_enrolments_show_status_and_position(coop):
     )
 
 
-async def test_step_free_warnings_name_sessions_not_people(coop):
+async def test_step_free_warnings_name_sessions_not_people(coop, trainer):
     from training_hub.core.tables import AccessibilityNeeds
 
-    trainer = await make_person(roles="trainer")
     course = await make_course(trainers=[trainer])
     stairs, ramp = (
         await make_location(step_free_access=False, name="Aula al primo piano"),
@@ -617,8 +595,7 @@ async def test_a_sessions_trainer_is_one_of_the_courses_trainers_the_catalogues_
         await service.get_accessibility_needs(as_user(former_trainer), person.id)
 
 
-async def test_the_capacity_follows_the_catalogues_rules(coop):
-    trainer = await make_person(roles="trainer")
+async def test_the_capacity_follows_the_catalogues_rules(coop, trainer):
     small = await make_location(name="Aula piccola", capacity=10)
     course = await make_course(capacity=5, trainers=[trainer])
     await make_session(course, location=small.id)
@@ -667,9 +644,8 @@ async def test_deciding_checks_who_decides_before_the_reason(coop):
     assert [row["status"] for row in await enrolments_of(course)] == ["pending"]
 
 
-async def test_the_on_behalf_form_offers_only_courses_the_actor_can_enrol_in(coop):
+async def test_the_on_behalf_form_offers_only_courses_the_actor_can_enrol_in(coop, admin, coordinator):
     other = await make_cooperative()
-    coordinator = await make_person(roles="coordinator", cooperative=coop)
     worker = await make_person(cooperative=coop)
     open_to_all = await make_course(title="Aperto a tutti")
     for_others = await make_course(title="Solo per un'altra cooperativa")
@@ -684,5 +660,4 @@ async def test_the_on_behalf_form_offers_only_courses_the_actor_can_enrol_in(coo
         await service.enrol_person(as_user(coordinator), row["id"], worker.id)
     with pytest.raises(NotFound):
         await service.enrol_person(as_user(coordinator), for_others.id, worker.id)
-    admin = await make_person(roles="admin")
     assert len(await service.open_courses(as_user(admin))) == 4

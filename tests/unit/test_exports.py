@@ -1,12 +1,21 @@
-"""The shared file writers: CSV, XLSX and PDF text (training_hub.core.exports)."""
+"""The shared file writers: CSV, XLSX and PDF (training_hub.core.exports)."""
 
 import csv
 import io
 from datetime import date
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
-from training_hub.core.exports import csv_bytes, pdf_text, safe_text, sheet_title, simple_xlsx
+from training_hub.core.exports import (
+    PDF_FONT,
+    UnicodePDF,
+    csv_bytes,
+    pdf_text,
+    safe_text,
+    sheet_title,
+    simple_xlsx,
+)
 
 DANGEROUS = ["=SUM(A1:A2)", "+39 02 123", "-riunione", "@utente", "\tnota", "\rnota"]
 
@@ -49,11 +58,31 @@ def test_sheet_titles_are_unique_case_insensitively():
         "Corsi", "corsi (2)", "Corsi (3)", "Foglio"]
 
 
-def test_pdf_text_keeps_italian_accents_and_replaces_typography():
-    assert pdf_text("Attività “speciali” – però…") == 'Attività "speciali" - però...'
-    assert pdf_text("Łukasz €5 ‒ «base»") == "Lukasz EUR5 - «base»"
-    assert pdf_text("日本") == "??"
+def test_pdf_text_keeps_every_letter_and_mark_as_typed():
+    assert pdf_text("Attività “speciali” – però…") == "Attività “speciali” – però…"
+    assert pdf_text("Łukasz €5 ‒ «base»") == "Łukasz €5 ‒ «base»"
+    assert pdf_text("Zoe\u0308 O\u0301") == "Zoë Ó"  # a letter and its combining accent: one glyph
     assert pdf_text(None) == "" and pdf_text(42) == "42"
+
+
+def test_every_face_of_the_bundled_font_prints_names_beyond_latin_1_exactly():
+    names = ["Łukasz Nowak", "Nguyễn Thị Hà", "Zoë Ørsted", "Attività “speciali” – 5 €"]
+
+    class Report(UnicodePDF):
+        font_styles = ("", "B", "I")
+
+    pdf = Report()
+    pdf.add_page()
+    for style in ("", "B", "I"):
+        pdf.set_font(PDF_FONT, style, 11)
+        for name in names:
+            pdf.cell(0, 6, pdf_text(name), new_x="LMARGIN", new_y="NEXT")
+    reader = PdfReader(io.BytesIO(bytes(pdf.output())))
+    lines = reader.pages[0].extract_text().splitlines()
+    assert lines == names * 3
+    fonts = {font["/BaseFont"] for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert {font.split("+")[1] for font in fonts} == {"DejaVuSansCondensed", "DejaVuSansCondensedBold",
+                                                      "DejaVuSansCondensedOblique"}
 
 
 def test_headings_are_protected_like_cells():

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from training_hub.core.errors import ValidationFailed
+from training_hub.core.exports import pdf_text
 from training_hub.core.sql import rome_months
 from training_hub.reports.activity import OTHER, check_public_period, merge_small_groups
-from training_hub.reports.pdf import latin1
 from training_hub.reports.present import csv_cell, format_cell, table_csv
 from training_hub.reports.service import Column, ReportTable, parse_period
 
@@ -103,8 +103,8 @@ def test_csv_is_semicolon_separated_utf8_with_bom():
     assert lines == ["Nome;Ore erogate (h)", '"Città; «prova»";2,5']
 
 
-def test_pdf_text_is_latin1_safe():
-    # The project's one PDF-text rule (training_hub.core.exports.pdf_text): « » are Latin-1 and print as
-    # they are; letters outside Latin-1 are folded, not lost.
-    assert latin1("Corso «base» – l’inclusione… 20 €") == "Corso «base» - l'inclusione... 20 EUR"
-    assert latin1("Łódź") == "Lódz"
+def test_pdf_text_is_printed_as_typed():
+    # The project's one PDF-text rule (training_hub.core.exports.pdf_text): the bundled Unicode font draws
+    # every letter and mark, so nothing is folded or replaced.
+    assert pdf_text("Corso «base» – l’inclusione… 20 €") == "Corso «base» – l’inclusione… 20 €"
+    assert pdf_text("Łódź") == "Łódź"

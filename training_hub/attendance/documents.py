@@ -5,10 +5,10 @@ Documents are always in Italian, whatever the language of the page that asked fo
 for cooperative training, the cooperatives and the Italian authorities read them. The CSV and the
 XLSX of the register come from the same :func:`register_rows`, so they cannot drift apart.
 
-How rows become CSV and XLSX files, and text the PDF core fonts can draw, is decided once for the
-whole project in :mod:`training_hub.core.exports` (semicolon CSV with a BOM, formula-injection protection,
-Latin-1 PDF text: Italian accents print as they are, typographic quotes and dashes are replaced) —
-nothing to bundle, nothing to break. No special-category data is ever printed.
+How rows become CSV and XLSX files, and the PDF's font, are decided once for the whole project in
+:mod:`training_hub.core.exports` (semicolon CSV with a BOM, formula-injection protection, the bundled
+Unicode font: every participant's name prints exactly as it was typed, "Łukasz Nowak" and
+"Nguyễn Thị Hà" included). No special-category data is ever printed.
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ from training_hub.attendance.service import (
 )
 from training_hub.core.exports import (
     CSV_MEDIA_TYPE,
+    PDF_FONT,
     PDF_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
+    UnicodePDF,
     csv_bytes,
     pdf_text,
     simple_xlsx,
@@ -161,12 +163,12 @@ SUMMARY_TABLE = [
 ]
 
 
-class _Document(FPDF):
+class _Document(UnicodePDF):
     footer_left = ""
 
     def footer(self) -> None:
         self.set_y(-11)
-        self.set_font("Helvetica", size=7.5)
+        self.set_font(PDF_FONT, size=7.5)
         self.set_text_color(70, 70, 70)
         width = self.w - self.l_margin - self.r_margin
         self.cell(width * 0.75, 5, pdf_text(self.footer_left))
@@ -250,7 +252,7 @@ def _write(pdf: FPDF, x: float, y: float, height: float, text: str) -> float:
 
 
 def _table_header(pdf: FPDF, columns: list[tuple[str, float, str]]) -> None:
-    pdf.set_font("Helvetica", "B", 8)
+    pdf.set_font(PDF_FONT, "B", 8)
     pdf.set_fill_color(230, 234, 240)
     x, y = pdf.l_margin, pdf.get_y()
     for title, width, _align in columns:
@@ -259,14 +261,14 @@ def _table_header(pdf: FPDF, columns: list[tuple[str, float, str]]) -> None:
         _write(pdf, x + (width - _text_width(pdf, text)) / 2, y, 7, text)
         x += width
     pdf.set_y(y + 7)
-    pdf.set_font("Helvetica", size=8.5)
+    pdf.set_font(PDF_FONT, size=8.5)
 
 
 def _consortium_line(pdf: FPDF, right: str) -> None:
     y = pdf.get_y()
-    pdf.set_font("Helvetica", "B", 8.5)
+    pdf.set_font(PDF_FONT, "B", 8.5)
     _write(pdf, pdf.l_margin, y, 5, pdf_text(f"{CONSORTIUM_NAME} · {CONSORTIUM_ADDRESS}"))
-    pdf.set_font("Helvetica", size=8.5)
+    pdf.set_font(PDF_FONT, size=8.5)
     right = pdf_text(right)
     _write(pdf, pdf.w - pdf.r_margin - _text_width(pdf, right), y, 5, right)
     pdf.set_y(y + 5)
@@ -275,9 +277,9 @@ def _consortium_line(pdf: FPDF, right: str) -> None:
 def _label_value(pdf: FPDF, x: float, label_text: str, value: str, width: float) -> None:
     """"Label: value" on the current line from ``x``, the value shortened to fit ``width`` in all."""
     y = pdf.get_y()
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(PDF_FONT, "B", 9)
     after = _write(pdf, x, y, 5.5, label_text) + 1.5
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(PDF_FONT, size=9)
     _write(pdf, after, y, 5.5, _fit(pdf, value, max(10, x + width - after) + 2 * pdf.c_margin))
 
 
@@ -285,7 +287,7 @@ def _session_header(pdf: _Document, data: RegisterData, session: Any, *, continu
     width = pdf.w - pdf.l_margin - pdf.r_margin
     left, middle = pdf.l_margin, pdf.l_margin + width * 0.55
     _consortium_line(pdf, "Registro presenze")
-    pdf.set_font("Helvetica", "B", 12.5)
+    pdf.set_font(PDF_FONT, "B", 12.5)
     title = f"Registro presenze - {data.course_title}"
     if continued:
         title += f" - {format_date(session.starts_at)} (segue)"
@@ -303,9 +305,9 @@ def _session_header(pdf: _Document, data: RegisterData, session: Any, *, continu
     _label_value(pdf, middle, "Sede:", session.place or "-", width * 0.45)
     pdf.ln(5.5)
     # Topics: up to three lines, the last one shortened when there is more.
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(PDF_FONT, "B", 9)
     indent = _write(pdf, left, pdf.get_y(), 5, "Argomenti:") + 1.5
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(PDF_FONT, size=9)
     topics = pdf_text(" ".join((session.topics or "-").split()))
     room = pdf.w - pdf.r_margin - indent
     lines = pdf.multi_cell(room, 5, topics, dry_run=True, output="LINES", padding=0)
@@ -316,7 +318,7 @@ def _session_header(pdf: _Document, data: RegisterData, session: Any, *, continu
         pdf.set_y(pdf.get_y() + 5)
     pdf.ln(1)
     _label_value(pdf, left, "Formatore:", session.trainer_name or "-", width * 0.45 - 4)
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(PDF_FONT, "B", 9)
     y = pdf.get_y()
     box = _write(pdf, pdf.l_margin + width * 0.45, y, 5.5, "Firma del formatore:") + 3
     pdf.rect(box, y, 80, 11)
@@ -341,10 +343,10 @@ def register_pdf(data: RegisterData) -> bytes:
         if not data.sessions:
             pdf.add_page()
             _consortium_line(pdf, "Registro presenze")
-            pdf.set_font("Helvetica", "B", 12.5)
+            pdf.set_font(PDF_FONT, "B", 12.5)
             pdf.cell(0, 8, _fit(pdf, f"Registro presenze - {data.course_title}", 277),
                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.set_font("Helvetica", size=10)
+            pdf.set_font(PDF_FONT, size=10)
             pdf.cell(0, 8, "Nessun incontro in calendario.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         for session in data.sessions:
             pdf.add_page()
@@ -382,11 +384,11 @@ def _register_summary(pdf: _Document, data: RegisterData) -> None:
 
     def head(continued: bool) -> None:
         _consortium_line(pdf, "Registro presenze")
-        pdf.set_font("Helvetica", "B", 12.5)
+        pdf.set_font(PDF_FONT, "B", 12.5)
         title = f"Riepilogo della frequenza - {data.course_title}" + (" (segue)" if continued else "")
         pdf.cell(width, 7.5, _fit(pdf, title, width), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if not continued:
-            pdf.set_font("Helvetica", size=9)
+            pdf.set_font(PDF_FONT, size=9)
             trainers = ", ".join(data.trainers) or "-"
             pdf.cell(width, 5.5, _fit(pdf, (
                 f"Percorso: {data.path_title} - Codice piano formativo: {data.funder_plan_code or '-'} - "
@@ -442,9 +444,9 @@ def certificate_pdf(data: CertificateData) -> bytes:
         width = pdf.w - pdf.l_margin - pdf.r_margin
         progress = data.progress
 
-        pdf.set_font("Helvetica", "B", 15)
+        pdf.set_font(PDF_FONT, "B", 15)
         pdf.cell(width, 8, pdf_text(CONSORTIUM_NAME.upper()), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Helvetica", size=10)
+        pdf.set_font(PDF_FONT, size=10)
         pdf.cell(width, 5.5, pdf_text(CONSORTIUM_ADDRESS), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.cell(width, 5.5, "Consorzio di cooperative sociali della Lombardia", align="C",
                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -455,12 +457,12 @@ def certificate_pdf(data: CertificateData) -> bytes:
         pdf.set_draw_color(0, 0, 0)
 
         pdf.set_y(62)
-        pdf.set_font("Helvetica", "B", 26)
+        pdf.set_font(PDF_FONT, "B", 26)
         pdf.cell(width, 13, "Attestato di frequenza", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(8)
 
         def centred(text: str, size: float, style: str = "", height: float = 7) -> None:
-            pdf.set_font("Helvetica", style, size)
+            pdf.set_font(PDF_FONT, style, size)
             pdf.multi_cell(width, height, pdf_text(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
         centred("Si attesta che", 12)
@@ -492,7 +494,7 @@ def certificate_pdf(data: CertificateData) -> bytes:
             centred(when + (f" presso: {'; '.join(data.places)}." if data.places else "."), 11)
         pdf.ln(12)
 
-        pdf.set_font("Helvetica", size=11)
+        pdf.set_font(PDF_FONT, size=11)
         pdf.cell(width / 2, 6, pdf_text(f"{CONSORTIUM_CITY}, {format_date(data.issued_at)}"))
         pdf.cell(width / 2, 6, "Il responsabile della formazione", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(16)
@@ -504,9 +506,9 @@ def certificate_pdf(data: CertificateData) -> bytes:
         pdf.image(qr_png(data.verify_url), x=pdf.l_margin, y=top, w=34, h=34,
                   alt_text="Codice QR per verificare l'attestato")
         pdf.set_xy(pdf.l_margin + 40, top + 2)
-        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_font(PDF_FONT, "B", 11)
         pdf.cell(width - 40, 6, f"Codice di verifica: {data.code}", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        pdf.set_font("Helvetica", size=9.5)
+        pdf.set_font(PDF_FONT, size=9.5)
         pdf.multi_cell(width - 40, 5, pdf_text(
             f"Per verificare l'autenticità di questo attestato inquadra il codice QR oppure visita {data.verify_url}. "
             "La pagina di verifica mostra solo le iniziali del nome, il corso e le ore."

@@ -15,14 +15,19 @@ no key can outlive the data it describes. Each worker keeps its own copy and at 
 once more than needed; no worker can serve another worker's stale bytes. Memory is bounded by bytes
 (least recently used entries go first). The event loop is single-threaded and these methods never
 await, so no lock is needed.
+
+The stores are cachetools' (``LRUCache`` sized by ``len`` of the bytes, ``TLRUCache`` for entries that
+each carry their own time to live); their clock is :func:`training_hub.core.cache.monotonic`.
 """
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
+
+from cachetools import LRUCache, TLRUCache
+
+from training_hub.core.cache import monotonic
 
 
 class ByteLRU:
@@ -30,38 +35,38 @@ class ByteLRU:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self.size = 0
         self.hits = 0
         self.misses = 0
-        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._items: LRUCache[Hashable, bytes] = LRUCache(maxsize=max_bytes, getsizeof=len)
+
+    @property
+    def size(self) -> int:
+        """Bytes held."""
+        return int(self._items.currsize)
 
     def get(self, key: Hashable) -> bytes | None:
         value = self._items.get(key)
         if value is None:
             self.misses += 1
             return None
-        self._items.move_to_end(key)
         self.hits += 1
         return value
 
     def put(self, key: Hashable, value: bytes) -> None:
         if len(value) > self.max_bytes // 4:
             return  # one huge entry must not flush everything else
-        previous = self._items.pop(key, None)
-        if previous is not None:
-            self.size -= len(previous)
         self._items[key] = value
-        self.size += len(value)
-        while self.size > self.max_bytes and self._items:
-            _, evicted = self._items.popitem(last=False)
-            self.size -= len(evicted)
 
     def clear(self) -> None:
         self._items.clear()
-        self.size = self.hits = self.misses = 0
+        self.hits = self.misses = 0
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def _expiry(_key: Hashable, entry: tuple[float, Any], now: float) -> float:
+    return now + entry[0]
 
 
 class VersionMemo:
@@ -76,24 +81,18 @@ class VersionMemo:
 
     def __init__(self, max_entries: int = 20_000) -> None:
         self.max_entries = max_entries
-        self._items: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        # key → (ttl, value): each entry expires ``ttl`` seconds after it was put.
+        self._items: TLRUCache[Hashable, tuple[float, Any]] = TLRUCache(
+            maxsize=max_entries, ttu=_expiry, timer=monotonic)
 
     def get(self, key: Hashable) -> Any | None:
-        item = self._items.get(key)
-        if item is None:
-            return None
-        if item[0] <= time.monotonic():
-            del self._items[key]
-            return None
-        return item[1]
+        entry = self._items.get(key)
+        return None if entry is None else entry[1]
 
     def put(self, key: Hashable, value: Any, ttl: float) -> None:
         if ttl <= 0:
             return
-        self._items[key] = (time.monotonic() + ttl, value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.max_entries:
-            self._items.popitem(last=False)
+        self._items[key] = (ttl, value)
 
     def clear(self) -> None:
         self._items.clear()

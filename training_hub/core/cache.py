@@ -10,14 +10,19 @@ follow the same rule (``TRAINING_HUB_FEED_VERSION_TTL``).
 
 An entry records the generation read *before* the database was asked: a write committed while the
 answer was being computed makes the entry stale at once, never a fresh-looking copy of old data.
+
+The bounded, least-recently-used, time-limited store itself is cachetools' ``TTLCache``; this module
+only adds the generation check. Its clock is :func:`monotonic`, which reads ``time.monotonic`` at each
+call, so a test can move it by patching ``time.monotonic``.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
+
+from cachetools import TTLCache
 
 T = TypeVar("T")
 
@@ -38,6 +43,11 @@ def data_changed() -> None:
 MISSING: Any = object()
 
 
+def monotonic() -> float:
+    """The caches' clock: ``time.monotonic`` as it is at the time of the call (tests patch it)."""
+    return time.monotonic()
+
+
 class ReadCache(Generic[T]):
     """Values computed from the database, keyed by everything they depend on (who asks included).
 
@@ -48,17 +58,17 @@ class ReadCache(Generic[T]):
     def __init__(self, *, ttl: float, size: int = 512) -> None:
         self.ttl = ttl
         self.size = size
-        self._items: OrderedDict[Hashable, tuple[int, float, T]] = OrderedDict()
+        # key → (generation, value); TTLCache drops an entry ``ttl`` seconds after it was put.
+        self._items: TTLCache[Hashable, tuple[int, T]] = TTLCache(maxsize=size, ttl=max(ttl, 0), timer=monotonic)
         self.hits = 0
         self.misses = 0
 
     def get(self, key: Hashable) -> T:
         """The cached value, or :data:`MISSING` (then compute it after :func:`data_generation`)."""
         entry = self._items.get(key)
-        if entry is not None and entry[0] == _generation and time.monotonic() < entry[1]:
-            self._items.move_to_end(key)
+        if entry is not None and entry[0] == _generation:
             self.hits += 1
-            return entry[2]
+            return entry[1]
         self.misses += 1
         return MISSING
 
@@ -66,10 +76,7 @@ class ReadCache(Generic[T]):
         """Keep ``value``, computed from what the database held at ``generation`` (read before asking)."""
         if self.ttl <= 0 or generation != _generation:
             return
-        self._items[key] = (generation, time.monotonic() + self.ttl, value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        self._items[key] = (generation, value)
 
     def clear(self) -> None:
         self._items.clear()

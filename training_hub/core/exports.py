@@ -9,9 +9,13 @@ rows become a file is decided here, once:
   as a formula by a spreadsheet; it gets a leading apostrophe, in CSV and XLSX alike, so both files
   hold the same text. Numbers are left alone (``-3`` is a number, not a formula).
 * **XLSX**: openpyxl; sheet names cleaned to Excel's rules.
-* **PDF text**: fpdf2's core fonts (Helvetica) draw Latin-1 only: typographic quotes and dashes become
-  their plain forms, letters outside Latin-1 lose their accents (Ł → L), and what is left becomes "?",
-  so no name or title can break a document.
+* **PDF**: every document is a :class:`UnicodePDF`, fpdf2 with the bundled DejaVu Sans Condensed
+  (regular, bold, oblique; ``training_hub/fonts/``, with its licence) registered as :data:`PDF_FONT`.
+  It draws the Latin, Greek and Cyrillic scripts (Vietnamese included), so "Łukasz Nowak",
+  "Nguyễn Thị Hà" and "Zoë Ørsted" print exactly as they were typed, typographic quotes and the euro
+  sign too; its letters are as wide as Helvetica's, so the registers' columns still fit their texts.
+  fpdf2 embeds only the glyphs a document uses. Text goes through :func:`pdf_text` (``None`` as
+  nothing, composed Unicode).
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
+from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -97,42 +103,35 @@ def simple_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
     return workbook_bytes(workbook)
 
 
-# PDF text ----------------------------------------------------------------------------------------
+# PDF ---------------------------------------------------------------------------------------------
 
-_PDF_REPLACEMENTS = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-        "\u2026": "...", "\u20ac": "EUR", "\u2022": "·",
-        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u200b": "",
-        # Letters NFKD does not decompose.
-        "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0131": "i",
-        "\u0152": "OE", "\u0153": "oe", "\u1e9e": "SS",
-    }
-)
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+PDF_FONT = "DejaVuSansCondensed"
+# Style → file. DejaVu fonts 2.37 (Bitstream Vera and Arev licences, see fonts/LICENSE).
+PDF_FONT_FILES = {
+    "": "DejaVuSansCondensed.ttf",
+    "B": "DejaVuSansCondensed-Bold.ttf",
+    "I": "DejaVuSansCondensed-Oblique.ttf",
+}
+
+
+class UnicodePDF(FPDF):
+    """fpdf2's document with the bundled Unicode font registered as :data:`PDF_FONT` and selected.
+
+    ``font_styles`` are the faces a kind of document uses: each one is read from its TTF file when the
+    document is created (some tens of milliseconds), so a document asks only for the ones it draws with.
+    """
+
+    font_styles: tuple[str, ...] = ("", "B")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for style in self.font_styles:
+            self.add_font(PDF_FONT, style, FONT_DIR / PDF_FONT_FILES[style])
+        self.set_font(PDF_FONT, size=10)
 
 
 def pdf_text(value: object) -> str:
-    """Text the PDF core fonts can draw (Latin-1): typographic marks replaced, accents kept or folded."""
-    text = ("" if value is None else str(value)).translate(_PDF_REPLACEMENTS)
-    try:
-        text.encode("latin-1")
-        return text
-    except UnicodeEncodeError:
-        pass
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-            out.append(char)
-            continue
-        except UnicodeEncodeError:
-            pass
-        folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        try:
-            folded.encode("latin-1")
-            out.append(folded or "?")
-        except UnicodeEncodeError:
-            out.append("?")
-    return "".join(out)
+    """Text as a PDF draws it: ``None`` is empty, letters composed (NFC), so "e" followed by a combining
+    accent, as some keyboards send it, is the one glyph "è" of the font."""
+    return unicodedata.normalize("NFC", "" if value is None else str(value))

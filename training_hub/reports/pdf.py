@@ -1,15 +1,12 @@
-"""The activity report as a PDF (fpdf2, core Helvetica font, A4).
-
-The PDF core fonts cover Latin-1 only: every text goes through :func:`training_hub.core.exports.pdf_text`
-(typographic marks replaced, accents folded, "?" for what is left), so no course title can break the file.
+"""The activity report as a PDF (fpdf2, A4), in the project's bundled Unicode font
+(:class:`training_hub.core.exports.UnicodePDF`): course titles and names print exactly as they were typed.
 """
 
 from __future__ import annotations
 
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from training_hub.core.exports import pdf_text as latin1
+from training_hub.core.exports import PDF_FONT, UnicodePDF, pdf_text
 from training_hub.core.i18n import format_date, format_datetime, gettext
 from training_hub.core.timeutil import utcnow
 from training_hub.reports.activity import summary_items
@@ -20,39 +17,41 @@ BRAND = (11, 90, 138)
 LIGHT = (233, 240, 246)
 
 
-class ReportPDF(FPDF):
+class ReportPDF(UnicodePDF):
+    font_styles = ("", "B", "I")  # the tables' notes are in italics
+
     def __init__(self, title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.report_title = title
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(15, 15, 15)
-        self.set_title(latin1(title))
+        self.set_title(pdf_text(title))
         self.set_author("Consorzio Sociale Light")
         self.set_creator("Training Hub")
 
     def header(self) -> None:
-        self.set_font("Helvetica", "B", 9)
+        self.set_font(PDF_FONT, "B", 9)
         self.set_text_color(*BRAND)
-        self.cell(0, 5, latin1(gettext("Consorzio Sociale Light")), new_x="LMARGIN", new_y="NEXT")
-        self.set_font("Helvetica", "", 8)
+        self.cell(0, 5, pdf_text(gettext("Consorzio Sociale Light")), new_x="LMARGIN", new_y="NEXT")
+        self.set_font(PDF_FONT, "", 8)
         self.set_text_color(80, 80, 80)
-        self.cell(0, 4, latin1(gettext("Consorzio Sociale Light · Via Tolmezzo, 3 · 20100 Milano")),
+        self.cell(0, 4, pdf_text(gettext("Consorzio Sociale Light · Via Tolmezzo, 3 · 20100 Milano")),
                   new_x="LMARGIN", new_y="NEXT")
         self.ln(3)
         self.set_text_color(0, 0, 0)
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
+        self.set_font(PDF_FONT, "", 8)
         self.set_text_color(80, 80, 80)
         text = gettext("Pagina %(page)s di %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
-        self.cell(0, 6, latin1(f"{self.report_title} - {text}"), align="C")
+        self.cell(0, 6, pdf_text(f"{self.report_title} - {text}"), align="C")
 
 
 def _table(pdf: ReportPDF, headings: list[str], rows: list[list[str]], numeric: list[bool],
            first_width: float = 2.5) -> None:
     widths = [first_width] + [1.0] * (len(headings) - 1)
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font(PDF_FONT, "", 8)
     with pdf.table(
         col_widths=widths,
         text_align=["LEFT" if not is_number else "RIGHT" for is_number in numeric],
@@ -62,28 +61,28 @@ def _table(pdf: ReportPDF, headings: list[str], rows: list[list[str]], numeric: 
         first_row_as_headings=True,
         repeat_headings=1,
     ) as table:
-        table.row([latin1(text) for text in headings])
+        table.row([pdf_text(text) for text in headings])
         for values in rows:
-            table.row([latin1(text) for text in values])
+            table.row([pdf_text(text) for text in values])
     pdf.ln(4)
 
 
 def report_pdf(report: Report, *, title: str, subtitle: str) -> bytes:
     pdf = ReportPDF(title)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 5, latin1(subtitle), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font(PDF_FONT, "B", 16)
+    pdf.multi_cell(0, 8, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(PDF_FONT, "", 10)
+    pdf.multi_cell(0, 5, pdf_text(subtitle), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(PDF_FONT, "", 8)
     pdf.set_text_color(80, 80, 80)
-    pdf.cell(0, 5, latin1(gettext("Generato il %(when)s") % {"when": format_datetime(utcnow())}),
+    pdf.cell(0, 5, pdf_text(gettext("Generato il %(when)s") % {"when": format_datetime(utcnow())}),
              new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
 
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, latin1(gettext("In sintesi")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(PDF_FONT, "B", 12)
+    pdf.cell(0, 7, pdf_text(gettext("In sintesi")), new_x="LMARGIN", new_y="NEXT")
     items = summary_items(report)
     _table(pdf, [gettext("Indicatore"), gettext("Valore")],
            [[gettext(column.label), format_cell(value, column.kind)] for column, value in items],
@@ -92,15 +91,15 @@ def report_pdf(report: Report, *, title: str, subtitle: str) -> bytes:
     for table in report.tables:
         if pdf.will_page_break(30):
             pdf.add_page()
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, latin1(gettext(table.title)), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(PDF_FONT, "B", 12)
+        pdf.multi_cell(0, 7, pdf_text(gettext(table.title)), new_x="LMARGIN", new_y="NEXT")
         if table.note:
-            pdf.set_font("Helvetica", "I", 8)
-            pdf.multi_cell(0, 4, latin1(gettext(table.note)), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(PDF_FONT, "I", 8)
+            pdf.multi_cell(0, 4, pdf_text(gettext(table.note)), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         if not table.rows:
-            pdf.set_font("Helvetica", "", 9)
-            pdf.cell(0, 6, latin1(gettext("Nessun dato nel periodo.")), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(PDF_FONT, "", 9)
+            pdf.cell(0, 6, pdf_text(gettext("Nessun dato nel periodo.")), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(3)
             continue
         numeric = [column.kind not in ("text", "path_kind", "area", "province", "month", "survey_status")

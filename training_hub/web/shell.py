@@ -11,9 +11,9 @@ path and the query string. A page with a flash message to show is rendered in fu
 from __future__ import annotations
 
 import html
-from collections import OrderedDict
 from typing import Any
 
+from cachetools import LRUCache
 from litestar import MediaType, Request, Response
 from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
@@ -29,7 +29,7 @@ _TOKEN_MARK = "\x00th-csrf\x00"
 class ShellCache:
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[Any, ...], tuple[list[str], list[str]]] = OrderedDict()
+        self._items: LRUCache[tuple[Any, ...], tuple[list[str], list[str]]] = LRUCache(maxsize=size)
 
     def pieces(self, request: Request[Any, Any, Any], template_name: str, context: dict[str, Any]) -> tuple[list[str], list[str]]:
         scope = request.scope
@@ -45,10 +45,6 @@ class ShellCache:
             before, after = rendered.split(_BODY_MARK)
             pieces = (before.split(_TOKEN_MARK), after.split(_TOKEN_MARK))
             self._items[key] = pieces
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        else:
-            self._items.move_to_end(key)
         return pieces
 
 
