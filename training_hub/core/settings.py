@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,13 @@ log = logging.getLogger("training_hub")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 MODES = ("production", "dev", "demo", "test")
+# Entry into force of the Accordo Stato-Regioni 17/04/2025 (Rep. Atti 59/CSR); the preposti's transitional
+# deadlines and the datori di lavoro's 24 months count from it. Sources disagree, so it is a setting
+# (TRAINING_HUB_ASR_2025_IN_FORCE). The Accordo itself (Parte VII punto 1) enters into force on the day of
+# its publication in the Gazzetta Ufficiale, GU n. 119 of 24/05/2025, the date the FAQ of Regione Veneto
+# use for the preposti (24/05/2026 and 24/05/2027); the interregional FAQ of 27/03/2026 (quesito 11) say
+# 19/05/2025, publication on the Ministry of Labour's site under L. 69/2009 art. 32.
+ASR_2025_IN_FORCE_DEFAULT = date(2025, 5, 24)
 
 
 class SettingsError(RuntimeError):
@@ -44,6 +52,10 @@ class Settings:
     # How long a worker may reuse a catalogue page it computed, as long as it has written nothing
     # itself (cache.py): the bound on how late it shows another worker's changes. 0 turns it off.
     catalogue_cache_seconds: int = 10
+    # Safety refresh tracker: a requirement whose due date is this many days away or fewer is "due soon".
+    safety_due_soon_days: int = 90
+    # Entry into force of the Accordo Stato-Regioni 17/04/2025: see ASR_2025_IN_FORCE_DEFAULT.
+    asr_2025_in_force: date = ASR_2025_IN_FORCE_DEFAULT
 
     @property
     def is_production(self) -> bool:
@@ -62,6 +74,16 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} deve essere un numero intero, non {raw!r}.") from exc
+
+
+def _date(name: str, default: date) -> date:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name} deve essere una data nel formato AAAA-MM-GG, non {raw!r}.") from exc
 
 
 def load_settings() -> Settings:
@@ -97,6 +119,8 @@ def load_settings() -> Settings:
         log_level=os.environ.get("TRAINING_HUB_LOG_LEVEL", "INFO").upper(),
         feed_version_ttl_seconds=_int("TRAINING_HUB_FEED_VERSION_TTL", 0 if mode == "test" else 60),
         catalogue_cache_seconds=_int("TRAINING_HUB_CATALOGUE_CACHE_SECONDS", 10),
+        safety_due_soon_days=_int("TRAINING_HUB_SAFETY_DUE_SOON_DAYS", 90),
+        asr_2025_in_force=_date("TRAINING_HUB_ASR_2025_IN_FORCE", ASR_2025_IN_FORCE_DEFAULT),
     )
 
 
