@@ -8,7 +8,14 @@ progress but takes no roll call and gets no register.
 
 from datetime import timedelta
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_path, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_path,
+    make_person,
+    make_session,
+)
 from tests.support import login
 from training_hub.core.tables import PathKind
 from training_hub.core.timeutil import utcnow

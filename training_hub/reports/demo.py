@@ -31,7 +31,8 @@ from training_hub.core.tables import (
     TrainingPath,
 )
 from training_hub.core.timeutil import minutes_between, to_rome, utcnow
-from training_hub.surveys.service import ensure_default_questions, submit_response
+from training_hub.surveys.answering import submit_response
+from training_hub.surveys.questions import ensure_default_questions
 
 if TYPE_CHECKING:
     from training_hub.demo import PlannedCourse

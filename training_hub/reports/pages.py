@@ -27,7 +27,7 @@ from training_hub.reports.scope import VIEW_PATHS, choosable_filters, default_vi
 from training_hub.reports.tables import Report
 from training_hub.reports.web import Filters, FromDate, ToDate, attachment, filename, page_scope
 from training_hub.surveys.pages import question_text
-from training_hub.surveys.service import survey_results
+from training_hub.surveys.results import survey_results
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_staff
 from training_hub.web.responses import form_errors, page, redirect
 

@@ -29,7 +29,7 @@ Definitions (also shown on the pages)
       the capacity while at least one person waits.
     * With a cooperative or province filter, participant figures count only that cooperative's (or
       province's) people, and course figures the courses with at least one of them confirmed.
-    * Survey results: see ``training_hub/surveys/service.py`` (closed surveys with at least 5 answers, and
+    * Survey results: see ``training_hub/surveys/results.py`` (closed surveys with at least 5 answers, and
       of those only the questions rated by at least 5 people).
 """
 
@@ -44,7 +44,7 @@ from training_hub.core.tables import CourseStatus, EnrolmentStatus, QuestionKind
 from training_hub.core.timeutil import utcnow
 from training_hub.reports.period import Period
 from training_hub.reports.scope import Scope
-from training_hub.surveys.service import MIN_RESPONSES
+from training_hub.surveys.results import MIN_RESPONSES
 
 HELD_COURSE_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value)
 
@@ -282,7 +282,7 @@ def _eligible_ratings_cte(scope: Scope, period: Period, now: datetime) -> Sql:
     """``svs``, ``nresp``, ``ok`` and ``sq``: per eligible survey and question, how many rated it and the
     sum of the ratings, only for the questions rated by at least MIN_RESPONSES people in their survey (a
     question added or switched on while the survey was open was asked only to those who answered later:
-    see surveys/service.py). Every survey figure is summed from these blocks."""
+    see surveys/results.py). Every survey figure is summed from these blocks."""
     return _eligible_surveys_cte(scope, period, now).add(
         ", sq AS MATERIALIZED (SELECT ok.id AS survey, ok.course, ok.kind, a.question, COUNT(*) AS n, "
         "SUM(a.rating) AS total FROM survey_answer a JOIN survey_response r ON r.id = a.response "

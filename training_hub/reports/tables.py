@@ -7,7 +7,7 @@ Every output — the page, the CSV and XLSX exports, the PDF, the API — is bui
 * Every month of the period, every path kind, every province and area has its row even when empty,
   so a gap shows as a zero and not as a missing line.
 * Survey averages come from (count, sum) pairs of the questions rated by at least 5 people in closed
-  surveys (``queries``), and are shown only for those (see :mod:`training_hub.surveys.service`).
+  surveys (``queries``), and are shown only for those (see :mod:`training_hub.surveys.results`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from training_hub.core.i18n import N_
 from training_hub.core.tables import Area, PathKind, Province, SurveyStatus
 from training_hub.reports.period import Period
 from training_hub.reports.scope import Scope
-from training_hub.surveys.service import SHORT_LABELS
+from training_hub.surveys.questions import SHORT_LABELS
 
 
 @dataclass(frozen=True)
