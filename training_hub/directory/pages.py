@@ -45,12 +45,6 @@ def _cooperative_input(data: dict[str, Any]) -> CooperativeInput:
     )
 
 
-def _assignable_roles(user: NamedDependency[CurrentUser]) -> list[str]:
-    if user.is_admin:
-        return [role.value for role in Role]
-    return [Role.WORKER.value, Role.TUTOR.value]
-
-
 class PeoplePages(Controller):
     path = "/admin/people"
     guards = [requires_role(Role.ADMIN, Role.COORDINATOR)]  # noqa: RUF012
@@ -70,7 +64,7 @@ class PeoplePages(Controller):
             can_change=stored_roles is None or service.may_change_person(user, stored_roles),
             errors=errors,
             cooperatives=await service.list_cooperatives(active_only=True) if user.is_admin else [],
-            roles=_assignable_roles(user),
+            roles=service.assignable_roles(user),
             areas=[area.value for area in Area],
         )
 

@@ -289,7 +289,8 @@ async def _validate_person(
             raise PermissionDenied(N_("Puoi gestire solo le persone della tua cooperativa."))
         cooperative_id = actor.cooperative_id
         previous = parse_roles(existing["roles"]) if existing else frozenset()
-        if (roles - previous) - COORDINATOR_ASSIGNABLE_ROLES or (previous - roles) - COORDINATOR_ASSIGNABLE_ROLES:
+        allowed = set(assignable_roles(actor))
+        if (roles - previous) - allowed or (previous - roles) - allowed:
             raise PermissionDenied(N_("Un coordinatore può assegnare solo i ruoli di lavoratore e tutor."))
     if roles & ROLES_NEEDING_COOPERATIVE and cooperative_id is None:
         errors["cooperative_id"] = N_("Lavoratori, coordinatori e tutor appartengono a una cooperativa.")
@@ -341,6 +342,17 @@ def _duplicates_refused() -> Iterator[None]:
         if column not in DUPLICATE_PERSON_MESSAGES:
             raise
         raise ValidationFailed(DUPLICATE_PERSON_MESSAGES[column], field=column) from None
+
+
+def assignable_roles(actor: CurrentUser) -> list[str]:
+    """The roles ``actor`` may give or take away, in the order forms list them: the training office
+    any role; a coordinator, inside her cooperative, worker and tutor (appointing trainers,
+    coordinators and administrators is the office's job); nobody else any."""
+    if actor.is_admin:
+        return [role.value for role in Role]
+    if actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None:
+        return [role.value for role in Role if role.value in COORDINATOR_ASSIGNABLE_ROLES]
+    return []
 
 
 def may_change_person(actor: CurrentUser, roles: Iterable[str]) -> bool:
