@@ -283,7 +283,7 @@ async def _validate_person(
     elif any(role not in {r.value for r in Role} for role in roles):
         errors["roles"] = N_("Uno dei ruoli indicati non esiste.")
     cooperative_id = data.cooperative_id
-    if not actor.is_admin:
+    if not may_choose_cooperative(actor):
         # Coordinators work inside their own cooperative and hand out only worker and tutor roles.
         if cooperative_id not in (None, actor.cooperative_id):
             raise PermissionDenied(N_("Puoi gestire solo le persone della tua cooperativa."))
@@ -355,6 +355,17 @@ def assignable_roles(actor: CurrentUser) -> list[str]:
     return []
 
 
+def may_choose_cooperative(actor: CurrentUser) -> bool:
+    """Only the training office places people in any cooperative (or none); a coordinator's people
+    are always of her own cooperative."""
+    return actor.is_admin
+
+
+def may_reset_passwords(actor: CurrentUser) -> bool:
+    """Only the training office sets someone else's password."""
+    return actor.is_admin
+
+
 def may_change_person(actor: CurrentUser, roles: Iterable[str]) -> bool:
     """May ``actor`` (who may see the person) change someone holding ``roles``? A coordinator manages
     workers and tutors; changing a trainer, another coordinator or an administrator (their e-mail,
@@ -419,7 +430,7 @@ async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -
 
 async def reset_password(actor: CurrentUser, person_id: int, new_password: str) -> None:
     """The office sets a new password for someone (who should change it at the next login)."""
-    if not actor.is_admin:
+    if not may_reset_passwords(actor):
         raise PermissionDenied(N_("Solo l'ufficio formazione può impostare la password di un'altra persona."))
     person = await get_person_for_edit(actor, person_id)
     validate_new_password(new_password, email=person["email"])
