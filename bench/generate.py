@@ -32,7 +32,7 @@ from training_hub.core.tables import (
     TrainingPath,
 )
 from training_hub.core.timeutil import rome_wall_clock, utcnow
-from training_hub.demo import DEMO_LOGINS, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
+from training_hub.demo.consortium import DEMO_LOGINS, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
 
 CHUNK = 500
 

@@ -36,7 +36,7 @@ from training_hub.core.tables import (
     TrainingPath,
 )
 from training_hub.core.timeutil import rome_wall_clock, utcnow
-from training_hub.surveys.service import ensure_default_questions
+from training_hub.surveys.questions import ensure_default_questions
 
 PARTICIPANTS = 15
 SESSIONS = 6

@@ -41,7 +41,8 @@ from training_hub.core.tables import (
     SurveyInvitation,
     SurveyStatus,
 )
-from training_hub.surveys.service import ensure_default_questions, submit_response
+from training_hub.surveys.answering import submit_response
+from training_hub.surveys.questions import ensure_default_questions
 
 PERIOD = {"from": "2025-01-01", "to": "2025-12-31"}
 COMMENTS = ["Molto utile, grazie", "Aula troppo piccola"]

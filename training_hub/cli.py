@@ -128,7 +128,7 @@ def send_notifications(limit: int) -> None:
 @main.command(name="open-surveys")
 def open_surveys() -> None:
     """Apre i questionari dei corsi conclusi, invia il promemoria e chiude quelli scaduti."""
-    from training_hub.surveys.service import run_survey_jobs
+    from training_hub.surveys.lifecycle import run_survey_jobs
 
     async def run() -> dict[str, int]:
         await migrate_forward()

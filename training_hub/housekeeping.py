@@ -36,7 +36,7 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
         return
 
     async def loop() -> None:
-        from training_hub.surveys.service import run_survey_jobs
+        from training_hub.surveys.lifecycle import run_survey_jobs
 
         while True:
             for job in (purge_expired, run_survey_jobs):

@@ -8,8 +8,9 @@ import pytest
 from tests.factories import make_enrolment, make_person
 from tests.integration.attendance_setup import course_setup
 from tests.support import as_user, login, post_form
+from training_hub.attendance.check_in import check_in
+from training_hub.attendance.recording import AttendanceEntry, record_attendance
 from training_hub.attendance.rules import CHECK_IN_GRACE_MINUTES, check_in_codes, minute_of
-from training_hub.attendance.service import AttendanceEntry, check_in, record_attendance
 from training_hub.core.errors import CheckInRefused, PermissionDenied, ValidationFailed
 from training_hub.core.tables import Attendance, EnrolmentStatus
 from training_hub.core.timeutil import utcnow

@@ -125,14 +125,15 @@ async def test_course_panel_partial_for_the_course_page(client):
     from tests.support import as_user
 
     html = template.render(course={"id": setup.course.id}, sessions=sessions, user=as_user(setup.trainer),
-                           is_trainer=True, can_manage=True)
+                           is_trainer=True, can_manage=True, can_take_attendance=True)
     assert f'href="/sessions/{setup.sessions[0].id}/attendance"' in html
     assert f'href="/sessions/{setup.sessions[0].id}/check-in"' in html
     assert f'href="/sessions/{setup.sessions[1].id}/attendance"' not in html  # cancelled
     for extension in ("pdf", "csv", "xlsx"):
         assert f'href="/courses/{setup.course.id}/register.{extension}"' in html
     worker_html = template.render(course={"id": setup.course.id}, sessions=sessions,
-                                  user=as_user(setup.people[0]), is_trainer=False, can_manage=False)
+                                  user=as_user(setup.people[0]), is_trainer=False, can_manage=False,
+                                  can_take_attendance=False)
     assert "register" not in worker_html
 
 

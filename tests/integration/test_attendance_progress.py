@@ -7,7 +7,8 @@ import pytest
 from tests.factories import make_cooperative, make_course, make_enrolment, make_path, make_person
 from tests.integration.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import as_user, bearer, login
-from training_hub.attendance.service import cooperative_progress, course_progress, training_record
+from training_hub.attendance.progress import course_progress
+from training_hub.attendance.records import cooperative_progress, training_record
 from training_hub.core.errors import NotFound, PermissionDenied
 from training_hub.core.tables import Course, Session
 from training_hub.core.timeutil import utcnow

@@ -7,7 +7,12 @@ import pytest
 from tests.factories import make_course, make_enrolment, make_person
 from tests.integration.attendance_setup import course_setup
 from tests.support import as_user, bearer
-from training_hub.attendance.service import AttendanceEntry, mark_all_present, record_attendance, session_roll
+from training_hub.attendance.recording import (
+    AttendanceEntry,
+    mark_all_present,
+    record_attendance,
+    session_roll,
+)
 from training_hub.core.errors import (
     AttendanceClosed,
     AttendanceNotOpen,
@@ -298,14 +303,14 @@ async def test_a_correction_of_the_times_alone_is_audited_too():
 
 
 async def test_all_present_leaves_alone_a_check_in_arriving_meanwhile(monkeypatch):
-    from training_hub.attendance import service
+    from training_hub.attendance import recording
+    from training_hub.attendance.check_in import check_in
     from training_hub.attendance.rules import check_in_codes, minute_of
-    from training_hub.attendance.service import check_in
 
     setup = await course_setup(sessions=1, participants=2, first_start=START)
     session, (a, b) = setup.sessions[0], setup.enrolments
     arrival = START + timedelta(minutes=20)
-    original_roll = service.session_roll
+    original_roll = recording.session_roll
 
     async def roll_then_a_check_in(*args, **kwargs):
         roll = await original_roll(*args, **kwargs)  # "all present" has read the roll: nobody recorded
@@ -313,7 +318,7 @@ async def test_all_present_leaves_alone_a_check_in_arriving_meanwhile(monkeypatc
         await check_in(as_user(setup.people[0]), session.id, token, "in", now=arrival)
         return roll
 
-    monkeypatch.setattr(service, "session_roll", roll_then_a_check_in)
+    monkeypatch.setattr(recording, "session_roll", roll_then_a_check_in)
     saved = await mark_all_present(as_user(setup.trainer), session.id, now=arrival)
     assert [line["enrolment_id"] for line in saved] == [b.id]
     rows = await _rows(session.id)

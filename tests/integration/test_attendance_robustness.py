@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from tests.factories import make_person
 from tests.integration.attendance_setup import course_setup
 from tests.support import as_user, bearer
+from training_hub.attendance.check_in import check_in
+from training_hub.attendance.recording import AttendanceEntry, record_attendance
 from training_hub.attendance.rules import check_in_codes, minute_of
-from training_hub.attendance.service import AttendanceEntry, check_in, record_attendance
 from training_hub.core.tables import Attendance
 from training_hub.core.timeutil import utcnow
 

@@ -19,7 +19,7 @@ from tests.factories import (
     make_session,
 )
 from tests.support import as_user, bearer, login, post_form
-from training_hub.calendars import cache, service
+from training_hub.calendars import cache, contents, feeds, versions
 from training_hub.calendars.tokens import current_feed_url, rotate_token
 from training_hub.core.tables import (
     AccessibilityNeeds,
@@ -190,14 +190,14 @@ async def test_cancelled_session_stays_as_cancelled_for_30_days_then_leaves(clie
     assert events[cancelled.uid].decoded("SEQUENCE") == 1
     assert str(events[kept.uid]["STATUS"]) == "CONFIRMED"
 
-    feed = await service.token_feed((await feed_url(worker)).rsplit("/", 1)[1][:-4])
-    on_day_30 = await service.feed_sessions(feed, now=cancelled_at + timedelta(days=30))
+    feed = await feeds.token_feed((await feed_url(worker)).rsplit("/", 1)[1][:-4])
+    on_day_30 = await contents.feed_sessions(feed, now=cancelled_at + timedelta(days=30))
     assert {s.uid: s.cancelled for s in on_day_30} == {kept.uid: False, cancelled.uid: True}
-    after = await service.feed_sessions(feed, now=cancelled_at + timedelta(days=31, hours=1))
+    after = await contents.feed_sessions(feed, now=cancelled_at + timedelta(days=31, hours=1))
     assert [s.uid for s in after] == [kept.uid]
     # The version moves with the day the cancelled session leaves, so clients see it go.
-    v30 = await service.feed_version(feed, now=cancelled_at + timedelta(days=30))
-    v31 = await service.feed_version(feed, now=cancelled_at + timedelta(days=31, hours=1))
+    v30 = await versions.feed_version(feed, now=cancelled_at + timedelta(days=30))
+    v31 = await versions.feed_version(feed, now=cancelled_at + timedelta(days=31, hours=1))
     assert v30.etag != v31.etag
 
 
@@ -581,7 +581,7 @@ async def test_a_worker_reuses_a_fresh_version_for_a_few_seconds_but_never_a_rev
     from training_hub.core.settings import get_settings
 
     settings = replace(get_settings(), feed_version_ttl_seconds=60)
-    monkeypatch.setattr(service, "get_settings", lambda: settings)
+    monkeypatch.setattr(versions, "get_settings", lambda: settings)
     feed_cache.VERSIONS.clear()
     worker = await make_person()
     course, (session,), _ = await a_course_with_sessions(1)

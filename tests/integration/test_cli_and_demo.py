@@ -34,7 +34,7 @@ async def test_demo_sessions_avoid_national_holidays():
 
     from training_hub.catalogue.holidays import national_holiday
     from training_hub.core.timeutil import to_rome
-    from training_hub.demo import _working_days_from
+    from training_hub.demo.plan import _working_days_from
 
     assert _working_days_from(date(2026, 6, 2)) == date(2026, 6, 3)  # Festa della Repubblica, a Tuesday
     assert _working_days_from(date(2027, 10, 4)) == date(2027, 10, 5)  # San Francesco, a Monday
@@ -42,7 +42,7 @@ async def test_demo_sessions_avoid_national_holidays():
     assert _working_days_from(date(2026, 12, 24)) == date(2026, 12, 28)  # closure, Christmas, Santo Stefano, weekend
     await load_demo_data(today=date(2027, 4, 12))  # a fortnight before 25 April, with courses 1-4 weeks ahead
     starts = [to_rome(row["starts_at"]).date() for row in await Session.select(Session.starts_at)]
-    coming = [day for day in starts if day >= date(2027, 4, 12)]  # (past courses come from reports/demo.py)
+    coming = [day for day in starts if day >= date(2027, 4, 12)]  # (past courses come from demo/history.py)
     assert coming and not [day for day in coming if national_holiday(day)]
 
 

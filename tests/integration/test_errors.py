@@ -118,12 +118,12 @@ async def test_a_server_side_http_error_is_logged_with_its_reference(app, client
 
 
 async def test_logs_never_show_a_feed_token(app, client, caplog, monkeypatch):
-    from training_hub.calendars import service
+    from training_hub.calendars import versions
 
     async def boom(token: str, **_: object) -> None:
         raise RuntimeError("guasto")
 
-    monkeypatch.setattr(service, "token_feed_version", boom)
+    monkeypatch.setattr(versions, "token_feed_version", boom)
     token = "a" * 64
     with caplog.at_level("ERROR", logger="training_hub.core.errors"):
         response = await client.get(f"/calendar/{token}.ics")

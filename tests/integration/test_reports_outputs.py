@@ -20,7 +20,7 @@ from tests.factories import (
 )
 from tests.support import login, rome
 from training_hub.reports.activity import OTHER, public_activity_report
-from training_hub.reports.service import parse_period
+from training_hub.reports.period import parse_period
 
 QUERY = "from=2025-01-01&to=2025-12-31"
 

@@ -21,7 +21,7 @@ from training_hub.core.tables import (
     SurveyResponse,
 )
 from training_hub.core.timeutil import utcnow
-from training_hub.surveys.service import open_due_surveys
+from training_hub.surveys.lifecycle import open_due_surveys
 
 
 async def test_stored_responses_carry_no_person_and_no_time():

@@ -17,7 +17,7 @@ from training_hub.core.tables import (
     SurveyResponse,
 )
 from training_hub.core.timeutil import utcnow
-from training_hub.surveys.service import (
+from training_hub.surveys.lifecycle import (
     close_due_surveys,
     open_due_surveys,
     remind_unanswered,

@@ -14,6 +14,7 @@ from training_hub.attendance.rules import (
     compute_progress,
     describe_duration,
     initials,
+    may_take_attendance,
     minute_of,
     new_certificate_code,
     recording_state,
@@ -151,3 +152,21 @@ def test_certificate_codes_avoid_ambiguous_characters():
 def test_initials_show_only_the_first_letters():
     assert initials("Marco Bianchi") == "M. B."
     assert initials("Anna Maria D'Angelo") == "A. M. D. A."
+
+
+@pytest.mark.parametrize(
+    ("roles", "cooperative", "teaches", "owner", "expected"),
+    [
+        ({"admin"}, None, False, None, True),  # the office, always
+        ({"trainer"}, None, True, None, True),  # a trainer teaching the course
+        ({"trainer"}, None, False, None, False),  # a trainer of other courses
+        ({"coordinator"}, 7, True, 7, True),  # she teaches her cooperative's internal course: its trainer
+        ({"coordinator"}, 7, False, 7, False),  # she manages it, someone else teaches it
+        ({"coordinator"}, 7, True, None, False),  # listed on a consortium course: not hers to teach
+        ({"coordinator"}, 7, True, 8, False),  # another cooperative's course
+        ({"worker"}, 7, True, 7, False),  # someone who lost both roles
+    ],
+)
+def test_who_takes_attendance(roles, cooperative, teaches, owner, expected):
+    assert may_take_attendance(frozenset(roles), cooperative, teaches=teaches,
+                               path_owner_cooperative_id=owner) is expected

@@ -15,7 +15,8 @@ from training_hub.catalogue.scheduling import (
     check_schedule,
 )
 from training_hub.core.timeutil import rome_day_bounds, rome_wall_clock, to_rome
-from training_hub.demo import LOCATIONS, DemoCalendar, is_working_day, plan_demo
+from training_hub.demo.consortium import LOCATIONS
+from training_hub.demo.plan import DemoCalendar, is_working_day, plan_demo
 
 ROOMS = {key: LocationInfo(number, name, comune, capacity, online)
          for number, (key, name, _address, comune, _province, capacity, _step_free, online)

@@ -8,8 +8,9 @@ from training_hub.core.errors import ValidationFailed
 from training_hub.core.exports import pdf_text
 from training_hub.core.sql import rome_months
 from training_hub.reports.activity import OTHER, check_public_period, merge_small_groups
+from training_hub.reports.period import parse_period
 from training_hub.reports.present import csv_cell, format_cell, table_csv
-from training_hub.reports.service import Column, ReportTable, parse_period
+from training_hub.reports.tables import Column, ReportTable
 
 
 def test_period_defaults_to_the_current_year_and_accepts_both_date_forms():

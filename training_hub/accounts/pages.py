@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from training_hub.accounts.service import authenticate, change_own_password, session_stamp
-from training_hub.calendars.service import calendar_panel_context
+from training_hub.calendars.panel import calendar_panel_context
 from training_hub.core.errors import DomainError, InvalidCredentials, TooManyAttempts
 from training_hub.core.i18n import gettext
 from training_hub.directory.service import get_cooperative

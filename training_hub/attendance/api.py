@@ -16,8 +16,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.response import Template
 
-from training_hub.attendance import documents, service
-from training_hub.attendance.service import AttendanceEntry
+from training_hub.attendance import certificates, documents, progress, recording, registers
+from training_hub.attendance.recording import AttendanceEntry
 from training_hub.core.errors import CertificateNotEligible
 from training_hub.core.timeutil import iso_rome
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
@@ -63,12 +63,12 @@ class SessionAttendanceApi(Controller):
             )
             for item in data
         ]
-        saved = await service.record_attendance(user, session_id, entries)
-        return [service.roll_line_out(line) for line in saved]
+        saved = await recording.record_attendance(user, session_id, entries)
+        return [recording.roll_line_out(line) for line in saved]
 
     @get("/{session_id:int}/attendance", summary="Le presenze di un incontro")
     async def roll(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> dict[str, Any]:
-        roll = await service.session_roll(user, session_id)
+        roll = await recording.session_roll(user, session_id)
         session = roll["session"]
         return {
             "session_id": session["id"],
@@ -77,7 +77,7 @@ class SessionAttendanceApi(Controller):
             "ends_at": iso_rome(session["ends_at"]),
             "scheduled_minutes": session["minutes"],
             "recording": roll["state"],
-            "items": [service.roll_line_out(line) for line in roll["lines"]],
+            "items": [recording.roll_line_out(line) for line in roll["lines"]],
         }
 
 
@@ -97,8 +97,8 @@ class CourseAttendanceApi(Controller):
         ),
     )
     async def progress(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> list[dict[str, Any]]:
-        result = await service.course_progress(user, course_id)
-        return [service.course_progress_out(row) for row in result["rows"]]
+        result = await progress.course_progress(user, course_id)
+        return [progress.course_progress_out(row) for row in result["rows"]]
 
 
 def _file(content: bytes, media_type: str, filename: str) -> Response[bytes]:
@@ -114,18 +114,18 @@ class AttendanceFiles(Controller):
 
     @get("/courses/{course_id:int}/register.pdf", summary="Registro presenze (PDF)", media_type="application/pdf")
     async def register_pdf(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
-        data = await service.register_data(user, course_id)
+        data = await registers.register_data(user, course_id)
         content = await asyncio.to_thread(documents.register_pdf, data)
         return _file(content, documents.PDF_MEDIA_TYPE, documents.register_filename(course_id, "pdf"))
 
     @get("/courses/{course_id:int}/register.csv", summary="Registro presenze (CSV)", media_type="text/csv")
     async def register_csv(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
-        data = await service.register_data(user, course_id)
+        data = await registers.register_data(user, course_id)
         return _file(documents.register_csv(data), documents.CSV_MEDIA_TYPE, documents.register_filename(course_id, "csv"))
 
     @get("/courses/{course_id:int}/register.xlsx", summary="Registro presenze (Excel)", media_type=documents.XLSX_MEDIA_TYPE)
     async def register_xlsx(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
-        data = await service.register_data(user, course_id)
+        data = await registers.register_data(user, course_id)
         content = await asyncio.to_thread(documents.register_xlsx, data)
         return _file(content, documents.XLSX_MEDIA_TYPE, documents.register_filename(course_id, "xlsx"))
 
@@ -135,7 +135,7 @@ class AttendanceFiles(Controller):
         self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], enrolment_id: FromPath[int]
     ) -> Response[Any] | Template:
         try:
-            data = await service.certificate_for(user, enrolment_id)
+            data = await certificates.certificate_for(user, enrolment_id)
         except CertificateNotEligible as exc:
             # A person in a browser reads why, in a page; programs get problem+json.
             if user.via_token or wants_problem_json(request):

@@ -21,14 +21,9 @@ from babel.numbers import format_decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from training_hub.attendance.certificates import CertificateData
+from training_hub.attendance.registers import RegisterData
 from training_hub.attendance.rules import status_label
-from training_hub.attendance.service import (
-    CONSORTIUM_ADDRESS,
-    CONSORTIUM_CITY,
-    CONSORTIUM_NAME,
-    CertificateData,
-    RegisterData,
-)
 from training_hub.core.exports import (
     CSV_MEDIA_TYPE,
     PDF_FONT,
@@ -42,6 +37,11 @@ from training_hub.core.exports import (
 from training_hub.core.i18n import format_date, format_datetime, format_time, language
 from training_hub.core.labels import PATH_KIND_LABELS, label
 from training_hub.core.tables import PathKind
+
+# Who issues registers and certificates, as printed on them.
+CONSORTIUM_NAME = "Consorzio Sociale Light"
+CONSORTIUM_ADDRESS = "Via Tolmezzo, 3 · 20100 Milano"
+CONSORTIUM_CITY = "Milano"
 
 REGISTER_COLUMNS = [
     "Corso",

@@ -17,9 +17,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from training_hub.attendance import documents, service
+from training_hub.attendance import certificates, check_in, documents, progress, recording, records
+from training_hub.attendance.recording import AttendanceEntry
 from training_hub.attendance.rules import STATUS_LABELS, STATUSES
-from training_hub.attendance.service import AttendanceEntry
 from training_hub.core.db import form_id
 from training_hub.core.errors import DomainError
 from training_hub.core.i18n import format_time, gettext
@@ -87,7 +87,7 @@ class SessionAttendancePages(Controller):
         self, user: CurrentUser, session_id: int, *, errors: dict[str, str] | None = None,
         values: dict[str, Any] | None = None, status_code: int = 200,
     ) -> Template:
-        roll = await service.session_roll(user, session_id)
+        roll = await recording.session_roll(user, session_id)
         return page(
             "attendance/roll_call.html",
             status_code=status_code,
@@ -110,7 +110,7 @@ class SessionAttendancePages(Controller):
         data = await form_dict(request)
         entries, order = _roll_entries(data)
         try:
-            saved = await service.record_attendance(user, session_id, entries, reason=str(data.get("reason") or ""))
+            saved = await recording.record_attendance(user, session_id, entries, reason=str(data.get("reason") or ""))
         except DomainError as exc:
             return await self._roll_page(
                 user, session_id, errors=_roll_errors(exc, order), values=data, status_code=exc.status_code
@@ -124,7 +124,7 @@ class SessionAttendancePages(Controller):
     ) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            saved = await service.mark_all_present(user, session_id, reason=str(data.get("reason") or ""))
+            saved = await recording.mark_all_present(user, session_id, reason=str(data.get("reason") or ""))
         except DomainError as exc:
             return await self._roll_page(user, session_id, errors=form_errors(exc), status_code=exc.status_code)
         if saved:
@@ -135,7 +135,7 @@ class SessionAttendancePages(Controller):
 
     @get("/{session_id:int}/check-in", name="attendance_check_in_display")
     async def check_in_screen(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Template:
-        display = await service.check_in_display(user, session_id)
+        display = await check_in.check_in_display(user, session_id)
         qr_svg = ""
         if display["open"]:
             # segno's inline SVG carries no style attribute and no script: fine for the CSP.
@@ -157,7 +157,7 @@ class CheckInPages(Controller):
         self, user: CurrentUser, *, errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
         status_code: int = 200,
     ) -> Template:
-        candidates = await service.check_in_candidates(user)
+        candidates = await check_in.check_in_candidates(user)
         return page("attendance/check_in_code.html", status_code=status_code, candidates=candidates,
                     errors=errors or {}, values=values or {})
 
@@ -174,7 +174,7 @@ class CheckInPages(Controller):
                 user, errors={"session_id": gettext("Scegli l'incontro.")}, values=data, status_code=422
             )
         try:
-            result = await service.check_in(user, session_id, str(data.get("code") or ""),
+            result = await check_in.check_in(user, session_id, str(data.get("code") or ""),
                                             str(data.get("action") or ""))
         except DomainError as exc:
             errors = form_errors(exc)
@@ -189,7 +189,7 @@ class CheckInPages(Controller):
         self, user: NamedDependency[CurrentUser], session_id: FromPath[int], code: FromQuery[str] = ""
     ) -> Template:
         try:
-            preview = await service.check_in_preview(user, session_id, code)
+            preview = await check_in.check_in_preview(user, session_id, code)
         except DomainError as exc:
             return page("attendance/check_in.html", status_code=exc.status_code, refusal=exc.detail,
                         preview=None, code=code, session_id=session_id)
@@ -202,7 +202,7 @@ class CheckInPages(Controller):
         data = await form_dict(request)
         code = str(data.get("code") or "")
         try:
-            result = await service.check_in(user, session_id, code, str(data.get("action") or ""))
+            result = await check_in.check_in(user, session_id, code, str(data.get("action") or ""))
         except DomainError as exc:
             return page("attendance/check_in.html", status_code=exc.status_code, refusal=exc.detail,
                         preview=None, code=code, session_id=session_id)
@@ -229,7 +229,7 @@ class CourseAttendancePages(Controller):
 
     @get("/{course_id:int}/attendance", name="attendance_course")
     async def overview(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        result = await service.course_progress(user, course_id)
+        result = await progress.course_progress(user, course_id)
         return page("attendance/course_overview.html", result=result, course=result["course"])
 
 
@@ -241,7 +241,7 @@ class CooperativeAttendancePages(Controller):
 
     @get("/", name="attendance_cooperative")
     async def overview(self, user: NamedDependency[CurrentUser], cooperative_id: FromQuery[int | None] = None) -> Template:
-        result = await service.cooperative_progress(user, cooperative_id=cooperative_id)
+        result = await records.cooperative_progress(user, cooperative_id=cooperative_id)
         cooperatives = await list_cooperatives() if user.is_admin else []
         return page("attendance/cooperative_overview.html", result=result, cooperatives=cooperatives)
 
@@ -253,24 +253,24 @@ class TrainingRecordPages(Controller):
 
     @get("/my/training", name="training_record_mine")
     async def mine(self, user: NamedDependency[CurrentUser]) -> Template:
-        record = await service.training_record(user, user.id)
+        record = await records.training_record(user, user.id)
         return page("attendance/training_record.html", record=record, own=True, csv_url="/my/training.csv")
 
     @get("/my/training.csv", name="training_record_mine_csv")
     async def mine_csv(self, user: NamedDependency[CurrentUser]) -> Response[bytes]:
-        record = await service.training_record(user, user.id)
+        record = await records.training_record(user, user.id)
         return Response(content=documents.training_record_csv(record), media_type=documents.CSV_MEDIA_TYPE,
                         headers=documents.attachment(f"percorso-formativo-{user.id}.csv"))
 
     @get("/people/{person_id:int}/training", name="training_record_person")
     async def person(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Template:
-        record = await service.training_record(user, person_id)
+        record = await records.training_record(user, person_id)
         return page("attendance/training_record.html", record=record, own=person_id == user.id,
                     csv_url=f"/people/{person_id}/training.csv")
 
     @get("/people/{person_id:int}/training.csv", name="training_record_person_csv")
     async def person_csv(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Response[bytes]:
-        record = await service.training_record(user, person_id)
+        record = await records.training_record(user, person_id)
         return Response(content=documents.training_record_csv(record), media_type=documents.CSV_MEDIA_TYPE,
                         headers=documents.attachment(f"percorso-formativo-{person_id}.csv"))
 
@@ -283,7 +283,7 @@ class VerifyPages(Controller):
     @get("/verify/{code:str}", name="certificate_verify")
     async def verify(self, code: FromPath[str]) -> Template:
         try:
-            certificate = await service.verify_certificate(code)
+            certificate = await certificates.verify_certificate(code)
         except DomainError:
             return page("attendance/verify.html", status_code=404, certificate=None, code=code[:40])
         return page("attendance/verify.html", certificate=certificate, code=certificate["code"])

@@ -17,6 +17,13 @@ Decisions, in one place:
   ``CHECK_IN_GRACE_MINUTES`` minutes after the minute it was shown in. After
   ``CHECK_IN_MAX_WRONG_CODES`` wrong codes for one session a person can no longer check in to it
   (the trainer records them): six digits could otherwise be guessed from home.
+* **Who takes attendance.** DESIGN: trainers take attendance and issue registers; coordinators follow
+  their cooperative's hours. Whoever teaches a course (one of its trainers, or the trainer of one of
+  its scheduled sessions) takes its attendance, provided they may teach it: a trainer, or a
+  coordinator teaching her own cooperative's internal course — the only course the catalogue lets a
+  coordinator teach, and there she *is* its trainer. Admins always may. A coordinator who only
+  manages her cooperative's course (without teaching it) follows its participants' progress but
+  takes no roll call and gets no register: that stays with whoever teaches it.
 * **Progress.** ``scheduled`` is the length of every non-cancelled session; ``remaining`` the length
   of the sessions that have not ended yet and hold no record for the person. The certificate is due
   when the course is over (its last session has ended, or it is marked completed) and
@@ -36,7 +43,7 @@ from datetime import datetime, timedelta
 
 from training_hub.core.i18n import N_, gettext, ngettext
 from training_hub.core.security import sign
-from training_hub.core.tables import AttendanceStatus
+from training_hub.core.tables import AttendanceStatus, Role
 from training_hub.core.timeutil import minutes_between, to_utc
 
 RECORDING_OPENS_BEFORE = timedelta(minutes=15)
@@ -69,6 +76,23 @@ CERTIFICATE_CODE_LENGTH = 10
 
 def status_label(status: str | None) -> str:
     return gettext(STATUS_LABELS.get(status or "", NOT_RECORDED_LABEL))
+
+
+def may_take_attendance(
+    roles: frozenset[str], cooperative_id: int | None, *, teaches: bool, path_owner_cooperative_id: int | None
+) -> bool:
+    """Record a course's attendance, show its check-in code, download its registers (see the notes)."""
+    if Role.ADMIN in roles:
+        return True
+    if not teaches:
+        return False
+    if Role.TRAINER in roles:
+        return True
+    return (
+        Role.COORDINATOR in roles
+        and cooperative_id is not None
+        and path_owner_cooperative_id == cooperative_id
+    )
 
 
 # Minutes -----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ at stale data (and a short-lived memo of versions, see :class:`VersionMemo`):
   course and path titles, place, trainers…), so a change anywhere makes a new key and the old entry
   simply ages out.
 * ``FEEDS``: a whole feed body per ETag. The ETag is computed from the feed's version (see
-  ``service.feed_version``), so an entry is only ever reused for the very state it was built from.
+  ``versions.feed_version``), so an entry is only ever reused for the very state it was built from.
 
 Why this is safe with several workers (processes) or machines: nothing is ever invalidated, because
 no key can outlive the data it describes. Each worker keeps its own copy and at worst builds a piece

@@ -1,7 +1,7 @@
 """Feed URLs (GET and HEAD, ETag/Last-Modified, 304) and the profile's "new link" pages.
 
 A personal feed's poll costs one statement (the token lookup and the feed's version together), or the
-token lookup alone when this worker computed the version in the last minute (see service.py); a
+token lookup alone when this worker computed the version in the last minute (see versions.py); a
 revalidation that matches answers 304 there, before anything is built. Unknown, revoked and
 invisible feeds all answer the same plain 404 as any unknown URL under ``/calendar/``.
 """
@@ -18,8 +18,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from training_hub.calendars import service
-from training_hub.calendars.service import Feed, FeedVersion
+from training_hub.calendars import contents, feeds, versions
+from training_hub.calendars.feeds import Feed, FeedVersion
 from training_hub.calendars.tokens import rotate_token
 from training_hub.core.errors import DomainError
 from training_hub.core.i18n import N_, get_language, gettext
@@ -37,14 +37,14 @@ DOWNLOAD_CACHE_CONTROL = "private, no-cache"
 def _ics_name(filename: str) -> str:
     """``<name>.ics`` → ``<name>``; anything else is a 404."""
     if not filename.endswith(".ics") or len(filename) <= 4:
-        raise service.feed_not_found()
+        raise feeds.feed_not_found()
     return filename[:-4]
 
 
 def _ics_id(filename: str) -> int:
     stem = _ics_name(filename)
     if not stem.isdecimal() or len(stem) > 12:
-        raise service.feed_not_found()
+        raise feeds.feed_not_found()
     return int(stem)
 
 
@@ -81,7 +81,7 @@ def not_modified(request: Request[Any, Any, Any], version: FeedVersion) -> bool:
 async def respond(request: Request[Any, Any, Any], feed: Feed, version: FeedVersion | None = None) -> Response[bytes]:
     """The feed's answer: 304, a HEAD answer (headers only) or the body."""
     if version is None:
-        version = await service.feed_version(feed)
+        version = await versions.feed_version(feed)
     headers = {
         "etag": version.etag,
         "last-modified": _http_date(version.last_modified),
@@ -91,7 +91,7 @@ async def respond(request: Request[Any, Any, Any], feed: Feed, version: FeedVers
         headers["vary"] = "Cookie, Authorization"
     if not_modified(request, version):
         return Response(content=b"", status_code=304, headers=headers, media_type=MEDIA_TYPE)
-    body = await service.feed_body(feed, version)
+    body = await contents.feed_body(feed, version)
     disposition = "attachment" if feed.download else "inline"
     headers["content-disposition"] = f'{disposition}; filename="{feed.filename}"'
     if request.method == "HEAD":
@@ -106,20 +106,20 @@ class FeedController(Controller):
 
     @route("/{filename:str}", http_method=["GET", "HEAD"], name="calendar_token_feed")
     async def token_feed(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
-        feed, version = await service.token_feed_version(_ics_name(filename))
+        feed, version = await versions.token_feed_version(_ics_name(filename))
         return await respond(request, feed, version)
 
     @route("/courses/{filename:str}", http_method=["GET", "HEAD"], name="calendar_course_feed")
     async def course_feed(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
-        return await respond(request, await service.course_feed(_ics_id(filename), get_language()))
+        return await respond(request, await feeds.course_feed(_ics_id(filename), get_language()))
 
     @route("/paths/{filename:str}", http_method=["GET", "HEAD"], name="calendar_path_feed")
     async def path_feed(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
-        return await respond(request, await service.path_feed(_ics_id(filename), get_language()))
+        return await respond(request, await feeds.path_feed(_ics_id(filename), get_language()))
 
     @route("/sessions/{filename:str}", http_method=["GET", "HEAD"], name="calendar_session_download")
     async def session_download(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
-        feed = await service.session_download(user_of(request), _ics_id(filename), get_language())
+        feed = await feeds.session_download(user_of(request), _ics_id(filename), get_language())
         return await respond(request, feed)
 
 

@@ -145,7 +145,7 @@ async def rotate_token(user: CurrentUser, kind: str = FeedKind.PERSONAL) -> str:
     return feed_url(token)
 
 
-# Hand-written SQL: calendar apps poll with this all day (service.py folds it into the feed's version).
+# Hand-written SQL: calendar apps poll with this all day (versions.py folds it into the feed's version).
 TOKEN_LOOKUP_SQL = (
     "SELECT t.id, t.kind, t.cooperative, t.person, p.roles, p.cooperative AS person_cooperative, "
     "p.language, p.active, co.name AS cooperative_name "

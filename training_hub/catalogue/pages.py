@@ -19,7 +19,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from training_hub.attendance.service import can_manage_attendance
+from training_hub.attendance.access import can_take_attendance
 from training_hub.catalogue import service
 from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
 from training_hub.core.cache import MISSING, ReadCache, data_generation
@@ -180,6 +180,7 @@ class CataloguePages(Controller):
         return page(
             "catalogue/course.html", course=course, sessions=course["sessions"], user=user,
             is_trainer=course["is_trainer"], can_manage=course["can_manage"],
+            can_take_attendance=await can_take_attendance(user, course_id),
             enrolment_panel=await course_panel_context(user, course_id),
             calendar_url=f"/calendar/courses/{course_id}.ics", **labels(),
         )
@@ -337,7 +338,7 @@ class TrainerPages(Controller):
         # The attendance pages and the registers are the course's trainers' and the office's (a
         # coordinator managing an internal course sees the participants, not the registers).
         return page("catalogue/course_manage.html", course=course, sessions=course["sessions"],
-                    now=utcnow(), can_take_attendance=await can_manage_attendance(user, course_id), **labels())
+                    now=utcnow(), can_take_attendance=await can_take_attendance(user, course_id), **labels())
 
     @get("/courses/{course_id:int}/edit", name="course_edit")
     async def edit_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:

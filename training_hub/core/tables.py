@@ -377,7 +377,7 @@ class Outbox(Table):
 
 
 # Satisfaction surveys (reports feature) ------------------------------------------------------------
-# Anonymity by construction: a response is stored apart from the person. See training_hub/surveys/service.py.
+# Anonymity by construction: a response is stored apart from the person. See training_hub/surveys/__init__.py.
 
 
 class SurveyStatus(StrEnum):

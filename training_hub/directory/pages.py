@@ -45,12 +45,6 @@ def _cooperative_input(data: dict[str, Any]) -> CooperativeInput:
     )
 
 
-def _assignable_roles(user: NamedDependency[CurrentUser]) -> list[str]:
-    if user.is_admin:
-        return [role.value for role in Role]
-    return [Role.WORKER.value, Role.TUTOR.value]
-
-
 class PeoplePages(Controller):
     path = "/admin/people"
     guards = [requires_role(Role.ADMIN, Role.COORDINATOR)]  # noqa: RUF012
@@ -63,14 +57,17 @@ class PeoplePages(Controller):
     ) -> Template:
         """``stored_roles``: the person's roles in the database (editing), which decide whether the
         form is offered at all."""
+        choose_cooperative = service.may_choose_cooperative(user)
         return page(
             "directory/person_form.html",
             status_code=status,
             person=person,
             can_change=stored_roles is None or service.may_change_person(user, stored_roles),
             errors=errors,
-            cooperatives=await service.list_cooperatives(active_only=True) if user.is_admin else [],
-            roles=_assignable_roles(user),
+            choose_cooperative=choose_cooperative,
+            reset_password=service.may_reset_passwords(user),
+            cooperatives=await service.list_cooperatives(active_only=True) if choose_cooperative else [],
+            roles=service.assignable_roles(user),
             areas=[area.value for area in Area],
         )
 
@@ -96,6 +93,7 @@ class PeoplePages(Controller):
             filters={"q": q or "", "role": role or "", "cooperative_id": cooperative_id},
             cooperatives=cooperatives,
             cooperative_names={c["id"]: c["name"] for c in cooperatives},
+            choose_cooperative=service.may_choose_cooperative(user),
             roles=[r.value for r in Role],
         )
 

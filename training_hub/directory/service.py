@@ -283,13 +283,14 @@ async def _validate_person(
     elif any(role not in {r.value for r in Role} for role in roles):
         errors["roles"] = N_("Uno dei ruoli indicati non esiste.")
     cooperative_id = data.cooperative_id
-    if not actor.is_admin:
+    if not may_choose_cooperative(actor):
         # Coordinators work inside their own cooperative and hand out only worker and tutor roles.
         if cooperative_id not in (None, actor.cooperative_id):
             raise PermissionDenied(N_("Puoi gestire solo le persone della tua cooperativa."))
         cooperative_id = actor.cooperative_id
         previous = parse_roles(existing["roles"]) if existing else frozenset()
-        if (roles - previous) - COORDINATOR_ASSIGNABLE_ROLES or (previous - roles) - COORDINATOR_ASSIGNABLE_ROLES:
+        allowed = set(assignable_roles(actor))
+        if (roles - previous) - allowed or (previous - roles) - allowed:
             raise PermissionDenied(N_("Un coordinatore può assegnare solo i ruoli di lavoratore e tutor."))
     if roles & ROLES_NEEDING_COOPERATIVE and cooperative_id is None:
         errors["cooperative_id"] = N_("Lavoratori, coordinatori e tutor appartengono a una cooperativa.")
@@ -341,6 +342,28 @@ def _duplicates_refused() -> Iterator[None]:
         if column not in DUPLICATE_PERSON_MESSAGES:
             raise
         raise ValidationFailed(DUPLICATE_PERSON_MESSAGES[column], field=column) from None
+
+
+def assignable_roles(actor: CurrentUser) -> list[str]:
+    """The roles ``actor`` may give or take away, in the order forms list them: the training office
+    any role; a coordinator, inside her cooperative, worker and tutor (appointing trainers,
+    coordinators and administrators is the office's job); nobody else any."""
+    if actor.is_admin:
+        return [role.value for role in Role]
+    if actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None:
+        return [role.value for role in Role if role.value in COORDINATOR_ASSIGNABLE_ROLES]
+    return []
+
+
+def may_choose_cooperative(actor: CurrentUser) -> bool:
+    """Only the training office places people in any cooperative (or none); a coordinator's people
+    are always of her own cooperative."""
+    return actor.is_admin
+
+
+def may_reset_passwords(actor: CurrentUser) -> bool:
+    """Only the training office sets someone else's password."""
+    return actor.is_admin
 
 
 def may_change_person(actor: CurrentUser, roles: Iterable[str]) -> bool:
@@ -407,7 +430,7 @@ async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -
 
 async def reset_password(actor: CurrentUser, person_id: int, new_password: str) -> None:
     """The office sets a new password for someone (who should change it at the next login)."""
-    if not actor.is_admin:
+    if not may_reset_passwords(actor):
         raise PermissionDenied(N_("Solo l'ufficio formazione può impostare la password di un'altra persona."))
     person = await get_person_for_edit(actor, person_id)
     validate_new_password(new_password, email=person["email"])

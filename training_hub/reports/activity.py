@@ -34,31 +34,33 @@ from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.settings import get_settings
 from training_hub.core.timeutil import utcnow
-from training_hub.reports.service import (
-    MIN_GROUP,
-    Column,
-    Period,
-    Report,
-    ReportTable,
-    Scope,
-    _summary,
-    area_table,
+from training_hub.reports.period import Period
+from training_hub.reports.queries import (
     completion,
     course_list,
     course_side,
-    course_table,
-    kind_table,
-    monthly_table,
     participant_side,
-    province_table,
-    rate,
     rating_questions,
-    satisfaction_kind_table,
-    survey_course_table,
     survey_courses,
     survey_ratings,
 )
+from training_hub.reports.scope import Scope
+from training_hub.reports.tables import (
+    Column,
+    Report,
+    ReportTable,
+    area_table,
+    course_table,
+    kind_table,
+    monthly_table,
+    province_table,
+    rate,
+    satisfaction_kind_table,
+    summary_figures,
+    survey_course_table,
+)
 
+MIN_GROUP = 5  # the public report never shows a group of fewer people
 SUPPRESSED = "<5"  # shown as "< 5"
 OTHER = "__other__"  # the merged group of small ones
 
@@ -76,7 +78,7 @@ async def activity_report(user: CurrentUser, period: Period, now: datetime | Non
     questions = await rating_questions()
     surveys = await survey_courses(scope, period)
     ratings = await survey_ratings(scope, period, now)
-    report = Report("activity", period, scope, _summary(sess, pm, done, ratings, None, questions))
+    report = Report("activity", period, scope, summary_figures(sess, pm, done, ratings, None, questions))
     survey_table = survey_course_table(surveys, ratings, questions, now, link_results=False)
     survey_table.rows = [row for row in survey_table.rows if row["visible"]]
     survey_table.columns = [c for c in survey_table.columns if c.key not in ("status", "invited")]
@@ -137,7 +139,7 @@ async def public_activity_report(period: Period, now: datetime | None = None) ->
     pm = await participant_side(scope, period, now)
     questions = await rating_questions()
     ratings = await survey_ratings(scope, period, now)
-    summary = _summary(sess, pm, None, ratings, None, questions)
+    summary = summary_figures(sess, pm, None, ratings, None, questions)
     public_summary = {key: summary[key] for key in ("courses", "sessions", "delivered_minutes", "survey_responses",
                                                     "overall_rating")}
     if summary["participants"] < MIN_GROUP:

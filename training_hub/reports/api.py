@@ -17,17 +17,18 @@ from litestar.params import FromQuery
 from training_hub.core.errors import PermissionDenied
 from training_hub.core.i18n import N_
 from training_hub.core.timeutil import utcnow
-from training_hub.reports import service
-from training_hub.reports.service import Period, Scope
+from training_hub.reports import queries, tables
+from training_hub.reports.period import Period, parse_period
+from training_hub.reports.scope import Scope, resolve_scope
 from training_hub.reports.web import FromDate, ToDate, as_json
 from training_hub.web.auth import CurrentUser, provide_user, requires_staff
 
 
 async def _scope(user: CurrentUser, start: str | None, end: str | None, view: str | None, cooperative_id: int | None,
                  province: str | None, kind: str | None, trainer_id: int | None) -> tuple[Scope, Period]:
-    period = service.parse_period(start, end)
-    scope = await service.resolve_scope(user, view, cooperative_id=cooperative_id, province=province,
-                                        path_kind=kind, trainer_id=trainer_id)
+    period = parse_period(start, end)
+    scope = await resolve_scope(user, view, cooperative_id=cooperative_id, province=province,
+                                path_kind=kind, trainer_id=trainer_id)
     return scope, period
 
 
@@ -62,21 +63,21 @@ class ReportsApi(Controller):
     ) -> dict[str, Any]:
         scope, period = filters
         now = utcnow()
-        sess = await service.course_side(scope, period)
-        pm = await service.participant_side(scope, period)
-        done = await service.completion(scope, period, now)
-        waiting = await service.waiting_lists(scope, period) if scope.view != "trainer" else None
-        questions = await service.rating_questions()
-        ratings = await service.survey_ratings(scope, period, now)
-        return _envelope(scope, period, summary=service._summary(sess, pm, done, ratings, waiting, questions))
+        sess = await queries.course_side(scope, period)
+        pm = await queries.participant_side(scope, period)
+        done = await queries.completion(scope, period, now)
+        waiting = await queries.waiting_lists(scope, period) if scope.view != "trainer" else None
+        questions = await queries.rating_questions()
+        ratings = await queries.survey_ratings(scope, period, now)
+        return _envelope(scope, period, summary=tables.summary_figures(sess, pm, done, ratings, waiting, questions))
 
     @get("/monthly", summary="Per mese (Europe/Rome): corsi, incontri, ore erogate, partecipanti, ore di presenza")
     async def monthly(
         self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
         scope, period = filters
-        table = service.monthly_table(period, await service.course_side(scope, period),
-                                      await service.participant_side(scope, period))
+        table = tables.monthly_table(period, await queries.course_side(scope, period),
+                                     await queries.participant_side(scope, period))
         return _envelope(scope, period, items=table.rows)
 
     @get("/by-path-kind", summary="Per tipo di percorso, con completamento e abbandono")
@@ -84,9 +85,9 @@ class ReportsApi(Controller):
         self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
         scope, period = filters
-        table = service.kind_table(await service.course_side(scope, period),
-                                   await service.participant_side(scope, period),
-                                   await service.completion(scope, period, utcnow()))
+        table = tables.kind_table(await queries.course_side(scope, period),
+                                  await queries.participant_side(scope, period),
+                                  await queries.completion(scope, period, utcnow()))
         return _envelope(scope, period, items=table.rows)
 
     @get("/by-province", summary="Partecipanti e ore per provincia della cooperativa")
@@ -94,37 +95,37 @@ class ReportsApi(Controller):
         self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
         scope, period = filters
-        return _envelope(scope, period, items=service.province_table(await service.participant_side(scope, period)).rows)
+        return _envelope(scope, period, items=tables.province_table(await queries.participant_side(scope, period)).rows)
 
     @get("/by-area", summary="Partecipanti e ore per area di lavoro")
     async def by_area(
         self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
         scope, period = filters
-        return _envelope(scope, period, items=service.area_table(await service.participant_side(scope, period)).rows)
+        return _envelope(scope, period, items=tables.area_table(await queries.participant_side(scope, period)).rows)
 
     @get("/by-cooperative", summary="Partecipanti e ore per cooperativa")
     async def by_cooperative(
         self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
         scope, period = filters
-        pm = await service.participant_side(scope, period)
-        return _envelope(scope, period, items=service.cooperative_table(pm).rows)
+        pm = await queries.participant_side(scope, period)
+        return _envelope(scope, period, items=tables.cooperative_table(pm).rows)
 
     @get("/waiting-lists", summary="Corsi al completo con persone in lista d'attesa")
     async def waiting(
         self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
         scope, period = filters
-        rows = await service.waiting_lists(scope, period)
-        return _envelope(scope, period, items=service.waiting_table(rows, scoped=scope.person_filter).rows)
+        rows = await queries.waiting_lists(scope, period)
+        return _envelope(scope, period, items=tables.waiting_table(rows, scoped=scope.person_filter).rows)
 
     @get("/courses", summary="Per corso svolto nel periodo: incontri, ore, partecipanti, presenza")
     async def courses(
         self, filters: NamedDependency[ReportFilters]
     ) -> dict[str, Any]:
         scope, period = filters
-        return _envelope(scope, period, items=service.course_table(await service.course_list(scope, period)).rows)
+        return _envelope(scope, period, items=tables.course_table(await queries.course_list(scope, period)).rows)
 
     @get("/workers", summary="Ore di ogni persona della cooperativa (vista cooperative)")
     async def workers(
@@ -132,7 +133,7 @@ class ReportsApi(Controller):
         cooperative_id: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         scope, period = await _scope(user, start, end, "cooperative", cooperative_id, None, kind, None)
-        return _envelope(scope, period, items=service.worker_table(await service.worker_hours(scope, period)).rows)
+        return _envelope(scope, period, items=tables.worker_table(await queries.worker_hours(scope, period)).rows)
 
     @get("/surveys", summary="Questionari per corso: invitati, risposte, medie (solo se chiusi e con almeno 5 risposte)")
     async def surveys(
@@ -140,10 +141,10 @@ class ReportsApi(Controller):
     ) -> dict[str, Any]:
         scope, period = filters
         now = utcnow()
-        questions = await service.rating_questions()
-        table = service.survey_course_table(await service.survey_courses(scope, period),
-                                            await service.survey_ratings(scope, period, now), questions, now,
-                                            link_results=False)
+        questions = await queries.rating_questions()
+        table = tables.survey_course_table(await queries.survey_courses(scope, period),
+                                           await queries.survey_ratings(scope, period, now), questions, now,
+                                           link_results=False)
         return _envelope(scope, period, questions=[{"code": q["code"], "text": q["text"]} for q in questions],
                          items=[{k: v for k, v in row.items() if not k.endswith("_href")} for row in table.rows])
 
@@ -154,8 +155,8 @@ class ReportsApi(Controller):
         scope, period = filters
         if scope.view == "cooperative":
             raise PermissionDenied(N_("Il gradimento per formatore è riservato all'ufficio formazione e ai formatori."))
-        questions = await service.rating_questions()
-        table = service.survey_trainer_table(await service.survey_trainers(scope, period, utcnow()), questions)
+        questions = await queries.rating_questions()
+        table = tables.survey_trainer_table(await queries.survey_trainers(scope, period, utcnow()), questions)
         return _envelope(scope, period, questions=[{"code": q["code"], "text": q["text"]} for q in questions],
                          items=table.rows)
 

@@ -16,15 +16,18 @@ from litestar.response import Redirect, Template
 
 from training_hub.core.errors import NotFound, ValidationFailed
 from training_hub.core.i18n import N_, get_language, gettext
-from training_hub.core.tables import PathKind, Province, Role
+from training_hub.core.tables import PathKind, Province
 from training_hub.reports import activity as activity_service
-from training_hub.reports import service
+from training_hub.reports.dashboards import dashboard
 from training_hub.reports.pdf import period_text, report_pdf
+from training_hub.reports.period import parse_period
 from training_hub.reports.present import chart_for, format_cell, header, table_csv, tables_xlsx
-from training_hub.reports.service import Report
+from training_hub.reports.queries import cooperative_options, trainer_options
+from training_hub.reports.scope import VIEW_PATHS, choosable_filters, default_view, report_menu
+from training_hub.reports.tables import Report
 from training_hub.reports.web import Filters, FromDate, ToDate, attachment, filename, page_scope
 from training_hub.surveys.pages import question_text
-from training_hub.surveys.service import survey_results
+from training_hub.surveys.results import survey_results
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_staff
 from training_hub.web.responses import form_errors, page, redirect
 
@@ -35,7 +38,6 @@ VIEW_TITLES = {
     "trainer": N_("I miei corsi: presenze e gradimento"),
 }
 EXPORT_PREFIXES = {"office": "report-ufficio", "cooperative": "report-cooperativa", "trainer": "report-formatore"}
-VIEW_PATHS = {"office": "/reports", "cooperative": "/reports/cooperative", "trainer": "/reports/trainer"}
 
 
 def _filters(start: str | None, end: str | None, cooperative_id: str | None = None, province: str | None = None,
@@ -59,19 +61,21 @@ def _subtitle(report: Report) -> str:
 
 
 async def _dashboard_page(user: CurrentUser, view: str, filters: Filters) -> Template:
+    choosable = choosable_filters(user, view)
     context: dict[str, Any] = {
         "view": view, "title": VIEW_TITLES[view], "filters": filters, "errors": {}, "report": None,
         "base_path": VIEW_PATHS[view], "fmt": format_cell, "header": header, "chart_for": chart_for,
+        "menu": report_menu(user), "choosable": choosable,
         "provinces": [p.value for p in Province], "kinds": [k.value for k in PathKind],
-        "cooperatives": await service.cooperative_options() if user.is_admin and view != "trainer" else [],
-        "trainers": await service.trainer_options() if user.is_admin and view == "trainer" else [],
+        "cooperatives": await cooperative_options() if "cooperative" in choosable else [],
+        "trainers": await trainer_options() if "trainer" in choosable else [],
     }
     try:
         scope, period = await page_scope(user, view, filters)
     except ValidationFailed as exc:
         context["errors"] = form_errors(exc)
         return page("reports/dashboard.html", status_code=exc.status_code, **context)
-    report = await service.dashboard(user, scope, period)
+    report = await dashboard(user, scope, period)
     context.update(report=report, subtitle=_subtitle(report), query=filters.query(),
                    summary=activity_service.summary_items(report))
     return page("reports/dashboard.html", **context)
@@ -79,7 +83,7 @@ async def _dashboard_page(user: CurrentUser, view: str, filters: Filters) -> Tem
 
 async def _export(user: CurrentUser, view: str, filters: Filters, fmt: str, table_key: str | None) -> Response:
     scope, period = await page_scope(user, view, filters)
-    report = await service.dashboard(user, scope, period)
+    report = await dashboard(user, scope, period)
     prefix = EXPORT_PREFIXES[view]
     if fmt == "csv":
         try:
@@ -106,7 +110,7 @@ class ReportPages(Controller):
     ) -> Template | Redirect:
         if not user.is_admin:
             # Coordinators and trainers have their own page.
-            return redirect("/reports/cooperative" if user.has_role(Role.COORDINATOR) else "/reports/trainer")
+            return redirect(VIEW_PATHS[default_view(user)])
         return await _dashboard_page(user, "office", _filters(start, end, cooperative_id, province, kind))
 
     @get("/export.csv", name="reports_csv", guards=[requires_admin])
@@ -177,7 +181,7 @@ class ReportPages(Controller):
                        end: ToDate = None) -> Template:
         filters = _filters(start, end)
         try:
-            period = service.parse_period(start, end)
+            period = parse_period(start, end)
         except ValidationFailed as exc:
             return _activity_page(None, filters, form_errors(exc), public=False, status_code=exc.status_code)
         report = await activity_service.activity_report(user, period)
@@ -186,7 +190,7 @@ class ReportPages(Controller):
     @get("/activity.pdf", name="activity_report_pdf", guards=[requires_admin])
     async def activity_pdf(self, user: NamedDependency[CurrentUser], start: FromDate = None,
                            end: ToDate = None) -> Response:
-        period = service.parse_period(start, end)
+        period = parse_period(start, end)
         report = await activity_service.activity_report(user, period)
         content = await _pdf(report, gettext("Rapporto di attività formativa"))
         return Response(content, media_type="application/pdf",
@@ -220,7 +224,7 @@ class PublicReportPages(Controller):
     async def activity(self, start: FromDate = None, end: ToDate = None) -> Template:
         filters = _filters(start, end)
         try:
-            period = service.parse_period(start, end)
+            period = parse_period(start, end)
             report = await activity_service.cached_public_activity_report(period)
         except ValidationFailed as exc:
             return _activity_page(None, filters, form_errors(exc), public=True, status_code=exc.status_code)
@@ -228,7 +232,7 @@ class PublicReportPages(Controller):
 
     @get("/activity.pdf", name="public_activity_pdf")
     async def activity_pdf(self, start: FromDate = None, end: ToDate = None) -> Response:
-        period = service.parse_period(start, end)
+        period = parse_period(start, end)
         report = await activity_service.cached_public_activity_report(period)
         key = ("pdf", period.first, period.last, get_language())
         content = activity_service.PUBLIC_REPORTS.get(key)

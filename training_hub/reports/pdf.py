@@ -11,7 +11,7 @@ from training_hub.core.i18n import format_date, format_datetime, gettext
 from training_hub.core.timeutil import utcnow
 from training_hub.reports.activity import summary_items
 from training_hub.reports.present import format_cell, header
-from training_hub.reports.service import Report
+from training_hub.reports.tables import Report
 
 BRAND = (11, 90, 138)
 LIGHT = (233, 240, 246)

@@ -1,6 +1,6 @@
 """Showing report tables: cells for pages and PDF, bar charts as SVG geometry, CSV and XLSX files.
 
-Every output is built from the same :class:`~training_hub.reports.service.ReportTable` rows, so a page,
+Every output is built from the same :class:`~training_hub.reports.tables.ReportTable` rows, so a page,
 its export and its PDF cannot disagree. How each value reads in a file (decimal commas, "< 5") is
 decided here; writing the file (CSV with a BOM, formula-injection protection, workbooks) is
 :mod:`training_hub.core.exports`, shared with the other features.
@@ -26,7 +26,7 @@ from training_hub.core.i18n import N_, gettext
 from training_hub.core.labels import AREA_LABELS, PATH_KIND_LABELS, PROVINCE_LABELS
 from training_hub.core.timeutil import to_rome
 from training_hub.reports.activity import OTHER, SUPPRESSED
-from training_hub.reports.service import Column, ReportTable
+from training_hub.reports.tables import Column, ReportTable
 
 NOT_GIVEN = N_("Non indicata")
 # Worksheet names (at most 31 characters in Excel).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,9 @@ from training_hub.core.db import form_id, is_possible_id
 from training_hub.core.errors import ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
-from training_hub.reports.service import Period, Scope, parse_period, resolve_scope
+from training_hub.core.timeutil import iso_rome
+from training_hub.reports.period import Period, parse_period
+from training_hub.reports.scope import Scope, resolve_scope
 
 FromDate = Annotated[
     str | None,
@@ -83,10 +86,6 @@ def attachment(name: str) -> dict[str, str]:
 
 def as_json(value: Any) -> Any:
     """Rows for the API: dates as ISO strings, everything else as is."""
-    from datetime import date, datetime
-
-    from training_hub.core.timeutil import iso_rome
-
     if isinstance(value, datetime):
         return iso_rome(value)
     if isinstance(value, date):

@@ -14,7 +14,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from training_hub.reports.web import as_json
-from training_hub.surveys import service
+from training_hub.surveys import answering
+from training_hub.surveys.results import survey_results
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 
 
@@ -32,23 +33,23 @@ class SurveysApi(Controller):
 
     @get("/", summary="I questionari a cui sono invitato")
     async def mine(self, user: NamedDependency[CurrentUser]) -> list[dict[str, Any]]:
-        return as_json(await service.my_surveys(user))
+        return as_json(await answering.my_surveys(user))
 
     @get("/{survey_id:int}", summary="Un questionario da compilare (solo per chi è invitato)")
     async def detail(self, user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> dict[str, Any]:
-        return as_json(await service.survey_for_participant(user, survey_id))
+        return as_json(await answering.survey_for_participant(user, survey_id))
 
     @post("/{survey_id:int}/responses", status_code=HTTP_201_CREATED,
           summary="Rispondi (una volta sola; la risposta è anonima)")
     async def respond(self, user: NamedDependency[CurrentUser], survey_id: FromPath[int],
                       data: JSONBody[ResponseIn]) -> dict[str, str]:
-        await service.submit_response(user, survey_id, dict(data.answers))
+        await answering.submit_response(user, survey_id, dict(data.answers))
         return {"status": "recorded"}
 
     @get("/{survey_id:int}/results",
          summary="Risultati aggregati (ufficio e formatori del corso; solo a questionario chiuso con almeno 5 risposte)")
     async def results(self, user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> dict[str, Any]:
-        return as_json(await service.survey_results(user, survey_id))
+        return as_json(await survey_results(user, survey_id))
 
 
 ROUTES = [SurveysApi]

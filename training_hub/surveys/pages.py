@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from training_hub.core.errors import DomainError
 from training_hub.core.i18n import N_, gettext, ngettext
 from training_hub.core.tables import QuestionKind
-from training_hub.surveys import service
-from training_hub.surveys.service import QuestionUpdate
+from training_hub.surveys import answering, lifecycle, questions, results
+from training_hub.surveys.questions import QuestionUpdate
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login
 from training_hub.web.responses import flash, form_dict, form_errors, page, redirect
 
@@ -41,11 +41,11 @@ class SurveyPages(Controller):
 
     @get("/", name="my_surveys")
     async def list_surveys(self, user: NamedDependency[CurrentUser]) -> Template:
-        return page("surveys/list.html", surveys=await service.my_surveys(user))
+        return page("surveys/list.html", surveys=await answering.my_surveys(user))
 
     @get("/{survey_id:int}", name="survey")
     async def answer_form(self, user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> Template:
-        survey = await service.survey_for_participant(user, survey_id)
+        survey = await answering.survey_for_participant(user, survey_id)
         return page("surveys/answer.html", survey=survey, values={}, errors={}, rating_labels=RATING_LABELS,
                     question_text=question_text)
 
@@ -56,23 +56,13 @@ class SurveyPages(Controller):
         data = await form_dict(request)
         answers = {key[2:]: value for key, value in data.items() if key.startswith("q_")}
         try:
-            await service.submit_response(user, survey_id, answers)
+            await answering.submit_response(user, survey_id, answers)
         except DomainError as exc:
-            survey = await service.survey_for_participant(user, survey_id)
+            survey = await answering.survey_for_participant(user, survey_id)
             return page("surveys/answer.html", status_code=exc.status_code, survey=survey, values=answers,
                         errors=form_errors(exc), rating_labels=RATING_LABELS, question_text=question_text)
         flash(request, gettext("Grazie! La tua risposta è stata registrata in forma anonima."))
         return redirect(f"/surveys/{survey_id}")
-
-
-def _position(raw: Any, current: int) -> int | None:
-    text = str(raw).strip()
-    if not text:
-        return current
-    digits = text.removeprefix("-")
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
-        return None  # reported next to the field by the service
-    return int(text)
 
 
 def _question_updates(data: dict[str, Any], questions: list[dict[str, Any]]) -> list[QuestionUpdate]:
@@ -82,7 +72,7 @@ def _question_updates(data: dict[str, Any], questions: list[dict[str, Any]]) -> 
         updates.append(QuestionUpdate(
             id=qid,
             text=str(data.get(f"text_{qid}", question["text"])),
-            position=_position(data.get(f"position_{qid}", ""), question["position"]),
+            position=str(data.get(f"position_{qid}", "")),  # read by the service; empty keeps the place
             active=data.get(f"active_{qid}") == "on",
         ))
     return updates
@@ -98,10 +88,10 @@ class SurveyAdminPages(Controller):
                     values: dict[str, Any] | None = None) -> Template:
         return page(
             "surveys/admin.html", status_code=status,
-            questions=await service.list_questions(), surveys=await service.surveys_overview(user),
+            questions=await questions.list_questions(), surveys=await results.surveys_overview(user),
             errors=errors or {}, values=values or {}, kinds=[k.value for k in QuestionKind],
-            min_responses=service.MIN_RESPONSES, open_days=service.OPEN_DAYS,
-            remind_after=service.REMIND_AFTER_DAYS,
+            min_responses=results.MIN_RESPONSES, open_days=lifecycle.OPEN_DAYS,
+            remind_after=lifecycle.REMIND_AFTER_DAYS,
         )
 
     @get("/", name="admin_surveys")
@@ -112,7 +102,7 @@ class SurveyAdminPages(Controller):
     async def save_questions(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            await service.save_questions(user, _question_updates(data, await service.list_questions()))
+            await questions.save_questions(user, _question_updates(data, await questions.list_questions()))
         except DomainError as exc:
             return await self._page(user, errors=form_errors(exc), status=exc.status_code, values=data)
         flash(request, gettext("Domande salvate."))
@@ -122,7 +112,7 @@ class SurveyAdminPages(Controller):
     async def add_question(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            await service.add_question(user, str(data.get("new_text", "")), str(data.get("new_kind", "")))
+            await questions.add_question(user, str(data.get("new_text", "")), str(data.get("new_kind", "")))
         except DomainError as exc:
             return await self._page(user, errors=form_errors(exc), status=exc.status_code, values=data)
         flash(request, gettext("Domanda aggiunta."))
@@ -130,13 +120,13 @@ class SurveyAdminPages(Controller):
 
     @get("/{survey_id:int}", name="admin_survey")
     async def detail(self, user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> Template:
-        results = await service.survey_results(user, survey_id)
-        return page("surveys/admin_detail.html", results=results, missing=await service.not_answered(user, survey_id))
+        shown = await results.survey_results(user, survey_id)
+        return page("surveys/admin_detail.html", results=shown, missing=await results.not_answered(user, survey_id))
 
     @post("/{survey_id:int}/remind", name="admin_survey_remind")
     async def remind(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> Redirect:
         try:
-            sent = await service.send_reminder(user, survey_id)
+            sent = await lifecycle.send_reminder(user, survey_id)
         except DomainError as exc:
             flash(request, exc.detail, "error")
         else:
@@ -147,7 +137,7 @@ class SurveyAdminPages(Controller):
     @post("/{survey_id:int}/close", name="admin_survey_close")
     async def close(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], survey_id: FromPath[int]) -> Redirect:
         try:
-            await service.close_survey(user, survey_id)
+            await lifecycle.close_survey(user, survey_id)
         except DomainError as exc:
             flash(request, exc.detail, "error")
         else:

@@ -1,16 +1,17 @@
-"""Demo data for reports and surveys: a few courses held in the past weeks, with registers and surveys,
-so the dashboards, the activity report and the survey pages have something to show.
+"""The past editions of the demo: courses held in the past weeks, with registers and surveys, so the
+dashboards, the activity report and the survey pages have something to show.
 
-Called at the end of ``training_hub.demo.load_demo_data`` (it uses the people and paths made there).
-Survey answers go through :func:`submit_response`, like real ones: stored apart from the people.
+Written at the end of :func:`training_hub.demo.loader.load_demo_data` (it uses the people and paths
+made there), where and when :func:`training_hub.demo.plan.plan_demo` placed them. Survey answers go
+through :func:`training_hub.surveys.answering.submit_response`, like real ones: stored apart from the
+people. Below 5 answers a survey's results stay hidden, and the demo has one such course to show it.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import (
@@ -22,7 +23,6 @@ from training_hub.core.tables import (
     Enrolment,
     EnrolmentStatus,
     Location,
-    PathKind,
     Person,
     Session,
     Survey,
@@ -31,40 +31,13 @@ from training_hub.core.tables import (
     TrainingPath,
 )
 from training_hub.core.timeutil import minutes_between, to_rome, utcnow
-from training_hub.surveys.service import ensure_default_questions, submit_response
+from training_hub.demo.consortium import LOCATIONS
+from training_hub.demo.courses import PAST_COURSES
+from training_hub.demo.plan import PlannedCourse, plan_demo
+from training_hub.surveys.answering import submit_response
+from training_hub.surveys.questions import ensure_default_questions
 
-if TYPE_CHECKING:
-    from training_hub.demo import PlannedCourse
-
-
-@dataclass
-class PastCourse:
-    title: str
-    kind: str
-    weeks_ago: int  # the first session
-    sessions: list[tuple[str, str]]  # (start, end) HH:MM, one a week
-    participants: int
-    answers: int  # survey answers; below 5 the results stay hidden
-    threshold: int = 70
-    survey_open: bool = False  # ended days ago: the survey is still open
-    location: str = "sede"  # a key of training_hub.demo.LOCATIONS: the consortium's seat
-    trainer: str = "trainer@demo.test"
-
-    @property
-    def capacity(self) -> int:
-        return max(self.participants, 12)
-
-
-PAST_COURSES = [
-    PastCourse("Raccontare l'impresa sociale (prima edizione)", PathKind.MARKETING.value, 9,
-               [("09:30", "13:00"), ("09:30", "13:00"), ("09:30", "12:30")], 10, 7),
-    PastCourse("Formazione generale dei lavoratori (edizione precedente)", PathKind.OTHER.value, 7,
-               [("14:00", "18:00")], 8, 6, threshold=90),
-    PastCourse("Laboratorio di competenze (prima edizione)", PathKind.INCLUSION.value, 6,
-               [("10:00", "12:00"), ("10:00", "12:00")], 3, 2),
-    PastCourse("Progettare la formazione interna (edizione pilota)", PathKind.INTERNAL_TRAINING.value, 2,
-               [("14:30", "17:30"), ("14:30", "17:30")], 6, 2, survey_open=True),
-]
+# The survey answers of the past editions: ratings of the default questions, and a few comments.
 RATINGS = [(5, 4, 5, 4, 4), (4, 4, 5, 3, 4), (4, 3, 4, 4, 3), (5, 5, 5, 4, 5), (3, 3, 4, 2, 3), (4, 5, 4, 4, 4),
            (5, 4, 5, 5, 4)]
 COMMENTS = ["Esempi concreti e utili per il mio servizio.", "Avrei voluto più tempo per le esercitazioni.",
@@ -72,13 +45,11 @@ COMMENTS = ["Esempi concreti e utili per il mio servizio.", "Avrei voluto più t
 CODES = ("overall", "usefulness", "trainer", "organisation", "materials")
 
 
-async def load_report_demo(
+async def load_past_editions(
     today: date | None = None, *, plan: dict[str, PlannedCourse] | None = None
 ) -> dict[str, Any]:
-    """The past editions, where and when ``plan`` (:func:`training_hub.demo.plan_demo`) holds them: one
+    """The past editions, where and when ``plan`` (:func:`training_hub.demo.plan.plan_demo`) holds them: one
     calendar with the coming courses, so that they obey the same scheduling rules."""
-    from training_hub.demo import LOCATIONS, plan_demo  # (that module imports PAST_COURSES from this one)
-
     today = today or to_rome(utcnow()).date()
     plan = plan or plan_demo(today)
     await ensure_default_questions()
