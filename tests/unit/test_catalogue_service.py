@@ -52,16 +52,6 @@ async def test_visible_and_managed_conditions_work_in_piccolo_queries():
     assert public.id
 
 
-async def test_counts_for_many_courses_at_once():
-    trainer = await make_person("trainer", full_name="Zeno Rossi")
-    first = await make_course(trainers=[trainer])
-    second = await make_course(trainers=[trainer])
-    await make_enrolment(await make_person(), first)
-    await make_enrolment(await make_person(), first, status="waitlisted")
-    counts = await service.enrolment_counts([first.id, second.id])
-    assert counts[first.id] == {"confirmed": 1, "waitlisted": 1} and second.id not in counts
-
-
 async def test_recompute_course_dates_ignores_cancelled_sessions():
     course = await make_course()
     early = await make_session(course, rome(date(2026, 12, 1), 9))

@@ -33,7 +33,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
-from piccolo.query.functions.aggregate import Count
 
 from training_hub.catalogue.holidays import parse_patron_day
 from training_hub.catalogue.scheduling import (
@@ -109,6 +108,10 @@ from training_hub.core.timeutil import (
 from training_hub.notifications.compose import course_sessions, invitation
 from training_hub.notifications.outbox import OutgoingMessage, queue_messages
 from training_hub.notifications.sessions import load_invitation_session, session_invitation
+from training_hub.seats.capacity import change_capacity as change_seats
+from training_hub.seats.capacity import parse_capacity
+from training_hub.seats.locking import lock_course
+from training_hub.seats.state import SeatState, count_sql, seat_columns
 
 # Statuses a course can have and still be read by its audience (drafts: only by who manages it).
 PUBLIC_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value, CourseStatus.CANCELLED.value)
@@ -680,9 +683,7 @@ _COURSE_COLUMNS = (
     "p.title AS path_title, p.kind AS path_kind, p.owner_cooperative AS path_owner, "
     "l.id AS location_id, l.name AS location_name, l.comune AS location_comune, l.province AS location_province, "
     "l.step_free_access AS location_step_free, l.is_online AS location_online, "
-    """(SELECT COUNT(*) FROM enrolment e WHERE e.course = "course"."id" AND e.status = 'confirmed') AS n_confirmed, """
-    """(SELECT COUNT(*) FROM enrolment e WHERE e.course = "course"."id" AND e.status = 'waitlisted') AS n_waitlisted, """
-    """(SELECT COUNT(*) FROM enrolment e WHERE e.course = "course"."id" AND e.status = 'pending') AS n_pending"""
+    + seat_columns('"course"."id"')
 )
 _SESSION_COUNT = """(SELECT COUNT(*) FROM course_session s WHERE s.course = "course"."id" AND s.status = 'scheduled')"""
 _DETAIL_COLUMNS = (
@@ -729,8 +730,9 @@ async def _course_links(course_ids: list[int], *, cooperatives: bool = False) ->
 
 
 def _counts_of(row: Mapping[str, Any]) -> dict[str, int]:
-    return {EnrolmentStatus.CONFIRMED.value: row["n_confirmed"], EnrolmentStatus.WAITLISTED.value: row["n_waitlisted"],
-            EnrolmentStatus.PENDING.value: row["n_pending"]}
+    seats = SeatState.from_row(row)
+    return {EnrolmentStatus.CONFIRMED.value: seats.confirmed, EnrolmentStatus.WAITLISTED.value: seats.waitlisted,
+            EnrolmentStatus.PENDING.value: seats.pending}
 
 
 def _count_from(where: list[str]) -> str:
@@ -808,20 +810,6 @@ class CourseRows(list):  # type: ignore[type-arg]
     def __init__(self, items: Iterable[dict[str, Any]] = (), *, fingerprint: tuple[Any, ...] = ()) -> None:
         super().__init__(items)
         self.fingerprint = fingerprint
-
-
-async def enrolment_counts(course_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """Live enrolments per course and status, in one GROUP BY query."""
-    ids = list(course_ids)
-    if not ids:
-        return {}
-    rows = await Enrolment.select(Enrolment.course, Enrolment.status, Count(alias="n")).where(
-        Enrolment.course.is_in(ids) & Enrolment.status.is_in([s.value for s in LIVE_ENROLMENT_STATUSES])
-    ).group_by(Enrolment.course, Enrolment.status)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        counts[row["course"]][row["status"]] = row["n"]
-    return counts
 
 
 def _location_from(row: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -1113,9 +1101,8 @@ def _catalogue_where(user: CurrentUser, filters: CatalogueFilters, now: datetime
         where.append('"course"."ends_at" >= {}')
         args.append(now)
     if filters.seats_available:
-        where.append('"course"."capacity" > (SELECT COUNT(*) FROM enrolment e WHERE e.course = "course"."id" '
-                     "AND e.status = {})")
-        args.append(EnrolmentStatus.CONFIRMED.value)
+        confirmed = count_sql(EnrolmentStatus.CONFIRMED.value, '"course"."id"')
+        where.append(f'"course"."capacity" > {confirmed}')
     return where, args
 
 
@@ -1194,15 +1181,6 @@ async def list_managed_courses(
 # ------------------------------------------------------------------------------------------------
 
 
-async def _lock_course(course_id: int, *columns: Any) -> dict[str, Any]:
-    """Read the course row (``columns``) and lock it until the transaction ends: every change to a
-    course or its sessions takes this lock first, so what it decides on cannot change under it."""
-    rows = await lock_for_update(Course.select(Course.id, *columns).where(Course.id == course_id))
-    if not rows:
-        raise NotFound(N_("Corso non trovato."))
-    return rows[0]
-
-
 @dataclass
 class CourseInput:
     path_id: int | None
@@ -1274,8 +1252,7 @@ async def _validate_course(
         errors["title"] = N_("Indica il titolo del corso.")
     elif len(title) > 200:
         errors["title"] = N_("Il titolo può avere al massimo 200 caratteri.")
-    capacity = parse_integer(data.capacity, "capacity", errors, minimum=1, maximum=1000,
-                        message=N_("I posti sono un numero intero da 1 a 1000."))
+    capacity = parse_capacity(data.capacity, errors)
     threshold = parse_integer(70 if data.attendance_threshold in (None, "") else data.attendance_threshold,
                          "attendance_threshold", errors, minimum=1, maximum=100,
                          message=N_("La soglia di frequenza è una percentuale da 1 a 100."))
@@ -1419,30 +1396,17 @@ async def update_course(user: CurrentUser, course_id: int, data: CourseInput) ->
     if existing["status"] == CourseStatus.PUBLISHED and trainer_ids is not None and not trainer_ids:
         raise ValidationFailed(N_("Un corso pubblicato ha almeno un formatore."), field="trainer_ids")
     async with write_transaction():
-        locked = await _lock_course(course_id, Course.status, Course.capacity)
+        locked = await lock_course(course_id)
         if locked["status"] in (CourseStatus.CANCELLED, CourseStatus.COMPLETED):  # changed meanwhile
             raise InvalidState(N_("Un corso annullato o concluso non si modifica più."))
-        new_capacity = values[Course.capacity]
-        taken = (await enrolment_counts([course_id])).get(course_id, {}).get(EnrolmentStatus.CONFIRMED.value, 0)
-        if new_capacity < taken:
-            raise ValidationFailed(N_("Ci sono già %(taken)s iscritti confermati: i posti non possono essere meno."),
-                                   field="capacity", taken=taken)
-        small = await Session.select(Session.location.name.as_alias("name"), Session.location.capacity.as_alias("room")).where(
-            (Session.course == course_id) & (Session.status == SessionStatus.SCHEDULED)
-            & (Session.location.capacity < new_capacity)
-        ).first()
-        if small:
-            raise ValidationFailed(N_("La sede «%(location)s» di un incontro ha solo %(room)s posti."),
-                                   field="capacity", location=small["name"], room=small["room"])
+        capacity = values.pop(Course.capacity)
         values[Course.updated_at] = utcnow()
         await Course.update(values).where(Course.id == course_id)
         await _replace_links(course_id, trainer_ids, coop_ids, areas)
+        # The seats' rules, on the course as it now is (its new location included): never fewer than
+        # the confirmed seats nor more than a room holds; raised, the waiting list moves at once.
+        await change_seats(locked, capacity, actor_id=user.id)
         await record_audit_event("course.updated", actor_id=user.id, entity="course", entity_id=course_id)
-        if new_capacity > locked["capacity"]:
-            # Freed seats go to the waiting list at once, in this transaction, under this lock.
-            from training_hub.enrolment.service import promote_waitlist  # enrolment imports the catalogue
-
-            await promote_waitlist(course_id, actor_id=user.id)
     return await get_course_detail(user, course_id)
 
 
@@ -1450,7 +1414,7 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
     """Draft → published: it needs a trainer and at least one scheduled session."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        await _lock_course(course_id)
+        await lock_course(course_id)
         access = await load_course_access(course_id)
         if access.status != CourseStatus.DRAFT:
             raise InvalidState(N_("Si pubblica solo un corso in bozza."))
@@ -1479,7 +1443,7 @@ async def cancel_course(user: CurrentUser, course_id: int, reason: str = "") -> 
     await get_manageable_course(user, course_id)
     reason = clean_text(reason)
     async with write_transaction():
-        row = await _lock_course(course_id, Course.status, Course.title)
+        row = await lock_course(course_id)
         if row["status"] == CourseStatus.DRAFT:
             raise InvalidState(N_("Una bozza non si annulla: eliminala."))
         if row["status"] != CourseStatus.PUBLISHED:
@@ -1524,7 +1488,7 @@ async def complete_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
     """Published → completed, once its last session has ended."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        row = await _lock_course(course_id, Course.status, Course.ends_at)
+        row = await lock_course(course_id)
         if row["status"] != CourseStatus.PUBLISHED:
             raise InvalidState(N_("Si conclude solo un corso pubblicato."))
         if row["ends_at"] is None or row["ends_at"] > utcnow():
@@ -1539,7 +1503,7 @@ async def delete_draft_course(user: CurrentUser, course_id: int) -> None:
     """A draft nobody has seen can be removed altogether (with its sessions)."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
-        row = await _lock_course(course_id, Course.status)
+        row = await lock_course(course_id)
         if row["status"] != CourseStatus.DRAFT:
             raise InvalidState(N_("Si elimina solo un corso in bozza; un corso pubblicato si annulla."))
         if await Enrolment.exists().where(Enrolment.course == course_id):
@@ -1810,7 +1774,7 @@ async def create_session(
     warnings only when not ``confirm_warnings``)."""
     access = await get_manageable_course(user, course_id)
     async with write_transaction():
-        await _lock_course(course_id)
+        await lock_course(course_id)
         course = await _course_for_scheduling(course_id)
         session = await _validated_single(course, data)
         ids = await _place_sessions(course_id, [session], confirm_warnings=confirm_warnings)
@@ -1878,7 +1842,7 @@ async def create_series(
     """Add a weekly series at once (all or nothing); topics per session in order (a list, or one per line)."""
     access = await get_manageable_course(user, course_id)
     async with write_transaction():
-        await _lock_course(course_id)
+        await lock_course(course_id)
         course = await _course_for_scheduling(course_id)
         sessions = await _validated_series(course, data)
         ids = await _place_sessions(course_id, sessions, confirm_warnings=confirm_warnings)
@@ -1976,7 +1940,7 @@ async def update_session(
     published, tells everyone enrolled; the checks run again on the new time, place and trainer."""
     row, access = await _session_for_change(user, session_id)
     async with write_transaction():
-        await _lock_course(row["course"])
+        await lock_course(row["course"])
         row = await _session_under_lock(session_id)
         if row["status"] == SessionStatus.CANCELLED:
             raise InvalidState(N_("L'incontro è annullato: non si modifica più."))
@@ -2013,7 +1977,7 @@ async def cancel_session(user: CurrentUser, session_id: int, reason: str = "") -
     row, access = await _session_for_change(user, session_id)
     reason = clean_text(reason)
     async with write_transaction():
-        await _lock_course(row["course"])
+        await lock_course(row["course"])
         row = await _session_under_lock(session_id)
         if row["status"] == SessionStatus.CANCELLED:
             raise InvalidState(N_("L'incontro è già annullato."))
@@ -2039,7 +2003,7 @@ async def delete_draft_session(user: CurrentUser, session_id: int) -> None:
     """Remove a session of a draft course altogether (nobody has seen it yet)."""
     row, _access = await _session_for_change(user, session_id)
     async with write_transaction():
-        course = await _lock_course(row["course"], Course.status)
+        course = await lock_course(row["course"])
         if course["status"] != CourseStatus.DRAFT:
             raise InvalidState(N_("Si eliminano solo gli incontri di un corso in bozza; altrimenti si annullano."))
         await Session.delete().where(Session.id == session_id)

@@ -1,47 +1,13 @@
 """Enrolment: seats, waiting lists and approvals that never overbook.
 
-Locking — read this before changing anything here
--------------------------------------------------
-Every decision about seats (enrolling, cancelling a confirmed seat, approving, changing the capacity,
-promoting from the waiting list) runs in ONE transaction that starts by locking the course row:
-
-    async with write_transaction():                  # db.write_transaction()
-        course = await lock_course(course_id)       # SELECT … FOR UPDATE (PostgreSQL)
-        state = await seat_state(course_id, …)      # counted in a NEW statement, after the lock
-        … decide, write the enrolment, queue_message(…) for the person …
-
-* **PostgreSQL.** ``FOR UPDATE`` on the course row serialises the seat decisions of that course, and
-  only of that course. The seats are counted by a separate statement *after* the locking one: under
-  READ COMMITTED every statement takes a fresh snapshot, so the count sees every seat committed by
-  whoever held the lock before. (A sub-select inside the locking statement would use the snapshot
-  taken before the wait and count stale seats — don't merge the two.)
-* **SQLite.** ``write_transaction()`` is ``BEGIN IMMEDIATE``: the database write lock is taken at
-  BEGIN, so nothing another writer commits can change what this transaction reads; ``lock_for_update``
-  adds nothing there. Writers from other processes wait on the 30 s busy timeout; writers from this
-  process queue in arrival order on an ``asyncio.Lock`` inside ``write_transaction()`` (see db.py).
-* The partial unique index ``enrolment_one_live`` (one live enrolment per person and course) is the
-  last line of defence: even code that forgets the lock cannot write a second live enrolment.
-* Notifications are queued in the outbox in the same transaction — a rolled-back decision announces
-  nothing — and sent later by the notifications worker, never during a request.
-* Checks that only read and cannot be changed by a concurrent seat decision (visibility, who may enrol
-  whom, eligibility, overlapping sessions) run *before* the transaction to keep the lock short; those
-  that can change (course status and window, an existing live enrolment) are checked again under it.
-* Reasons (of a cancellation, an approval, a rejection) are free text that could carry health
-  details: they are kept on the enrolment row and sent to the person, never copied into the audit
-  trail, which records who decided what and when.
-* The hot path keeps to four statements under the lock: the lock itself (``db.lock_for_update``, the
-  house convention), then the count, the insert and the outbox row written by hand (``db.fetch_all``),
-  because the query builder costs more than the queries and the lock is held meanwhile.
-
-The waiting list is first come, first served: ordered by ``(waitlisted_at, id)``, with
-``waitlisted_at`` taken under the lock with microseconds, so the order is the order in which the lock
-was granted. Position = 1 + the number of people waitlisted before. A freed seat goes to the first in
-line at once, in the same transaction — never after the enrolment window has closed or the course has
-started (then the seat stays free). An approved request joins the list at approval time.
-
-Contract for other features: :func:`promote_waitlist` must be called inside the caller's
-``write_transaction()``, after the caller has locked the course (the catalogue's capacity change does
-exactly this; :func:`change_capacity` is the reference).
+Seats, locks and the waiting list are the seats feature's (``training_hub.seats``): read the locking
+note in ``seats/locking.py`` before changing anything that decides on seats. Every decision here runs
+in one ``write_transaction()`` that starts with ``seats.locking.lock_course`` and counts the seats
+after it with ``seats.state.seat_state``; a freed seat goes to the waiting list at once
+(``seats.waitlist.promote_waitlist``) in the same transaction. Notifications are queued in the outbox
+in that transaction too. Reasons (of a cancellation, an approval, a rejection) are free text that could
+carry health details: they are kept on the enrolment row and sent to the person, never copied into the
+audit trail, which records who decided what and when.
 """
 
 from __future__ import annotations
@@ -52,7 +18,7 @@ from typing import Any, NoReturn
 
 from training_hub.catalogue.service import visible_courses_sql
 from training_hub.core.audit import record_audit_event
-from training_hub.core.db import fetch_all, fetch_one, in_transaction, lock_for_update, write_transaction
+from training_hub.core.db import fetch_all, fetch_one, write_transaction
 from training_hub.core.errors import (
     DomainError,
     EnrolmentRefused,
@@ -65,7 +31,6 @@ from training_hub.core.i18n import N_, format_date, format_time, gettext
 from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import (
     AccessibilityNeeds,
-    Course,
     CourseStatus,
     EnrolmentStatus,
     Role,
@@ -90,8 +55,13 @@ from training_hub.enrolment.access import (
     teaches,
     visible_course,
 )
-from training_hub.notifications.compose import compose, course_sessions, invitation, scheduled
-from training_hub.notifications.outbox import queue_message
+from training_hub.notifications.compose import course_sessions, scheduled
+from training_hub.notifications.enrolment_notices import queue_enrolment_notice
+from training_hub.seats.capacity import change_capacity as change_seats
+from training_hub.seats.capacity import parse_capacity
+from training_hub.seats.locking import lock_course, precise_now
+from training_hub.seats.state import seat_state, waitlist_ahead_sql, waitlist_position
+from training_hub.seats.waitlist import cancellation_deadline_of, promote_waitlist
 
 STATUS_LABELS = {
     EnrolmentStatus.PENDING.value: N_("In attesa di approvazione"),
@@ -107,7 +77,6 @@ VIA_LABELS = {
     "admin": N_("Dall'ufficio formazione"),
 }
 LIVE = (EnrolmentStatus.PENDING.value, EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.WAITLISTED.value)
-MAX_CAPACITY = 1000
 MAX_REASON = 1000
 
 
@@ -125,72 +94,7 @@ def status_label(status: str) -> str:
     return gettext(STATUS_LABELS.get(status, status))
 
 
-def precise_now() -> datetime:
-    """Now with microseconds: the waiting-list order needs more than ``utcnow()``'s seconds."""
-    return datetime.now(UTC)
-
-
-# Transactions and locks ---------------------------------------------------------------------------
-
-LOCK_COLUMNS = (
-    Course.id,
-    Course.title,
-    Course.status,
-    Course.capacity,
-    Course.requires_approval,
-    Course.enrolment_opens_at,
-    Course.enrolment_closes_at,
-    Course.cancellation_deadline,
-    Course.starts_at,
-)
-
-
-async def lock_course(course_id: int) -> dict[str, Any]:
-    """Read the course row and lock it until the transaction ends (FOR UPDATE; IMMEDIATE on SQLite)."""
-    rows = await lock_for_update(Course.select(*LOCK_COLUMNS).where(Course.id == course_id))
-    if not rows:
-        raise NotFound(N_("Corso non trovato."))
-    return rows[0]
-
-
-SEAT_STATE_SQL = (
-    "SELECT "
-    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'confirmed') AS confirmed, "
-    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'waitlisted') AS waitlisted, "
-    "(SELECT MIN(id) FROM enrolment WHERE course = {} AND person = {} "
-    f"AND status IN {LIVE_STATUSES_SQL}) "
-    "AS existing"
-)
-
-
-@dataclass(frozen=True)
-class SeatState:
-    confirmed: int
-    waitlisted: int
-    existing: int | None
-
-
-async def seat_state(course_id: int, person_id: int = 0) -> SeatState:
-    """Seats taken and waiting list length — meaningful only under the course lock."""
-    row = await fetch_one(SEAT_STATE_SQL, course_id, course_id, course_id, person_id)
-    assert row is not None
-    return SeatState(int(row["confirmed"]), int(row["waitlisted"]), row["existing"])
-
-
-def promotion_allowed(course: dict[str, Any], now: datetime) -> bool:
-    """A freed seat goes to the waiting list only while the course is open for enrolment."""
-    if course["status"] != CourseStatus.PUBLISHED:
-        return False
-    closes, starts = course["enrolment_closes_at"], course["starts_at"]
-    return not ((closes is not None and now >= closes) or (starts is not None and now >= starts))
-
-
-def _cancel_deadline(course: Any) -> datetime | None:
-    """The cancellation deadline, or the start without one. ``course``: CourseFacts, or a row with the
-    same fields (a dict, or an asyncpg Record from ``fetch_all`` on PostgreSQL)."""
-    if isinstance(course, CourseFacts):
-        return course.cancellation_deadline or course.starts_at
-    return course["cancellation_deadline"] or course["starts_at"]
+_cancel_deadline = cancellation_deadline_of
 
 
 # Writing ------------------------------------------------------------------------------------------
@@ -201,105 +105,6 @@ INSERT_ENROLMENT_SQL = (
     "certificate_code, updated_at) "
     "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, NULL, NULL, '', NULL, NULL, '', NULL, {}) RETURNING id"
 )
-
-WAITLIST_SQL = (
-    "SELECT e.id, e.person, p.full_name, p.email, p.active FROM enrolment e JOIN person p ON p.id = e.person "
-    "WHERE e.course = {} AND e.status = 'waitlisted' ORDER BY e.waitlisted_at, e.id LIMIT {}"
-)
-
-
-async def _notify(
-    kind: str,
-    person: dict[str, Any],
-    course_title: str,
-    *,
-    sessions: list[dict[str, Any]] | None = None,
-    position: int | None = None,
-    reason: str = "",
-    deadline: datetime | None = None,
-    ics_method: str | None = None,
-) -> None:
-    """Queue one message to the person enrolled (inside the caller's transaction)."""
-    if not person.get("email") or not as_bool(person.get("active", True)):
-        return
-    listed = scheduled(sessions or [])
-    subject, body = compose(
-        kind,
-        full_name=person["full_name"],
-        course_title=course_title,
-        sessions=listed if kind != "enrolment_cancelled" else None,
-        position=position,
-        reason=reason,
-        deadline=deadline,
-    )
-    ics = ""
-    if ics_method and listed:
-        ics = invitation(
-            course_title, listed, method=ics_method, to_email=person["email"], full_name=person["full_name"]
-        )
-    await queue_message(
-        kind, recipient_id=person["id"], to_email=person["email"], subject=subject, body=body, ics=ics
-    )
-
-
-def _require_transaction() -> None:
-    if not in_transaction():
-        raise RuntimeError(
-            "promote_waitlist() va chiamata dentro write_transaction(), dopo aver bloccato il corso."
-        )
-
-
-async def promote_waitlist(course_id: int, *, actor_id: int | None, now: datetime | None = None) -> list[int]:
-    """Give every free seat of the course to the first people on its waiting list; their ids.
-
-    MUST run inside the caller's ``write_transaction()`` after the caller locked the course (it locks
-    the row again, which is free inside the same transaction, and raises RuntimeError outside one).
-    Does nothing once the enrolment window has closed, the course has started or is not published.
-    Each promoted person gets a notification with the course's sessions as an invitation.
-    """
-    _require_transaction()
-    now = now or utcnow()
-    course = await lock_course(course_id)
-    if not promotion_allowed(course, now):
-        return []
-    state = await seat_state(course_id)
-    free = int(course["capacity"] or 0) - state.confirmed
-    if free <= 0 or state.waitlisted == 0:
-        return []
-    first_in_line = await fetch_all(WAITLIST_SQL, course_id, free)
-    ids = [row["id"] for row in first_in_line]
-    placeholders = ", ".join("{}" for _ in ids)
-    await fetch_all(
-        f"UPDATE enrolment SET status = 'confirmed', confirmed_at = {{}}, updated_at = {{}} "
-        f"WHERE status = 'waitlisted' AND id IN ({placeholders})",
-        now,
-        now,
-        *ids,
-    )
-    sessions = await course_sessions(course_id)
-    for row in first_in_line:
-        person = {
-            "id": row["person"],
-            "full_name": row["full_name"],
-            "email": row["email"],
-            "active": row["active"],
-        }
-        await _notify(
-            "enrolment_promoted",
-            person,
-            course["title"],
-            sessions=sessions,
-            deadline=_cancel_deadline(course),
-            ics_method="REQUEST",
-        )
-    await record_audit_event(
-        "enrolment.promoted",
-        actor_id=actor_id,
-        entity="course",
-        entity_id=course_id,
-        data={"enrolment_ids": ids},
-    )
-    return ids
 
 
 @dataclass(frozen=True)
@@ -371,7 +176,7 @@ async def enrol_person(
         values = (target_id, course_id, status, via, actor.id, now, waitlisted_at, confirmed_at, now)
         rows = await fetch_all(INSERT_ENROLMENT_SQL, *values)
         enrolment_id = rows[0]["id"]
-        await _notify(
+        await queue_enrolment_notice(
             kind,
             person,
             locked["title"],
@@ -435,17 +240,6 @@ def _clean_reason(reason: str | None) -> str:
     return text
 
 
-async def waitlist_position(enrolment_id: int) -> int | None:
-    """1 + the number of people waitlisted before this enrolment; None when it is not waitlisted."""
-    row = await fetch_one(
-        f"SELECT e.status, {POSITION_SUBQUERY} AS ahead FROM enrolment e WHERE e.id = {{}}",
-        enrolment_id,
-    )
-    if row is None or row["status"] != EnrolmentStatus.WAITLISTED:
-        return None
-    return int(row["ahead"]) + 1
-
-
 # Cancelling ---------------------------------------------------------------------------------------
 
 
@@ -485,7 +279,7 @@ async def cancel_enrolment(
         if current["status"] == EnrolmentStatus.CONFIRMED:
             promoted = await promote_waitlist(course.id, actor_id=actor.id, now=now)
         sessions = await course_sessions(course.id) if current["status"] == EnrolmentStatus.CONFIRMED else []
-        await _notify(
+        await queue_enrolment_notice(
             "enrolment_cancelled",
             _person_of(row),
             locked["title"],
@@ -657,7 +451,7 @@ async def approve_enrolment(
                 now,
                 enrolment_id,
             )
-        await _notify(
+        await queue_enrolment_notice(
             kind,
             _person_of(row),
             locked["title"],
@@ -698,7 +492,7 @@ async def reject_enrolment(
             now,
             enrolment_id,
         )
-        await _notify("enrolment_rejected", _person_of(row), locked["title"], reason=reason)
+        await queue_enrolment_notice("enrolment_rejected", _person_of(row), locked["title"], reason=reason)
         await record_audit_event(
             "enrolment.rejected",
             actor_id=actor.id,
@@ -712,29 +506,6 @@ async def reject_enrolment(
 # Capacity -----------------------------------------------------------------------------------------
 
 
-def parse_capacity(value: Any) -> int:
-    """The catalogue's range for a course's seats: a whole number from 1 to 1000."""
-    try:
-        capacity = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationFailed(
-            N_("Indica il numero di posti con un numero intero."), field="capacity"
-        ) from None
-    if capacity < 1 or capacity > MAX_CAPACITY:
-        raise ValidationFailed(N_("I posti sono un numero intero da 1 a 1000."), field="capacity")
-    return capacity
-
-
-# The catalogue's other capacity rule (``update_course``): no more seats than the smallest room the
-# course meets in — its own location and those of its scheduled sessions.
-SMALLEST_ROOM_SQL = (
-    "SELECT l.name, l.capacity FROM location l WHERE l.capacity IS NOT NULL AND l.capacity < {} "
-    "AND (l.id IN (SELECT location FROM course WHERE id = {}) "
-    "OR l.id IN (SELECT location FROM course_session WHERE course = {} AND status = 'scheduled')) "
-    "ORDER BY l.capacity, l.id LIMIT 1"
-)
-
-
 async def change_capacity(
     actor: CurrentUser, course_id: int, capacity: Any, *, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -746,7 +517,10 @@ async def change_capacity(
     ``PATCH /api/courses/{id}``: lock, update, ``promote_waitlist`` — one transaction.
     """
     now = now or utcnow()
-    capacity = parse_capacity(capacity)
+    errors: dict[str, str] = {}
+    capacity = parse_capacity(capacity, errors)
+    if capacity is None:
+        raise ValidationFailed(errors["capacity"], field="capacity")
     course = await visible_course(actor, course_id)
     if not may_manage_course(actor, course):
         raise PermissionDenied(
@@ -754,32 +528,7 @@ async def change_capacity(
         )
     async with write_transaction():
         locked = await lock_course(course_id)
-        state = await seat_state(course_id)
-        if capacity < state.confirmed:
-            raise ValidationFailed(
-                N_("Ci sono già %(n)d posti confermati: i posti non possono essere meno di così."),
-                field="capacity",
-                n=state.confirmed,
-            )
-        room = await fetch_one(SMALLEST_ROOM_SQL, capacity, course_id, course_id)
-        if room is not None:
-            raise ValidationFailed(
-                N_("La sede «%(location)s» ha solo %(room)s posti."),
-                field="capacity",
-                location=room["name"],
-                room=room["capacity"],
-            )
-        await fetch_all(
-            "UPDATE course SET capacity = {}, updated_at = {} WHERE id = {}", capacity, now, course_id
-        )
-        promoted = await promote_waitlist(course_id, actor_id=actor.id, now=now)
-        await record_audit_event(
-            "course.capacity_changed",
-            actor_id=actor.id,
-            entity="course",
-            entity_id=course_id,
-            data={"from": locked["capacity"], "to": capacity},
-        )
+        promoted = await change_seats(locked, capacity, actor_id=actor.id, now=now)
     return {"capacity": capacity, "promoted": promoted}
 
 
@@ -916,15 +665,11 @@ async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEn
     return result
 
 
-POSITION_SUBQUERY = (
-    "(SELECT COUNT(*) FROM enrolment w WHERE w.course = e.course AND w.status = 'waitlisted' "
-    "AND (w.waitlisted_at < e.waitlisted_at OR (w.waitlisted_at = e.waitlisted_at AND w.id < e.id)))"
-)
 PERSON_ENROLMENTS_SQL = (
     "SELECT e.id, e.person, e.course, e.status, e.enrolled_via, e.created_at, e.confirmed_at, "
     "e.decision_reason, "
     "e.cancelled_at, c.title, c.status AS course_status, c.starts_at, c.ends_at, c.cancellation_deadline, "
-    f"p.full_name, {POSITION_SUBQUERY} AS ahead "
+    f"p.full_name, {waitlist_ahead_sql('e')} AS ahead "
     "FROM enrolment e JOIN course c ON c.id = e.course JOIN person p ON p.id = e.person "
 )
 
@@ -1208,23 +953,11 @@ async def step_free_warnings(course_id: int) -> list[dict[str, Any]]:
 
 # The course page's panel --------------------------------------------------------------------------
 
-PANEL_SQL = (
-    "SELECT "
-    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'confirmed') AS seats_taken, "
-    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'waitlisted') AS waitlist_length, "
-    "(SELECT COUNT(*) FROM enrolment WHERE course = {} AND status = 'pending') AS pending_count"
-)
-
-
 async def seat_counts(course_id: int) -> dict[str, int]:
-    """Seats taken, waiting-list length and pending requests of a course, in one query.
-
-    For read-only displays (the catalogue's ``GET /api/courses/{id}`` reports ``seats_taken`` and
-    ``waitlist_length``); decisions count under the course lock instead (:func:`seat_state`).
-    """
-    row = await fetch_one(PANEL_SQL, course_id, course_id, course_id)
-    assert row is not None
-    return {name: int(row[name]) for name in ("seats_taken", "waitlist_length", "pending_count")}
+    """Seats taken, waiting-list length and pending requests of a course (a display: decisions count
+    under the course lock)."""
+    state = await seat_state(course_id)
+    return {"seats_taken": state.confirmed, "waitlist_length": state.waitlisted, "pending_count": state.pending}
 
 
 async def course_panel_context(
