@@ -19,6 +19,7 @@ from tests.factories import (
 )
 from tests.support import bearer, login
 from training_hub.catalogue import service
+from training_hub.seats.facts import load_course_facts
 from training_hub.core.identity import CurrentUser, parse_roles
 from training_hub.core.tables import CourseEligibleCooperative, TutorLink
 from training_hub.core.timeutil import rome_wall_clock
@@ -119,15 +120,15 @@ async def test_trainer_and_admin_see_drafts_they_manage(client, world):
 
 async def test_visibility_rules_as_functions(world):
     worker = as_user(world["worker"])
-    access = await service.load_course_access(world["courses"]["theirs"].id)
+    access = await load_course_facts(world["courses"]["theirs"].id)
     assert not service.can_view_course(worker, access)
     assert service.can_view_course(worker, access, enrolled=True)
-    draft = await service.load_course_access(world["courses"]["draft"].id)
+    draft = await load_course_facts(world["courses"]["draft"].id)
     assert not service.can_view_course(worker, draft, enrolled=True)
     assert service.can_manage_course(as_user(world["trainer"]), draft)
     assert not service.can_manage_course(as_user(world["coordinator"]), draft)
     assert service.can_manage_course(as_user(world["coordinator"]),
-                                     await service.load_course_access(world["courses"]["theirs_draft"].id))
+                                     await load_course_facts(world["courses"]["theirs_draft"].id))
     assert await service.is_course_trainer(world["trainer"].id, world["courses"]["draft"].id)
     assert not await service.is_course_trainer(world["worker"].id, world["courses"]["draft"].id)
 

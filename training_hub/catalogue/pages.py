@@ -176,11 +176,11 @@ class CataloguePages(Controller):
 
     @get("/courses/{course_id:int}", name="course")
     async def course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        course = await service.get_course_detail(user, course_id)
+        facts, course = await service.course_view(user, course_id)
         return page(
             "catalogue/course.html", course=course, sessions=course["sessions"], user=user,
             is_trainer=course["is_trainer"], can_manage=course["can_manage"],
-            enrolment_panel=await course_panel_context(user, course_id),
+            enrolment_panel=await course_panel_context(user, facts),
             calendar_url=f"/calendar/courses/{course_id}.ics", **labels(),
         )
 

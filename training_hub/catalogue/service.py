@@ -3,7 +3,7 @@
 The rules other features rely on live here and are imported from here:
 
 * who sees a course — :func:`visible_courses_condition` (a Piccolo ``where`` for course queries),
-  :func:`can_view_course`, :func:`load_course_access`;
+  :func:`can_view_course`, :func:`get_viewable_course`;
 * who changes it — :func:`can_manage_course`, :func:`is_course_trainer`;
 * what a course looks like — :func:`get_course_detail` (sessions, seats, trainers, online link only for
   those who may see it);
@@ -110,6 +110,7 @@ from training_hub.notifications.outbox import OutgoingMessage, queue_messages
 from training_hub.notifications.sessions import load_invitation_session, session_invitation
 from training_hub.seats.capacity import change_capacity as change_seats
 from training_hub.seats.capacity import parse_capacity
+from training_hub.seats.facts import CourseFacts, load_course_facts, read_course
 from training_hub.seats.locking import lock_course
 from training_hub.seats.state import SeatState, count_sql, seat_columns
 
@@ -125,53 +126,7 @@ ONLINE_URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CourseAccess:
-    """What the access rules need to know about a course."""
-
-    id: int
-    status: str
-    path_id: int
-    path_owner_cooperative_id: int | None
-    created_by: int | None
-    trainer_ids: frozenset[int]  # the course's trainers (CourseTrainer)
-    session_trainer_ids: frozenset[int] = frozenset()  # people teaching single sessions
-    eligible_cooperative_ids: frozenset[int] = frozenset()  # empty: every cooperative
-
-
-_ACCESS_SQL = (
-    'SELECT "course"."id" AS id, "course"."status" AS status, "course"."path" AS path, '
-    '"course"."created_by" AS created_by, p.owner_cooperative AS path_owner '
-    'FROM "course" JOIN training_path p ON p.id = "course"."path" WHERE "course"."id" = {}'
-)
-_ACCESS_LINKS_SQL = (
-    "SELECT 'trainer' AS kind, person AS ref FROM course_trainer WHERE course = {} "
-    "UNION ALL SELECT 'session_trainer', trainer FROM course_session WHERE course = {} AND trainer IS NOT NULL "
-    "UNION ALL SELECT 'cooperative', cooperative FROM course_eligible_cooperative WHERE course = {}"
-)
-
-
-def _access_from(row: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> CourseAccess:
-    refs: dict[str, set[int]] = defaultdict(set)
-    for link in links:
-        refs[link["kind"]].add(link["ref"])
-    return CourseAccess(
-        id=row["id"], status=row["status"], path_id=row["path"], path_owner_cooperative_id=row["path_owner"],
-        created_by=row["created_by"], trainer_ids=frozenset(refs["trainer"]),
-        session_trainer_ids=frozenset(refs["session_trainer"]),
-        eligible_cooperative_ids=frozenset(refs["cooperative"]),
-    )
-
-
-async def load_course_access(course_id: int) -> CourseAccess:
-    """The access facts of a course (two queries); NotFound when it does not exist."""
-    row = await fetch_one(_ACCESS_SQL, course_id)
-    if row is None:
-        raise NotFound(N_("Corso non trovato."))
-    return _access_from(row, await fetch_all(_ACCESS_LINKS_SQL, course_id, course_id, course_id))
-
-
-def can_manage_course(user: CurrentUser, course: CourseAccess) -> bool:
+def can_manage_course(user: CurrentUser, course: CourseFacts) -> bool:
     """Edit, schedule, publish, cancel: admins, the course's trainers and author (with the trainer role),
     and the coordinators of the cooperative that owns the course's path."""
     if user.is_admin:
@@ -181,27 +136,38 @@ def can_manage_course(user: CurrentUser, course: CourseAccess) -> bool:
     return bool(
         user.has_role(Role.COORDINATOR)
         and user.cooperative_id is not None
-        and course.path_owner_cooperative_id == user.cooperative_id
+        and course.owner_cooperative_id == user.cooperative_id
     )
 
 
-def in_audience(user: CurrentUser, course: CourseAccess) -> bool:
+def in_audience(user: CurrentUser, course: CourseFacts) -> bool:
     """The course is meant for the user's cooperative (its path and its eligibility)."""
-    owner = course.path_owner_cooperative_id
+    owner = course.owner_cooperative_id
     if owner is not None and owner != user.cooperative_id:
         return False
     return not course.eligible_cooperative_ids or user.cooperative_id in course.eligible_cooperative_ids
 
 
-def can_view_course(user: CurrentUser, course: CourseAccess, *, enrolled: bool = False) -> bool:
-    """May the user read the course page? (``enrolled``: they hold an enrolment in it.)"""
+def can_view_course(user: CurrentUser, course: CourseFacts, *, enrolled: bool | None = None) -> bool:
+    """May the user read the course page? ``enrolled``: they hold an enrolment in it, or (a tutor) someone
+    they follow does; by default what the facts say when they were read for ``user``."""
     if can_manage_course(user, course):
         return True
     if user.id in course.trainer_ids or user.id in course.session_trainer_ids:
         return True
     if course.status == CourseStatus.DRAFT:
         return False
+    if enrolled is None:
+        viewer = course.viewer_for(user)
+        enrolled = viewer is not None and (viewer.enrolment_status is not None or viewer.follows_enrolled)
     return enrolled or in_audience(user, course)
+
+
+def teaches(user: CurrentUser, course: CourseFacts) -> bool:
+    """A trainer of the course — one of its trainers, or teaching one of its scheduled sessions — who
+    still holds the trainer role (:func:`is_course_trainer` asks the database the same)."""
+    return user.has_role(Role.TRAINER) and (
+        user.id in course.trainer_ids or user.id in course.scheduled_session_trainer_ids)
 
 
 # The same rules as SQL, for Piccolo queries (``WhereRaw``) and the hand-written hot paths alike. The
@@ -285,53 +251,19 @@ async def is_course_trainer(user_id: int, course_id: int) -> bool:
     return row is not None
 
 
-async def _enrolment_status(user_id: int, course_id: int) -> str | None:
-    row = (
-        await Enrolment.select(Enrolment.status)
-        .where((Enrolment.course == course_id) & (Enrolment.person == user_id))
-        .order_by(Enrolment.id, ascending=False)
-        .first()
-    )
-    return row["status"] if row else None
-
-
-async def get_viewable_course(user: CurrentUser, course_id: int) -> CourseAccess:
-    """The course's access facts if ``user`` may read it; NotFound otherwise (never reveals it exists)."""
-    access = await load_course_access(course_id)
-    if can_view_course(user, access):
-        return access
-    if access.status != CourseStatus.DRAFT and (
-        await _enrolment_status(user.id, course_id) is not None or await _followed_enrolled(user, course_id)
-    ):
-        return access
+async def get_viewable_course(user: CurrentUser, course_id: int) -> CourseFacts:
+    """The course's facts (as ``user`` relates to it) if they may read it; NotFound otherwise (never
+    reveals that it exists)."""
+    course = await load_course_facts(course_id, viewer=user)
+    if can_view_course(user, course):
+        return course
     raise NotFound(N_("Corso non trovato."))
-
-
-# A tutor reads the courses where someone they follow is enrolled, whatever the courses' audience:
-# they enrol and accompany that person. Only tutors follow anyone: for the others it is never asked.
-_FOLLOWED_ENROLLED_SQL = (
-    '(SELECT COUNT(*) FROM enrolment e JOIN tutor_link t ON t.person = e.person '
-    'WHERE e.course = "course"."id" AND t.tutor = {})'
-)
-
-
-def _followed_enrolled_sql(user: CurrentUser) -> tuple[str, list[Any]]:
-    """The count above as a column expression with its argument; a constant 0 for a non-tutor."""
-    return (_FOLLOWED_ENROLLED_SQL, [user.id]) if user.has_role(Role.TUTOR) else ("0", [])
-
-
-async def _followed_enrolled(user: CurrentUser, course_id: int) -> bool:
-    if not user.has_role(Role.TUTOR):
-        return False
-    row = await fetch_one(f'SELECT {_FOLLOWED_ENROLLED_SQL} AS n FROM "course" WHERE "course"."id" = {{}}',
-                          user.id, course_id)
-    return bool(row and row["n"])
 
 
 MANAGE_REFUSED = N_("Solo i formatori del corso, il coordinatore e l'ufficio formazione possono modificarlo.")
 
 
-async def get_manageable_course(user: CurrentUser, course_id: int) -> CourseAccess:
+async def get_manageable_course(user: CurrentUser, course_id: int) -> CourseFacts:
     """The course's access facts if ``user`` manages it: 404 if they cannot even see it, else 403."""
     access = await get_viewable_course(user, course_id)
     if not can_manage_course(user, access):
@@ -686,47 +618,11 @@ _COURSE_COLUMNS = (
     + seat_columns('"course"."id"')
 )
 _SESSION_COUNT = """(SELECT COUNT(*) FROM course_session s WHERE s.course = "course"."id" AND s.status = 'scheduled')"""
-_DETAIL_COLUMNS = (
-    '"course"."cancellation_deadline" AS cancellation_deadline, '
-    '"course"."attendance_threshold" AS attendance_threshold, "course"."funder_plan_code" AS funder_plan_code, '
-    '"course"."copied_from" AS copied_from, "course"."cancelled_reason" AS cancelled_reason, '
-    '"course"."created_by" AS created_by, "course"."updated_at" AS updated_at, '
-    "p.description AS path_description, l.address AS location_address, l.capacity AS location_capacity"
-)
-_LINKS_SQL = (
-    "SELECT ct.course AS course, 'trainer' AS kind, pe.id AS ref, pe.full_name AS label "
-    "FROM course_trainer ct JOIN person pe ON pe.id = ct.person WHERE ct.course IN ({ids}) "
-    "UNION ALL SELECT a.course, 'area', NULL, a.area FROM course_eligible_area a WHERE a.course IN ({ids})"
-)
-_COOPERATIVE_LINKS_SQL = (
-    " UNION ALL SELECT ec.course, 'cooperative', co.id, co.name FROM course_eligible_cooperative ec "
-    "JOIN cooperative co ON co.id = ec.cooperative WHERE ec.course IN ({ids})"
-)
 _AREA_ORDER = {area.value: index for index, area in enumerate(Area)}
 
 
 def _placeholders(count: int) -> str:
     return ", ".join(["{}"] * count)
-
-
-async def _course_links(course_ids: list[int], *, cooperatives: bool = False) -> dict[int, dict[str, list[Any]]]:
-    """Trainers and eligible areas (and cooperatives) of some courses, in one query."""
-    out: dict[int, dict[str, list[Any]]] = defaultdict(lambda: {"trainer": [], "area": [], "cooperative": []})
-    if not course_ids:
-        return out
-    ids = _placeholders(len(course_ids))
-    sql = _LINKS_SQL + (_COOPERATIVE_LINKS_SQL if cooperatives else "")
-    repeat = 3 if cooperatives else 2
-    for row in await fetch_all(sql.replace("{ids}", ids), *(course_ids * repeat)):
-        if row["kind"] == "area":
-            out[row["course"]]["area"].append(row["label"])
-        else:
-            out[row["course"]][row["kind"]].append({"id": row["ref"], "full_name" if row["kind"] == "trainer" else "name": row["label"]})
-    for links in out.values():
-        links["trainer"].sort(key=lambda t: t["full_name"])
-        links["area"].sort(key=lambda a: _AREA_ORDER.get(a, 99))
-        links["cooperative"].sort(key=lambda c: c["name"])
-    return out
 
 
 def _counts_of(row: Mapping[str, Any]) -> dict[str, int]:
@@ -894,38 +790,54 @@ async def list_sessions_rows(course_id: int) -> list[dict[str, Any]]:
     return await fetch_all(_SESSION_SQL + "WHERE s.course = {} ORDER BY s.starts_at, s.id", course_id)
 
 
-async def get_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]:
-    """Everything the course page and ``GET /api/courses/{id}`` show, in three queries.
+# What the course page shows besides the facts every rule reads (seats.facts.read_course).
+_DETAIL_COLUMNS = (
+    '"course"."description" AS description, "course"."delivery_mode" AS delivery_mode, '
+    '"course"."attendance_threshold" AS attendance_threshold, "course"."funder_plan_code" AS funder_plan_code, '
+    '"course"."copied_from" AS copied_from, "course"."cancelled_reason" AS cancelled_reason, '
+    '"course"."updated_at" AS updated_at, p.description AS path_description, '
+    "l.id AS location_id, l.name AS location_name, l.comune AS location_comune, l.province AS location_province, "
+    "l.step_free_access AS location_step_free, l.is_online AS location_online, l.address AS location_address, "
+    "l.capacity AS location_capacity"
+)
+_DETAIL_JOINS = 'LEFT JOIN location l ON l.id = "course"."location"'
+
+
+def _named_links(links: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """The course's trainers, eligible areas and cooperatives from the facts' links, in display order."""
+    out: dict[str, list[Any]] = {"trainer": [], "area": [], "cooperative": []}
+    for link in links:
+        if link["kind"] == "trainer":
+            out["trainer"].append({"id": link["ref"], "full_name": link["label"]})
+        elif link["kind"] == "cooperative":
+            out["cooperative"].append({"id": link["ref"], "name": link["label"]})
+        elif link["kind"] == "area":
+            out["area"].append(link["label"])
+    out["trainer"].sort(key=lambda t: t["full_name"])
+    out["area"].sort(key=lambda a: _AREA_ORDER.get(a, 99))
+    out["cooperative"].sort(key=lambda c: c["name"])
+    return out
+
+
+async def course_view(user: CurrentUser, course_id: int) -> tuple[CourseFacts, dict[str, Any]]:
+    """The course's facts (as ``user`` relates to it, for the other features' rules) and everything the
+    course page and ``GET /api/courses/{id}`` show, in three statements; NotFound when ``user`` may not
+    read it.
 
     Keys besides the course's own fields: ``sessions`` (every session, cancelled ones included, in
     order), ``seats_taken``, ``seats_left``, ``waitlist_length``, ``trainers``, ``eligible_areas``,
     ``eligible_cooperatives``, ``can_manage``, ``is_trainer``, ``enrolment_status`` (the user's own,
     or None), ``can_see_online_link``.
     """
-    followed_sql, followed_args = _followed_enrolled_sql(user)
-    row = await fetch_one(
-        f"SELECT {_COURSE_COLUMNS}, {_DETAIL_COLUMNS}, "
-        '(SELECT e.status FROM enrolment e WHERE e.course = "course"."id" AND e.person = {} '
-        "ORDER BY e.id DESC LIMIT 1) AS my_status, "
-        f"{followed_sql} AS followed_enrolled "
-        f'{_COURSE_FROM} WHERE "course"."id" = {{}}',
-        user.id, *followed_args, course_id,
-    )
-    if row is None:
+    loaded = await read_course(course_id, viewer=user, columns=_DETAIL_COLUMNS, joins=_DETAIL_JOINS)
+    if loaded is None or not can_view_course(user, loaded.facts):
         raise NotFound(N_("Corso non trovato."))
-    links = (await _course_links([course_id], cooperatives=True))[course_id]
+    facts, row = loaded.facts, loaded.row
+    links = _named_links(loaded.links)
     session_rows = await list_sessions_rows(course_id)
-    access = CourseAccess(
-        id=course_id, status=row["status"], path_id=row["path"], path_owner_cooperative_id=row["path_owner"],
-        created_by=row["created_by"], trainer_ids=frozenset(t["id"] for t in links["trainer"]),
-        session_trainer_ids=frozenset(s["trainer"] for s in session_rows if s["trainer"] is not None),
-        eligible_cooperative_ids=frozenset(c["id"] for c in links["cooperative"]),
-    )
-    enrolment_status = row["my_status"]
-    if not can_view_course(user, access, enrolled=enrolment_status is not None or bool(row["followed_enrolled"])):
-        raise NotFound(N_("Corso non trovato."))
-    manage = can_manage_course(user, access)
-    teaching = user.id in access.trainer_ids or user.id in access.session_trainer_ids
+    enrolment_status = facts.viewer.enrolment_status if facts.viewer else None
+    manage = can_manage_course(user, facts)
+    teaching = user.id in facts.trainer_ids or user.id in facts.session_trainer_ids
     show_link = user.is_admin or manage or teaching or enrolment_status == EnrolmentStatus.CONFIRMED
     course = _course_base(row, _counts_of(row), links["trainer"])
     course.update(
@@ -948,7 +860,12 @@ async def get_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]
     scheduled = [s for s in course["sessions"] if s["status"] == SessionStatus.SCHEDULED]
     course["session_count"] = len(scheduled)
     course["scheduled_minutes"] = sum(s["minutes"] for s in scheduled)
-    return course
+    return facts, course
+
+
+async def get_course_detail(user: CurrentUser, course_id: int) -> dict[str, Any]:
+    """What :func:`course_view` shows, without the facts."""
+    return (await course_view(user, course_id))[1]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1415,7 +1332,7 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
     await get_manageable_course(user, course_id)
     async with write_transaction():
         await lock_course(course_id)
-        access = await load_course_access(course_id)
+        access = await load_course_facts(course_id)
         if access.status != CourseStatus.DRAFT:
             raise InvalidState(N_("Si pubblica solo un corso in bozza."))
         errors: dict[str, str] = {}
@@ -1851,32 +1768,33 @@ async def create_series(
     return await _sessions_out(user, access, ids)  # type: ignore[arg-type]
 
 
-async def _sessions_out(user: CurrentUser, access: CourseAccess, session_ids: list[int]) -> list[dict[str, Any]]:
+async def _sessions_out(user: CurrentUser, access: CourseFacts, session_ids: list[int]) -> list[dict[str, Any]]:
     """Sessions of the course ``access`` describes, as :func:`get_session` shows them, in two queries
     however many there are (a series of 60)."""
     if not session_ids:
         return []
     rows = await fetch_all(_SESSION_SQL + f"WHERE s.id IN ({_placeholders(len(session_ids))}) ORDER BY s.starts_at, s.id",
                            *session_ids)
-    status = await _enrolment_status(user.id, access.id)
-    return [session_out(row, show_online_url=_shows_online_url(user, access, status)) for row in rows]
+    show = _shows_online_url(user, access)
+    return [session_out(row, show_online_url=show) for row in rows]
 
 
-def _shows_online_url(user: CurrentUser, access: CourseAccess, enrolment_status: str | None) -> bool:
-    return (user.is_admin or can_manage_course(user, access) or user.id in access.trainer_ids
-            or user.id in access.session_trainer_ids or enrolment_status == EnrolmentStatus.CONFIRMED)
+def _shows_online_url(user: CurrentUser, course: CourseFacts) -> bool:
+    viewer = course.viewer_for(user)
+    return (user.is_admin or can_manage_course(user, course) or user.id in course.trainer_ids
+            or user.id in course.session_trainer_ids
+            or (viewer is not None and viewer.enrolment_status == EnrolmentStatus.CONFIRMED))
 
 
-async def get_session(user: CurrentUser, session_id: int, *, access: CourseAccess | None = None) -> dict[str, Any]:
+async def get_session(user: CurrentUser, session_id: int, *, access: CourseFacts | None = None) -> dict[str, Any]:
     row = await _session_row(session_id)
     if row is None:
         raise NotFound(N_("Incontro non trovato."))
     access = access if access is not None and access.id == row["course"] else await get_viewable_course(user, row["course"])
-    status = await _enrolment_status(user.id, row["course"])
-    return session_out(row, show_online_url=_shows_online_url(user, access, status))
+    return session_out(row, show_online_url=_shows_online_url(user, access))
 
 
-async def _session_for_change(user: CurrentUser, session_id: int) -> tuple[dict[str, Any], CourseAccess]:
+async def _session_for_change(user: CurrentUser, session_id: int) -> tuple[dict[str, Any], CourseFacts]:
     row = await _session_row(session_id)
     if row is None:
         raise NotFound(N_("Incontro non trovato."))

@@ -21,89 +21,27 @@ Rules (DESIGN.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from training_hub.catalogue.service import (
-    CourseAccess,
     can_manage_course,
     get_viewable_course,
     is_course_trainer,
-    load_course_access,
 )
-from training_hub.core.db import fetch_all, fetch_one
+from training_hub.catalogue.service import teaches as catalogue_teaches
+from training_hub.core.db import as_bool, fetch_all, fetch_one
 from training_hub.core.errors import EnrolmentRefused, Issue, NotFound, PermissionDenied
 from training_hub.core.i18n import N_, format_date, format_time
 from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import CourseStatus, EnrolledVia, Role
-
-LIVE_STATUSES_SQL = "('pending', 'confirmed', 'waitlisted')"
-
-
-def as_bool(value: Any) -> bool:
-    """SQLite answers EXISTS and computed booleans as 0/1, PostgreSQL as bool."""
-    return bool(value) and value not in ("0", "f", "false")
-
-
-@dataclass(frozen=True)
-class CourseFacts:
-    """What the enrolment rules need to know about a course and its path."""
-
-    id: int
-    title: str
-    status: str
-    capacity: int
-    requires_approval: bool
-    enrolment_opens_at: datetime | None
-    enrolment_closes_at: datetime | None
-    cancellation_deadline: datetime | None
-    starts_at: datetime | None
-    ends_at: datetime | None
-    position: int
-    path_id: int
-    path_title: str
-    path_kind: str
-    owner_cooperative_id: int | None
-    sequential: bool
-    created_by: int | None
-    viewer_is_trainer: bool = False  # the catalogue's is_course_trainer, for a person with the trainer role
-    viewer_manages: bool = False  # the catalogue's can_manage_course for the person asking
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CourseFacts:
-        return cls(
-            id=row["id"],
-            title=row["title"],
-            status=row["status"],
-            capacity=int(row["capacity"] or 0),
-            requires_approval=as_bool(row["requires_approval"]),
-            enrolment_opens_at=row["enrolment_opens_at"],
-            enrolment_closes_at=row["enrolment_closes_at"],
-            cancellation_deadline=row["cancellation_deadline"],
-            starts_at=row["starts_at"],
-            ends_at=row["ends_at"],
-            position=int(row["position"] or 0),
-            path_id=row["path"],
-            path_title=row["path_title"],
-            path_kind=row["path_kind"],
-            owner_cooperative_id=row["owner_cooperative"],
-            sequential=as_bool(row["sequential"]),
-            created_by=row["created_by"],
-        )
-
-
-COURSE_SQL = (
-    "SELECT c.id, c.title, c.status, c.capacity, c.requires_approval, c.enrolment_opens_at, "
-    "c.enrolment_closes_at, c.cancellation_deadline, c.starts_at, c.ends_at, c.position, c.path, "
-    "c.created_by, p.title AS path_title, p.kind AS path_kind, p.owner_cooperative, p.sequential "
-    "FROM course c JOIN training_path p ON p.id = c.path WHERE c.id = {}"
-)
+from training_hub.seats.facts import CourseFacts, find_course_facts
+from training_hub.seats.state import LIVE_STATUSES_SQL
 
 
 async def load_course(course_id: int) -> CourseFacts | None:
-    row = await fetch_one(COURSE_SQL, course_id)
-    return CourseFacts.from_row(row) if row else None
+    """The course's facts as nobody in particular sees them; None when it does not exist."""
+    return await find_course_facts(course_id)
 
 
 async def teaches(user: CurrentUser, course_id: int) -> bool:
@@ -112,29 +50,14 @@ async def teaches(user: CurrentUser, course_id: int) -> bool:
     return user.has_role(Role.TRAINER) and await is_course_trainer(user.id, course_id)
 
 
-async def _as_related(user: CurrentUser, course: CourseFacts, access: CourseAccess) -> CourseFacts:
-    return replace(
-        course,
-        viewer_manages=can_manage_course(user, access),
-        viewer_is_trainer=await teaches(user, course.id),
-    )
-
-
 async def load_course_for(user: CurrentUser, course_id: int) -> CourseFacts | None:
     """The course as ``user`` relates to it (trainer, manager), without checking they may see it."""
-    course = await load_course(course_id)
-    if course is None:
-        return None
-    return await _as_related(user, course, await load_course_access(course_id))
+    return await find_course_facts(course_id, viewer=user)
 
 
 async def visible_course(user: CurrentUser, course_id: int) -> CourseFacts:
     """The course, or the same NotFound whether it does not exist or the user may not see it."""
-    access = await get_viewable_course(user, course_id)
-    course = await load_course(course_id)
-    if course is None:
-        raise NotFound(N_("Corso non trovato."))
-    return await _as_related(user, course, access)
+    return await get_viewable_course(user, course_id)
 
 
 def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
@@ -150,13 +73,13 @@ def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
 
 def may_manage_course(user: CurrentUser, course: CourseFacts) -> bool:
     """Who runs a course's list: the catalogue's managers (admins, its trainers, the owning coordinator)."""
-    return user.is_admin or course.viewer_manages
+    return can_manage_course(user, course)
 
 
 def sees_whole_list(user: CurrentUser, course: CourseFacts) -> bool:
     """Everyone on the participant list, with accessibility needs for admins and trainers: the managers
     and whoever teaches the course (a session's trainer too: they take its attendance)."""
-    return may_manage_course(user, course) or course.viewer_is_trainer
+    return may_manage_course(user, course) or catalogue_teaches(user, course)
 
 
 def may_see_participants(user: CurrentUser, course: CourseFacts) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
+from training_hub.catalogue.service import teaches as catalogue_teaches
 from training_hub.catalogue.service import visible_courses_sql
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, fetch_one, write_transaction
@@ -60,7 +61,7 @@ from training_hub.notifications.enrolment_notices import queue_enrolment_notice
 from training_hub.seats.capacity import change_capacity as change_seats
 from training_hub.seats.capacity import parse_capacity
 from training_hub.seats.locking import lock_course, precise_now
-from training_hub.seats.state import seat_state, waitlist_ahead_sql, waitlist_position
+from training_hub.seats.state import count_sql, seat_state, waitlist_ahead_sql, waitlist_position
 from training_hub.seats.waitlist import cancellation_deadline_of, promote_waitlist
 
 STATUS_LABELS = {
@@ -619,7 +620,7 @@ async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEn
         )
     manager = may_manage_course(actor, course)
     only = None if sees_whole_list(actor, course) else actor.cooperative_id
-    shows_needs = actor.is_admin or course.viewer_is_trainer
+    shows_needs = actor.is_admin or catalogue_teaches(actor, course)
     rows = await fetch_all(COURSE_ENROLMENTS_SQL, course_id)
     needs = {}
     if shows_needs:
@@ -752,7 +753,7 @@ async def pending_approvals(actor: CurrentUser) -> list[dict[str, Any]]:
         "SELECT e.id, e.person, e.course, e.created_at, e.enrolled_via, p.full_name, "
         "co.name AS cooperative_name, "
         "c.title, c.starts_at, c.capacity, b.full_name AS enrolled_by_name, "
-        "(SELECT COUNT(*) FROM enrolment x WHERE x.course = c.id AND x.status = 'confirmed') AS seats_taken "
+        f"{count_sql('confirmed', 'c.id')} AS seats_taken "
         "FROM enrolment e JOIN person p ON p.id = e.person JOIN course c ON c.id = e.course "
         "JOIN training_path tp ON tp.id = c.path LEFT JOIN cooperative co ON co.id = p.cooperative "
         "LEFT JOIN person b ON b.id = e.enrolled_by WHERE e.status = 'pending' "
@@ -953,36 +954,30 @@ async def step_free_warnings(course_id: int) -> list[dict[str, Any]]:
 
 # The course page's panel --------------------------------------------------------------------------
 
-async def seat_counts(course_id: int) -> dict[str, int]:
-    """Seats taken, waiting-list length and pending requests of a course (a display: decisions count
-    under the course lock)."""
-    state = await seat_state(course_id)
-    return {"seats_taken": state.confirmed, "waitlist_length": state.waitlisted, "pending_count": state.pending}
-
-
 async def course_panel_context(
-    user: CurrentUser, course_id: int, *, now: datetime | None = None
+    user: CurrentUser, course: int | CourseFacts, *, now: datetime | None = None
 ) -> dict[str, Any]:
     """Everything the "how to enrol" panel of the course page shows, for this user.
 
-    The catalogue's course page calls it and passes the result to its template as ``enrolment_panel``;
-    ``templates/enrolment/_course_panel.html`` renders it (included with ``ignore missing``).
-    NotFound when the user cannot see the course.
+    ``course``: the course's facts as the page read them for ``user`` (no further statement for a
+    worker), or its id (then read here). The catalogue's course page calls it and passes the result to
+    its template as ``enrolment_panel``; ``templates/enrolment/_course_panel.html`` renders it
+    (included with ``ignore missing``). NotFound when the user cannot see the course.
     """
     now = now or utcnow()
-    course = await visible_course(user, course_id)
-    counts = await seat_counts(course_id)
-    mine_rows = await fetch_all(
-        PERSON_ENROLMENTS_SQL
-        + f"WHERE e.person = {{}} AND e.course = {{}} AND e.status IN {LIVE_STATUSES_SQL}",
-        user.id,
-        course_id,
-    )
-    mine = _person_enrolment_out(mine_rows[0], now) if mine_rows else None
+    if not isinstance(course, CourseFacts) or course.viewer_for(user) is None:
+        course = await visible_course(user, course if isinstance(course, int) else course.id)
+    viewer = course.viewer_for(user)
+    mine = None
+    if viewer is not None and viewer.live_enrolment_id is not None:
+        deadline = _cancel_deadline(course)
+        mine = {"id": viewer.enrolment_id, "status": viewer.enrolment_status,
+                "waitlist_position": viewer.waitlist_position, "cancellation_deadline": deadline,
+                "can_cancel": not _is_late(viewer.enrolment_status or "", deadline, now)}
     refusal = opening_refusal(course, now)
-    seats_taken = counts["seats_taken"]
+    seats_taken = course.seats.confirmed
     manager = may_manage_course(user, course)
-    trainer_or_admin = user.is_admin or course.viewer_is_trainer
+    trainer_or_admin = user.is_admin or catalogue_teaches(user, course)
     context: dict[str, Any] = {
         "course_id": course.id,
         "title": course.title,
@@ -990,8 +985,8 @@ async def course_panel_context(
         "capacity": course.capacity,
         "seats_taken": seats_taken,
         "seats_left": max(0, course.capacity - seats_taken),
-        "waitlist_length": counts["waitlist_length"],
-        "pending_count": counts["pending_count"] if may_decide_approvals(user, course) else 0,
+        "waitlist_length": course.seats.waitlisted,
+        "pending_count": course.seats.pending if may_decide_approvals(user, course) else 0,
         "requires_approval": course.requires_approval,
         "enrolment_opens_at": course.enrolment_opens_at,
         "enrolment_closes_at": course.enrolment_closes_at,
@@ -1006,7 +1001,7 @@ async def course_panel_context(
         else [],
         "can_see_participants": may_see_participants(user, course),
         "can_manage": manager,
-        "step_free_warnings": await step_free_warnings(course_id) if trainer_or_admin else [],
+        "step_free_warnings": await step_free_warnings(course.id) if trainer_or_admin else [],
     }
     return context
 
@@ -1028,15 +1023,13 @@ async def enrolment_preview(
     refusal = opening_refusal(course, now) or await eligibility_refusal(course, person)
     sessions = await course_sessions(course_id)
     warnings = [] if refusal else await overlap_issues(target_id, course_id, sessions)
-    counts = await seat_counts(course_id)
-    seats_taken = counts["seats_taken"]
     return {
         "course": course,
         "sessions": scheduled(sessions),
         "person": {"id": person["id"], "full_name": person["full_name"]},
         "on_behalf": via != "self",
-        "seats_left": max(0, course.capacity - seats_taken),
-        "waitlist_length": counts["waitlist_length"],
+        "seats_left": course.seats_left,
+        "waitlist_length": course.seats.waitlisted,
         "needs_approval": course.requires_approval and not may_decide_approvals(actor, course),
         "refusal": refusal.detail if refusal else None,
         "warnings": [issue.text for issue in warnings],
@@ -1074,11 +1067,10 @@ async def cancel_preview(
 async def decision_preview(actor: CurrentUser, enrolment_id: int) -> dict[str, Any]:
     """The pending request a decider is about to approve or reject."""
     row, course = await _pending_for_decision(actor, enrolment_id)
-    counts = await seat_counts(course.id)
     return {
         "enrolment": {"id": row["id"], "enrolled_via": row["enrolled_via"]},
         "course": course,
         "person": {"id": row["person"], "full_name": row["full_name"]},
-        "seats_left": max(0, course.capacity - counts["seats_taken"]),
-        "waitlist_length": counts["waitlist_length"],
+        "seats_left": course.seats_left,
+        "waitlist_length": course.seats.waitlisted,
     }
