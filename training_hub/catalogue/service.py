@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -105,9 +105,11 @@ from training_hub.core.timeutil import (
     to_rome,
     utcnow,
 )
-from training_hub.notifications.compose import course_sessions, invitation
-from training_hub.notifications.outbox import OutgoingMessage, queue_messages
-from training_hub.notifications.sessions import load_invitation_session, session_invitation
+from training_hub.notifications.course_notices import (
+    notify_course_cancelled,
+    notify_session_cancelled,
+    notify_session_moved,
+)
 from training_hub.seats.capacity import change_capacity as change_seats
 from training_hub.seats.capacity import parse_capacity
 from training_hub.seats.facts import CourseFacts, load_course_facts, read_course
@@ -1374,21 +1376,8 @@ async def cancel_course(user: CurrentUser, course_id: int, reason: str = "") -> 
         ).returning(Session.id)
         await Course.update({Course.status: CourseStatus.CANCELLED.value, Course.cancelled_reason: reason,
                              Course.updated_at: now}).where(Course.id == course_id)
-        with i18n.language("it"):
-            subject = i18n.gettext("Corso annullato: %(course)s") % {"course": row["title"]}
-            body = i18n.gettext("Il corso «%(course)s» è stato annullato.") % {"course": row["title"]}
-            if reason:
-                body += "\n" + i18n.gettext("Motivo: %(reason)s") % {"reason": reason}
-            body += "\n\n" + _course_link_text(course_id)
         cancelled_ids = {r["id"] for r in cancelled}
-        sessions = [s for s in await course_sessions(course_id) if s["id"] in cancelled_ids]
-
-        def calendar_cancel(person: Mapping[str, Any]) -> str:
-            return invitation(row["title"], sessions, method="CANCEL", to_email=person["email"],
-                              full_name=person["full_name"]) if sessions else ""
-
-        told = await _notify_enrolled(course_id, "course_cancelled", subject, body,
-                                      dedupe=f"course_cancelled:{course_id}", invitation_for=calendar_cancel)
+        told = await notify_course_cancelled(course_id, row["title"], reason, cancelled_ids)
         ended = await Enrolment.update({
             Enrolment.status: EnrolmentStatus.CANCELLED.value, Enrolment.cancelled_at: now,
             Enrolment.cancelled_by: user.id, Enrolment.cancel_reason: reason, Enrolment.updated_at: now,
@@ -1879,7 +1868,7 @@ async def update_session(
         await recompute_course_dates(row["course"])
         if (moved or relocated) and course["status"] == CourseStatus.PUBLISHED:
             after = await _session_row(session_id)
-            await _notify_session_moved(course, row, after)  # type: ignore[arg-type]
+            await notify_session_moved(course, row, after)  # type: ignore[arg-type]
         await record_audit_event("session.updated", actor_id=user.id, entity="session", entity_id=session_id,
                                  data={"moved": moved, "relocated": relocated})
     return await get_session(user, session_id, access=access)
@@ -1911,7 +1900,7 @@ async def cancel_session(user: CurrentUser, session_id: int, reason: str = "") -
         }).where(Session.id == session_id)
         await recompute_course_dates(row["course"])
         if course["status"] == CourseStatus.PUBLISHED:
-            await _notify_session_cancelled(course, row, reason)
+            await notify_session_cancelled(course, row, reason)
         await record_audit_event("session.cancelled", actor_id=user.id, entity="session", entity_id=session_id,
                                  reason=reason)
     return await get_session(user, session_id, access=access)
@@ -1938,84 +1927,6 @@ async def recompute_course_dates(course_id: int) -> None:
     ends = max((r["ends_at"] for r in rows), default=None)
     await Course.update({Course.starts_at: starts, Course.ends_at: ends, Course.updated_at: utcnow()}).where(
         Course.id == course_id)
-
-
-# ------------------------------------------------------------------------------------------------
-# Notifications (queued in the outbox inside the caller's transaction)
-# ------------------------------------------------------------------------------------------------
-
-
-def _course_link_text(course_id: int) -> str:
-    return i18n.gettext("Dettagli del corso: %(url)s") % {"url": f"{get_settings().base_url}/courses/{course_id}"}
-
-
-def _when(row: Mapping[str, Any]) -> str:
-    return i18n.gettext("%(day)s dalle %(start)s alle %(end)s") % {
-        "day": i18n.format_date(row["starts_at"]), "start": i18n.format_time(row["starts_at"]),
-        "end": i18n.format_time(row["ends_at"])}
-
-
-def _where(row: Mapping[str, Any]) -> str:
-    if row.get("location_name") and not row.get("location_online"):
-        place = row["location_name"]
-        if row.get("location_address"):
-            place += ", " + row["location_address"]
-        if row.get("location_comune"):
-            place += ", " + row["location_comune"]
-        return place
-    return i18n.gettext("online")
-
-
-async def _notify_enrolled(
-    course_id: int, kind: str, subject: str, body: str, dedupe: str, *,
-    invitation_for: Callable[[Mapping[str, Any]], str] | None = None,
-) -> int:
-    """Queue a notice for everyone with a live enrolment: the recipients in one query, the messages in
-    one insert per hundred, whatever the number of people (this runs under the course's lock).
-    Confirmed participants also get ``invitation_for(person)`` attached (an updated or cancelled
-    calendar event), so an event they accepted follows the change."""
-    rows = await fetch_all(
-        "SELECT e.person AS person, e.status AS status, p.email AS email, p.full_name AS full_name "
-        "FROM enrolment e JOIN person p ON p.id = e.person "
-        f"WHERE e.course = {{}} AND e.status IN ({_placeholders(len(LIVE_ENROLMENT_STATUSES))}) AND p.active = {{}} "
-        "ORDER BY e.id",
-        course_id, *[s.value for s in LIVE_ENROLMENT_STATUSES], True,
-    )
-    return await queue_messages([
-        OutgoingMessage(kind, recipient_id=row["person"], to_email=row["email"], subject=subject, body=body,
-                        ics=invitation_for(row) if invitation_for and row["status"] == EnrolmentStatus.CONFIRMED else "",
-                        dedupe_key=f"{dedupe}:{row['person']}")
-        for row in rows if row["email"]
-    ])
-
-
-async def _notify_session_moved(course: Mapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
-    with i18n.language("it"):
-        subject = i18n.gettext("Incontro spostato: %(course)s") % {"course": course["title"]}
-        body = i18n.gettext(
-            "L'incontro del corso «%(course)s» previsto per il %(before)s (%(before_place)s) è stato spostato.\n"
-            "Nuova data: %(after)s\nLuogo: %(after_place)s"
-        ) % {"course": course["title"], "before": _when(before), "before_place": _where(before),
-             "after": _when(after), "after_place": _where(after)}
-        body += "\n\n" + i18n.gettext("Se hai collegato il calendario, l'incontro si aggiorna da solo.")
-        body += "\n" + _course_link_text(course["id"])
-    session = await load_invitation_session(after["id"])
-    await _notify_enrolled(course["id"], "session_moved", subject, body,
-                           dedupe=f"session_moved:{after['id']}:{after['sequence']}",
-                           invitation_for=lambda person: session_invitation(session, person=person))
-
-
-async def _notify_session_cancelled(course: Mapping[str, Any], row: Mapping[str, Any], reason: str) -> None:
-    with i18n.language("it"):
-        subject = i18n.gettext("Incontro annullato: %(course)s") % {"course": course["title"]}
-        body = i18n.gettext("L'incontro del corso «%(course)s» del %(when)s (%(place)s) è stato annullato.") % {
-            "course": course["title"], "when": _when(row), "place": _where(row)}
-        if reason:
-            body += "\n" + i18n.gettext("Motivo: %(reason)s") % {"reason": reason}
-        body += "\n\n" + _course_link_text(course["id"])
-    session = await load_invitation_session(row["id"])
-    await _notify_enrolled(course["id"], "session_cancelled", subject, body, dedupe=f"session_cancelled:{row['id']}",
-                           invitation_for=lambda person: session_invitation(session, person=person, cancelled=True))
 
 
 def weekday_names() -> list[tuple[int, str]]:
