@@ -58,8 +58,8 @@ from training_hub.attendance.rules import (
     session_minutes,
     status_label,
 )
-from training_hub.catalogue.service import get_viewable_course
-from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
+from training_hub.catalogue.access import get_viewable_course
+from training_hub.catalogue.access import is_course_trainer as catalogue_is_course_trainer
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, fetch_one, is_possible_id, lock_for_update, write_transaction
 from training_hub.core.errors import (

@@ -20,8 +20,58 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from training_hub.attendance.service import can_manage_attendance
-from training_hub.catalogue import service
-from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
+from training_hub.catalogue.access import catalogue_view_key, trainer_candidates
+from training_hub.catalogue.courses import (
+    CourseInput,
+    cancel_course,
+    complete_course,
+    copy_course,
+    course_view,
+    create_course,
+    delete_draft_course,
+    get_course_detail,
+    get_manageable_course_detail,
+    publish_course,
+    update_course,
+)
+from training_hub.catalogue.listing import (
+    FILTER_NAMES,
+    MAX_PAGE,
+    CatalogueFilters,
+    list_managed_courses,
+    parse_catalogue_filters,
+    search_catalogue,
+)
+from training_hub.catalogue.locations import (
+    LocationInput,
+    create_location,
+    get_location,
+    list_locations,
+    update_location,
+)
+from training_hub.catalogue.paths import (
+    PathInput,
+    can_manage_path,
+    create_path,
+    get_path,
+    get_path_detail,
+    list_paths,
+    paths_for_new_course,
+    update_path,
+)
+from training_hub.catalogue.sessions import (
+    SeriesInput,
+    SessionInput,
+    cancel_session,
+    check_session_change,
+    check_sessions,
+    create_series,
+    create_session,
+    delete_draft_session,
+    get_session_for_edit,
+    update_session,
+)
+from training_hub.core import i18n
 from training_hub.core.cache import MISSING, ReadCache, data_generation
 from training_hub.core.errors import DomainError, Issue, NotFound, PermissionDenied, ScheduleConflict
 from training_hub.core.i18n import N_, get_language, gettext
@@ -71,7 +121,7 @@ class FragmentCache:
 
     @staticmethod
     def key(template_name: str, context: dict[str, Any]) -> tuple[Any, ...]:
-        filters: service.CatalogueFilters = context["filters"]
+        filters: CatalogueFilters = context["filters"]
         return (
             template_name, get_language(), context["courses"].fingerprint, context["total"], context["pages"],
             tuple(sorted(filters.raw.items())), filters.page, filters.page_size,
@@ -102,6 +152,13 @@ def catalogue_pages() -> ReadCache[Markup]:
     if _catalogue_pages is None:
         _catalogue_pages = ReadCache(ttl=get_settings().catalogue_cache_seconds, size=512)
     return _catalogue_pages
+
+
+def weekday_names() -> list[tuple[int, str]]:
+    return [(0, i18n.gettext("lunedì")), (1, i18n.gettext("martedì")), (2, i18n.gettext("mercoledì")),
+            (3, i18n.gettext("giovedì")), (4, i18n.gettext("venerdì")), (5, i18n.gettext("sabato")),
+            (6, i18n.gettext("domenica"))]
+
 
 # Page field names for the service's session fields.
 SESSION_FIELD_MAP = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -150,7 +207,7 @@ class CataloguePages(Controller):
         headers = {"Vary": "HX-Request"}
         # The same query string, seen by someone with the same view of the catalogue, in the same
         # language: the same content (read again after any write, see cache.py).
-        key = (request.scope["query_string"], htmx, get_language(), service.catalogue_view_key(user))
+        key = (request.scope["query_string"], htmx, get_language(), catalogue_view_key(user))
         cache = catalogue_pages()
         html = cache.get(key)
         if html is MISSING:
@@ -163,9 +220,9 @@ class CataloguePages(Controller):
 
     @staticmethod
     async def _render_results(request: Request[Any, Any, Any], user: CurrentUser, htmx: bool) -> Markup:
-        filters, errors = service.parse_catalogue_filters(
-            {name: request.query_params.get(name) for name in service.FILTER_NAMES})
-        items, total = await service.search_catalogue(user, filters)
+        filters, errors = parse_catalogue_filters(
+            {name: request.query_params.get(name) for name in FILTER_NAMES})
+        items, total = await search_catalogue(user, filters)
         context = dict(
             courses=items, total=total, filters=filters, errors={k: gettext(v) for k, v in errors.items()},
             pages=max(1, -(-total // filters.page_size)), kinds=KINDS, provinces=PROVINCES, areas=AREAS,
@@ -176,7 +233,7 @@ class CataloguePages(Controller):
 
     @get("/courses/{course_id:int}", name="course")
     async def course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        facts, course = await service.course_view(user, course_id)
+        facts, course = await course_view(user, course_id)
         return page(
             "catalogue/course.html", course=course, sessions=course["sessions"], user=user,
             is_trainer=course["is_trainer"], can_manage=course["can_manage"],
@@ -186,13 +243,13 @@ class CataloguePages(Controller):
 
     @get("/paths", name="paths")
     async def paths_page(self, user: NamedDependency[CurrentUser]) -> Template:
-        paths = await service.list_paths(user)
+        paths = await list_paths(user)
         return page("catalogue/paths.html", paths=paths, kinds=[k.value for k in PathKind],
                     can_create=user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR))
 
     @get("/paths/{path_id:int}", name="path")
     async def path_page(self, user: NamedDependency[CurrentUser], path_id: FromPath[int]) -> Template:
-        path = await service.get_path_detail(user, path_id)
+        path = await get_path_detail(user, path_id)
         return page("catalogue/path.html", path=path, courses=path["courses"],
                     calendar_url=f"/calendar/paths/{path_id}.ics", **labels())
 
@@ -286,9 +343,9 @@ class TrainerPages(Controller):
     ) -> Template:
         # isdecimal, not isdigit: int() refuses "²", which isdigit accepts.
         text = (page_number or "").strip()
-        number = int(text) if text.isdecimal() and 0 < int(text) <= service.MAX_PAGE else 1
+        number = int(text) if text.isdecimal() and 0 < int(text) <= MAX_PAGE else 1
         status = status if status in STATUS_LABELS else None
-        items, total = await service.list_managed_courses(user, status=status, q=q, page=number,
+        items, total = await list_managed_courses(user, status=status, q=q, page=number,
                                                           page_size=TRAINER_PAGE_SIZE)
         return page("catalogue/trainer_courses.html", courses=items, total=total, page_number=number,
                     pages=max(1, -(-total // TRAINER_PAGE_SIZE)), filters={"status": status or "", "q": q or ""},
@@ -298,18 +355,18 @@ class TrainerPages(Controller):
 
     async def _course_form(self, user: CurrentUser, form: dict[str, Any], errors: dict[str, str], *,
                            status: int = 200) -> Template:
-        paths = await service.paths_for_new_course(user)
+        paths = await paths_for_new_course(user)
         if form.get("id"):
             # The course's own path may not be one the user could add courses to: offer it anyway.
             current = parse_id(form.get("path_id"))
             if current and current > 0 and all(p["id"] != current for p in paths):
                 with contextlib.suppress(NotFound):  # a made-up id: the field's error says so
-                    paths.append(await service.get_path(user, current))
+                    paths.append(await get_path(user, current))
         owner = next((p["owner_cooperative_id"] for p in paths if str(p["id"]) == str(form.get("path_id"))), None)
         return page(
             "catalogue/course_form.html", status_code=status, form=form, errors=errors, paths=paths,
-            locations=await service.list_locations(active_only=True),
-            trainers=await service.trainer_candidates(owner if owner is not None else user.cooperative_id
+            locations=await list_locations(active_only=True),
+            trainers=await trainer_candidates(owner if owner is not None else user.cooperative_id
                                                        if user.has_role(Role.COORDINATOR) else None),
             cooperatives=await list_cooperatives(active_only=True), areas=[a.value for a in Area],
             delivery_modes=[m.value for m in DeliveryMode], **labels(),
@@ -325,7 +382,7 @@ class TrainerPages(Controller):
     async def create_course(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            course = await service.create_course(user, _course_input(data))
+            course = await create_course(user, _course_input(data))
         except DomainError as exc:
             return await self._course_form(user, _form_from_post(data), form_errors(exc), status=exc.status_code)
         flash(request, gettext("Corso creato in bozza: ora aggiungi gli incontri."))
@@ -333,7 +390,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}", name="course_manage")
     async def manage_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        course = await service.get_manageable_course_detail(user, course_id)
+        course = await get_manageable_course_detail(user, course_id)
         # The attendance pages and the registers are the course's trainers' and the office's (a
         # coordinator managing an internal course sees the participants, not the registers).
         return page("catalogue/course_manage.html", course=course, sessions=course["sessions"],
@@ -341,7 +398,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/edit", name="course_edit")
     async def edit_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        course = await service.get_manageable_course_detail(user, course_id)
+        course = await get_manageable_course_detail(user, course_id)
         return await self._course_form(user, _course_form_values(course), {})
 
     @post("/courses/{course_id:int}/edit", name="course_update")
@@ -349,7 +406,7 @@ class TrainerPages(Controller):
                             course_id: FromPath[int]) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            await service.update_course(user, course_id, _course_input(data))
+            await update_course(user, course_id, _course_input(data))
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
@@ -376,16 +433,16 @@ class TrainerPages(Controller):
 
     @post("/courses/{course_id:int}/publish", name="course_publish")
     async def publish(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:
-        return await self._action(request, course_id, service.publish_course(user, course_id), _published_message)
+        return await self._action(request, course_id, publish_course(user, course_id), _published_message)
 
     @post("/courses/{course_id:int}/complete", name="course_complete")
     async def complete(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:
-        return await self._action(request, course_id, service.complete_course(user, course_id),
+        return await self._action(request, course_id, complete_course(user, course_id),
                                   gettext("Corso segnato come concluso."))
 
     @get("/courses/{course_id:int}/delete", name="course_delete_form")
     async def delete_course_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
-        course = await service.get_manageable_course_detail(user, course_id)
+        course = await get_manageable_course_detail(user, course_id)
         if course["status"] != CourseStatus.DRAFT:
             return redirect(f"/trainer/courses/{course_id}")  # the page offers to cancel it instead
         return page("catalogue/confirm_delete.html", course=course, session=None,
@@ -393,36 +450,36 @@ class TrainerPages(Controller):
 
     @post("/courses/{course_id:int}/delete", name="course_delete")
     async def delete_course(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:
-        return await self._action(request, course_id, service.delete_draft_course(user, course_id),
+        return await self._action(request, course_id, delete_draft_course(user, course_id),
                                   gettext("Bozza eliminata."), target="/trainer/courses")
 
     @get("/courses/{course_id:int}/cancel", name="course_cancel_form")
     async def cancel_course_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        course = await service.get_manageable_course_detail(user, course_id)
+        course = await get_manageable_course_detail(user, course_id)
         return page("catalogue/confirm_cancel.html", course=course, session=None, errors={}, reason="",
                     action=f"/trainer/courses/{course_id}/cancel", **labels())
 
     @post("/courses/{course_id:int}/cancel", name="course_cancel")
     async def cancel_course(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:
         data = await form_dict(request)
-        return await self._action(request, course_id, service.cancel_course(user, course_id, str(data.get("reason", ""))),
+        return await self._action(request, course_id, cancel_course(user, course_id, str(data.get("reason", ""))),
                                   gettext("Corso annullato: chi era iscritto riceverà un avviso."))
 
     @get("/courses/{course_id:int}/copy", name="course_copy_form")
     async def copy_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        course = await service.get_manageable_course_detail(user, course_id)
+        course = await get_manageable_course_detail(user, course_id)
         return page("catalogue/copy_form.html", course=course, form={}, errors={}, issues=None, **labels())
 
     @post("/courses/{course_id:int}/copy", name="course_copy")
     async def copy(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            copy = await service.copy_course(user, course_id, first_day=str(data.get("first_day") or "") or None,
+            copy = await copy_course(user, course_id, first_day=str(data.get("first_day") or "") or None,
                                              confirm_warnings=_checked(data, "confirm_warnings"))
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
-            course = await service.get_course_detail(user, course_id)
+            course = await get_course_detail(user, course_id)
             return page("catalogue/copy_form.html", status_code=exc.status_code, course=course, form=data,
                         errors=_page_errors(exc), issues=_split_issues(exc.issues) if exc.issues else None,
                         **labels())
@@ -437,9 +494,9 @@ class TrainerPages(Controller):
         return page(
             template, status_code=status, course=course, form=form, errors=errors, issues=issues, checked=checked,
             checking=checking,
-            locations=await service.list_locations(active_only=True),
-            trainers=await service.trainer_candidates(course["path"]["owner_cooperative_id"]),
-            weekdays=service.weekday_names(), **labels(),
+            locations=await list_locations(active_only=True),
+            trainers=await trainer_candidates(course["path"]["owner_cooperative_id"]),
+            weekdays=weekday_names(), **labels(),
         )
 
     async def _save_sessions(self, request: Request[Any, Any, Any], user: CurrentUser, course_id: int,
@@ -449,7 +506,7 @@ class TrainerPages(Controller):
         form = _form_from_post(data)
         if session_id is not None:
             form["id"] = session_id
-        course = await service.get_manageable_course_detail(user, course_id)
+        course = await get_manageable_course_detail(user, course_id)
         payload = build(data)
         try:
             if data.get("action") == "check":
@@ -474,7 +531,7 @@ class TrainerPages(Controller):
 
     @get("/courses/{course_id:int}/sessions/new", name="session_new")
     async def new_session(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        course = await service.get_manageable_course_detail(user, course_id)
+        course = await get_manageable_course_detail(user, course_id)
         last = next((s for s in reversed(course["sessions"]) if s["status"] == "scheduled"), None)
         form: dict[str, Any] = {"location_id": course["location"]["id"] if course["location"] else ""}
         if last:
@@ -486,12 +543,12 @@ class TrainerPages(Controller):
     async def create_session(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
         return await self._save_sessions(
             request, user, course_id, "catalogue/session_form.html", _session_input,
-            lambda payload, confirm: service.create_session(user, course_id, payload, confirm_warnings=confirm),
-            lambda payload: service.check_sessions(user, course_id, payload), gettext("Incontro aggiunto."))
+            lambda payload, confirm: create_session(user, course_id, payload, confirm_warnings=confirm),
+            lambda payload: check_sessions(user, course_id, payload), gettext("Incontro aggiunto."))
 
     @get("/courses/{course_id:int}/sessions/series", name="series_new")
     async def new_series(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
-        course = await service.get_manageable_course_detail(user, course_id)
+        course = await get_manageable_course_detail(user, course_id)
         form = {"location_id": course["location"]["id"] if course["location"] else "", "weekdays": []}
         return await self._session_page(user, course, form, {}, template="catalogue/series_form.html")
 
@@ -499,48 +556,48 @@ class TrainerPages(Controller):
     async def create_series(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
         return await self._save_sessions(
             request, user, course_id, "catalogue/series_form.html", _series_input,
-            lambda payload, confirm: service.create_series(user, course_id, payload, confirm_warnings=confirm),
-            lambda payload: service.check_sessions(user, course_id, payload), gettext("Serie di incontri aggiunta."))
+            lambda payload, confirm: create_series(user, course_id, payload, confirm_warnings=confirm),
+            lambda payload: check_sessions(user, course_id, payload), gettext("Serie di incontri aggiunta."))
 
     @get("/sessions/{session_id:int}/edit", name="session_edit")
     async def edit_session(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Template:
-        session = await service.get_session_for_edit(user, session_id)
-        course = await service.get_course_detail(user, session["course_id"])
+        session = await get_session_for_edit(user, session_id)
+        course = await get_course_detail(user, session["course_id"])
         return await self._session_page(user, course, _session_form_values(session), {},
                                         template="catalogue/session_form.html")
 
     @post("/sessions/{session_id:int}/edit", name="session_update")
     async def update_session(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Template | Redirect:
-        session = await service.get_session_for_edit(user, session_id)
+        session = await get_session_for_edit(user, session_id)
         course_id = session["course_id"]
 
         async def check(payload: SessionInput) -> list[Issue]:
-            return await service.check_session_change(user, session_id, payload)
+            return await check_session_change(user, session_id, payload)
 
         return await self._save_sessions(
             request, user, course_id, "catalogue/session_form.html", _session_input,
-            lambda payload, confirm: service.update_session(user, session_id, payload, confirm_warnings=confirm),
+            lambda payload, confirm: update_session(user, session_id, payload, confirm_warnings=confirm),
             check, gettext("Incontro aggiornato."), session_id=session_id)
 
     @get("/sessions/{session_id:int}/cancel", name="session_cancel_form")
     async def cancel_session_form(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Template:
-        session = await service.get_session_for_edit(user, session_id)
-        course = await service.get_course_detail(user, session["course_id"])
+        session = await get_session_for_edit(user, session_id)
+        course = await get_course_detail(user, session["course_id"])
         return page("catalogue/confirm_cancel.html", course=course, session=session, errors={}, reason="",
                     action=f"/trainer/sessions/{session_id}/cancel", **labels())
 
     @post("/sessions/{session_id:int}/cancel", name="session_cancel")
     async def cancel_session(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Redirect:
-        session = await service.get_session_for_edit(user, session_id)
+        session = await get_session_for_edit(user, session_id)
         data = await form_dict(request)
         return await self._action(request, session["course_id"],
-                                  service.cancel_session(user, session_id, str(data.get("reason", ""))),
+                                  cancel_session(user, session_id, str(data.get("reason", ""))),
                                   gettext("Incontro annullato."))
 
     @get("/sessions/{session_id:int}/delete", name="session_delete_form")
     async def delete_session_form(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Template | Redirect:
-        session = await service.get_session_for_edit(user, session_id)
-        course = await service.get_course_detail(user, session["course_id"])
+        session = await get_session_for_edit(user, session_id)
+        course = await get_course_detail(user, session["course_id"])
         if course["status"] != CourseStatus.DRAFT:
             return redirect(f"/trainer/courses/{course['id']}")
         return page("catalogue/confirm_delete.html", course=course, session=session,
@@ -548,8 +605,8 @@ class TrainerPages(Controller):
 
     @post("/sessions/{session_id:int}/delete", name="session_delete")
     async def delete_session(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Redirect:
-        session = await service.get_session_for_edit(user, session_id)
-        return await self._action(request, session["course_id"], service.delete_draft_session(user, session_id),
+        session = await get_session_for_edit(user, session_id)
+        return await self._action(request, session["course_id"], delete_draft_session(user, session_id),
                                   gettext("Incontro eliminato."))
 
     # Paths ------------------------------------------------------------------------------------------
@@ -568,7 +625,7 @@ class TrainerPages(Controller):
     async def create_path(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            path = await service.create_path(user, _path_input(user, data))
+            path = await create_path(user, _path_input(user, data))
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
@@ -578,17 +635,17 @@ class TrainerPages(Controller):
 
     @get("/paths/{path_id:int}/edit", name="path_edit")
     async def edit_path(self, user: NamedDependency[CurrentUser], path_id: FromPath[int]) -> Template:
-        path = await service.get_path(user, path_id)
-        if not service.can_manage_path(user, path):
+        path = await get_path(user, path_id)
+        if not can_manage_path(user, path):
             raise PermissionDenied(N_("Non puoi modificare questo percorso."))
         return await self._path_form(user, path, {})
 
     @post("/paths/{path_id:int}/edit", name="path_update")
     async def update_path(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], path_id: FromPath[int]) -> Template | Redirect:
         data = await form_dict(request)
-        current = await service.get_path(user, path_id)
+        current = await get_path(user, path_id)
         try:
-            await service.update_path(user, path_id, _path_input(user, data, current))
+            await update_path(user, path_id, _path_input(user, data, current))
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
@@ -659,7 +716,7 @@ class LocationPages(Controller):
 
     @get("/", name="locations")
     async def list_locations(self) -> Template:
-        return page("catalogue/locations.html", locations=await service.list_locations())
+        return page("catalogue/locations.html", locations=await list_locations())
 
     @get("/new", name="location_new")
     async def new_location(self) -> Template:
@@ -669,7 +726,7 @@ class LocationPages(Controller):
     async def create_location(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            await service.create_location(user, _location_input(data))
+            await create_location(user, _location_input(data))
         except DomainError as exc:
             return self._form(_form_from_post(data), form_errors(exc), exc.status_code)
         flash(request, gettext("Sede aggiunta."))
@@ -677,13 +734,13 @@ class LocationPages(Controller):
 
     @get("/{location_id:int}", name="location_edit")
     async def edit_location(self, location_id: FromPath[int]) -> Template:
-        return self._form(_location_form(await service.get_location(location_id)), {})
+        return self._form(_location_form(await get_location(location_id)), {})
 
     @post("/{location_id:int}", name="location_update")
     async def update_location(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], location_id: FromPath[int]) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            await service.update_location(user, location_id, _location_input(data))
+            await update_location(user, location_id, _location_input(data))
         except DomainError as exc:
             if exc.status_code == 404:
                 raise

@@ -24,12 +24,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from training_hub.catalogue.service import (
+from training_hub.catalogue.access import (
     can_manage_course,
     get_viewable_course,
     is_course_trainer,
 )
-from training_hub.catalogue.service import teaches as catalogue_teaches
+from training_hub.catalogue.access import teaches as catalogue_teaches
 from training_hub.core.db import as_bool, fetch_all, fetch_one
 from training_hub.core.errors import EnrolmentRefused, Issue, NotFound, PermissionDenied
 from training_hub.core.i18n import N_, format_date, format_time

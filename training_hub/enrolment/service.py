@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from training_hub.catalogue.service import teaches as catalogue_teaches
-from training_hub.catalogue.service import visible_courses_sql
+from training_hub.catalogue.access import teaches as catalogue_teaches
+from training_hub.catalogue.access import visible_courses_sql
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, fetch_one, write_transaction
 from training_hub.core.errors import (

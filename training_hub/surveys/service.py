@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from training_hub.catalogue.service import is_course_trainer
+from training_hub.catalogue.access import is_course_trainer
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
