@@ -30,7 +30,7 @@ from training_hub.core.tables import (
 )
 from training_hub.core.timeutil import rome_wall_clock, to_rome, utcnow
 from training_hub.demo import load_demo_data
-from training_hub.enrolment.access import load_course, opening_refusal, overlap_issues
+from training_hub.enrolment.eligibility import load_course, opening_refusal, overlap_issues
 
 # The days the demo is loaded on (at 08:28:41: the times it shows must not follow the clock).
 DEMO_DAYS = [

@@ -476,7 +476,7 @@ def render_panel(**context) -> str:
 async def test_the_course_page_panel(client):
     """The panel the catalogue's course page includes, fed by course_panel_context()."""
     from training_hub.core.identity import CurrentUser, parse_roles
-    from training_hub.enrolment.service import course_panel_context
+    from training_hub.enrolment.panel import course_panel_context
 
     def user(person) -> CurrentUser:
         return CurrentUser(

@@ -80,7 +80,7 @@ from training_hub.core.settings import get_settings
 from training_hub.core.tables import Area, CourseStatus, DeliveryMode, PathKind, Province, Role
 from training_hub.core.timeutil import to_rome, utcnow
 from training_hub.directory.service import list_cooperatives
-from training_hub.enrolment.service import course_panel_context
+from training_hub.enrolment.panel import course_panel_context
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_staff
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, is_htmx, page, redirect
 from training_hub.web.shell import page_with_body
