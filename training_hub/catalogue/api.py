@@ -342,12 +342,12 @@ class CoursesApi(Controller):
     async def copy(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CopyIn | None] = None) -> dict[str, Any]:
         data = data or CopyIn()
         return jsonable(await copy_course(user, course_id, first_day=data.first_day,
-                                                  confirm_warnings=data.confirm_warnings))
+                                          confirm_warnings=data.confirm_warnings))
 
     @post("/{course_id:int}/sessions", status_code=HTTP_201_CREATED, summary="Aggiungi un incontro")
     async def add_session(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SessionIn]) -> dict[str, Any]:
         return jsonable(await create_session(user, course_id, _session_input(data),
-                                                     confirm_warnings=data.confirm_warnings))
+                                             confirm_warnings=data.confirm_warnings))
 
     @post("/{course_id:int}/sessions/check", status_code=HTTP_200_OK,
           summary="Verifica un incontro senza salvarlo (conflitti e avvisi)")
@@ -358,7 +358,7 @@ class CoursesApi(Controller):
           summary="Aggiungi una serie settimanale di incontri")
     async def add_series(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SeriesIn]) -> dict[str, Any]:
         sessions = await create_series(user, course_id, _series_input(data),
-                                               confirm_warnings=data.confirm_warnings)
+                                       confirm_warnings=data.confirm_warnings)
         return {"items": jsonable(sessions), "total": len(sessions)}
 
     @post("/{course_id:int}/sessions/series/check", status_code=HTTP_200_OK,
@@ -381,7 +381,7 @@ class SessionsApi(Controller):
     async def update(self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[SessionPatch]) -> dict[str, Any]:
         current = session_input_from(await get_session_for_edit(user, session_id))
         return jsonable(await update_session(user, session_id, _merge(current, data),
-                                                     confirm_warnings=data.confirm_warnings))
+                                             confirm_warnings=data.confirm_warnings))
 
     @post("/{session_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un incontro (resta, segnato annullato)")
     async def cancel(self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict[str, Any]:
@@ -433,7 +433,7 @@ class TrainerCoursesApi(Controller):
         page_size: FromQuery[int] = 20,
     ) -> dict[str, Any]:
         items, total = await list_managed_courses(user, status=status or None, q=q, page=page,
-                                                          page_size=page_size)
+                                                  page_size=page_size)
         return {"items": jsonable(items), "total": total}
 
 

@@ -23,12 +23,7 @@ from training_hub.catalogue.access import (
     get_manageable_course,
     trainer_candidates,
 )
-from training_hub.catalogue.course_rows import (
-    AREA_ORDER,
-    course_base,
-    list_sessions_rows,
-    session_out,
-)
+from training_hub.catalogue.course_rows import AREA_ORDER, course_base, list_sessions_rows, session_out
 from training_hub.catalogue.locations import LOCATION_COLUMNS
 from training_hub.catalogue.paths import PATH_COLUMNS, can_add_course_to_path, path_out, path_visible
 from training_hub.catalogue.sessions import place_sessions

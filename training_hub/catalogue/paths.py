@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from training_hub.catalogue.access import visible_courses_condition, visible_courses_sql
@@ -29,6 +29,7 @@ from training_hub.core.identity import CurrentUser
 from training_hub.core.parsing import clean_text, parse_id
 from training_hub.core.tables import Cooperative, Course, CourseTrainer, PathKind, Role, Session, TrainingPath
 from training_hub.core.timeutil import utcnow
+from training_hub.directory.service import list_cooperatives
 
 
 @dataclass
@@ -152,7 +153,7 @@ async def _validate_path(user: CurrentUser, data: PathInput, existing: dict[str,
         if user.has_role(Role.COORDINATOR) and user.cooperative_id is not None:
             if owner not in (None, user.cooperative_id):
                 raise PermissionDenied(N_("Puoi gestire solo i percorsi della tua cooperativa."))
-            if owner is None and not user.has_role(Role.TRAINER):
+            if owner is None and _owns_new_paths(user):
                 owner = user.cooperative_id
         elif owner is not None:
             raise PermissionDenied(N_("I percorsi di una cooperativa sono gestiti dai suoi coordinatori."))
@@ -173,7 +174,7 @@ async def _validate_path(user: CurrentUser, data: PathInput, existing: dict[str,
 
 
 async def create_path(user: CurrentUser, data: PathInput) -> dict[str, Any]:
-    if not user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR):
+    if not may_create_path(user):
         raise PermissionDenied(N_("Solo formatori, coordinatori e ufficio formazione creano percorsi."))
     values = await _validate_path(user, data, None)
     values[TrainingPath.created_by] = user.id
@@ -184,9 +185,7 @@ async def create_path(user: CurrentUser, data: PathInput) -> dict[str, Any]:
 
 
 async def update_path(user: CurrentUser, path_id: int, data: PathInput) -> dict[str, Any]:
-    existing = await get_path(user, path_id)
-    if not can_manage_path(user, existing):
-        raise PermissionDenied(N_("Non puoi modificare questo percorso."))
+    existing = await get_manageable_path(user, path_id)
     values = await _validate_path(user, data, existing)
     values[TrainingPath.updated_at] = utcnow()
     await TrainingPath.update(values).where(TrainingPath.id == path_id)
@@ -212,3 +211,60 @@ async def get_path_detail(user: CurrentUser, path_id: int) -> dict[str, Any]:
     path["can_manage"] = can_manage_path(user, path)
     path["can_add_course"] = can_add_course_to_path(user, path)
     return path
+
+
+def may_create_path(user: CurrentUser) -> bool:
+    """Trainers, coordinators and the training office create paths."""
+    return user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR)
+
+
+async def get_manageable_path(user: CurrentUser, path_id: int) -> dict[str, Any]:
+    """The path if ``user`` manages it: 404 if they cannot even see it, else 403."""
+    path = await get_path(user, path_id)
+    if not can_manage_path(user, path):
+        raise PermissionDenied(N_("Non puoi modificare questo percorso."))
+    return path
+
+
+# Who owns a path ------------------------------------------------------------------------------------
+
+
+def _owns_new_paths(user: CurrentUser) -> bool:
+    """A coordinator's new path is their cooperative's internal training — unless they also teach: a
+    trainer's paths are the consortium's, for every cooperative."""
+    return (user.has_role(Role.COORDINATOR) and user.cooperative_id is not None
+            and not user.has_role(Role.TRAINER) and not user.is_admin)
+
+
+@dataclass(frozen=True)
+class OwnerChoice:
+    """What the path form offers about the owner, as the rules decide it for one person."""
+
+    may_choose: bool  # the training office: the consortium or any active cooperative
+    cooperatives: list[dict[str, Any]] = field(default_factory=list)  # the options, when it may choose
+    note: str | None = None  # otherwise, what the owner of a new path will be (a msgid), when worth saying
+
+
+async def owner_choice(user: CurrentUser, path: Mapping[str, Any] | None = None) -> OwnerChoice:
+    """For the form of a new path (``path`` None) or of ``path``: may ``user`` choose its owner, among
+    which cooperatives, and what to tell them otherwise."""
+    if user.is_admin:
+        return OwnerChoice(may_choose=True, cooperatives=await list_cooperatives(active_only=True))
+    if path is None and _owns_new_paths(user):
+        return OwnerChoice(may_choose=False, note=N_(
+            "Il percorso sarà della tua cooperativa e visibile solo ai suoi soci e lavoratori."))
+    return OwnerChoice(may_choose=False)
+
+
+def owner_from_form(user: CurrentUser, submitted: Any, path: Mapping[str, Any] | None = None) -> int | None:
+    """The owner a submitted path form asks for: what the office picked; for anyone else the path keeps
+    its owner (a new one gets what :func:`_validate_path` decides), whatever the form carried."""
+    if user.is_admin:
+        return parse_id(submitted)
+    return path["owner_cooperative_id"] if path is not None else None
+
+
+def new_path_defaults(user: CurrentUser) -> dict[str, Any]:
+    """A new path's form: a coordinator's is usually their cooperative's internal training."""
+    kind = PathKind.INTERNAL_TRAINING.value if user.has_role(Role.COORDINATOR) and not user.is_admin else ""
+    return {"kind": kind}

@@ -199,7 +199,7 @@ def _raise_for(issues: list[Issue], confirm_warnings: bool) -> None:
 
 
 async def place_sessions(course_id: int, sessions: list[dict[str, Any]], *, confirm_warnings: bool,
-                          dry_run: bool = False) -> list[int] | list[Issue]:
+                         dry_run: bool = False) -> list[int] | list[Issue]:
     """Check and insert validated sessions of one course (inside the caller's transaction)."""
     course = await _course_for_scheduling(course_id)
     course_trainers = await _course_trainer_ids(course_id)
