@@ -14,7 +14,7 @@ here; another worker's change shows within the time to live.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -116,16 +116,7 @@ async def course_listing(
         else:
             total = 0 if offset == 0 else (await fetch_one(f"SELECT COUNT(*) AS n {count_from} WHERE {condition}",
                                                            *args) or {"n": 0})["n"]
-    return CourseRows((_listing_item(row) for row in rows), fingerprint=tuple(tuple(row.values()) for row in rows)), total
-
-
-class CourseRows(list):  # type: ignore[type-arg]
-    """A page of course rows, with ``fingerprint``: the raw database values they were built from, a
-    hashable stand-in for the rows when memoising what is rendered from them."""
-
-    def __init__(self, items: Iterable[dict[str, Any]] = (), *, fingerprint: tuple[Any, ...] = ()) -> None:
-        super().__init__(items)
-        self.fingerprint = fingerprint
+    return [_listing_item(row) for row in rows], total
 
 
 @dataclass

@@ -10,7 +10,6 @@ enrolment panel.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get
@@ -25,7 +24,6 @@ from training_hub.catalogue.courses import course_view
 from training_hub.catalogue.forms import AREAS, DELIVERY_MODES, KINDS, PROVINCES, labels
 from training_hub.catalogue.listing import (
     FILTER_NAMES,
-    CatalogueFilters,
     parse_catalogue_filters,
     search_catalogue,
 )
@@ -39,51 +37,15 @@ from training_hub.web.auth import CurrentUser, provide_user, requires_login
 from training_hub.web.responses import is_htmx, page
 from training_hub.web.shell import page_with_body
 
-
-class FragmentCache:
-    """Rendered HTML fragments, memoised on exactly what they show.
-
-    The key is the template, the language and a complete, hashable description of the context: the
-    raw database values the course rows were built from (``CourseRows.fingerprint``, seats included),
-    the total, the filters as typed and the messages. A hit is therefore the very HTML rendering would
-    produce: nothing goes stale, only rendering is saved. Fragments never read the request or the user
-    (no CSRF token, no names). Many people look at the same catalogue page between two changes, and
-    rendering twenty course cards costs more than the query that fetches them.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
-
-    @staticmethod
-    def key(template_name: str, context: dict[str, Any]) -> tuple[Any, ...]:
-        filters: CatalogueFilters = context["filters"]
-        return (
-            template_name, get_language(), context["courses"].fingerprint, context["total"], context["pages"],
-            tuple(sorted(filters.raw.items())), filters.page, filters.page_size,
-            tuple(sorted(context["errors"].items())),
-        )
-
-    def render(self, request: Request[Any, Any, Any], template_name: str, context: dict[str, Any]) -> Markup:
-        key = self.key(template_name, context)
-        html = self._items.get(key)
-        if html is None:
-            environment = request.app.template_engine.engine  # type: ignore[union-attr]
-            html = Markup(environment.get_template(template_name).render(**context))
-            self._items[key] = html
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        else:
-            self._items.move_to_end(key)
-        return html
-
-
-FRAGMENTS = FragmentCache()
 _catalogue_pages: ReadCache[Markup] | None = None
 
 
 def catalogue_pages() -> ReadCache[Markup]:
-    """The catalogue's rendered results, by query string, language and view (see ``catalogue``)."""
+    """The catalogue's rendered results, by query string, language and view (see ``catalogue``).
+
+    One of the catalogue page's two cache layers; the other is the listing's (``listing.catalogue_cache``,
+    shared with the API). Both are ``core.cache.ReadCache`` (cachetools' TTLCache): stale after any
+    write of this process, gone after their time to live."""
     global _catalogue_pages
     if _catalogue_pages is None:
         _catalogue_pages = ReadCache(ttl=get_settings().catalogue_cache_seconds, size=512)
@@ -126,7 +88,8 @@ class CataloguePages(Controller):
             delivery_modes=DELIVERY_MODES, **labels(),
         )
         template = "catalogue/_results.html" if htmx else "catalogue/_catalogue_body.html"
-        return FRAGMENTS.render(request, template, context)
+        environment = request.app.template_engine.engine  # type: ignore[union-attr]
+        return Markup(environment.get_template(template).render(**context))
 
     @get("/courses/{course_id:int}", name="course")
     async def course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:

@@ -10,14 +10,16 @@ follow the same rule (``TRAINING_HUB_FEED_VERSION_TTL``).
 
 An entry records the generation read *before* the database was asked: a write committed while the
 answer was being computed makes the entry stale at once, never a fresh-looking copy of old data.
+Size, least-recently-used eviction and time to live are cachetools' (``TTLCache``).
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
+
+from cachetools import TTLCache
 
 T = TypeVar("T")
 
@@ -38,38 +40,49 @@ def data_changed() -> None:
 MISSING: Any = object()
 
 
+def _monotonic() -> float:
+    # Looked up at every call, so a test can move the clock by patching ``time.monotonic``.
+    return time.monotonic()
+
+
 class ReadCache(Generic[T]):
     """Values computed from the database, keyed by everything they depend on (who asks included).
 
-    ``ttl`` (seconds) bounds how stale an entry may be for writes made by other processes; 0 turns
-    the cache off. At most ``size`` entries are kept, the least recently used going first.
+    A ``cachetools.TTLCache``: at most ``size`` entries, the least recently used going first, each
+    living ``ttl`` seconds at most (the bound on how stale an entry may be for writes made by other
+    processes; 0 turns the cache off). On top of it, the data generation: the cache only ever holds
+    entries computed in the current generation, and empties itself the first time it is used after
+    this process wrote.
     """
 
     def __init__(self, *, ttl: float, size: int = 512) -> None:
         self.ttl = ttl
         self.size = size
-        self._items: OrderedDict[Hashable, tuple[int, float, T]] = OrderedDict()
+        self._entries: TTLCache[Hashable, T] = TTLCache(maxsize=size, ttl=max(ttl, 0.001), timer=_monotonic)
+        self._generation = _generation
         self.hits = 0
         self.misses = 0
 
+    def _current(self) -> TTLCache[Hashable, T]:
+        if self._generation != _generation:
+            self._entries.clear()
+            self._generation = _generation
+        return self._entries
+
     def get(self, key: Hashable) -> T:
         """The cached value, or :data:`MISSING` (then compute it after :func:`data_generation`)."""
-        entry = self._items.get(key)
-        if entry is not None and entry[0] == _generation and time.monotonic() < entry[1]:
-            self._items.move_to_end(key)
+        value = self._current().get(key, MISSING)
+        if value is MISSING:
+            self.misses += 1
+        else:
             self.hits += 1
-            return entry[2]
-        self.misses += 1
-        return MISSING
+        return value
 
     def put(self, key: Hashable, value: T, *, generation: int) -> None:
         """Keep ``value``, computed from what the database held at ``generation`` (read before asking)."""
         if self.ttl <= 0 or generation != _generation:
             return
-        self._items[key] = (generation, time.monotonic() + self.ttl, value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        self._current()[key] = value
 
     def clear(self) -> None:
-        self._items.clear()
+        self._entries.clear()
