@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from training_hub.catalogue.access import managed_sql, visible_courses_sql
 from training_hub.catalogue.course_rows import (
@@ -138,8 +139,6 @@ class CatalogueFilters:
 
     def query_string(self, **overrides: Any) -> str:
         """The filters as a query string (``page`` and others replaced by ``overrides``)."""
-        from urllib.parse import urlencode
-
         values = {k: v for k, v in self.raw.items() if v not in ("", None)}
         for key, value in overrides.items():
             if value in (None, "", False):

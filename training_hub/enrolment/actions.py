@@ -55,10 +55,10 @@ from training_hub.notifications.compose import course_sessions
 from training_hub.notifications.enrolment_notices import queue_enrolment_notice
 from training_hub.seats.capacity import change_capacity as change_seats
 from training_hub.seats.capacity import parse_capacity
-from training_hub.seats.facts import CourseFacts
+from training_hub.seats.facts import CourseFacts, cancellation_deadline_of
 from training_hub.seats.locking import lock_course, precise_now
 from training_hub.seats.state import LIVE_STATUSES_SQL, seat_state
-from training_hub.seats.waitlist import cancellation_deadline_of, promote_waitlist
+from training_hub.seats.waitlist import promote_waitlist
 
 MAX_REASON = 1000
 

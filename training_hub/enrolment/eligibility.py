@@ -44,9 +44,8 @@ from training_hub.core.errors import (
 from training_hub.core.i18n import N_, format_date, format_time, gettext
 from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import CourseStatus, EnrolledVia, EnrolmentStatus, Role
-from training_hub.seats.facts import CourseFacts, find_course_facts
+from training_hub.seats.facts import CourseFacts, cancellation_deadline_of, find_course_facts
 from training_hub.seats.state import LIVE, LIVE_STATUSES_SQL
-from training_hub.seats.waitlist import cancellation_deadline_of
 
 STATUS_LABELS = {
     EnrolmentStatus.PENDING.value: N_("In attesa di approvazione"),

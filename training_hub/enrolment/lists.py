@@ -31,9 +31,8 @@ from training_hub.enrolment.eligibility import (
     visible_course,
 )
 from training_hub.enrolment.needs import NEEDS_SQL, needs_out, step_free_warnings
-from training_hub.seats.facts import CourseFacts
+from training_hub.seats.facts import CourseFacts, cancellation_deadline_of
 from training_hub.seats.state import count_sql, waitlist_ahead_sql
-from training_hub.seats.waitlist import cancellation_deadline_of
 
 COURSE_ENROLMENTS_SQL = (
     "SELECT e.id, e.person, e.status, e.enrolled_via, e.created_at, e.waitlisted_at, e.confirmed_at, "

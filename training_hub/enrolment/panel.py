@@ -39,9 +39,8 @@ from training_hub.enrolment.eligibility import (
 from training_hub.enrolment.lists import people_to_enrol
 from training_hub.enrolment.needs import step_free_warnings
 from training_hub.notifications.compose import course_sessions, scheduled
-from training_hub.seats.facts import CourseFacts
+from training_hub.seats.facts import CourseFacts, cancellation_deadline_of
 from training_hub.seats.state import waitlist_position
-from training_hub.seats.waitlist import cancellation_deadline_of
 
 
 async def course_panel_context(

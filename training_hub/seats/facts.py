@@ -82,6 +82,14 @@ class CourseFacts:
         return self.seats.left(self.capacity)
 
 
+def cancellation_deadline_of(course: Any) -> datetime | None:
+    """The last moment a seat may be given back: the course's cancellation deadline, or its start
+    without one. ``course``: a CourseFacts, or a row with the same fields (a dict, an asyncpg Record)."""
+    if isinstance(course, Mapping) or hasattr(course, "keys"):
+        return course["cancellation_deadline"] or course["starts_at"]
+    return course.cancellation_deadline or course.starts_at
+
+
 class LoadedCourse(NamedTuple):
     """The facts, and the raw row and links they were built from (with the caller's own columns)."""
 

@@ -21,6 +21,7 @@ from training_hub.core.tables import CourseStatus
 from training_hub.core.timeutil import utcnow
 from training_hub.notifications.compose import course_sessions
 from training_hub.notifications.enrolment_notices import queue_enrolment_notice
+from training_hub.seats.facts import cancellation_deadline_of
 from training_hub.seats.locking import lock_course, require_transaction
 from training_hub.seats.state import seat_state
 
@@ -28,14 +29,6 @@ WAITLIST_SQL = (
     "SELECT e.id, e.person, p.full_name, p.email, p.active FROM enrolment e JOIN person p ON p.id = e.person "
     "WHERE e.course = {} AND e.status = 'waitlisted' ORDER BY e.waitlisted_at, e.id LIMIT {}"
 )
-
-
-def cancellation_deadline_of(course: Any) -> datetime | None:
-    """The last moment a seat may be given back: the course's cancellation deadline, or its start
-    without one. ``course``: a CourseFacts, or a row with the same fields (a dict, an asyncpg Record)."""
-    if isinstance(course, Mapping) or hasattr(course, "keys"):
-        return course["cancellation_deadline"] or course["starts_at"]
-    return course.cancellation_deadline or course.starts_at
 
 
 def promotion_allowed(course: Mapping[str, Any], now: datetime) -> bool:
