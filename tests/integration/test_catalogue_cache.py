@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from tests.integration.test_catalogue_pages import published_course
 from tests.support import CSRF_COOKIE, bearer, login, post_form, rome
-from training_hub.catalogue import service
+from training_hub.catalogue.listing import catalogue_cache
 from training_hub.catalogue.pages import catalogue_pages
 from training_hub.core import cache
 from training_hub.core.db import get_engine, is_sqlite
@@ -152,7 +152,7 @@ async def test_another_workers_change_shows_within_the_time_to_live(client, monk
     later = cache.time.monotonic() + catalogue_pages().ttl + 1
     monkeypatch.setattr(cache.time, "monotonic", lambda: later)
     assert names_in((await client.get("/courses")).text) == ["Titolo di dopo"]
-    api = service.catalogue_cache()
+    api = catalogue_cache()
     assert api.ttl == catalogue_pages().ttl > 0
 
 

@@ -135,3 +135,28 @@ async def test_moving_a_session_notifies_3_or_30_people_in_as_many_statements(cl
     assert many == few, (few, many)
     moved = await Outbox.select(Outbox.ics).where(Outbox.kind == "session_moved")
     assert len(moved) == 3 + 30 and all("METHOD:REQUEST" in row["ics"] for row in moved)
+
+
+async def test_the_course_page_reads_the_course_once_in_at_most_five_statements(client, count_queries):
+    """A worker's course page: the session, the course with its seats and the worker's own enrolment,
+    its people, its sessions — the enrolment panel reads nothing more (it was 9 statements, the course
+    row read three times)."""
+    coop = await make_cooperative()
+    worker = await make_person("worker", cooperative=coop, email="w@example.test")
+    trainer = await make_person("trainer")
+    room = await make_location(capacity=40)
+    course = await make_course(await make_path(), trainers=[trainer], location=room.id, capacity=1)
+    for day in (1, 2, 3):
+        await make_session(course, rome_wall_clock(date(2026, 12, day), time(9)), location=room.id)
+    await make_enrolment(await make_person("worker", cooperative=coop), course)
+    await make_enrolment(worker, course, status="waitlisted")
+    await login(client, "w@example.test")
+    with count_queries() as counter:
+        page = await client.get(f"/courses/{course.id}")
+    assert page.status_code == 200 and "posizione 1 in lista d" in page.text
+    assert counter.count <= 5, counter.statements
+    assert sum('FROM "course"' in statement for statement in counter.statements) == 1, counter.statements
+    with count_queries() as counter:
+        api = await client.get(f"/api/courses/{course.id}", headers=await bearer(worker))
+    assert api.status_code == 200 and api.json()["waitlist_length"] == 1
+    assert counter.count <= 5, counter.statements

@@ -18,8 +18,9 @@ from tests.factories import (
     make_session,
 )
 from tests.support import as_user, bearer, login, rome
-from training_hub.catalogue import service
+from training_hub.catalogue.access import can_manage_course, can_view_course, is_course_trainer
 from training_hub.core.tables import CourseEligibleCooperative, TutorLink
+from training_hub.seats.facts import load_course_facts
 
 
 @pytest.fixture
@@ -108,17 +109,17 @@ async def test_trainer_and_admin_see_drafts_they_manage(client, world):
 
 async def test_visibility_rules_as_functions(world):
     worker = as_user(world["worker"])
-    access = await service.load_course_access(world["courses"]["theirs"].id)
-    assert not service.can_view_course(worker, access)
-    assert service.can_view_course(worker, access, enrolled=True)
-    draft = await service.load_course_access(world["courses"]["draft"].id)
-    assert not service.can_view_course(worker, draft, enrolled=True)
-    assert service.can_manage_course(as_user(world["trainer"]), draft)
-    assert not service.can_manage_course(as_user(world["coordinator"]), draft)
-    assert service.can_manage_course(as_user(world["coordinator"]),
-                                     await service.load_course_access(world["courses"]["theirs_draft"].id))
-    assert await service.is_course_trainer(world["trainer"].id, world["courses"]["draft"].id)
-    assert not await service.is_course_trainer(world["worker"].id, world["courses"]["draft"].id)
+    access = await load_course_facts(world["courses"]["theirs"].id)
+    assert not can_view_course(worker, access)
+    assert can_view_course(worker, access, enrolled=True)
+    draft = await load_course_facts(world["courses"]["draft"].id)
+    assert not can_view_course(worker, draft, enrolled=True)
+    assert can_manage_course(as_user(world["trainer"]), draft)
+    assert not can_manage_course(as_user(world["coordinator"]), draft)
+    assert can_manage_course(as_user(world["coordinator"]),
+                                     await load_course_facts(world["courses"]["theirs_draft"].id))
+    assert await is_course_trainer(world["trainer"].id, world["courses"]["draft"].id)
+    assert not await is_course_trainer(world["worker"].id, world["courses"]["draft"].id)
 
 
 async def test_online_link_only_for_confirmed_enrolled_trainers_and_admins(client, world):

@@ -14,8 +14,9 @@ import pytest
 import time_machine
 
 from tests.support import as_user, login
-from training_hub.catalogue import service
+from training_hub.catalogue.courses import course_input_from, get_course_detail, update_course
 from training_hub.catalogue.scheduling import PlannedSession, check_schedule
+from training_hub.catalogue.sessions import load_schedule_context
 from training_hub.core.errors import DomainError
 from training_hub.core.tables import (
     Course,
@@ -28,7 +29,7 @@ from training_hub.core.tables import (
 )
 from training_hub.core.timeutil import rome_wall_clock, to_rome, utcnow
 from training_hub.demo import load_demo_data
-from training_hub.enrolment.access import load_course, opening_refusal, overlap_issues
+from training_hub.enrolment.eligibility import load_course, opening_refusal, overlap_issues
 
 # The days the demo is loaded on (at 08:28:41: the times it shows must not follow the clock).
 DEMO_DAYS = [
@@ -75,7 +76,7 @@ async def test_demo_data_passes_the_applications_own_checks(today):
             planned = [PlannedSession(s["starts_at"], s["ends_at"], s["location"],
                                       frozenset({s["trainer"]}) if s["trainer"] else trainers, s["id"])
                        for s in sessions]
-            context = await service.load_schedule_context(course, planned)
+            context = await load_schedule_context(course, planned)
             problems += [f"{title}: {issue.text}" for issue in check_schedule(planned, context)
                          if not (issue.code == "past" and course["status"] == "completed")]
             rooms = [context.locations[s["location"]] for s in sessions if s["location"]]
@@ -104,9 +105,9 @@ async def test_demo_data_passes_the_applications_own_checks(today):
                     problems.append(f"{title}: {refusal.detail}")
             if course["status"] in (CourseStatus.DRAFT, CourseStatus.PUBLISHED):
                 # The edit form saved unchanged is accepted.
-                detail = await service.get_course_detail(admin, course["id"])
+                detail = await get_course_detail(admin, course["id"])
                 try:
-                    await service.update_course(admin, course["id"], service.course_input_from(detail))
+                    await update_course(admin, course["id"], course_input_from(detail))
                 except DomainError as exc:
                     problems.append(f"{title}: saved unchanged, {exc.detail} {exc.field_errors}")
             elif ends_at >= now:

@@ -11,7 +11,7 @@ import pytest
 from tests.factories import make_cooperative, make_course, make_person, make_session
 from tests.support import bearer
 from training_hub.core.tables import Course, Enrolment, EnrolmentStatus
-from training_hub.enrolment import service
+from training_hub.seats.state import waitlist_position
 
 
 async def _workers(n: int) -> list:
@@ -75,7 +75,7 @@ async def test_200_concurrent_enrolments_fill_20_seats_and_a_waiting_list_of_180
     assert Counter(status.values()) == {"confirmed": 20, "waitlisted": 175, "cancelled": 5}
     assert all(status[eid] == "confirmed" for eid in first_five)
     assert [row["id"] for row in await _waitlist(course.id)] == [row["id"] for row in waiting[5:]]
-    positions = [await service.waitlist_position(row["id"]) for row in waiting[5:8]]
+    positions = [await waitlist_position(row["id"]) for row in waiting[5:8]]
     assert positions == [1, 2, 3]
 
 
@@ -144,6 +144,6 @@ async def test_random_concurrent_enrol_cancel_and_capacity_changes_keep_the_inva
         # behind everyone who was already waiting, and the positions are 1..n in that order.
         still_waiting = [eid for eid in previous_waitlist if eid in waiting]
         assert waiting[: len(still_waiting)] == still_waiting, round_number
-        assert [await service.waitlist_position(eid) for eid in waiting] == list(range(1, len(waiting) + 1))
+        assert [await waitlist_position(eid) for eid in waiting] == list(range(1, len(waiting) + 1))
         previous_waitlist = waiting
     assert statuses[201] > 20 and statuses[200] > 5  # the rounds really enrolled, cancelled and resized

@@ -299,7 +299,7 @@ async def test_capacity_form_promotes_and_shows_errors_next_to_the_field(client)
     bad = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "zero"})
     assert bad.status_code == 422 and 'id="capacity-error"' in bad.text and 'aria-invalid="true"' in bad.text
     below = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "1"})
-    assert below.status_code == 422 and "posti confermati" in below.text
+    assert below.status_code == 422 and "iscritti confermati" in below.text
     none = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "0"})
     assert none.status_code == 422 and "da 1 a 1000" in none.text  # the catalogue's range
     done = await post_form(client, f"/courses/{course.id}/capacity", {"capacity": "3"})
@@ -475,7 +475,7 @@ def render_panel(**context) -> str:
 
 async def test_the_course_page_panel(client, trainer, cooperative, coordinator):
     """The panel the catalogue's course page includes, fed by course_panel_context()."""
-    from training_hub.enrolment.service import course_panel_context
+    from training_hub.enrolment.panel import course_panel_context
 
     first, second, third = [
         await make_person(cooperative=cooperative, full_name=f"Persona {n}") for n in "ABC"

@@ -267,7 +267,6 @@ async def test_with_htmx_history_navigation_reloads_from_the_server(client, app,
 
     def forget_rendered_pages():
         SHELLS._items.clear()
-        pages.FRAGMENTS._items.clear()
         pages.catalogue_pages().clear()
 
     environment = app.template_engine.engine

@@ -14,7 +14,9 @@ from tests.factories import (
     make_session,
 )
 from tests.support import as_user, rome
-from training_hub.catalogue import service
+from training_hub.catalogue.access import managed_courses_condition, visible_courses_condition
+from training_hub.catalogue.courses import CourseInput, create_course
+from training_hub.catalogue.sessions import SessionInput, create_session, move_session, recompute_course_dates
 from training_hub.core.errors import NotFound, PermissionDenied, ScheduleConflict, ValidationFailed
 from training_hub.core.tables import Course, Outbox, Session
 
@@ -33,22 +35,12 @@ async def test_visible_and_managed_conditions_work_in_piccolo_queries(trainer):
             query = query.where(condition)
         return [row["title"] for row in await query]
 
-    assert await titles(service.visible_courses_condition(as_user(worker))) == ["Pubblico"]
-    assert await titles(service.visible_courses_condition(as_user(coordinator))) == ["Interno altrui", "Pubblico"]
-    assert await titles(service.managed_courses_condition(as_user(trainer))) == ["Bozza", "Pubblico"]
-    assert await titles(service.managed_courses_condition(as_user(coordinator))) == ["Interno altrui"]
-    assert await titles(service.managed_courses_condition(as_user(worker))) == []
+    assert await titles(visible_courses_condition(as_user(worker))) == ["Pubblico"]
+    assert await titles(visible_courses_condition(as_user(coordinator))) == ["Interno altrui", "Pubblico"]
+    assert await titles(managed_courses_condition(as_user(trainer))) == ["Bozza", "Pubblico"]
+    assert await titles(managed_courses_condition(as_user(coordinator))) == ["Interno altrui"]
+    assert await titles(managed_courses_condition(as_user(worker))) == []
     assert public.id
-
-
-async def test_counts_for_many_courses_at_once():
-    trainer = await make_person("trainer", full_name="Zeno Rossi")
-    first = await make_course(trainers=[trainer])
-    second = await make_course(trainers=[trainer])
-    await make_enrolment(await make_person(), first)
-    await make_enrolment(await make_person(), first, status="waitlisted")
-    counts = await service.enrolment_counts([first.id, second.id])
-    assert counts[first.id] == {"confirmed": 1, "waitlisted": 1} and second.id not in counts
 
 
 async def test_recompute_course_dates_ignores_cancelled_sessions():
@@ -56,7 +48,7 @@ async def test_recompute_course_dates_ignores_cancelled_sessions():
     early = await make_session(course, rome(date(2026, 12, 1), 9))
     await make_session(course, rome(date(2026, 12, 15), 9), minutes=120)
     await Session.update({Session.status: "cancelled"}).where(Session.id == early.id)
-    await service.recompute_course_dates(course.id)
+    await recompute_course_dates(course.id)
     row = await Course.select(Course.starts_at, Course.ends_at).where(Course.id == course.id).first()
     assert row["starts_at"] == rome(date(2026, 12, 15), 9) and row["ends_at"] == rome(date(2026, 12, 15), 11)
 
@@ -67,17 +59,17 @@ async def test_scheduling_services_refuse_clearly(trainer):
     course = await make_course(trainers=[trainer], capacity=20, location=room.id, status="draft")
     user = as_user(trainer)
     with pytest.raises(ScheduleConflict) as conflict:
-        await service.create_session(user, course.id, service.SessionInput(
+        await create_session(user, course.id, SessionInput(
             starts_at="2026-12-02T09:00", ends_at="2026-12-02T12:00", location_id=room.id))
     assert [i.code for i in conflict.value.issues] == ["room_too_small"]
     with pytest.raises(ValidationFailed) as invalid:
-        await service.create_session(user, course.id, service.SessionInput(starts_at="", ends_at="x"))
+        await create_session(user, course.id, SessionInput(starts_at="", ends_at="x"))
     assert set(invalid.value.errors) == {"starts_at", "ends_at", "location_id"}
     with pytest.raises(NotFound):
-        await service.create_session(as_user(outsider), course.id, service.SessionInput("2026-12-02T09:00",
+        await create_session(as_user(outsider), course.id, SessionInput("2026-12-02T09:00",
                                                                                        "2026-12-02T10:00"))
     with pytest.raises(PermissionDenied):
-        await service.create_course(as_user(await make_person("worker")), service.CourseInput(
+        await create_course(as_user(await make_person("worker")), CourseInput(
             path_id=course.path, title="X", capacity=10))
 
 
@@ -88,7 +80,7 @@ async def test_move_notification_is_italian_with_rome_dates_and_times(trainer):
     await make_session(course, rome(date(2026, 12, 2), 9, 30), minutes=210, location=room.id)
     person = await make_person()
     await make_enrolment(person, course)
-    await service.move_session(as_user(trainer), session.id, service.SessionInput(
+    await move_session(as_user(trainer), session.id, SessionInput(
         starts_at="2026-11-26T14:00", ends_at="2026-11-26T17:30", location_id=room.id))
     notice = await Outbox.select().first()
     assert notice["kind"] == "session_moved" and notice["recipient"] == person.id

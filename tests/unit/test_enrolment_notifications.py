@@ -21,7 +21,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from training_hub.catalogue import service as catalogue
+from training_hub.catalogue.sessions import SessionInput, cancel_session, update_session
 from training_hub.core import i18n
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import Outbox
@@ -397,10 +397,10 @@ async def test_a_moved_or_cancelled_session_is_announced_with_a_new_invitation(t
     await make_enrolment(await make_person(cooperative=cooperative), course, status="cancelled")
     user = await user_for_person_id(trainer.id)
     moved_to = (session.starts_at + timedelta(days=1)).replace(microsecond=0)
-    await catalogue.update_session(user, session.id, catalogue.SessionInput(
+    await update_session(user, session.id, SessionInput(
         starts_at=moved_to, ends_at=moved_to + timedelta(hours=3), location_id=(await make_location()).id,
         topics="Nuovi argomenti"), confirm_warnings=True)
-    await catalogue.cancel_session(user, session.id, reason="Formatore malato")
+    await cancel_session(user, session.id, reason="Formatore malato")
     rows = await Outbox.select().order_by(Outbox.id)
     moved = [row for row in rows if row["kind"] == "session_moved"]
     cancelled = [row for row in rows if row["kind"] == "session_cancelled"]

@@ -16,13 +16,14 @@ from __future__ import annotations
 from typing import Any
 
 from training_hub.attendance.rules import may_take_attendance, session_minutes
-from training_hub.catalogue.service import get_viewable_course
-from training_hub.catalogue.service import is_course_trainer as catalogue_is_course_trainer
+from training_hub.catalogue.access import get_viewable_course
+from training_hub.catalogue.access import is_course_trainer as catalogue_is_course_trainer
 from training_hub.core.db import fetch_one, is_possible_id
 from training_hub.core.errors import NotFound, PermissionDenied
 from training_hub.core.i18n import N_, gettext
 from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import EnrolmentStatus, Role, SessionStatus
+from training_hub.seats.facts import CourseFacts
 
 CONFIRMED = EnrolmentStatus.CONFIRMED.value
 SCHEDULED = SessionStatus.SCHEDULED.value
@@ -87,6 +88,14 @@ async def can_take_attendance(user: CurrentUser, course_id: int) -> bool:
         row = await fetch_one(_PATH_OWNER_SQL, course_id)
         owner = row["path_owner"] if row else None
     return may_take_attendance(user.roles, user.cooperative_id, teaches=teaches, path_owner_cooperative_id=owner)
+
+
+def may_take_attendance_of(user: CurrentUser, course: CourseFacts) -> bool:
+    """:func:`can_take_attendance` over the course's facts a page has already read (no query)."""
+    teaches = user.id in course.trainer_ids or user.id in course.scheduled_session_trainer_ids
+    return may_take_attendance(
+        user.roles, user.cooperative_id, teaches=teaches, path_owner_cooperative_id=course.owner_cooperative_id
+    )
 
 
 async def require_attendance_taker(user: CurrentUser, course_id: int, message: str) -> None:

@@ -31,7 +31,7 @@ from training_hub.attendance.access import (
     session_out,
 )
 from training_hub.attendance.rules import Progress, compute_progress, session_minutes
-from training_hub.catalogue.service import get_viewable_course
+from training_hub.catalogue.access import get_viewable_course
 from training_hub.core.db import fetch_all
 from training_hub.core.errors import PermissionDenied
 from training_hub.core.i18n import N_

@@ -16,8 +16,48 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from training_hub.catalogue import service
-from training_hub.catalogue.service import CourseInput, LocationInput, PathInput, SeriesInput, SessionInput
+from training_hub.catalogue.courses import (
+    CourseInput,
+    cancel_course,
+    complete_course,
+    copy_course,
+    course_input_from,
+    create_course,
+    delete_draft_course,
+    get_course_detail,
+    get_manageable_course_detail,
+    publish_course,
+    update_course,
+)
+from training_hub.catalogue.listing import list_managed_courses, parse_catalogue_filters, search_catalogue
+from training_hub.catalogue.locations import (
+    LocationInput,
+    create_location,
+    get_location,
+    list_locations,
+    update_location,
+)
+from training_hub.catalogue.paths import (
+    PathInput,
+    create_path,
+    get_path,
+    get_path_detail,
+    list_paths,
+    update_path,
+)
+from training_hub.catalogue.sessions import (
+    SeriesInput,
+    SessionInput,
+    cancel_session,
+    check_sessions,
+    create_series,
+    create_session,
+    delete_draft_session,
+    get_session,
+    get_session_for_edit,
+    session_input_from,
+    update_session,
+)
 from training_hub.core.errors import ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.timeutil import iso_rome
@@ -215,23 +255,23 @@ class PathsApi(Controller):
 
     @get("/", summary="I percorsi formativi visibili, con i corsi in ordine")
     async def list_paths(self, user: NamedDependency[CurrentUser], kind: FromQuery[str | None] = None) -> list[dict[str, Any]]:
-        return jsonable(await service.list_paths(user, kind=kind or None))
+        return jsonable(await list_paths(user, kind=kind or None))
 
     @post("/", status_code=HTTP_201_CREATED, guards=[requires_staff], summary="Crea un percorso formativo")
     async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[PathIn]) -> dict[str, Any]:
-        return jsonable(await service.create_path(user, PathInput(**msgspec.structs.asdict(data))))
+        return jsonable(await create_path(user, PathInput(**msgspec.structs.asdict(data))))
 
     @get("/{path_id:int}", summary="Un percorso con i suoi corsi in ordine")
     async def detail(self, user: NamedDependency[CurrentUser], path_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await service.get_path_detail(user, path_id))
+        return jsonable(await get_path_detail(user, path_id))
 
     @patch("/{path_id:int}", guards=[requires_staff], summary="Modifica un percorso")
     async def update(self, user: NamedDependency[CurrentUser], path_id: FromPath[int], data: JSONBody[PathPatch]) -> dict[str, Any]:
-        current = await service.get_path(user, path_id)
+        current = await get_path(user, path_id)
         base = PathInput(kind=current["kind"], title=current["title"], description=current["description"],
                          objectives=current["objectives"], sequential=current["sequential"],
                          owner_cooperative_id=current["owner_cooperative_id"])
-        return jsonable(await service.update_path(user, path_id, _merge(base, data)))
+        return jsonable(await update_path(user, path_id, _merge(base, data)))
 
 
 class CoursesApi(Controller):
@@ -259,72 +299,72 @@ class CoursesApi(Controller):
     ) -> dict[str, Any]:
         """``starts_after``/``starts_before``: a date (both ends included) or an ISO instant;
         ``seats_available``/``include_past``: ``true`` or ``1``; ``sort``: ``start`` or ``-start``."""
-        filters, errors = service.parse_catalogue_filters({
+        filters, errors = parse_catalogue_filters({
             "kind": kind, "province": province, "area": area, "delivery_mode": delivery_mode, "q": q,
             "starts_after": starts_after, "starts_before": starts_before, "seats_available": seats_available,
             "include_past": include_past, "sort": sort, "page": page, "page_size": page_size,
         })
         if errors:
             raise ValidationFailed(N_("Alcuni filtri non sono validi."), errors=errors)
-        items, total = await service.search_catalogue(user, filters)
+        items, total = await search_catalogue(user, filters)
         return {"items": jsonable(items), "total": total, "page": filters.page, "page_size": filters.page_size}
 
     @post("/", status_code=HTTP_201_CREATED, guards=[requires_staff], summary="Crea un corso (in bozza)")
     async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[CourseIn]) -> dict[str, Any]:
-        return jsonable(await service.create_course(user, CourseInput(**msgspec.structs.asdict(data))))
+        return jsonable(await create_course(user, CourseInput(**msgspec.structs.asdict(data))))
 
     @get("/{course_id:int}", summary="Un corso con incontri, posti, lista d'attesa e stato")
     async def detail(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await service.get_course_detail(user, course_id))
+        return jsonable(await get_course_detail(user, course_id))
 
     @patch("/{course_id:int}", summary="Modifica un corso")
     async def update(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CoursePatch]) -> dict[str, Any]:
-        current = service.course_input_from(await service.get_manageable_course_detail(user, course_id))
-        return jsonable(await service.update_course(user, course_id, _merge(current, data)))
+        current = course_input_from(await get_manageable_course_detail(user, course_id))
+        return jsonable(await update_course(user, course_id, _merge(current, data)))
 
     @delete("/{course_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Elimina un corso in bozza")
     async def remove(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> None:
-        await service.delete_draft_course(user, course_id)
+        await delete_draft_course(user, course_id)
 
     @post("/{course_id:int}/publish", status_code=HTTP_200_OK, summary="Pubblica un corso in bozza")
     async def publish(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await service.publish_course(user, course_id))
+        return jsonable(await publish_course(user, course_id))
 
     @post("/{course_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un corso pubblicato")
     async def cancel(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict[str, Any]:
-        return jsonable(await service.cancel_course(user, course_id, data.reason if data else ""))
+        return jsonable(await cancel_course(user, course_id, data.reason if data else ""))
 
     @post("/{course_id:int}/complete", status_code=HTTP_200_OK, summary="Segna concluso un corso finito")
     async def complete(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await service.complete_course(user, course_id))
+        return jsonable(await complete_course(user, course_id))
 
     @post("/{course_id:int}/copy", status_code=HTTP_201_CREATED, summary="Copia il corso in una nuova edizione")
     async def copy(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CopyIn | None] = None) -> dict[str, Any]:
         data = data or CopyIn()
-        return jsonable(await service.copy_course(user, course_id, first_day=data.first_day,
-                                                  confirm_warnings=data.confirm_warnings))
+        return jsonable(await copy_course(user, course_id, first_day=data.first_day,
+                                          confirm_warnings=data.confirm_warnings))
 
     @post("/{course_id:int}/sessions", status_code=HTTP_201_CREATED, summary="Aggiungi un incontro")
     async def add_session(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SessionIn]) -> dict[str, Any]:
-        return jsonable(await service.create_session(user, course_id, _session_input(data),
-                                                     confirm_warnings=data.confirm_warnings))
+        return jsonable(await create_session(user, course_id, _session_input(data),
+                                             confirm_warnings=data.confirm_warnings))
 
     @post("/{course_id:int}/sessions/check", status_code=HTTP_200_OK,
           summary="Verifica un incontro senza salvarlo (conflitti e avvisi)")
     async def check_session(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SessionIn]) -> dict[str, Any]:
-        return _issues(await service.check_sessions(user, course_id, _session_input(data)))
+        return _issues(await check_sessions(user, course_id, _session_input(data)))
 
     @post("/{course_id:int}/sessions/series", status_code=HTTP_201_CREATED,
           summary="Aggiungi una serie settimanale di incontri")
     async def add_series(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SeriesIn]) -> dict[str, Any]:
-        sessions = await service.create_series(user, course_id, _series_input(data),
-                                               confirm_warnings=data.confirm_warnings)
+        sessions = await create_series(user, course_id, _series_input(data),
+                                       confirm_warnings=data.confirm_warnings)
         return {"items": jsonable(sessions), "total": len(sessions)}
 
     @post("/{course_id:int}/sessions/series/check", status_code=HTTP_200_OK,
           summary="Verifica una serie senza salvarla (conflitti e avvisi)")
     async def check_series(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SeriesIn]) -> dict[str, Any]:
-        return _issues(await service.check_sessions(user, course_id, _series_input(data)))
+        return _issues(await check_sessions(user, course_id, _series_input(data)))
 
 
 class SessionsApi(Controller):
@@ -335,21 +375,21 @@ class SessionsApi(Controller):
 
     @get("/{session_id:int}", summary="Un incontro")
     async def detail(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await service.get_session(user, session_id))
+        return jsonable(await get_session(user, session_id))
 
     @patch("/{session_id:int}", summary="Sposta o modifica un incontro")
     async def update(self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[SessionPatch]) -> dict[str, Any]:
-        current = service.session_input_from(await service.get_session_for_edit(user, session_id))
-        return jsonable(await service.update_session(user, session_id, _merge(current, data),
-                                                     confirm_warnings=data.confirm_warnings))
+        current = session_input_from(await get_session_for_edit(user, session_id))
+        return jsonable(await update_session(user, session_id, _merge(current, data),
+                                             confirm_warnings=data.confirm_warnings))
 
     @post("/{session_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un incontro (resta, segnato annullato)")
     async def cancel(self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict[str, Any]:
-        return jsonable(await service.cancel_session(user, session_id, data.reason if data else ""))
+        return jsonable(await cancel_session(user, session_id, data.reason if data else ""))
 
     @delete("/{session_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Elimina un incontro di un corso in bozza")
     async def remove(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> None:
-        await service.delete_draft_session(user, session_id)
+        await delete_draft_session(user, session_id)
 
 
 class LocationsApi(Controller):
@@ -360,21 +400,21 @@ class LocationsApi(Controller):
 
     @get("/", summary="Le sedi dei corsi")
     async def list_locations(self, active_only: FromQuery[bool] = False) -> list[dict[str, Any]]:
-        return await service.list_locations(active_only=active_only)
+        return await list_locations(active_only=active_only)
 
     @get("/{location_id:int}", summary="Una sede")
     async def detail(self, location_id: FromPath[int]) -> dict[str, Any]:
-        return await service.get_location(location_id)
+        return await get_location(location_id)
 
     @post("/", status_code=HTTP_201_CREATED, guards=[requires_admin], summary="Aggiungi una sede")
     async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[LocationIn]) -> dict[str, Any]:
-        return await service.create_location(user, LocationInput(**msgspec.structs.asdict(data)))
+        return await create_location(user, LocationInput(**msgspec.structs.asdict(data)))
 
     @patch("/{location_id:int}", guards=[requires_admin], summary="Modifica una sede")
     async def update(self, user: NamedDependency[CurrentUser], location_id: FromPath[int], data: JSONBody[LocationPatch]) -> dict[str, Any]:
-        current = await service.get_location(location_id)
+        current = await get_location(location_id)
         base = LocationInput(**{k: v for k, v in current.items() if k != "id"})
-        return await service.update_location(user, location_id, _merge(base, data))
+        return await update_location(user, location_id, _merge(base, data))
 
 
 class TrainerCoursesApi(Controller):
@@ -392,8 +432,8 @@ class TrainerCoursesApi(Controller):
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 20,
     ) -> dict[str, Any]:
-        items, total = await service.list_managed_courses(user, status=status or None, q=q, page=page,
-                                                          page_size=page_size)
+        items, total = await list_managed_courses(user, status=status or None, q=q, page=page,
+                                                  page_size=page_size)
         return {"items": jsonable(items), "total": total}
 
 

@@ -52,6 +52,12 @@ def form_id(value: Any) -> int | None:
     return int(text)
 
 
+def as_bool(value: Any) -> bool:
+    """A boolean read by hand-written SQL: SQLite answers EXISTS and computed booleans as 0/1,
+    PostgreSQL as bool."""
+    return bool(value) and value not in ("0", "f", "false")
+
+
 def unique_violation_column(exc: BaseException, table: str) -> str | None:
     """The column of ``table`` whose UNIQUE constraint ``exc`` reports; None for any other error.
 

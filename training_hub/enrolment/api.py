@@ -1,5 +1,6 @@
 """JSON API: enrolling, cancelling, approving, the participant list, one's own enrolments,
-accessibility needs. Rules and permissions live in ``service.py``; errors become problem+json."""
+accessibility needs. Rules and permissions live in the services
+(``actions``, ``lists``, ``needs``); errors become problem+json."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from training_hub.core.timeutil import iso_rome
-from training_hub.enrolment import service
+from training_hub.enrolment.actions import (
+    approve_enrolment,
+    cancel_enrolment,
+    change_capacity,
+    enrol_person,
+    reject_enrolment,
+)
+from training_hub.enrolment.lists import list_course_enrolments, my_enrolments
+from training_hub.enrolment.needs import NeedsInput, get_accessibility_needs, set_accessibility_needs
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 
 
@@ -76,7 +85,7 @@ class EnrolmentsApi(Controller):
         data: JSONBody[EnrolIn | None] = None,
     ) -> EnrolmentOut:
         body = data or EnrolIn()
-        result = await service.enrol_person(
+        result = await enrol_person(
             user, course_id, body.person_id, confirm_warnings=body.confirm_warnings
         )
         return EnrolmentOut(result.id, result.status, result.waitlist_position)
@@ -89,7 +98,7 @@ class EnrolmentsApi(Controller):
     async def participants(
         self, user: NamedDependency[CurrentUser], course_id: FromPath[int]
     ) -> dict[str, Any]:
-        listing = await service.list_course_enrolments(user, course_id)
+        listing = await list_course_enrolments(user, course_id)
         return {
             "course_id": course_id,
             "capacity": listing.course.capacity,
@@ -106,7 +115,7 @@ class EnrolmentsApi(Controller):
     async def capacity(
         self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CapacityIn]
     ) -> dict[str, Any]:
-        return await service.change_capacity(user, course_id, data.capacity)
+        return await change_capacity(user, course_id, data.capacity)
 
     @post("/enrolments/{enrolment_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un'iscrizione")
     async def cancel(
@@ -115,7 +124,7 @@ class EnrolmentsApi(Controller):
         enrolment_id: FromPath[int],
         data: JSONBody[ReasonIn | None] = None,
     ) -> dict[str, Any]:
-        result = await service.cancel_enrolment(user, enrolment_id, (data or ReasonIn()).reason)
+        result = await cancel_enrolment(user, enrolment_id, (data or ReasonIn()).reason)
         return {**result.as_dict(), "promoted": result.promoted}
 
     @post("/enrolments/{enrolment_id:int}/approve", status_code=HTTP_200_OK, summary="Approva una richiesta")
@@ -125,7 +134,7 @@ class EnrolmentsApi(Controller):
         enrolment_id: FromPath[int],
         data: JSONBody[ReasonIn | None] = None,
     ) -> EnrolmentOut:
-        result = await service.approve_enrolment(user, enrolment_id, (data or ReasonIn()).reason)
+        result = await approve_enrolment(user, enrolment_id, (data or ReasonIn()).reason)
         return EnrolmentOut(result.id, result.status, result.waitlist_position)
 
     @post(
@@ -136,12 +145,12 @@ class EnrolmentsApi(Controller):
     async def reject(
         self, user: NamedDependency[CurrentUser], enrolment_id: FromPath[int], data: JSONBody[ReasonIn]
     ) -> EnrolmentOut:
-        result = await service.reject_enrolment(user, enrolment_id, data.reason)
+        result = await reject_enrolment(user, enrolment_id, data.reason)
         return EnrolmentOut(result.id, result.status, result.waitlist_position)
 
     @get("/me/enrolments", summary="Le mie iscrizioni, con la posizione in lista d'attesa")
     async def mine(self, user: NamedDependency[CurrentUser]) -> list[dict[str, Any]]:
-        return [_own(item) for item in await service.my_enrolments(user)]
+        return [_own(item) for item in await my_enrolments(user)]
 
     @get(
         "/people/{person_id:int}/accessibility-needs",
@@ -149,7 +158,7 @@ class EnrolmentsApi(Controller):
         "l'ufficio)",
     )
     async def needs(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> dict[str, Any]:
-        return _instants(await service.get_accessibility_needs(user, person_id), "updated_at")
+        return _instants(await get_accessibility_needs(user, person_id), "updated_at")
 
     @put(
         "/people/{person_id:int}/accessibility-needs",
@@ -158,8 +167,8 @@ class EnrolmentsApi(Controller):
     async def set_needs(
         self, user: NamedDependency[CurrentUser], person_id: FromPath[int], data: JSONBody[NeedsIn]
     ) -> dict[str, Any]:
-        needs = service.NeedsInput(**msgspec.structs.asdict(data))
-        return _instants(await service.set_accessibility_needs(user, person_id, needs), "updated_at")
+        needs = NeedsInput(**msgspec.structs.asdict(data))
+        return _instants(await set_accessibility_needs(user, person_id, needs), "updated_at")
 
 
 ROUTES = [EnrolmentsApi]

@@ -19,14 +19,27 @@ from training_hub.core.db import form_id
 from training_hub.core.errors import DomainError, ValidationFailed
 from training_hub.core.i18n import N_, gettext, ngettext
 from training_hub.core.tables import Role
-from training_hub.enrolment import service
-from training_hub.enrolment.service import (
-    STATUS_LABELS,
-    VIA_LABELS,
+from training_hub.directory.service import list_cooperatives
+from training_hub.enrolment.actions import (
     EnrolmentResult,
-    NeedsInput,
-    OverlapWarning,
+    approve_enrolment,
+    cancel_enrolment,
+    change_capacity,
+    enrol_person,
+    reject_enrolment,
 )
+from training_hub.enrolment.eligibility import STATUS_LABELS, VIA_LABELS, OverlapWarning, load_person
+from training_hub.enrolment.lists import (
+    cooperative_enrolments,
+    followed_people,
+    list_course_enrolments,
+    my_enrolments,
+    open_courses,
+    pending_approvals,
+    people_to_enrol,
+)
+from training_hub.enrolment.needs import NeedsInput, get_accessibility_needs, set_accessibility_needs
+from training_hub.enrolment.panel import cancel_preview, decision_preview, enrolment_preview
 from training_hub.web.auth import CurrentUser, provide_user, requires_login, requires_role
 from training_hub.web.responses import flash, form_dict, form_errors, page, redirect, safe_next
 
@@ -100,7 +113,7 @@ class MyEnrolmentsPages(Controller):
 
     @get("/enrolments", name="my_enrolments")
     async def my_enrolments(self, user: NamedDependency[CurrentUser]) -> Template:
-        return page("enrolment/my_enrolments.html", enrolments=await service.my_enrolments(user), **LABELS)
+        return page("enrolment/my_enrolments.html", enrolments=await my_enrolments(user), **LABELS)
 
     @get("/accessibility", name="my_accessibility")
     async def my_accessibility(self, user: NamedDependency[CurrentUser]) -> Redirect:
@@ -123,7 +136,7 @@ class CoursePages(Controller):
         warnings: list[str] | None = None,
         status: int = 200,
     ) -> Template:
-        preview = await service.enrolment_preview(user, course_id, person_id)
+        preview = await enrolment_preview(user, course_id, person_id)
         return page(
             "enrolment/enrol_confirm.html",
             status_code=status,
@@ -151,7 +164,7 @@ class CoursePages(Controller):
         person_id = _person_id(data.get("person_id"))
         next_url = safe_next(data.get("next"), "")
         try:
-            result = await service.enrol_person(
+            result = await enrol_person(
                 user, course_id, person_id, confirm_warnings=_checked(data, "confirm_warnings")
             )
         except DomainError as exc:
@@ -160,7 +173,7 @@ class CoursePages(Controller):
                 user, course_id, person_id, next_url, errors, warnings or None, exc.status_code
             )
         on_behalf = result.person_id != user.id
-        name = (await service.load_person(result.person_id) or {}).get("full_name") if on_behalf else None
+        name = (await load_person(result.person_id) or {}).get("full_name") if on_behalf else None
         flash(request, _outcome_message(result, name))
         return redirect(next_url or _after_enrolment(user, result))
 
@@ -180,7 +193,7 @@ class CoursePages(Controller):
         capacity: Any = None,
         status: int = 200,
     ) -> Template:
-        listing = await service.list_course_enrolments(user, course_id)
+        listing = await list_course_enrolments(user, course_id)
         return page(
             "enrolment/participants.html",
             status_code=status,
@@ -200,7 +213,7 @@ class CoursePages(Controller):
     ) -> Template | Redirect:
         data = await form_dict(request)
         try:
-            result = await service.change_capacity(user, course_id, data.get("capacity"))
+            result = await change_capacity(user, course_id, data.get("capacity"))
         except ValidationFailed as exc:
             return await self._participants(
                 user, course_id, form_errors(exc), data.get("capacity"), exc.status_code
@@ -235,7 +248,7 @@ class EnrolmentPages(Controller):
         reason: str = "",
         status: int = 200,
     ) -> Template:
-        preview = await service.cancel_preview(user, enrolment_id)
+        preview = await cancel_preview(user, enrolment_id)
         return page(
             "enrolment/cancel_confirm.html",
             status_code=status,
@@ -262,7 +275,7 @@ class EnrolmentPages(Controller):
         reason = str(data.get("reason") or "")
         next_url = safe_next(data.get("next"), "")
         try:
-            result = await service.cancel_enrolment(user, enrolment_id, reason)
+            result = await cancel_enrolment(user, enrolment_id, reason)
         except DomainError as exc:
             errors = form_errors(exc)
             if "reason" not in errors:
@@ -289,7 +302,7 @@ class EnrolmentPages(Controller):
         reason: str = "",
         status: int = 200,
     ) -> Template:
-        preview = await service.decision_preview(user, enrolment_id)
+        preview = await decision_preview(user, enrolment_id)
         return page(
             "enrolment/decide.html",
             status_code=status,
@@ -329,9 +342,9 @@ class EnrolmentPages(Controller):
         next_url = safe_next(data.get("next"), "")
         try:
             if approve:
-                result = await service.approve_enrolment(user, enrolment_id, reason)
+                result = await approve_enrolment(user, enrolment_id, reason)
             else:
-                result = await service.reject_enrolment(user, enrolment_id, reason)
+                result = await reject_enrolment(user, enrolment_id, reason)
         except ValidationFailed as exc:
             return await self._decision_page(
                 user, enrolment_id, next_url, form_errors(exc), reason, exc.status_code
@@ -373,8 +386,8 @@ class OnBehalfMixin:
             form=form or {},
             errors=errors or {},
             warnings=warnings or [],
-            people=await service.people_to_enrol(user, scope),
-            courses=await service.open_courses(user),
+            people=await people_to_enrol(user, scope),
+            courses=await open_courses(user),
             **LABELS,
             **await self._context(user, scope),
         )
@@ -392,7 +405,7 @@ class OnBehalfMixin:
             return await self._render(user, cooperative_id, data, errors, status=422)
         assert person_id is not None and course_id is not None
         try:
-            result = await service.enrol_person(
+            result = await enrol_person(
                 user, course_id, person_id, confirm_warnings=_checked(data, "confirm_warnings")
             )
         except DomainError as exc:
@@ -400,7 +413,7 @@ class OnBehalfMixin:
             if exc.status_code == 404:
                 errors = {"course_id": exc.detail, "__all__": exc.detail}
             return await self._render(user, cooperative_id, data, errors, warnings, exc.status_code)
-        name = (await service.load_person(person_id) or {}).get("full_name", "")
+        name = (await load_person(person_id) or {}).get("full_name", "")
         flash(request, _outcome_message(result, name))
         return redirect(
             self.url + (f"?cooperative_id={cooperative_id}" if cooperative_id and user.is_admin else "")
@@ -422,12 +435,10 @@ class CoordinatorPages(OnBehalfMixin, Controller):
         return user.cooperative_id
 
     async def _context(self, user: CurrentUser, cooperative_id: int | None) -> dict[str, Any]:
-        from training_hub.directory.service import list_cooperatives
-
         return {
             "cooperative_id": cooperative_id,
             "cooperatives": await list_cooperatives() if user.is_admin else [],
-            "enrolments": await service.cooperative_enrolments(user, cooperative_id),
+            "enrolments": await cooperative_enrolments(user, cooperative_id),
         }
 
     @get("/", name="coordinator_enrolments")
@@ -452,7 +463,7 @@ class TutorPages(OnBehalfMixin, Controller):
     url = "/tutor/people"
 
     async def _context(self, user: CurrentUser, cooperative_id: int | None) -> dict[str, Any]:
-        return {"followed": await service.followed_people(user)}
+        return {"followed": await followed_people(user)}
 
     @get("/", name="tutor_people")
     async def list_people(self, user: NamedDependency[CurrentUser]) -> Template:
@@ -473,7 +484,7 @@ class ApprovalPages(Controller):
 
     @get("/", name="approvals")
     async def approvals(self, user: NamedDependency[CurrentUser]) -> Template:
-        return page("enrolment/approvals.html", requests=await service.pending_approvals(user), **LABELS)
+        return page("enrolment/approvals.html", requests=await pending_approvals(user), **LABELS)
 
 
 class AccessibilityPages(Controller):
@@ -484,7 +495,7 @@ class AccessibilityPages(Controller):
 
     @get("/", name="accessibility")
     async def show(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Template:
-        needs = await service.get_accessibility_needs(user, person_id)
+        needs = await get_accessibility_needs(user, person_id)
         return page("enrolment/accessibility.html", needs=needs, errors={})
 
     @post("/", name="accessibility_submit")
@@ -500,9 +511,9 @@ class AccessibilityPages(Controller):
             notes=str(data.get("notes") or ""),
         )
         try:
-            await service.set_accessibility_needs(user, person_id, needs)
+            await set_accessibility_needs(user, person_id, needs)
         except ValidationFailed as exc:
-            current = await service.get_accessibility_needs(user, person_id)
+            current = await get_accessibility_needs(user, person_id)
             return page(
                 "enrolment/accessibility.html",
                 status_code=exc.status_code,

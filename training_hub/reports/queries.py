@@ -64,7 +64,7 @@ def _course_filter(scope: Scope) -> Sql:
     if scope.path_kind:
         sql.add("AND p.kind = {}", scope.path_kind)
     if scope.trainer_id is not None:
-        # The catalogue's rule (catalogue.service.is_course_trainer): listed among the course's
+        # The catalogue's rule (catalogue.access.is_course_trainer): listed among the course's
         # trainers, or teaching one of its scheduled sessions.
         sql.add(
             "AND c.id IN (SELECT ct.course FROM course_trainer ct WHERE ct.person = {} "

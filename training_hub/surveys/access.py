@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from training_hub.catalogue.service import is_course_trainer
+from training_hub.catalogue.access import is_course_trainer
 from training_hub.core.db import fetch_one, lock_for_update
 from training_hub.core.errors import NotFound, PermissionDenied
 from training_hub.core.i18n import N_

@@ -1,140 +1,101 @@
-"""Who may see a course, who may enrol whom, and who is eligible for a course.
+"""Who may enrol whom, in which course, and until when: the enrolment's rules that only read.
 
-Kept apart from the seat logic in ``service.py``. Everything here only reads; the decisions about
-seats are in ``service.py``.
+Everything here decides without writing, so the actions (``actions.py``) check it before taking the
+course lock and again, where it can change, under it. Rules (DESIGN.md):
 
-Rules (DESIGN.md):
-
-* **Seeing and managing a course** are the catalogue's rules (``catalogue.service.get_viewable_course``
-  and ``can_manage_course``), so a course page and its enrolment panel never disagree. Whoever cannot
-  see a course gets the same 404 as for a course that does not exist.
+* **Seeing and managing a course** are the catalogue's rules (``catalogue.access``), read on the
+  course's facts (``seats.facts.CourseFacts``, loaded once per request), so a course page and its
+  enrolment panel never disagree. Whoever cannot see a course gets the same 404 as for a course that
+  does not exist.
 * **Enrolling someone.** Oneself always; an admin anyone; a tutor the people they follow (TutorLink);
   a coordinator the people of their own cooperative. Anything else is a 403 that does not say whether
-  the person exists.
+  the person exists. Whoever may enrol someone may also cancel their enrolments.
+* **Opening.** Published, the enrolment window open, not started yet.
 * **Eligibility** (of the person enrolled, not of who acts): the course's cooperatives and areas
   (no rows: open to all), the owner cooperative of an internal path, and, on a path that must be taken
   in order, the earlier courses: for every earlier *position* of the path (several editions of one
   course share a position) the person needs a confirmed enrolment in one of its published or
   completed editions. Confirmed is enough — attendance is only known at the end, and waiting for
   the register would keep people out of the next course for weeks; attendance may tighten this later.
+* **Overlaps** with the person's other confirmed sessions are a warning to confirm, not a refusal.
+* **Cancelling.** Until the cancellation deadline (or, without one, the start) anyone who may act for
+  the person; after it a confirmed seat only by the training office, which must say why (withdrawing
+  from the waiting list or a request is always possible).
+* **Deciding on requests**: admins; coordinators for their own cooperative's internal courses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from training_hub.catalogue.service import (
-    CourseAccess,
-    can_manage_course,
-    get_viewable_course,
-    is_course_trainer,
-    load_course_access,
+from training_hub.catalogue.access import can_manage_course, get_viewable_course, is_course_trainer
+from training_hub.catalogue.access import teaches as catalogue_teaches
+from training_hub.core.db import as_bool, fetch_all, fetch_one
+from training_hub.core.errors import (
+    DomainError,
+    EnrolmentRefused,
+    InvalidState,
+    Issue,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
 )
-from training_hub.core.db import fetch_all, fetch_one
-from training_hub.core.errors import EnrolmentRefused, Issue, NotFound, PermissionDenied
-from training_hub.core.i18n import N_, format_date, format_time
+from training_hub.core.i18n import N_, format_date, format_time, gettext
 from training_hub.core.identity import CurrentUser
-from training_hub.core.tables import CourseStatus, EnrolledVia, Role
+from training_hub.core.tables import CourseStatus, EnrolledVia, EnrolmentStatus, Role
+from training_hub.seats.facts import CourseFacts, cancellation_deadline_of, find_course_facts
+from training_hub.seats.state import LIVE, LIVE_STATUSES_SQL
 
-LIVE_STATUSES_SQL = "('pending', 'confirmed', 'waitlisted')"
-
-
-def as_bool(value: Any) -> bool:
-    """SQLite answers EXISTS and computed booleans as 0/1, PostgreSQL as bool."""
-    return bool(value) and value not in ("0", "f", "false")
-
-
-@dataclass(frozen=True)
-class CourseFacts:
-    """What the enrolment rules need to know about a course and its path."""
-
-    id: int
-    title: str
-    status: str
-    capacity: int
-    requires_approval: bool
-    enrolment_opens_at: datetime | None
-    enrolment_closes_at: datetime | None
-    cancellation_deadline: datetime | None
-    starts_at: datetime | None
-    ends_at: datetime | None
-    position: int
-    path_id: int
-    path_title: str
-    path_kind: str
-    owner_cooperative_id: int | None
-    sequential: bool
-    created_by: int | None
-    viewer_is_trainer: bool = False  # the catalogue's is_course_trainer, for a person with the trainer role
-    viewer_manages: bool = False  # the catalogue's can_manage_course for the person asking
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CourseFacts:
-        return cls(
-            id=row["id"],
-            title=row["title"],
-            status=row["status"],
-            capacity=int(row["capacity"] or 0),
-            requires_approval=as_bool(row["requires_approval"]),
-            enrolment_opens_at=row["enrolment_opens_at"],
-            enrolment_closes_at=row["enrolment_closes_at"],
-            cancellation_deadline=row["cancellation_deadline"],
-            starts_at=row["starts_at"],
-            ends_at=row["ends_at"],
-            position=int(row["position"] or 0),
-            path_id=row["path"],
-            path_title=row["path_title"],
-            path_kind=row["path_kind"],
-            owner_cooperative_id=row["owner_cooperative"],
-            sequential=as_bool(row["sequential"]),
-            created_by=row["created_by"],
-        )
+STATUS_LABELS = {
+    EnrolmentStatus.PENDING.value: N_("In attesa di approvazione"),
+    EnrolmentStatus.CONFIRMED.value: N_("Confermata"),
+    EnrolmentStatus.WAITLISTED.value: N_("In lista d'attesa"),
+    EnrolmentStatus.CANCELLED.value: N_("Annullata"),
+    EnrolmentStatus.REJECTED.value: N_("Respinta"),
+}
+VIA_LABELS = {
+    "self": N_("Da sé"),
+    "coordinator": N_("Dal coordinatore"),
+    "tutor": N_("Dal tutor"),
+    "admin": N_("Dall'ufficio formazione"),
+}
 
 
-COURSE_SQL = (
-    "SELECT c.id, c.title, c.status, c.capacity, c.requires_approval, c.enrolment_opens_at, "
-    "c.enrolment_closes_at, c.cancellation_deadline, c.starts_at, c.ends_at, c.position, c.path, "
-    "c.created_by, p.title AS path_title, p.kind AS path_kind, p.owner_cooperative, p.sequential "
-    "FROM course c JOIN training_path p ON p.id = c.path WHERE c.id = {}"
-)
+class OverlapWarning(EnrolmentRefused):
+    """The person has another session at the same time: a warning that can be confirmed.
+
+    Same problem type as every refusal (``enrolment-refused``); ``issues`` lists the overlaps, all with
+    severity ``warning``, and the request succeeds when repeated with ``confirm_warnings``.
+    """
+
+    only_warnings = True
+
+
+def status_label(status: str) -> str:
+    return gettext(STATUS_LABELS.get(status, status))
 
 
 async def load_course(course_id: int) -> CourseFacts | None:
-    row = await fetch_one(COURSE_SQL, course_id)
-    return CourseFacts.from_row(row) if row else None
+    """The course's facts as nobody in particular sees them; None when it does not exist."""
+    return await find_course_facts(course_id)
 
 
-async def teaches(user: CurrentUser, course_id: int) -> bool:
-    """A trainer of the course: the catalogue's rule (its trainers and the trainers of its sessions),
-    for a person who still holds the trainer role."""
+async def teaches_course(user: CurrentUser, course_id: int) -> bool:
+    """A trainer of the course: the catalogue's rule (its trainers and the trainers of its scheduled
+    sessions), for a person who still holds the trainer role — asked in the database, for a course
+    whose facts were not loaded (``catalogue.access.teaches`` reads them)."""
     return user.has_role(Role.TRAINER) and await is_course_trainer(user.id, course_id)
-
-
-async def _as_related(user: CurrentUser, course: CourseFacts, access: CourseAccess) -> CourseFacts:
-    return replace(
-        course,
-        viewer_manages=can_manage_course(user, access),
-        viewer_is_trainer=await teaches(user, course.id),
-    )
 
 
 async def load_course_for(user: CurrentUser, course_id: int) -> CourseFacts | None:
     """The course as ``user`` relates to it (trainer, manager), without checking they may see it."""
-    course = await load_course(course_id)
-    if course is None:
-        return None
-    return await _as_related(user, course, await load_course_access(course_id))
+    return await find_course_facts(course_id, viewer=user)
 
 
 async def visible_course(user: CurrentUser, course_id: int) -> CourseFacts:
     """The course, or the same NotFound whether it does not exist or the user may not see it."""
-    access = await get_viewable_course(user, course_id)
-    course = await load_course(course_id)
-    if course is None:
-        raise NotFound(N_("Corso non trovato."))
-    return await _as_related(user, course, access)
+    return await get_viewable_course(user, course_id)
 
 
 def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
@@ -150,13 +111,13 @@ def may_decide_approvals(user: CurrentUser, course: CourseFacts) -> bool:
 
 def may_manage_course(user: CurrentUser, course: CourseFacts) -> bool:
     """Who runs a course's list: the catalogue's managers (admins, its trainers, the owning coordinator)."""
-    return user.is_admin or course.viewer_manages
+    return can_manage_course(user, course)
 
 
 def sees_whole_list(user: CurrentUser, course: CourseFacts) -> bool:
     """Everyone on the participant list, with accessibility needs for admins and trainers: the managers
     and whoever teaches the course (a session's trainer too: they take its attendance)."""
-    return may_manage_course(user, course) or course.viewer_is_trainer
+    return may_manage_course(user, course) or catalogue_teaches(user, course)
 
 
 def may_see_participants(user: CurrentUser, course: CourseFacts) -> bool:
@@ -362,3 +323,47 @@ async def overlap_issues(person_id: int, course_id: int, sessions: list[dict[str
                 )
             )
     return issues
+
+
+# Cancelling: until when, by whom ------------------------------------------------------------------
+
+
+def is_late(status: str, deadline: datetime | None, now: datetime) -> bool:
+    """A confirmed seat past the cancellation deadline: only the office may cancel it, with a reason."""
+    return status == EnrolmentStatus.CONFIRMED and deadline is not None and now >= deadline
+
+
+def cancel_refusal(
+    actor: CurrentUser, status: str, course: dict[str, Any] | CourseFacts, now: datetime
+) -> DomainError | None:
+    """Why ``actor`` may not cancel an enrolment in ``status`` now; None when they may."""
+    if status not in LIVE:
+        return InvalidState(N_("L'iscrizione è già %(status)s."), status=status_label(status).lower())
+    deadline = cancellation_deadline_of(course)
+    if is_late(status, deadline, now) and not actor.is_admin:
+        assert deadline is not None
+        return EnrolmentRefused(
+            N_(
+                "Il termine per annullare l'iscrizione è scaduto il %(date)s alle %(time)s: "
+                "per annullarla ora "
+                "rivolgiti all'ufficio formazione."
+            ),
+            date=format_date(deadline),
+            time=format_time(deadline),
+        )
+    return None
+
+
+def check_cancellable(
+    actor: CurrentUser, status: str, course: dict[str, Any] | CourseFacts, now: datetime, reason: str
+) -> bool:
+    """Raise when the cancellation is refused; whether it is late (then a reason is required)."""
+    refusal = cancel_refusal(actor, status, course, now)
+    if refusal is not None:
+        raise refusal
+    late = is_late(status, cancellation_deadline_of(course), now)
+    if late and not reason:
+        raise ValidationFailed(
+            N_("Il termine per annullare è scaduto: indica il motivo dell'annullamento."), field="reason"
+        )
+    return late
