@@ -40,6 +40,10 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest -q
 
+# The layers of DESIGN.md (import-linter contracts in pyproject.toml); CI runs it too.
+lint: install-test
+	$(BIN)/lint-imports
+
 migrate: install
 	$(BIN)/training-hub migrate
 

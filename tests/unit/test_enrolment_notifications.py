@@ -492,7 +492,7 @@ def test_the_online_link_goes_only_to_people_holding_a_seat():
 
 
 def test_the_invitations_timezone_is_the_feeds_one_with_yearly_rules():
-    from training_hub.calendars.ical import VTIMEZONE_ROME
+    from training_hub.core.icalendar import VTIMEZONE_ROME
 
     start = rome_wall_clock(date(2026, 11, 25), time(9, 30))
     text = build_invitation(

@@ -31,14 +31,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
+from icalendar import Calendar, Event, vDuration
 
 from training_hub.core.i18n import N_, gettext, ngettext
+from training_hub.core.icalendar import PRODID, TZID, VTIMEZONE_ROME
 from training_hub.core.labels import PATH_KIND_LABELS
 from training_hub.core.timeutil import to_rome
 
-PRODID = "-//Consorzio Sociale Light//Training Hub//IT"
-TZID = "Europe/Rome"
 REFRESH_INTERVAL = timedelta(hours=1)
 # Bump when the bytes of a feed change for the same data (a new property, a new wording): every
 # ETag and every cache key carries it, so clients and caches notice.
@@ -161,28 +160,6 @@ def build_vevent(session: FeedSession, *, show_online_link: bool, base_url: str)
     return event.to_ical()
 
 
-def _rome_vtimezone() -> bytes:
-    zone = Timezone()
-    zone.add("tzid", TZID)
-    zone.add("x-lic-location", TZID)
-    daylight = TimezoneDaylight()
-    daylight.add("dtstart", datetime(1970, 3, 29, 2, 0, 0))
-    daylight.add("tzoffsetfrom", timedelta(hours=1))
-    daylight.add("tzoffsetto", timedelta(hours=2))
-    daylight.add("tzname", "CEST")
-    daylight.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="-1SU"))
-    standard = TimezoneStandard()
-    standard.add("dtstart", datetime(1970, 10, 25, 3, 0, 0))
-    standard.add("tzoffsetfrom", timedelta(hours=2))
-    standard.add("tzoffsetto", timedelta(hours=1))
-    standard.add("tzname", "CET")
-    standard.add("rrule", vRecur(freq="YEARLY", bymonth=10, byday="-1SU"))
-    zone.add_component(daylight)
-    zone.add_component(standard)
-    return zone.to_ical()
-
-
-VTIMEZONE_ROME = _rome_vtimezone()
 _END = b"END:VCALENDAR\r\n"
 
 

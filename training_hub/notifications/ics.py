@@ -19,7 +19,7 @@ from email.utils import parseaddr
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from training_hub.calendars.ical import PRODID, VTIMEZONE_ROME
+from training_hub.core.icalendar import PRODID, VTIMEZONE_ROME
 from training_hub.core.timeutil import to_rome, utcnow
 
 
