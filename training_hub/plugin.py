@@ -12,6 +12,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import InitPluginProtocol
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
@@ -24,6 +25,7 @@ from training_hub.routes import all_route_handlers
 from training_hub.web.auth import AuthenticationMiddleware
 from training_hub.web.exceptions import EXCEPTION_HANDLERS, handle_problem_details
 from training_hub.web.headers import add_security_headers
+from training_hub.web.schemas import TYPE_ENCODERS, InstantSchemaPlugin
 from training_hub.web.sessions import DatabaseSessionConfig, DatabaseStore
 from training_hub.web.templating import create_template_config
 
@@ -80,6 +82,9 @@ class TrainingHubPlugin(InitPluginProtocol):
         # problem+json on the API and an Italian page elsewhere, like every other error.
         problem_details = ProblemDetailsConfig(exception_handler=handle_problem_details)
         app_config.plugins.append(ProblemDetailsPlugin(problem_details))
+        # Every API instant in Europe/Rome (2026-10-30T09:00:00+01:00): see web/schemas.py.
+        app_config.type_encoders = {**(app_config.type_encoders or {}), **TYPE_ENCODERS}
+        app_config.plugins.append(InstantSchemaPlugin())
         app_config.before_send.append(add_security_headers)
         app_config.lifespan.append(database_lifespan)
         app_config.lifespan.extend(BACKGROUND_TASKS)
@@ -89,6 +94,15 @@ class TrainingHubPlugin(InitPluginProtocol):
             description="API di Training Hub, il gestionale della formazione del Consorzio Sociale Light.",
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            components=Components(security_schemes={
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="Il token di POST /api/auth/tokens, nell'intestazione "
+                    "`Authorization: Bearer <token>`.",
+                ),
+            }),
+            security=[{"bearer": []}],
         )
         app_config.logging_config = LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
