@@ -10,27 +10,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import msgspec
 from litestar import Controller, MediaType, Request, Response, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.response import Template
 
 from training_hub.attendance import documents, service
+from training_hub.attendance.schemas import AttendanceEntryIn, Progress, RollLine, SessionRoll
 from training_hub.attendance.service import AttendanceEntry
 from training_hub.core.errors import CertificateNotEligible
-from training_hub.core.timeutil import iso_rome
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
-from training_hub.web.exceptions import PROBLEM_JSON, wants_problem_json
-
-
-class AttendanceEntryIn(msgspec.Struct):
-    enrolment_id: int
-    status: str
-    minutes: int | None = None
-    arrived_at: str | None = None
-    left_at: str | None = None
-    reason: str | None = None
+from training_hub.web.exceptions import domain_problem, wants_problem_json
+from training_hub.web.schemas import to_struct
 
 
 class SessionAttendanceApi(Controller):
@@ -51,7 +42,7 @@ class SessionAttendanceApi(Controller):
     )
     async def record(
         self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[list[AttendanceEntryIn]]
-    ) -> list[dict[str, Any]]:
+    ) -> list[RollLine]:
         entries = [
             AttendanceEntry(
                 enrolment_id=item.enrolment_id,
@@ -64,21 +55,21 @@ class SessionAttendanceApi(Controller):
             for item in data
         ]
         saved = await service.record_attendance(user, session_id, entries)
-        return [service.roll_line_out(line) for line in saved]
+        return to_struct([service.roll_line_out(line) for line in saved], list[RollLine])
 
     @get("/{session_id:int}/attendance", summary="Le presenze di un incontro")
-    async def roll(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> dict[str, Any]:
+    async def roll(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> SessionRoll:
         roll = await service.session_roll(user, session_id)
         session = roll["session"]
-        return {
+        return to_struct({
             "session_id": session["id"],
             "course_id": session["course_id"],
-            "starts_at": iso_rome(session["starts_at"]),
-            "ends_at": iso_rome(session["ends_at"]),
+            "starts_at": session["starts_at"],
+            "ends_at": session["ends_at"],
             "scheduled_minutes": session["minutes"],
             "recording": roll["state"],
             "items": [service.roll_line_out(line) for line in roll["lines"]],
-        }
+        }, SessionRoll)
 
 
 class CourseAttendanceApi(Controller):
@@ -96,9 +87,9 @@ class CourseAttendanceApi(Controller):
             "la propria cooperativa; gli altri sé stessi."
         ),
     )
-    async def progress(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> list[dict[str, Any]]:
+    async def progress(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> list[Progress]:
         result = await service.course_progress(user, course_id)
-        return [service.course_progress_out(row) for row in result["rows"]]
+        return to_struct([service.course_progress_out(row) for row in result["rows"]], list[Progress])
 
 
 def _file(content: bytes, media_type: str, filename: str) -> Response[bytes]:
@@ -139,8 +130,7 @@ class AttendanceFiles(Controller):
         except CertificateNotEligible as exc:
             # A person in a browser reads why, in a page; programs get problem+json.
             if user.via_token or wants_problem_json(request):
-                return Response(content=exc.problem(request.url.path), status_code=exc.status_code,
-                                media_type=PROBLEM_JSON)
+                return domain_problem(request, exc).to_response(request)
             return Template(
                 template_name="attendance/certificate_refused.html",
                 context={"message": exc.detail, "enrolment_id": enrolment_id},
