@@ -8,7 +8,7 @@ Durations are in minutes, rates are fractions (0.75 = 75%), ratings averages fro
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
@@ -18,9 +18,25 @@ from training_hub.core.errors import PermissionDenied
 from training_hub.core.i18n import N_
 from training_hub.core.timeutil import utcnow
 from training_hub.reports import service
+from training_hub.reports.schemas import (
+    AreaRow,
+    CooperativeRow,
+    CourseRow,
+    MonthRow,
+    PathKindRow,
+    ProvinceRow,
+    Report,
+    SummaryReport,
+    SurveyReport,
+    WaitingListRow,
+    WorkerRow,
+)
 from training_hub.reports.service import Period, Scope
-from training_hub.reports.web import FromDate, ToDate, as_json
+from training_hub.reports.web import FromDate, ToDate
 from training_hub.web.auth import CurrentUser, provide_user, requires_staff
+from training_hub.web.schemas import to_struct
+
+T = TypeVar("T")
 
 
 async def _scope(user: CurrentUser, start: str | None, end: str | None, view: str | None, cooperative_id: int | None,
@@ -46,8 +62,8 @@ async def provide_filters(
     return ReportFilters(*await _scope(user, start, end, view, cooperative_id, province, kind, trainer_id))
 
 
-def _envelope(scope: Scope, period: Period, **content: Any) -> dict[str, Any]:
-    return as_json({"period": period.as_dict(), "scope": scope.as_dict(), **content})
+def _envelope(kind: type[T], scope: Scope, period: Period, **content: Any) -> T:
+    return to_struct({"period": period.as_dict(), "scope": scope.as_dict(), **content}, kind)
 
 
 class ReportsApi(Controller):
@@ -59,7 +75,7 @@ class ReportsApi(Controller):
     @get("/summary", summary="Sintesi: corsi, ore erogate e di presenza, partecipanti, completamento, gradimento")
     async def summary(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> SummaryReport:
         scope, period = filters
         now = utcnow()
         sess = await service.course_side(scope, period)
@@ -68,96 +84,101 @@ class ReportsApi(Controller):
         waiting = await service.waiting_lists(scope, period) if scope.view != "trainer" else None
         questions = await service.rating_questions()
         ratings = await service.survey_ratings(scope, period, now)
-        return _envelope(scope, period, summary=service._summary(sess, pm, done, ratings, waiting, questions))
+        summary = service._summary(sess, pm, done, ratings, waiting, questions)
+        return _envelope(SummaryReport, scope, period, summary=summary)
 
     @get("/monthly", summary="Per mese (Europe/Rome): corsi, incontri, ore erogate, partecipanti, ore di presenza")
     async def monthly(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> Report[MonthRow]:
         scope, period = filters
         table = service.monthly_table(period, await service.course_side(scope, period),
                                       await service.participant_side(scope, period))
-        return _envelope(scope, period, items=table.rows)
+        return _envelope(Report[MonthRow], scope, period, items=table.rows)
 
     @get("/by-path-kind", summary="Per tipo di percorso, con completamento e abbandono")
     async def by_path_kind(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> Report[PathKindRow]:
         scope, period = filters
         table = service.kind_table(await service.course_side(scope, period),
                                    await service.participant_side(scope, period),
                                    await service.completion(scope, period, utcnow()))
-        return _envelope(scope, period, items=table.rows)
+        return _envelope(Report[PathKindRow], scope, period, items=table.rows)
 
     @get("/by-province", summary="Partecipanti e ore per provincia della cooperativa")
     async def by_province(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> Report[ProvinceRow]:
         scope, period = filters
-        return _envelope(scope, period, items=service.province_table(await service.participant_side(scope, period)).rows)
+        table = service.province_table(await service.participant_side(scope, period))
+        return _envelope(Report[ProvinceRow], scope, period, items=table.rows)
 
     @get("/by-area", summary="Partecipanti e ore per area di lavoro")
     async def by_area(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> Report[AreaRow]:
         scope, period = filters
-        return _envelope(scope, period, items=service.area_table(await service.participant_side(scope, period)).rows)
+        table = service.area_table(await service.participant_side(scope, period))
+        return _envelope(Report[AreaRow], scope, period, items=table.rows)
 
     @get("/by-cooperative", summary="Partecipanti e ore per cooperativa")
     async def by_cooperative(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> Report[CooperativeRow]:
         scope, period = filters
         pm = await service.participant_side(scope, period)
-        return _envelope(scope, period, items=service.cooperative_table(pm).rows)
+        return _envelope(Report[CooperativeRow], scope, period, items=service.cooperative_table(pm).rows)
 
     @get("/waiting-lists", summary="Corsi al completo con persone in lista d'attesa")
     async def waiting(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> Report[WaitingListRow]:
         scope, period = filters
         rows = await service.waiting_lists(scope, period)
-        return _envelope(scope, period, items=service.waiting_table(rows, scoped=scope.person_filter).rows)
+        table = service.waiting_table(rows, scoped=scope.person_filter)
+        return _envelope(Report[WaitingListRow], scope, period, items=table.rows)
 
     @get("/courses", summary="Per corso svolto nel periodo: incontri, ore, partecipanti, presenza")
     async def courses(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> Report[CourseRow]:
         scope, period = filters
-        return _envelope(scope, period, items=service.course_table(await service.course_list(scope, period)).rows)
+        table = service.course_table(await service.course_list(scope, period))
+        return _envelope(Report[CourseRow], scope, period, items=table.rows)
 
     @get("/workers", summary="Ore di ogni persona della cooperativa (vista cooperative)")
     async def workers(
         self, user: NamedDependency[CurrentUser], start: FromDate = None, end: ToDate = None,
         cooperative_id: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> Report[WorkerRow]:
         scope, period = await _scope(user, start, end, "cooperative", cooperative_id, None, kind, None)
-        return _envelope(scope, period, items=service.worker_table(await service.worker_hours(scope, period)).rows)
+        table = service.worker_table(await service.worker_hours(scope, period))
+        return _envelope(Report[WorkerRow], scope, period, items=table.rows)
 
     @get("/surveys", summary="Questionari per corso: invitati, risposte, medie (solo se chiusi e con almeno 5 risposte)")
     async def surveys(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> SurveyReport:
         scope, period = filters
         now = utcnow()
         questions = await service.rating_questions()
         table = service.survey_course_table(await service.survey_courses(scope, period),
                                             await service.survey_ratings(scope, period, now), questions, now,
                                             link_results=False)
-        return _envelope(scope, period, questions=[{"code": q["code"], "text": q["text"]} for q in questions],
+        return _envelope(SurveyReport, scope, period, questions=questions,
                          items=[{k: v for k, v in row.items() if not k.endswith("_href")} for row in table.rows])
 
     @get("/surveys/trainers", summary="Gradimento per formatore (solo questionari chiusi con almeno 5 risposte)")
     async def survey_trainers(
         self, filters: NamedDependency[ReportFilters]
-    ) -> dict[str, Any]:
+    ) -> SurveyReport:
         scope, period = filters
         if scope.view == "cooperative":
             raise PermissionDenied(N_("Il gradimento per formatore è riservato all'ufficio formazione e ai formatori."))
         questions = await service.rating_questions()
         table = service.survey_trainer_table(await service.survey_trainers(scope, period, utcnow()), questions)
-        return _envelope(scope, period, questions=[{"code": q["code"], "text": q["text"]} for q in questions],
-                         items=table.rows)
+        return _envelope(SurveyReport, scope, period, questions=questions, items=table.rows)
 
 
 ROUTES = [ReportsApi]

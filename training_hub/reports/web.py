@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from litestar.params import QueryParameter
@@ -79,20 +79,3 @@ def filename(prefix: str, period: Period, suffix: str) -> str:
 
 def attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
-def as_json(value: Any) -> Any:
-    """Rows for the API: dates as ISO strings, everything else as is."""
-    from datetime import date, datetime
-
-    from training_hub.core.timeutil import iso_rome
-
-    if isinstance(value, datetime):
-        return iso_rome(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: as_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [as_json(item) for item in value]
-    return value
