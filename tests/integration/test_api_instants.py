@@ -1,10 +1,12 @@
 """Every instant the API writes carries the Europe/Rome offset of its day (DESIGN.md, "Interfaces")."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.factories import PASSWORD, make_course, make_path, make_person, make_session
+from tests.factories import PASSWORD, make_course, make_enrolment, make_path, make_person, make_session
 from tests.support import bearer
+from training_hub.core.timeutil import utcnow
+from training_hub.surveys.service import open_due_surveys
 
 
 async def test_course_instants_read_the_same_in_every_answer(client):
@@ -41,3 +43,25 @@ async def test_the_openapi_document_calls_instants_date_times(client):
     session = document["components"]["schemas"]["Session"]["properties"]
     assert session["starts_at"]["type"] == "string" and session["starts_at"]["format"] == "date-time"
     assert {"type": "string", "format": "date-time"}.items() <= session["cancelled_at"]["oneOf"][0].items()
+
+
+async def test_a_participant_reads_their_surveys_and_the_form(client):
+    course = await make_course(title="Corso concluso")
+    await make_session(course, utcnow() - timedelta(days=1, hours=4), 180)
+    person = await make_person()
+    await make_enrolment(person, course)
+    [survey_id] = await open_due_surveys()
+    headers = await bearer(person)
+    listed = (await client.get("/api/surveys", headers=headers)).json()
+    assert [set(item) for item in listed] == [{"id", "course_title", "closes_at", "answered", "open"}]
+    assert listed[0]["closes_at"].endswith(("+01:00", "+02:00")) and listed[0]["open"] is True
+    form = (await client.get(f"/api/surveys/{survey_id}", headers=headers)).json()
+    assert (form["id"], form["course_id"], form["state"]) == (survey_id, course.id, "open")
+    assert form["closes_at"] == listed[0]["closes_at"]
+    assert set(form["questions"][0]) == {"id", "code", "text", "kind", "position", "active"}
+    answers = {question["code"]: 4 if question["kind"] == "rating" else "Bene"
+               for question in form["questions"]}
+    assert (await client.post(f"/api/surveys/{survey_id}/responses", json={"answers": answers},
+                              headers=headers)).json() == {"status": "recorded"}
+    again = (await client.get(f"/api/surveys/{survey_id}", headers=headers)).json()
+    assert (again["state"], again["questions"]) == ("answered", [])
