@@ -17,7 +17,10 @@ import logging
 import re
 import secrets
 from collections.abc import Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -259,18 +262,24 @@ def _problems(value: Any, kind: types.Type, path: str) -> Iterator[tuple[str, st
             yield from _problems(item, kind.value_type, f"{path}.{name}" if path else str(name))
 
 
+# The plain types behind msgspec's descriptions of scalar values.
+_SCALARS: dict[type, type] = {
+    types.NoneType: type(None), types.BoolType: bool, types.IntType: int, types.FloatType: float,
+    types.DecimalType: Decimal, types.StrType: str, types.DateType: date, types.DateTimeType: datetime,
+    types.TimeType: time, types.UUIDType: UUID,
+}
+
+
 def _fits(value: Any, kind: types.Type) -> bool:
-    """Whether ``value`` is the kind of JSON value ``kind`` reads (constraints aside)."""
-    if isinstance(kind, types.NoneType):
-        return value is None
-    if isinstance(kind, types.BoolType):
-        return isinstance(value, bool)
-    if isinstance(kind, types.IntType):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if isinstance(kind, types.FloatType | types.DecimalType):
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if isinstance(kind, _TEXTS):
-        return isinstance(value, str)
+    """Whether ``value`` is a JSON value ``kind`` accepts (constraints aside), as leniently as Litestar
+    reads request data (``"5"`` is a fine integer there)."""
+    scalar = _SCALARS.get(type(kind))
+    if scalar is not None:
+        try:
+            msgspec.convert(value, scalar, strict=False)
+        except msgspec.ValidationError:
+            return False
+        return True
     if isinstance(kind, _LISTS):
         return isinstance(value, list)
     if isinstance(kind, _OBJECTS):
