@@ -12,7 +12,9 @@ from litestar.config.csrf import CSRFConfig
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import InitPluginProtocol
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
 
 from training_hub.core.db import get_engine, start_engine, stop_engine
@@ -21,8 +23,9 @@ from training_hub.housekeeping import housekeeping_lifespan
 from training_hub.notifications.worker import notifications_lifespan
 from training_hub.routes import all_route_handlers
 from training_hub.web.auth import AuthenticationMiddleware
-from training_hub.web.exceptions import EXCEPTION_HANDLERS
+from training_hub.web.exceptions import EXCEPTION_HANDLERS, handle_problem_details
 from training_hub.web.headers import add_security_headers
+from training_hub.web.schemas import TYPE_ENCODERS, InstantSchemaPlugin
 from training_hub.web.sessions import DatabaseSessionConfig, DatabaseStore
 from training_hub.web.templating import create_template_config
 
@@ -75,6 +78,13 @@ class TrainingHubPlugin(InitPluginProtocol):
         )
         app_config.template_config = create_template_config()
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)
+        # Litestar's problem details (RFC 9457): a ProblemDetailsException raised anywhere answers
+        # problem+json on the API and an Italian page elsewhere, like every other error.
+        problem_details = ProblemDetailsConfig(exception_handler=handle_problem_details)
+        app_config.plugins.append(ProblemDetailsPlugin(problem_details))
+        # Every API instant in Europe/Rome (2026-10-30T09:00:00+01:00): see web/schemas.py.
+        app_config.type_encoders = {**(app_config.type_encoders or {}), **TYPE_ENCODERS}
+        app_config.plugins.append(InstantSchemaPlugin())
         app_config.before_send.append(add_security_headers)
         app_config.lifespan.append(database_lifespan)
         app_config.lifespan.extend(BACKGROUND_TASKS)
@@ -84,6 +94,15 @@ class TrainingHubPlugin(InitPluginProtocol):
             description="API di Training Hub, il gestionale della formazione del Consorzio Sociale Light.",
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            components=Components(security_schemes={
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="Il token di POST /api/auth/tokens, nell'intestazione "
+                    "`Authorization: Bearer <token>`.",
+                ),
+            }),
+            security=[{"bearer": []}],
         )
         app_config.logging_config = LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from training_hub.accounts.pages import client_address
+from training_hub.accounts.schemas import MeOut, TokenOut, TokenRequest
 from training_hub.accounts.service import authenticate, issue_api_token, revoke_api_token
 from training_hub.calendars.tokens import current_feed_url
-from training_hub.core.timeutil import iso_rome
+from training_hub.core.schemas import Instant
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
-
-
-class TokenRequest(msgspec.Struct):
-    email: str
-    password: str
-
-
-class TokenOut(msgspec.Struct):
-    token: str
-    expires_at: str
-
-
-class MeOut(msgspec.Struct):
-    id: int
-    email: str
-    full_name: str
-    roles: list[str]
-    cooperative_id: int | None
-    calendar_url: str | None
 
 
 async def calendar_url_for(user: NamedDependency[CurrentUser]) -> str | None:
@@ -45,11 +26,12 @@ class AuthApi(Controller):
     path = "/api/auth"
     tags = ["auth"]  # noqa: RUF012
 
-    @post("/tokens", status_code=HTTP_201_CREATED, summary="Ottieni un token per l'API")
+    @post("/tokens", status_code=HTTP_201_CREATED, summary="Ottieni un token per l'API",
+          security=[{}])  # the one operation open to anyone: it is how a program gets its token
     async def create_token(self, request: Request[Any, Any, Any], data: JSONBody[TokenRequest]) -> TokenOut:
         user = await authenticate(data.email, data.password, client=client_address(request))
         token, expires_at = await issue_api_token(user.id)
-        return TokenOut(token=token, expires_at=iso_rome(expires_at) or "")
+        return TokenOut(token=token, expires_at=Instant.of(expires_at))
 
     @post(
         "/tokens/revoke",

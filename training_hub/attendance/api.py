@@ -10,27 +10,21 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import msgspec
 from litestar import Controller, MediaType, Request, Response, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.response import Template
 
-from training_hub.attendance import certificates, documents, progress, recording, registers
-from training_hub.attendance.recording import AttendanceEntry
+from training_hub.attendance import documents
+from training_hub.attendance.certificates import certificate_for
+from training_hub.attendance.progress import course_progress, course_progress_out
+from training_hub.attendance.recording import AttendanceEntry, record_attendance, roll_line_out, session_roll
+from training_hub.attendance.registers import register_data
+from training_hub.attendance.schemas import AttendanceEntryIn, Progress, RollLine, SessionRoll
 from training_hub.core.errors import CertificateNotEligible
-from training_hub.core.timeutil import iso_rome
+from training_hub.core.schemas import to_struct
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
-from training_hub.web.exceptions import PROBLEM_JSON, wants_problem_json
-
-
-class AttendanceEntryIn(msgspec.Struct):
-    enrolment_id: int
-    status: str
-    minutes: int | None = None
-    arrived_at: str | None = None
-    left_at: str | None = None
-    reason: str | None = None
+from training_hub.web.exceptions import domain_problem, wants_problem_json
 
 
 class SessionAttendanceApi(Controller):
@@ -51,7 +45,7 @@ class SessionAttendanceApi(Controller):
     )
     async def record(
         self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[list[AttendanceEntryIn]]
-    ) -> list[dict[str, Any]]:
+    ) -> list[RollLine]:
         entries = [
             AttendanceEntry(
                 enrolment_id=item.enrolment_id,
@@ -63,22 +57,22 @@ class SessionAttendanceApi(Controller):
             )
             for item in data
         ]
-        saved = await recording.record_attendance(user, session_id, entries)
-        return [recording.roll_line_out(line) for line in saved]
+        saved = await record_attendance(user, session_id, entries)
+        return to_struct([roll_line_out(line) for line in saved], list[RollLine])
 
     @get("/{session_id:int}/attendance", summary="Le presenze di un incontro")
-    async def roll(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> dict[str, Any]:
-        roll = await recording.session_roll(user, session_id)
+    async def roll(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> SessionRoll:
+        roll = await session_roll(user, session_id)
         session = roll["session"]
-        return {
+        return to_struct({
             "session_id": session["id"],
             "course_id": session["course_id"],
-            "starts_at": iso_rome(session["starts_at"]),
-            "ends_at": iso_rome(session["ends_at"]),
+            "starts_at": session["starts_at"],
+            "ends_at": session["ends_at"],
             "scheduled_minutes": session["minutes"],
             "recording": roll["state"],
-            "items": [recording.roll_line_out(line) for line in roll["lines"]],
-        }
+            "items": [roll_line_out(line) for line in roll["lines"]],
+        }, SessionRoll)
 
 
 class CourseAttendanceApi(Controller):
@@ -96,9 +90,9 @@ class CourseAttendanceApi(Controller):
             "la propria cooperativa; gli altri sé stessi."
         ),
     )
-    async def progress(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> list[dict[str, Any]]:
-        result = await progress.course_progress(user, course_id)
-        return [progress.course_progress_out(row) for row in result["rows"]]
+    async def progress(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> list[Progress]:
+        result = await course_progress(user, course_id)
+        return to_struct([course_progress_out(row) for row in result["rows"]], list[Progress])
 
 
 def _file(content: bytes, media_type: str, filename: str) -> Response[bytes]:
@@ -114,18 +108,18 @@ class AttendanceFiles(Controller):
 
     @get("/courses/{course_id:int}/register.pdf", summary="Registro presenze (PDF)", media_type="application/pdf")
     async def register_pdf(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
-        data = await registers.register_data(user, course_id)
+        data = await register_data(user, course_id)
         content = await asyncio.to_thread(documents.register_pdf, data)
         return _file(content, documents.PDF_MEDIA_TYPE, documents.register_filename(course_id, "pdf"))
 
     @get("/courses/{course_id:int}/register.csv", summary="Registro presenze (CSV)", media_type="text/csv")
     async def register_csv(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
-        data = await registers.register_data(user, course_id)
+        data = await register_data(user, course_id)
         return _file(documents.register_csv(data), documents.CSV_MEDIA_TYPE, documents.register_filename(course_id, "csv"))
 
     @get("/courses/{course_id:int}/register.xlsx", summary="Registro presenze (Excel)", media_type=documents.XLSX_MEDIA_TYPE)
     async def register_xlsx(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
-        data = await registers.register_data(user, course_id)
+        data = await register_data(user, course_id)
         content = await asyncio.to_thread(documents.register_xlsx, data)
         return _file(content, documents.XLSX_MEDIA_TYPE, documents.register_filename(course_id, "xlsx"))
 
@@ -135,12 +129,11 @@ class AttendanceFiles(Controller):
         self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], enrolment_id: FromPath[int]
     ) -> Response[Any] | Template:
         try:
-            data = await certificates.certificate_for(user, enrolment_id)
+            data = await certificate_for(user, enrolment_id)
         except CertificateNotEligible as exc:
             # A person in a browser reads why, in a page; programs get problem+json.
             if user.via_token or wants_problem_json(request):
-                return Response(content=exc.problem(request.url.path), status_code=exc.status_code,
-                                media_type=PROBLEM_JSON)
+                return domain_problem(request, exc).to_response(request)
             return Template(
                 template_name="attendance/certificate_refused.html",
                 context={"message": exc.detail, "enrolment_id": enrolment_id},

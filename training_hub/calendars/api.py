@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
 from litestar.status_codes import HTTP_200_OK
 
+from training_hub.calendars.schemas import CalendarLinksOut
 from training_hub.calendars.tokens import current_feed_url, rotate_token
 from training_hub.core.tables import FeedKind, Role
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
-
-
-class CalendarLinksOut(msgspec.Struct):
-    calendar_url: str
-    cooperative_calendar_url: str | None
 
 
 async def _links(user: CurrentUser) -> CalendarLinksOut:

@@ -7,7 +7,6 @@ Scheduling conflicts answer 409 with every finding in ``issues`` (warnings too, 
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -45,6 +44,27 @@ from training_hub.catalogue.paths import (
     list_paths,
     update_path,
 )
+from training_hub.catalogue.schemas import (
+    CancelIn,
+    CataloguePage,
+    CopyIn,
+    CourseDetail,
+    CourseIn,
+    CoursePatch,
+    CourseSummary,
+    Location,
+    LocationIn,
+    LocationPatch,
+    PathDetail,
+    PathIn,
+    PathPatch,
+    PathSummary,
+    SeriesIn,
+    Session,
+    SessionIn,
+    SessionPatch,
+    TrainingPath,
+)
 from training_hub.catalogue.sessions import (
     SeriesInput,
     SessionInput,
@@ -60,171 +80,16 @@ from training_hub.catalogue.sessions import (
 )
 from training_hub.core.errors import ValidationFailed
 from training_hub.core.i18n import N_
-from training_hub.core.timeutil import iso_rome
+from training_hub.core.schemas import Issues, Page, to_struct
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_staff
-
-UNSET = msgspec.UNSET
-UnsetType = msgspec.UnsetType
-
-
-def jsonable(value: Any) -> Any:
-    """Datetimes as Rome ISO 8601, dates as ISO, recursively (strings and numbers pass untouched)."""
-    kind = type(value)
-    if kind is dict:
-        return {key: jsonable(item) if type(item) in _CONVERTED else item for key, item in value.items()}
-    if kind is list or kind is tuple or isinstance(value, list):
-        return [jsonable(item) if type(item) in _CONVERTED else item for item in value]
-    if kind is datetime:
-        return iso_rome(value)
-    if kind is date:
-        return value.isoformat()
-    return value
-
-
-_CONVERTED = frozenset({dict, list, tuple, datetime, date})
 
 
 def _merge(base: Any, patch_data: msgspec.Struct, skip: tuple[str, ...] = ("confirm_warnings",)) -> Any:
     for name in patch_data.__struct_fields__:
         value = getattr(patch_data, name)
-        if value is not UNSET and name not in skip:
+        if value is not msgspec.UNSET and name not in skip:
             setattr(base, name, value)
     return base
-
-
-# Bodies ------------------------------------------------------------------------------------------
-
-
-class PathIn(msgspec.Struct):
-    kind: str
-    title: str
-    description: str = ""
-    objectives: str = ""
-    sequential: bool = False
-    owner_cooperative_id: int | None = None
-
-
-class PathPatch(msgspec.Struct):
-    kind: str | UnsetType = UNSET
-    title: str | UnsetType = UNSET
-    description: str | UnsetType = UNSET
-    objectives: str | UnsetType = UNSET
-    sequential: bool | UnsetType = UNSET
-    owner_cooperative_id: int | None | UnsetType = UNSET
-
-
-class CourseIn(msgspec.Struct):
-    path_id: int
-    title: str
-    capacity: int
-    description: str = ""
-    delivery_mode: str = "in_presence"
-    location_id: int | None = None
-    requires_approval: bool = False
-    enrolment_opens_at: str | None = None
-    enrolment_closes_at: str | None = None
-    cancellation_deadline: str | None = None
-    attendance_threshold: int = 70
-    funder_plan_code: str | None = None
-    trainer_ids: list[int] | None = None
-    eligible_cooperative_ids: list[int] = msgspec.field(default_factory=list)
-    eligible_areas: list[str] = msgspec.field(default_factory=list)
-    position: int | None = None
-
-
-class CoursePatch(msgspec.Struct):
-    path_id: int | UnsetType = UNSET
-    title: str | UnsetType = UNSET
-    capacity: int | UnsetType = UNSET
-    description: str | UnsetType = UNSET
-    delivery_mode: str | UnsetType = UNSET
-    location_id: int | None | UnsetType = UNSET
-    requires_approval: bool | UnsetType = UNSET
-    enrolment_opens_at: str | None | UnsetType = UNSET
-    enrolment_closes_at: str | None | UnsetType = UNSET
-    cancellation_deadline: str | None | UnsetType = UNSET
-    attendance_threshold: int | UnsetType = UNSET
-    funder_plan_code: str | None | UnsetType = UNSET
-    trainer_ids: list[int] | UnsetType = UNSET
-    eligible_cooperative_ids: list[int] | UnsetType = UNSET
-    eligible_areas: list[str] | UnsetType = UNSET
-    position: int | UnsetType = UNSET
-
-
-class SessionIn(msgspec.Struct):
-    starts_at: str
-    ends_at: str
-    location_id: int | None = None
-    online_url: str | None = None
-    topics: str = ""
-    trainer_id: int | None = None
-    confirm_warnings: bool = False
-
-
-class SessionPatch(msgspec.Struct):
-    starts_at: str | UnsetType = UNSET
-    ends_at: str | UnsetType = UNSET
-    location_id: int | None | UnsetType = UNSET
-    online_url: str | None | UnsetType = UNSET
-    topics: str | UnsetType = UNSET
-    trainer_id: int | None | UnsetType = UNSET
-    confirm_warnings: bool = False
-
-
-class SeriesIn(msgspec.Struct):
-    """Weekly on ``weekdays`` (0 = Monday … 6 = Sunday) from ``first_day`` (a date), from ``start_time``
-    to ``end_time`` (HH:MM, Rome), ``count`` times or ``until`` a date; ``topics`` one per session."""
-
-    first_day: str
-    weekdays: list[int]
-    start_time: str
-    end_time: str
-    count: int | None = None
-    until: str | None = None
-    location_id: int | None = None
-    online_url: str | None = None
-    topics: list[str] = msgspec.field(default_factory=list)
-    trainer_id: int | None = None
-    confirm_warnings: bool = False
-
-
-class CopyIn(msgspec.Struct):
-    """``first_day``: where the copied sessions start (a date); without it the copy has no sessions."""
-
-    first_day: str | None = None
-    confirm_warnings: bool = False
-
-
-class CancelIn(msgspec.Struct):
-    reason: str = ""
-
-
-class LocationIn(msgspec.Struct):
-    name: str
-    address: str = ""
-    comune: str = ""
-    province: str | None = None
-    capacity: int | None = None
-    step_free_access: bool = False
-    is_online: bool = False
-    notes: str = ""
-    active: bool = True
-    patron_day: str = ""
-    patron_saint: str = ""
-
-
-class LocationPatch(msgspec.Struct):
-    name: str | UnsetType = UNSET
-    address: str | UnsetType = UNSET
-    comune: str | UnsetType = UNSET
-    province: str | None | UnsetType = UNSET
-    capacity: int | None | UnsetType = UNSET
-    step_free_access: bool | UnsetType = UNSET
-    is_online: bool | UnsetType = UNSET
-    notes: str | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
-    patron_day: str | UnsetType = UNSET
-    patron_saint: str | UnsetType = UNSET
 
 
 def _session_input(data: SessionIn) -> SessionInput:
@@ -238,8 +103,8 @@ def _series_input(data: SeriesIn) -> SeriesInput:
                        online_url=data.online_url, topics=list(data.topics), trainer_id=data.trainer_id)
 
 
-def _issues(issues: list[Any]) -> dict[str, Any]:
-    return {"issues": [issue.as_dict() for issue in issues]}
+def _issues(issues: list[Any]) -> Issues:
+    return to_struct({"issues": [issue.as_dict() for issue in issues]}, Issues)
 
 
 # Controllers --------------------------------------------------------------------------------------
@@ -254,24 +119,29 @@ class PathsApi(Controller):
     dependencies = DEPENDENCIES
 
     @get("/", summary="I percorsi formativi visibili, con i corsi in ordine")
-    async def list_paths(self, user: NamedDependency[CurrentUser], kind: FromQuery[str | None] = None) -> list[dict[str, Any]]:
-        return jsonable(await list_paths(user, kind=kind or None))
+    async def list_paths(
+        self, user: NamedDependency[CurrentUser], kind: FromQuery[str | None] = None
+    ) -> list[PathSummary]:
+        return to_struct(await list_paths(user, kind=kind or None), list[PathSummary])
 
     @post("/", status_code=HTTP_201_CREATED, guards=[requires_staff], summary="Crea un percorso formativo")
-    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[PathIn]) -> dict[str, Any]:
-        return jsonable(await create_path(user, PathInput(**msgspec.structs.asdict(data))))
+    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[PathIn]) -> TrainingPath:
+        result = await create_path(user, PathInput(**msgspec.structs.asdict(data)))
+        return to_struct(result, TrainingPath)
 
     @get("/{path_id:int}", summary="Un percorso con i suoi corsi in ordine")
-    async def detail(self, user: NamedDependency[CurrentUser], path_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await get_path_detail(user, path_id))
+    async def detail(self, user: NamedDependency[CurrentUser], path_id: FromPath[int]) -> PathDetail:
+        return to_struct(await get_path_detail(user, path_id), PathDetail)
 
     @patch("/{path_id:int}", guards=[requires_staff], summary="Modifica un percorso")
-    async def update(self, user: NamedDependency[CurrentUser], path_id: FromPath[int], data: JSONBody[PathPatch]) -> dict[str, Any]:
+    async def update(
+        self, user: NamedDependency[CurrentUser], path_id: FromPath[int], data: JSONBody[PathPatch]
+    ) -> TrainingPath:
         current = await get_path(user, path_id)
         base = PathInput(kind=current["kind"], title=current["title"], description=current["description"],
                          objectives=current["objectives"], sequential=current["sequential"],
                          owner_cooperative_id=current["owner_cooperative_id"])
-        return jsonable(await update_path(user, path_id, _merge(base, data)))
+        return to_struct(await update_path(user, path_id, _merge(base, data)), TrainingPath)
 
 
 class CoursesApi(Controller):
@@ -296,7 +166,7 @@ class CoursesApi(Controller):
         sort: FromQuery[str | None] = None,
         page: FromQuery[str | None] = None,
         page_size: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> CataloguePage:
         """``starts_after``/``starts_before``: a date (both ends included) or an ISO instant;
         ``seats_available``/``include_past``: ``true`` or ``1``; ``sort``: ``start`` or ``-start``."""
         filters, errors = parse_catalogue_filters({
@@ -307,63 +177,88 @@ class CoursesApi(Controller):
         if errors:
             raise ValidationFailed(N_("Alcuni filtri non sono validi."), errors=errors)
         items, total = await search_catalogue(user, filters)
-        return {"items": jsonable(items), "total": total, "page": filters.page, "page_size": filters.page_size}
+        page = {"items": items, "total": total, "page": filters.page, "page_size": filters.page_size}
+        return to_struct(page, CataloguePage)
 
     @post("/", status_code=HTTP_201_CREATED, guards=[requires_staff], summary="Crea un corso (in bozza)")
-    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[CourseIn]) -> dict[str, Any]:
-        return jsonable(await create_course(user, CourseInput(**msgspec.structs.asdict(data))))
+    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[CourseIn]) -> CourseDetail:
+        result = await create_course(user, CourseInput(**msgspec.structs.asdict(data)))
+        return to_struct(result, CourseDetail)
 
     @get("/{course_id:int}", summary="Un corso con incontri, posti, lista d'attesa e stato")
-    async def detail(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await get_course_detail(user, course_id))
+    async def detail(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> CourseDetail:
+        return to_struct(await get_course_detail(user, course_id), CourseDetail)
 
     @patch("/{course_id:int}", summary="Modifica un corso")
-    async def update(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CoursePatch]) -> dict[str, Any]:
+    async def update(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CoursePatch]
+    ) -> CourseDetail:
         current = course_input_from(await get_manageable_course_detail(user, course_id))
-        return jsonable(await update_course(user, course_id, _merge(current, data)))
+        return to_struct(await update_course(user, course_id, _merge(current, data)), CourseDetail)
 
     @delete("/{course_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Elimina un corso in bozza")
     async def remove(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> None:
         await delete_draft_course(user, course_id)
 
     @post("/{course_id:int}/publish", status_code=HTTP_200_OK, summary="Pubblica un corso in bozza")
-    async def publish(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await publish_course(user, course_id))
+    async def publish(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> CourseDetail:
+        return to_struct(await publish_course(user, course_id), CourseDetail)
 
     @post("/{course_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un corso pubblicato")
-    async def cancel(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict[str, Any]:
-        return jsonable(await cancel_course(user, course_id, data.reason if data else ""))
+    async def cancel(
+        self,
+        user: NamedDependency[CurrentUser],
+        course_id: FromPath[int],
+        data: JSONBody[CancelIn | None] = None,
+    ) -> CourseDetail:
+        result = await cancel_course(user, course_id, data.reason if data else "")
+        return to_struct(result, CourseDetail)
 
     @post("/{course_id:int}/complete", status_code=HTTP_200_OK, summary="Segna concluso un corso finito")
-    async def complete(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await complete_course(user, course_id))
+    async def complete(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> CourseDetail:
+        return to_struct(await complete_course(user, course_id), CourseDetail)
 
     @post("/{course_id:int}/copy", status_code=HTTP_201_CREATED, summary="Copia il corso in una nuova edizione")
-    async def copy(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CopyIn | None] = None) -> dict[str, Any]:
+    async def copy(
+        self,
+        user: NamedDependency[CurrentUser],
+        course_id: FromPath[int],
+        data: JSONBody[CopyIn | None] = None,
+    ) -> CourseDetail:
         data = data or CopyIn()
-        return jsonable(await copy_course(user, course_id, first_day=data.first_day,
-                                          confirm_warnings=data.confirm_warnings))
+        copy = await copy_course(user, course_id, first_day=data.first_day,
+                                         confirm_warnings=data.confirm_warnings)
+        return to_struct(copy, CourseDetail)
 
     @post("/{course_id:int}/sessions", status_code=HTTP_201_CREATED, summary="Aggiungi un incontro")
-    async def add_session(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SessionIn]) -> dict[str, Any]:
-        return jsonable(await create_session(user, course_id, _session_input(data),
-                                             confirm_warnings=data.confirm_warnings))
+    async def add_session(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SessionIn]
+    ) -> Session:
+        session = await create_session(user, course_id, _session_input(data),
+                                               confirm_warnings=data.confirm_warnings)
+        return to_struct(session, Session)
 
     @post("/{course_id:int}/sessions/check", status_code=HTTP_200_OK,
           summary="Verifica un incontro senza salvarlo (conflitti e avvisi)")
-    async def check_session(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SessionIn]) -> dict[str, Any]:
+    async def check_session(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SessionIn]
+    ) -> Issues:
         return _issues(await check_sessions(user, course_id, _session_input(data)))
 
     @post("/{course_id:int}/sessions/series", status_code=HTTP_201_CREATED,
           summary="Aggiungi una serie settimanale di incontri")
-    async def add_series(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SeriesIn]) -> dict[str, Any]:
+    async def add_series(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SeriesIn]
+    ) -> Page[Session]:
         sessions = await create_series(user, course_id, _series_input(data),
-                                       confirm_warnings=data.confirm_warnings)
-        return {"items": jsonable(sessions), "total": len(sessions)}
+                                               confirm_warnings=data.confirm_warnings)
+        return to_struct({"items": sessions, "total": len(sessions)}, Page[Session])
 
     @post("/{course_id:int}/sessions/series/check", status_code=HTTP_200_OK,
           summary="Verifica una serie senza salvarla (conflitti e avvisi)")
-    async def check_series(self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SeriesIn]) -> dict[str, Any]:
+    async def check_series(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[SeriesIn]
+    ) -> Issues:
         return _issues(await check_sessions(user, course_id, _series_input(data)))
 
 
@@ -374,18 +269,26 @@ class SessionsApi(Controller):
     dependencies = DEPENDENCIES
 
     @get("/{session_id:int}", summary="Un incontro")
-    async def detail(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> dict[str, Any]:
-        return jsonable(await get_session(user, session_id))
+    async def detail(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Session:
+        return to_struct(await get_session(user, session_id), Session)
 
     @patch("/{session_id:int}", summary="Sposta o modifica un incontro")
-    async def update(self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[SessionPatch]) -> dict[str, Any]:
+    async def update(
+        self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[SessionPatch]
+    ) -> Session:
         current = session_input_from(await get_session_for_edit(user, session_id))
-        return jsonable(await update_session(user, session_id, _merge(current, data),
-                                             confirm_warnings=data.confirm_warnings))
+        session = await update_session(user, session_id, _merge(current, data),
+                                               confirm_warnings=data.confirm_warnings)
+        return to_struct(session, Session)
 
     @post("/{session_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un incontro (resta, segnato annullato)")
-    async def cancel(self, user: NamedDependency[CurrentUser], session_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict[str, Any]:
-        return jsonable(await cancel_session(user, session_id, data.reason if data else ""))
+    async def cancel(
+        self,
+        user: NamedDependency[CurrentUser],
+        session_id: FromPath[int],
+        data: JSONBody[CancelIn | None] = None,
+    ) -> Session:
+        return to_struct(await cancel_session(user, session_id, data.reason if data else ""), Session)
 
     @delete("/{session_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Elimina un incontro di un corso in bozza")
     async def remove(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> None:
@@ -399,22 +302,25 @@ class LocationsApi(Controller):
     dependencies = DEPENDENCIES
 
     @get("/", summary="Le sedi dei corsi")
-    async def list_locations(self, active_only: FromQuery[bool] = False) -> list[dict[str, Any]]:
-        return await list_locations(active_only=active_only)
+    async def list_locations(self, active_only: FromQuery[bool] = False) -> list[Location]:
+        return to_struct(await list_locations(active_only=active_only), list[Location])
 
     @get("/{location_id:int}", summary="Una sede")
-    async def detail(self, location_id: FromPath[int]) -> dict[str, Any]:
-        return await get_location(location_id)
+    async def detail(self, location_id: FromPath[int]) -> Location:
+        return to_struct(await get_location(location_id), Location)
 
     @post("/", status_code=HTTP_201_CREATED, guards=[requires_admin], summary="Aggiungi una sede")
-    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[LocationIn]) -> dict[str, Any]:
-        return await create_location(user, LocationInput(**msgspec.structs.asdict(data)))
+    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[LocationIn]) -> Location:
+        result = await create_location(user, LocationInput(**msgspec.structs.asdict(data)))
+        return to_struct(result, Location)
 
     @patch("/{location_id:int}", guards=[requires_admin], summary="Modifica una sede")
-    async def update(self, user: NamedDependency[CurrentUser], location_id: FromPath[int], data: JSONBody[LocationPatch]) -> dict[str, Any]:
+    async def update(
+        self, user: NamedDependency[CurrentUser], location_id: FromPath[int], data: JSONBody[LocationPatch]
+    ) -> Location:
         current = await get_location(location_id)
         base = LocationInput(**{k: v for k, v in current.items() if k != "id"})
-        return await update_location(user, location_id, _merge(base, data))
+        return to_struct(await update_location(user, location_id, _merge(base, data)), Location)
 
 
 class TrainerCoursesApi(Controller):
@@ -431,10 +337,10 @@ class TrainerCoursesApi(Controller):
         q: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 20,
-    ) -> dict[str, Any]:
+    ) -> Page[CourseSummary]:
         items, total = await list_managed_courses(user, status=status or None, q=q, page=page,
-                                                  page_size=page_size)
-        return {"items": jsonable(items), "total": total}
+                                                          page_size=page_size)
+        return to_struct({"items": items, "total": total}, Page[CourseSummary])
 
 
 ROUTES = [PathsApi, CoursesApi, SessionsApi, LocationsApi, TrainerCoursesApi]

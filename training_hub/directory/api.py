@@ -10,48 +10,18 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
+from training_hub.core.schemas import Page, to_struct
 from training_hub.directory import service
+from training_hub.directory.schemas import (
+    Cooperative,
+    CooperativeIn,
+    CooperativePatch,
+    Person,
+    PersonIn,
+    PersonPatch,
+)
 from training_hub.directory.service import CooperativeInput, PersonInput
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_login, requires_role
-
-
-class CooperativeIn(msgspec.Struct):
-    name: str
-    province: str
-    tax_code: str | None = None
-    comune: str = ""
-    areas: list[str] = msgspec.field(default_factory=list)
-    active: bool = True
-
-
-class CooperativePatch(msgspec.Struct):
-    name: str | msgspec.UnsetType = msgspec.UNSET
-    province: str | msgspec.UnsetType = msgspec.UNSET
-    tax_code: str | None | msgspec.UnsetType = msgspec.UNSET
-    comune: str | msgspec.UnsetType = msgspec.UNSET
-    areas: list[str] | msgspec.UnsetType = msgspec.UNSET
-    active: bool | msgspec.UnsetType = msgspec.UNSET
-
-
-class PersonIn(msgspec.Struct):
-    full_name: str
-    email: str
-    roles: list[str] = msgspec.field(default_factory=lambda: ["worker"])
-    cooperative_id: int | None = None
-    codice_fiscale: str | None = None
-    area: str | None = None
-    active: bool = True
-    password: str | None = None
-
-
-class PersonPatch(msgspec.Struct):
-    full_name: str | msgspec.UnsetType = msgspec.UNSET
-    email: str | msgspec.UnsetType = msgspec.UNSET
-    roles: list[str] | msgspec.UnsetType = msgspec.UNSET
-    cooperative_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    codice_fiscale: str | None | msgspec.UnsetType = msgspec.UNSET
-    area: str | None | msgspec.UnsetType = msgspec.UNSET
-    active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 def _merge(current: dict[str, Any], patch_data: msgspec.Struct) -> dict[str, Any]:
@@ -70,19 +40,26 @@ class CooperativesApi(Controller):
     dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/", summary="Le cooperative del consorzio")
-    async def list_cooperatives(self) -> list[dict[str, Any]]:
-        return await service.list_cooperatives()
+    async def list_cooperatives(self) -> list[Cooperative]:
+        return to_struct(await service.list_cooperatives(), list[Cooperative])
 
     @post("/", status_code=HTTP_201_CREATED, guards=[requires_admin], summary="Aggiungi una cooperativa")
-    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[CooperativeIn]) -> dict[str, Any]:
-        return await service.create_cooperative(user, CooperativeInput(**msgspec.structs.asdict(data)))
+    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[CooperativeIn]) -> Cooperative:
+        created = await service.create_cooperative(user, CooperativeInput(**msgspec.structs.asdict(data)))
+        return to_struct(created, Cooperative)
 
     @patch("/{cooperative_id:int}", guards=[requires_admin], summary="Modifica una cooperativa")
-    async def update(self, user: NamedDependency[CurrentUser], cooperative_id: FromPath[int], data: JSONBody[CooperativePatch]) -> dict[str, Any]:
+    async def update(
+        self,
+        user: NamedDependency[CurrentUser],
+        cooperative_id: FromPath[int],
+        data: JSONBody[CooperativePatch],
+    ) -> Cooperative:
         current = await service.get_cooperative(cooperative_id)
         merged = _merge(current, data)
         merged.pop("id")
-        return await service.update_cooperative(user, cooperative_id, CooperativeInput(**merged))
+        result = await service.update_cooperative(user, cooperative_id, CooperativeInput(**merged))
+        return to_struct(result, Cooperative)
 
 
 class PeopleApi(Controller):
@@ -100,26 +77,29 @@ class PeopleApi(Controller):
         q: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
-    ) -> dict[str, Any]:
+    ) -> Page[Person]:
         items, total = await service.list_people(
             user, cooperative_id=cooperative_id, role=role, q=q, page=page, page_size=page_size
         )
-        return {"items": items, "total": total}
+        return to_struct({"items": items, "total": total}, Page[Person])
 
     @post("/", status_code=HTTP_201_CREATED, summary="Aggiungi una persona")
-    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[PersonIn]) -> dict[str, Any]:
-        return await service.create_person(user, PersonInput(**msgspec.structs.asdict(data)))
+    async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[PersonIn]) -> Person:
+        result = await service.create_person(user, PersonInput(**msgspec.structs.asdict(data)))
+        return to_struct(result, Person)
 
     @get("/{person_id:int}", summary="Una persona")
-    async def detail(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> dict[str, Any]:
-        return await service.get_person(user, person_id)
+    async def detail(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Person:
+        return to_struct(await service.get_person(user, person_id), Person)
 
     @patch("/{person_id:int}", summary="Modifica una persona")
-    async def update(self, user: NamedDependency[CurrentUser], person_id: FromPath[int], data: JSONBody[PersonPatch]) -> dict[str, Any]:
+    async def update(
+        self, user: NamedDependency[CurrentUser], person_id: FromPath[int], data: JSONBody[PersonPatch]
+    ) -> Person:
         current = await service.get_person(user, person_id)
         merged = _merge(current, data)
         merged.pop("id")
-        return await service.update_person(user, person_id, PersonInput(**merged))
+        return to_struct(await service.update_person(user, person_id, PersonInput(**merged)), Person)
 
 
 ROUTES = [CooperativesApi, PeopleApi]

@@ -1,10 +1,7 @@
 """JSON API: enrolling, cancelling, approving, the participant list, one's own enrolments,
-accessibility needs. Rules and permissions live in the services
-(``actions``, ``lists``, ``needs``); errors become problem+json."""
+accessibility needs. Rules and permissions live in the enrolment modules (eligibility, actions, lists, needs, panel); errors become problem+json."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import msgspec
 from litestar import Controller, get, post, put
@@ -12,7 +9,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from training_hub.core.timeutil import iso_rome
+from training_hub.core.schemas import to_struct
 from training_hub.enrolment.actions import (
     approve_enrolment,
     cancel_enrolment,
@@ -22,49 +19,19 @@ from training_hub.enrolment.actions import (
 )
 from training_hub.enrolment.lists import list_course_enrolments, my_enrolments
 from training_hub.enrolment.needs import NeedsInput, get_accessibility_needs, set_accessibility_needs
+from training_hub.enrolment.schemas import (
+    AccessibilityNeedsOut,
+    CancelledEnrolment,
+    CapacityIn,
+    CapacityOut,
+    CourseEnrolments,
+    EnrolIn,
+    EnrolmentOut,
+    NeedsIn,
+    OwnEnrolment,
+    ReasonIn,
+)
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
-
-
-class EnrolIn(msgspec.Struct, forbid_unknown_fields=True):
-    person_id: int | None = None
-    confirm_warnings: bool = False
-
-
-class EnrolmentOut(msgspec.Struct):
-    id: int
-    status: str
-    waitlist_position: int | None
-
-
-class ReasonIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str = ""
-
-
-class CapacityIn(msgspec.Struct, forbid_unknown_fields=True):
-    capacity: int
-
-
-class NeedsIn(msgspec.Struct, forbid_unknown_fields=True):
-    step_free_access: bool = False
-    interpreter: bool = False
-    easy_read: bool = False
-    companion: bool = False
-    notes: str = ""
-
-
-def _instants(item: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {**item, **{name: iso_rome(item.get(name)) for name in names}}
-
-
-def _participant(item: dict[str, Any]) -> dict[str, Any]:
-    out = _instants(item, "created_at", "confirmed_at", "decided_at", "cancelled_at")
-    out.pop("enrolled_by_name", None)
-    out.pop("may_cancel", None)
-    return out
-
-
-def _own(item: dict[str, Any]) -> dict[str, Any]:
-    return _instants(item, "starts_at", "ends_at", "created_at", "cancellation_deadline")
 
 
 class EnrolmentsApi(Controller):
@@ -97,15 +64,15 @@ class EnrolmentsApi(Controller):
     )
     async def participants(
         self, user: NamedDependency[CurrentUser], course_id: FromPath[int]
-    ) -> dict[str, Any]:
+    ) -> CourseEnrolments:
         listing = await list_course_enrolments(user, course_id)
-        return {
+        return to_struct({
             "course_id": course_id,
             "capacity": listing.course.capacity,
             "seats_taken": listing.seats_taken,
             "waitlist_length": listing.waitlist_length,
-            "items": [_participant(item) for item in listing.items()],
-        }
+            "items": listing.items(),
+        }, CourseEnrolments)
 
     @post(
         "/courses/{course_id:int}/capacity",
@@ -114,8 +81,8 @@ class EnrolmentsApi(Controller):
     )
     async def capacity(
         self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CapacityIn]
-    ) -> dict[str, Any]:
-        return await change_capacity(user, course_id, data.capacity)
+    ) -> CapacityOut:
+        return to_struct(await change_capacity(user, course_id, data.capacity), CapacityOut)
 
     @post("/enrolments/{enrolment_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un'iscrizione")
     async def cancel(
@@ -123,9 +90,9 @@ class EnrolmentsApi(Controller):
         user: NamedDependency[CurrentUser],
         enrolment_id: FromPath[int],
         data: JSONBody[ReasonIn | None] = None,
-    ) -> dict[str, Any]:
+    ) -> CancelledEnrolment:
         result = await cancel_enrolment(user, enrolment_id, (data or ReasonIn()).reason)
-        return {**result.as_dict(), "promoted": result.promoted}
+        return CancelledEnrolment(result.id, result.status, result.waitlist_position, list(result.promoted))
 
     @post("/enrolments/{enrolment_id:int}/approve", status_code=HTTP_200_OK, summary="Approva una richiesta")
     async def approve(
@@ -149,16 +116,18 @@ class EnrolmentsApi(Controller):
         return EnrolmentOut(result.id, result.status, result.waitlist_position)
 
     @get("/me/enrolments", summary="Le mie iscrizioni, con la posizione in lista d'attesa")
-    async def mine(self, user: NamedDependency[CurrentUser]) -> list[dict[str, Any]]:
-        return [_own(item) for item in await my_enrolments(user)]
+    async def mine(self, user: NamedDependency[CurrentUser]) -> list[OwnEnrolment]:
+        return to_struct(await my_enrolments(user), list[OwnEnrolment])
 
     @get(
         "/people/{person_id:int}/accessibility-needs",
         summary="Necessità di accessibilità (solo la persona, il suo tutor, i formatori dei suoi corsi, "
         "l'ufficio)",
     )
-    async def needs(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> dict[str, Any]:
-        return _instants(await get_accessibility_needs(user, person_id), "updated_at")
+    async def needs(
+        self, user: NamedDependency[CurrentUser], person_id: FromPath[int]
+    ) -> AccessibilityNeedsOut:
+        return to_struct(await get_accessibility_needs(user, person_id), AccessibilityNeedsOut)
 
     @put(
         "/people/{person_id:int}/accessibility-needs",
@@ -166,9 +135,9 @@ class EnrolmentsApi(Controller):
     )
     async def set_needs(
         self, user: NamedDependency[CurrentUser], person_id: FromPath[int], data: JSONBody[NeedsIn]
-    ) -> dict[str, Any]:
+    ) -> AccessibilityNeedsOut:
         needs = NeedsInput(**msgspec.structs.asdict(data))
-        return _instants(await set_accessibility_needs(user, person_id, needs), "updated_at")
+        return to_struct(await set_accessibility_needs(user, person_id, needs), AccessibilityNeedsOut)
 
 
 ROUTES = [EnrolmentsApi]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from litestar.params import QueryParameter
@@ -13,7 +12,6 @@ from training_hub.core.db import form_id, is_possible_id
 from training_hub.core.errors import ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
-from training_hub.core.timeutil import iso_rome
 from training_hub.reports.period import Period, parse_period
 from training_hub.reports.scope import Scope, resolve_scope
 
@@ -82,16 +80,3 @@ def filename(prefix: str, period: Period, suffix: str) -> str:
 
 def attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
-def as_json(value: Any) -> Any:
-    """Rows for the API: dates as ISO strings, everything else as is."""
-    if isinstance(value, datetime):
-        return iso_rome(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: as_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [as_json(item) for item in value]
-    return value

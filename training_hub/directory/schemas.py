@@ -1,0 +1,68 @@
+"""API input and output of the directory: cooperatives and people."""
+
+from __future__ import annotations
+
+import msgspec
+
+UNSET = msgspec.UNSET
+UnsetType = msgspec.UnsetType
+
+
+class CooperativeIn(msgspec.Struct):
+    name: str
+    province: str
+    tax_code: str | None = None
+    comune: str = ""
+    areas: list[str] = msgspec.field(default_factory=list)
+    active: bool = True
+
+
+class CooperativePatch(msgspec.Struct):
+    name: str | UnsetType = UNSET
+    province: str | UnsetType = UNSET
+    tax_code: str | None | UnsetType = UNSET
+    comune: str | UnsetType = UNSET
+    areas: list[str] | UnsetType = UNSET
+    active: bool | UnsetType = UNSET
+
+
+class Cooperative(msgspec.Struct):
+    id: int
+    name: str
+    tax_code: str | None
+    province: str
+    comune: str
+    areas: list[str]
+    active: bool
+
+
+class PersonIn(msgspec.Struct):
+    full_name: str
+    email: str
+    roles: list[str] = msgspec.field(default_factory=lambda: ["worker"])
+    cooperative_id: int | None = None
+    codice_fiscale: str | None = None
+    area: str | None = None
+    active: bool = True
+    password: str | None = None
+
+
+class PersonPatch(msgspec.Struct):
+    full_name: str | UnsetType = UNSET
+    email: str | UnsetType = UNSET
+    roles: list[str] | UnsetType = UNSET
+    cooperative_id: int | None | UnsetType = UNSET
+    codice_fiscale: str | None | UnsetType = UNSET
+    area: str | None | UnsetType = UNSET
+    active: bool | UnsetType = UNSET
+
+
+class Person(msgspec.Struct):
+    id: int
+    full_name: str
+    email: str
+    codice_fiscale: str | None
+    cooperative_id: int | None
+    area: str | None
+    roles: list[str]
+    active: bool
