@@ -12,7 +12,7 @@ from training_hub.funding.online_reports import (
     parse_report,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 # Wednesday 2 December 2026, 09:00–13:00 in Rome (UTC+1).
 START = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 END = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)

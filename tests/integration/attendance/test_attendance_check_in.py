@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.factories import make_enrolment, make_person
-from tests.integration.attendance_setup import course_setup
+from tests.integration.attendance.attendance_setup import course_setup
 from tests.support import as_user, login, post_form
 from training_hub.attendance.check_in import check_in
 from training_hub.attendance.recording import AttendanceEntry, record_attendance

@@ -22,7 +22,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.integration.test_catalogue_pages import published_course
+from tests.integration.catalogue.test_catalogue_pages import published_course
 from tests.support import CSRF_COOKIE, bearer, login, post_form, rome
 from training_hub.catalogue.listing import catalogue_cache
 from training_hub.catalogue.pages import catalogue_pages

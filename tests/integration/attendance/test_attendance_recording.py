@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from tests.factories import make_course, make_enrolment, make_person
-from tests.integration.attendance_setup import course_setup
+from tests.integration.attendance.attendance_setup import course_setup
 from tests.support import as_user, bearer
 from training_hub.attendance.recording import (
     AttendanceEntry,

@@ -11,7 +11,7 @@ from training_hub.funding.online_minutes import (
 )
 from training_hub.funding.online_reports import ReportRow, parse_report
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 START = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # 09:00 in Rome
 END = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # 13:00 in Rome
 ENROLMENTS = [

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.factories import make_person
-from tests.integration.attendance_setup import course_setup, past_start, put_attendance
+from tests.integration.attendance.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import login, post_form
 from training_hub.core.tables import Attendance, AuditEvent
 from training_hub.core.timeutil import to_rome, utcnow

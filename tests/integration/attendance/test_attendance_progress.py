@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import make_cooperative, make_course, make_enrolment, make_path, make_person
-from tests.integration.attendance_setup import course_setup, past_start, put_attendance
+from tests.integration.attendance.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import as_user, bearer, login
 from training_hub.attendance.progress import course_progress
 from training_hub.attendance.records import cooperative_progress, training_record

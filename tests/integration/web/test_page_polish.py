@@ -14,7 +14,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.integration.test_catalogue_pages import published_course as _published_course
+from tests.integration.catalogue.test_catalogue_pages import published_course as _published_course
 from tests.support import login, post_form, rome
 from training_hub.core.tables import Session
 

@@ -17,7 +17,7 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.integration.test_enrolment_api import REFUSALS, refusal_case
+from tests.integration.enrolment.test_enrolment_api import REFUSALS, refusal_case
 from tests.support import as_user, login, post_form
 from training_hub.core.tables import AccessibilityNeeds, Course, CourseStatus, Enrolment, Outbox, TutorLink
 from training_hub.core.timeutil import rome_wall_clock, utcnow

@@ -4,7 +4,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from tests.factories import make_person
-from tests.integration.attendance_setup import course_setup
+from tests.integration.attendance.attendance_setup import course_setup
 from tests.support import as_user, bearer
 from training_hub.attendance.check_in import check_in
 from training_hub.attendance.recording import AttendanceEntry, record_attendance

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.factories import make_cooperative, make_course, make_path, make_person
-from tests.integration.attendance_setup import course_setup, past_start, put_attendance
+from tests.integration.attendance.attendance_setup import course_setup, past_start, put_attendance
 from tests.support import bearer, login
 from training_hub.core.tables import AccessibilityNeeds, Course, Enrolment, Person, Session, TrainingPath
 from training_hub.core.timeutil import utcnow
