@@ -95,7 +95,7 @@ def test_attempts_allowed_are_1_to_10(attempts):
 def test_a_test_needs_at_least_one_question():
     with pytest.raises(ValidationFailed) as excinfo:
         validate_test(70, 1, [])
-    assert _refusal(excinfo) == {"questions": "Il test ha 0 domande: ne servono almeno 1."}
+    assert _refusal(excinfo) == {"questions": "Domande nel test: 0; ne servono almeno 1."}
 
 
 def test_a_safety_first_course_needs_30_questions_and_a_refresher_10():
