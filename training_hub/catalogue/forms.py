@@ -30,6 +30,7 @@ DELIVERY_LABELS = {
     DeliveryMode.IN_PRESENCE.value: N_("In presenza"),
     DeliveryMode.ONLINE.value: N_("Online"),
     DeliveryMode.BLENDED.value: N_("Mista (presenza e online)"),
+    DeliveryMode.E_LEARNING.value: N_("E-learning (a distanza, in differita)"),
 }
 STATUS_LABELS = {
     CourseStatus.DRAFT.value: N_("Bozza"),

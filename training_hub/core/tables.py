@@ -65,6 +65,7 @@ class DeliveryMode(StrEnum):
     IN_PRESENCE = "in_presence"
     ONLINE = "online"
     BLENDED = "blended"
+    E_LEARNING = "e_learning"  # asynchronous; a safety course type may forbid it (safety/course_types.py)
 
 
 class CourseStatus(StrEnum):
@@ -223,6 +224,11 @@ class Course(Table):
     requires_approval = Boolean(default=False)
     attendance_threshold = Integer(default=70)
     funder_plan_code = Varchar(length=60, null=True, default=None)
+    # A code of training_hub.safety.course_types (null: not a safety course). A safety course needs a
+    # final learning test (art. 37 c. 2 D.Lgs. 81/2008, as amended by L. 215/2021); any other course
+    # may ask for one with ``final_test_required``.
+    safety_course_type = Varchar(length=60, null=True, default=None, index=True)
+    final_test_required = Boolean(default=False)
     status = Varchar(length=20, choices=CourseStatus, default=CourseStatus.DRAFT.value, index=True)
     # First and last scheduled instant, kept by the catalogue service so the catalogue can sort and
     # filter by date without aggregating sessions on every request.
