@@ -598,6 +598,8 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
         await row.save()
     from training_hub.reports.demo import load_report_demo  # past courses, registers and surveys
     await load_report_demo(today, plan=plan)
+    from training_hub.inclusion.demo_data import load_inclusion_demo  # the demo tutor's two pathways
+    await load_inclusion_demo(today)
 
     return {
         "cooperatives": len(cooperatives),

@@ -7,7 +7,9 @@ from piccolo.conf.apps import AppConfig, table_finder
 APP_CONFIG = AppConfig(
     app_name="training_hub",
     migrations_folder_path=str(Path(__file__).resolve().parent.parent / "piccolo_migrations"),
-    table_classes=table_finder(modules=["training_hub.core.tables"], exclude_imported=True),
+    table_classes=table_finder(
+        modules=["training_hub.core.tables", "training_hub.inclusion.tables"], exclude_imported=True
+    ),
     migration_dependencies=[],
     commands=[],
 )
