@@ -144,3 +144,28 @@ async def test_the_pathway_form_through_pages(client):
     assert (row["starts_on"], row["ends_on"], row["allowance_cents"]) == (date(2026, 12, 1), date(2028, 11, 30), 35050)
     edit = await client.get(f"/inclusion-pathways/{row['id']}/edit")
     assert 'value="01/12/2026"' in edit.text and 'value="350,50"' in edit.text
+
+
+async def test_reading_a_pathway_costs_the_same_statements_however_many_reviews_it_has(client, count_queries):
+    cast = await make_cast()
+    pathway_id = await make_pathway(cast)
+    headers = await bearer(cast.host_tutor)
+    objective = (await client.get(f"/api/inclusion-pathways/{pathway_id}", headers=headers)).json()["objectives"][0]
+
+    async def statements() -> int:
+        with count_queries() as counter:
+            response = await client.get(f"/api/inclusion-pathways/{pathway_id}", headers=headers)
+        assert response.status_code == 200
+        return counter.count
+
+    with_one = None
+    for held in range(4):
+        review = await client.post(f"/api/inclusion-pathways/{pathway_id}/reviews", headers=headers, json={
+            "held_on": (today() - timedelta(days=10 - held)).isoformat(), "participants": "Paolo Sala",
+            "next_review_on": (today() + timedelta(days=20)).isoformat(),
+            "outcomes": [{"objective_id": objective["id"], "level": "raggiunto"}]})
+        assert review.status_code == 201
+        if with_one is None:
+            with_one = await statements()
+    # Token, pathway, objectives, courses, competences, reviews, outcomes, audit row: no query per review.
+    assert await statements() == with_one <= 9
