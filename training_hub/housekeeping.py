@@ -1,5 +1,6 @@
 """Hourly jobs of the server: clean up what expires (web sessions, throttling records, old API
-tokens) and run the satisfaction surveys' calendar (open, remind once, close).
+tokens), run the satisfaction surveys' calendar (open, remind once, close) and remind the tutors of
+overdue inclusion-pathway reviews (once per due date).
 
 ``training-hub open-surveys`` runs the survey part once, for installations that prefer cron.
 """
@@ -36,10 +37,11 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
         return
 
     async def loop() -> None:
+        from training_hub.inclusion.reviews import remind_overdue_reviews
         from training_hub.surveys.lifecycle import run_survey_jobs
 
         while True:
-            for job in (purge_expired, run_survey_jobs):
+            for job in (purge_expired, run_survey_jobs, remind_overdue_reviews):
                 try:
                     await job()
                 except Exception:  # never let a periodic job take the server down; try again next hour

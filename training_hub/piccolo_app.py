@@ -12,7 +12,12 @@ APP_CONFIG = AppConfig(
     app_name="training_hub",
     migrations_folder_path=str(Path(__file__).resolve().parent.parent / "piccolo_migrations"),
     table_classes=table_finder(
-        modules=["training_hub.core.tables", "training_hub.assessment.tables"], exclude_imported=True
+        modules=[
+            "training_hub.core.tables",
+            "training_hub.assessment.tables",
+            "training_hub.inclusion.tables",
+        ],
+        exclude_imported=True,
     ),
     migration_dependencies=[],
     commands=[],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import sqlite3
@@ -30,6 +31,11 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from training_hub.core.cache import data_changed
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+
+# aiosqlite logs every statement with its parameters and its result at DEBUG: with
+# TRAINING_HUB_LOG_LEVEL=DEBUG, password hashes and special-category data (accessibility needs,
+# inclusion records) would reach the log. Its own level keeps it quiet whatever the root level is.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 # Primary keys are PostgreSQL ``integer``s: a larger id typed in a form or a body cannot exist, and
 # passing it to the driver would fail with an error instead of a "does not exist".

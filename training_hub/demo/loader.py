@@ -43,6 +43,7 @@ from training_hub.demo.consortium import (
 from training_hub.demo.courses import PATHS
 from training_hub.demo.history import load_past_editions
 from training_hub.demo.plan import plan_demo
+from training_hub.inclusion.demo_data import load_inclusion_demo
 
 
 def session_uid() -> str:
@@ -192,6 +193,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     for row in rows:  # one by one: the waiting list is ordered by arrival
         await row.save()
     await load_past_editions(today, plan=plan)  # past courses, registers and surveys
+    await load_inclusion_demo(today)  # the demo tutor's two pathways
 
     return {
         "cooperatives": len(cooperatives),

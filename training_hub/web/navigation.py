@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/my/training", N_("Il mio percorso formativo")),
     NavItem("/trainer/courses", N_("I miei corsi"), frozenset({"trainer", "coordinator", "admin"})),
     NavItem("/tutor/people", N_("Le persone che segui"), frozenset({"tutor"})),
+    NavItem("/inclusion-pathways", N_("Percorsi di inclusione"), frozenset({"tutor", "admin"})),
     # The coordinator's and the office's tools are grouped on a page each (people, enrolments,
     # attendance, locations, surveys…), so the menu stays short on a phone.
     NavItem("/cooperative", N_("La mia cooperativa"), frozenset({"coordinator"})),
