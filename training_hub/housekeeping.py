@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+from training_hub.core.jobs import record_job_success
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import ApiToken, KeyValue, LoginFailure
 from training_hub.core.timeutil import utcnow
@@ -44,6 +45,7 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
             for job in (purge_expired, run_survey_jobs, remind_overdue_reviews):
                 try:
                     await job()
+                    record_job_success(job.__name__)
                 except Exception:  # never let a periodic job take the server down; try again next hour
                     log.exception("Attività periodica %s non riuscita", job.__name__)
             await asyncio.sleep(INTERVAL_SECONDS)
