@@ -17,6 +17,7 @@ from litestar.plugins import InitPluginProtocol
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
 
+from training_hub.core.changes import listener_for
 from training_hub.core.db import get_engine, start_engine, stop_engine
 from training_hub.core.logs import formatter_path, install_request_id_factory
 from training_hub.core.settings import PROJECT_ROOT, get_settings
@@ -46,9 +47,15 @@ BACKGROUND_TASKS: list[Callable[[Litestar], Any]] = [housekeeping_lifespan, noti
 async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     engine = get_engine()
     started = await start_engine(engine)
+    # Other instances' writes reach this process's caches within a second (PostgreSQL; core/changes.py).
+    listener = listener_for(engine)
+    if listener is not None:
+        listener.start()
     try:
         yield
     finally:
+        if listener is not None:
+            await listener.stop()
         await stop_engine(engine, started=started)
 
 
