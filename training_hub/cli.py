@@ -1,4 +1,4 @@
-"""The ``training-hub`` command: serve, migrate, demo, create-user, send-notifications."""
+"""The ``training-hub`` command: serve, migrate, demo, create-user, send-notifications, backup, restore."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import os
 import secrets
 import sys
+from pathlib import Path
 
 import click
 
@@ -15,7 +16,11 @@ log = logging.getLogger("training_hub")
 
 
 def _setup_logging() -> None:
-    logging.basicConfig(level=os.environ.get("TRAINING_HUB_LOG_LEVEL", "INFO"), format="%(levelname)s %(name)s: %(message)s")
+    from training_hub.core.logs import LOG_FORMATS, configure_logging
+
+    log_format = os.environ.get("TRAINING_HUB_LOG_FORMAT", "text").strip().lower()
+    configure_logging(os.environ.get("TRAINING_HUB_LOG_LEVEL", "INFO").upper(),
+                      log_format if log_format in LOG_FORMATS else "text")
 
 
 async def _with_engine(coro_factory):  # type: ignore[no-untyped-def]
@@ -137,6 +142,38 @@ def open_surveys() -> None:
     counts = asyncio.run(_with_engine(run))
     click.echo(f"Questionari aperti: {counts['opened']}, promemoria inviati: {counts['reminded']}, "
                f"questionari chiusi: {counts['closed']}.")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Salva una copia coerente del database in FILE (con FILE.manifest.json per la verifica)."""
+    from training_hub.core.backup import BackupError
+    from training_hub.core.backup import backup as take_backup
+    from training_hub.core.settings import get_settings
+
+    try:
+        manifest = asyncio.run(take_backup(get_settings().database_url, file))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    click.echo(f"Backup scritto in {file}: {len(manifest['tables'])} tabelle, {rows} righe.")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(file: Path) -> None:
+    """Ripristina FILE in un database vuoto e verifica righe e checksum di ogni tabella."""
+    from training_hub.core.backup import BackupError
+    from training_hub.core.backup import restore as restore_backup
+    from training_hub.core.settings import get_settings
+
+    try:
+        manifest = asyncio.run(restore_backup(get_settings().database_url, file))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    click.echo(f"Ripristino verificato: {len(manifest['tables'])} tabelle, {rows} righe, checksum uguali al backup.")
 
 
 @main.command()

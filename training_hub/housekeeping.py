@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+from training_hub.core.jobs import claim_periodic_run, record_job_success
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import ApiToken, KeyValue, LoginFailure
 from training_hub.core.timeutil import utcnow
@@ -30,6 +31,27 @@ async def purge_expired(now: datetime | None = None) -> None:
     await ApiToken.delete().where(ApiToken.expires_at < now - timedelta(days=7))
 
 
+async def run_hourly_jobs(jobs: tuple[Callable[[], Awaitable[Any]], ...]) -> bool:
+    """Run the jobs unless another instance ran them within the hour (``claim_periodic_run``).
+
+    True when this process ran them. A failing job is logged and the others still run: never let a
+    periodic job take the server down; the next hour tries again.
+    """
+    try:
+        if not await claim_periodic_run("housekeeping", timedelta(seconds=INTERVAL_SECONDS)):
+            return False
+    except Exception:  # the database is away: the next hour tries again
+        log.exception("Attività periodiche non avviate")
+        return False
+    for job in jobs:
+        try:
+            await job()
+            record_job_success(job.__name__)
+        except Exception:
+            log.exception("Attività periodica %s non riuscita", job.__name__)
+    return True
+
+
 @asynccontextmanager
 async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
     if get_settings().mode == "test":
@@ -41,11 +63,7 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
         from training_hub.surveys.lifecycle import run_survey_jobs
 
         while True:
-            for job in (purge_expired, run_survey_jobs, remind_overdue_reviews):
-                try:
-                    await job()
-                except Exception:  # never let a periodic job take the server down; try again next hour
-                    log.exception("Attività periodica %s non riuscita", job.__name__)
+            await run_hourly_jobs((purge_expired, run_survey_jobs, remind_overdue_reviews))
             await asyncio.sleep(INTERVAL_SECONDS)
 
     task = asyncio.create_task(loop())

@@ -27,7 +27,7 @@ from typing import Any
 
 from cachetools import LRUCache, TLRUCache
 
-from training_hub.core.cache import monotonic
+from training_hub.core.cache import data_generation, monotonic
 
 
 class ByteLRU:
@@ -65,7 +65,7 @@ class ByteLRU:
         return len(self._items)
 
 
-def _expiry(_key: Hashable, entry: tuple[float, Any], now: float) -> float:
+def _expiry(_key: Hashable, entry: tuple[float, Any, int], now: float) -> float:
     return now + entry[0]
 
 
@@ -77,22 +77,26 @@ class VersionMemo:
     therefore reaches a client at most ``ttl`` seconds later than it could, well within the
     ``max-age=300`` the feed is served with. The secret token is looked up on every request all the
     same, so a revoked link answers 404 at once.
+
+    An entry also dies with the data generation it was put in (``core/cache.py``): a write in this
+    process, or another instance's write announced by PostgreSQL (``core/changes.py``), makes it stale
+    at once. A write landing while the version was being computed can still be missed for ``ttl``.
     """
 
     def __init__(self, max_entries: int = 20_000) -> None:
         self.max_entries = max_entries
-        # key → (ttl, value): each entry expires ``ttl`` seconds after it was put.
-        self._items: TLRUCache[Hashable, tuple[float, Any]] = TLRUCache(
+        # key → (ttl, value, generation): each entry expires ``ttl`` seconds after it was put.
+        self._items: TLRUCache[Hashable, tuple[float, Any, int]] = TLRUCache(
             maxsize=max_entries, ttu=_expiry, timer=monotonic)
 
     def get(self, key: Hashable) -> Any | None:
         entry = self._items.get(key)
-        return None if entry is None else entry[1]
+        return None if entry is None or entry[2] != data_generation() else entry[1]
 
     def put(self, key: Hashable, value: Any, ttl: float) -> None:
         if ttl <= 0:
             return
-        self._items[key] = (ttl, value)
+        self._items[key] = (ttl, value, data_generation())
 
     def clear(self) -> None:
         self._items.clear()

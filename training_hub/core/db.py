@@ -155,6 +155,7 @@ class PooledSQLiteEngine(_TracksWrites, SQLiteEngine):
         super().__init__(path=path, **kwargs)
         self.pool_size = pool_size
         self._idle: list[aiosqlite.Connection] = []
+        self.in_use = 0  # connections lent to a query right now (for /metrics)
         self._wal_checked = False
         self._reader: sqlite3.Connection | None = None
         self._reader_thread: int | None = None
@@ -222,12 +223,14 @@ class PooledSQLiteEngine(_TracksWrites, SQLiteEngine):
                 return rows
         connection = self._idle.pop() if self._idle else await self.get_connection()
         healthy = False
+        self.in_use += 1
         try:
             # One round trip to the connection's thread (execute + fetch + close in one call).
             rows = await connection.execute_fetchall(query, args or [])
             healthy = True
             return list(rows)
         finally:
+            self.in_use -= 1
             if healthy and len(self._idle) < self.pool_size:
                 self._idle.append(connection)
             else:
@@ -267,6 +270,17 @@ def get_engine() -> Engine:
     engine = engine_finder()
     assert engine is not None, "piccolo_conf.py non trovato"
     return engine
+
+
+def pool_usage(engine: Engine) -> dict[str, int]:
+    """How many database connections the process has lent out and keeps idle (``/metrics``)."""
+    if isinstance(engine, PooledSQLiteEngine):
+        return {"in_use": engine.in_use, "idle": len(engine._idle)}
+    pool = getattr(engine, "pool", None)
+    if pool is None:
+        return {"in_use": 0, "idle": 0}
+    idle = pool.get_idle_size()
+    return {"in_use": pool.get_size() - idle, "idle": idle}
 
 
 def is_sqlite(engine: Engine | None = None) -> bool:

@@ -14,6 +14,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from training_hub.core.logs import LOG_FORMATS
+
 log = logging.getLogger("training_hub")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -56,6 +58,10 @@ class Settings:
     safety_due_soon_days: int = 90
     # Entry into force of the Accordo Stato-Regioni 17/04/2025: see ASR_2025_IN_FORCE_DEFAULT.
     asr_2025_in_force: date = ASR_2025_IN_FORCE_DEFAULT
+    # TRAINING_HUB_LOG_FORMAT: "text" for people, "json" for a log collector (core/logs.py).
+    log_format: str = "text"
+    # TRAINING_HUB_METRICS_TOKEN: the bearer token the Prometheus scraper sends; unset, /metrics is off.
+    metrics_token: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -84,6 +90,13 @@ def _date(name: str, default: date) -> date:
         return date.fromisoformat(raw.strip())
     except ValueError as exc:
         raise SettingsError(f"{name} deve essere una data nel formato AAAA-MM-GG, non {raw!r}.") from exc
+
+
+def _log_format() -> str:
+    raw = os.environ.get("TRAINING_HUB_LOG_FORMAT", "text").strip().lower() or "text"
+    if raw not in LOG_FORMATS:
+        raise SettingsError(f"TRAINING_HUB_LOG_FORMAT deve essere text o json, non {raw!r}.")
+    return raw
 
 
 def load_settings() -> Settings:
@@ -121,6 +134,8 @@ def load_settings() -> Settings:
         catalogue_cache_seconds=_int("TRAINING_HUB_CATALOGUE_CACHE_SECONDS", 10),
         safety_due_soon_days=_int("TRAINING_HUB_SAFETY_DUE_SOON_DAYS", 90),
         asr_2025_in_force=_date("TRAINING_HUB_ASR_2025_IN_FORCE", ASR_2025_IN_FORCE_DEFAULT),
+        log_format=_log_format(),
+        metrics_token=os.environ.get("TRAINING_HUB_METRICS_TOKEN", "").strip() or None,
     )
 
 

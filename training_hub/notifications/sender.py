@@ -1,7 +1,8 @@
 """Sending the outbox: SMTP when ``TRAINING_HUB_SMTP_URL`` is set, the log otherwise.
 
-:func:`process_outbox` takes the due rows (pending, ``next_attempt_at`` reached), *claims* each one
-with a conditional UPDATE that only one process can win, sends it and marks it sent. Claiming moves
+:func:`process_outbox` *claims* a batch of due rows (pending, ``next_attempt_at`` reached) with one
+UPDATE whose inner SELECT uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (:func:`claim_due`), sends each
+and marks it sent. Claiming moves
 ``next_attempt_at`` a lease into the future, so several server workers (and the cron command) never
 send the same row twice; if a process dies mid-send, the row is tried again when the lease expires.
 A failed send is retried with exponential backoff (1, 2, 4 … minutes, at most an hour) and given up
@@ -29,7 +30,7 @@ from email.utils import make_msgid
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from training_hub.core.db import fetch_all
+from training_hub.core.db import fetch_all, is_sqlite
 from training_hub.core.settings import get_settings
 from training_hub.core.timeutil import utcnow
 
@@ -149,21 +150,25 @@ class OutboxRun:
         return self.sent + self.retried + self.failed
 
 
-DUE_SQL = (
-    "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= {} "
-    "ORDER BY next_attempt_at, id LIMIT {}"
-)
-CLAIM_SQL = (
+# One statement claims a batch: the rows due, each moved a lease into the future. On PostgreSQL the
+# inner SELECT locks what it picks and skips rows another sender has locked (FOR UPDATE SKIP LOCKED),
+# so two instances claiming at once take disjoint batches without waiting for each other; the outer
+# conditions are checked again on the locked row. SQLite runs one writer at a time, so the statement
+# is atomic there without the clause.
+_CLAIM_SQL = (
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = {} "
-    "WHERE id = {} AND status = 'pending' AND next_attempt_at <= {} "
+    "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= {} "
+    "ORDER BY next_attempt_at, id LIMIT {}%s) AND status = 'pending' AND next_attempt_at <= {} "
     "RETURNING id, kind, recipient, to_email, subject, body, ics, attempts"
 )
 
 
-async def claim(outbox_id: int, now: datetime) -> dict[str, Any] | None:
-    """Take one due row for this process; None when another process took it first."""
-    rows = await fetch_all(CLAIM_SQL, now + LEASE, outbox_id, now)
-    return rows[0] if rows else None
+async def claim_due(now: datetime, limit: int) -> list[dict[str, Any]]:
+    """Take up to ``limit`` due rows for this process, oldest first; rows another process holds are
+    left to it."""
+    sql = _CLAIM_SQL % ("" if is_sqlite() else " FOR UPDATE SKIP LOCKED")
+    rows = await fetch_all(sql, now + LEASE, now, limit, now)
+    return sorted(rows, key=lambda row: row["id"])
 
 
 async def process_outbox(
@@ -173,10 +178,7 @@ async def process_outbox(
     now = now or utcnow()
     transport = transport or transport_from_settings()
     result = OutboxRun()
-    for due in await fetch_all(DUE_SQL, now, limit):
-        row = await claim(due["id"], now)
-        if row is None:
-            continue
+    for row in await claim_due(now, limit):
         try:
             await transport.send(build_email(row))
         except Exception as exc:  # noqa: BLE001 - any failure of the server or the network: retry later

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from training_hub.core.jobs import record_job_success
 from training_hub.core.settings import get_settings
 from training_hub.notifications.sender import OutboxRun, process_outbox
 from training_hub.notifications.sessions import queue_due_reminders
@@ -33,6 +34,7 @@ async def run_forever(interval_seconds: float) -> None:
     while True:
         try:
             await run_once()
+            record_job_success("notifications")
         except asyncio.CancelledError:
             raise
         except Exception:  # a database hiccup must not kill the worker: log it and try again later

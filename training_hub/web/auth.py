@@ -76,7 +76,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
     scopes = ("http",)  # type: ignore[assignment]
     # Static files and health checks never need to know who asks.
     should_bypass_for_scope = staticmethod(  # type: ignore[assignment]
-        lambda scope: scope["path"].startswith("/static/") or scope["path"] in ("/healthz", "/readyz")
+        lambda scope: scope["path"].startswith("/static/") or scope["path"] in ("/healthz", "/readyz", "/metrics")
     )
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:

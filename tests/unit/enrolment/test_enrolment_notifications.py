@@ -338,6 +338,18 @@ async def test_two_workers_never_send_the_same_message_twice():
     assert await Outbox.count().where(Outbox.status == "sent") == 12
 
 
+async def test_five_senders_share_a_hundred_messages_in_disjoint_batches():
+    """Batch claims (FOR UPDATE SKIP LOCKED on PostgreSQL): every message once, none twice."""
+    person = await make_person()
+    ids = await queue(person, n=100)
+    transport = SlowTransport()
+    runs = await asyncio.gather(*(sender.process_outbox(limit=30, transport=transport) for _ in range(5)))
+    while sum(run.sent for run in runs) < 100:  # a sender that found its batch taken runs again, as the loop does
+        runs.append(await sender.process_outbox(limit=30, transport=transport))
+    assert sorted(transport.sent, key=int) == [str(i) for i in ids]
+    assert await Outbox.count().where(Outbox.status == "sent") == 100
+
+
 async def test_a_failing_send_does_not_block_the_others():
     person = await make_person()
     await queue(person, n=3)
