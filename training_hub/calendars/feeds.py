@@ -222,10 +222,12 @@ async def session_download(user: CurrentUser | None, session_id: int, lang: str 
             "SELECT (SELECT COUNT(*) FROM course_trainer WHERE course = {} AND person = {}) AS teaches, "
             "(SELECT MAX(status) FROM enrolment WHERE course = {} AND person = {} AND status IN ({}, {}, {})) "
             "AS enrolment_status, "
-            "(SELECT COUNT(*) FROM course_eligible_cooperative WHERE course = {} AND cooperative = {}) AS eligible",
+            "(SELECT COUNT(*) FROM course_eligible_cooperative WHERE course = {} AND cooperative = {}) AS eligible, "
+            "(SELECT COUNT(*) FROM enrolment fe JOIN tutor_link tl ON tl.person = fe.person "
+            " WHERE fe.course = {} AND tl.tutor = {}) AS follows_enrolled",
             row["course_id"], user.id, row["course_id"], user.id,
             EnrolmentStatus.PENDING.value, EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.WAITLISTED.value,
-            row["course_id"], user.cooperative_id,
+            row["course_id"], user.cooperative_id, row["course_id"], user.id,
         )
         assert facts is not None
         teaches = bool(facts["teaches"]) or row["trainer"] == user.id
@@ -239,6 +241,8 @@ async def session_download(user: CurrentUser | None, session_id: int, lang: str 
             or (member and (listed or user.has_role(Role.COORDINATOR)))
             # A restricted consortium course: the members of its cooperatives see it, as on its page.
             or (listed and row["owner_cooperative"] is None and restricted and bool(facts["eligible"]))
+            # A tutor, for the courses of the people they follow (as the course page).
+            or (listed and user.has_role(Role.TUTOR) and bool(facts["follows_enrolled"]))
         )
     if not visible:
         raise feed_not_found()

@@ -502,7 +502,7 @@ async def copy_course(
         await _replace_links(copy.id, [t["id"] for t in source["trainers"]],
                              [c["id"] for c in source["eligible_cooperatives"]], source["eligible_areas"])
         if planned:
-            await place_sessions(copy.id, planned, confirm_warnings=confirm_warnings)
+            await place_sessions(copy.id, planned, confirm_warnings=confirm_warnings, viewer=user)
         await record_audit_event("course.copied", actor_id=user.id, entity="course", entity_id=copy.id,
                                  data={"from": course_id})
     return await get_course_detail(user, copy.id)
