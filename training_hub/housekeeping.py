@@ -1,6 +1,7 @@
 """Hourly jobs of the server: clean up what expires (web sessions, throttling records, old API
 tokens), run the satisfaction surveys' calendar (open, remind once, close) and remind the tutors of
-overdue inclusion-pathway reviews (once per due date).
+overdue inclusion-pathway reviews (once per due date); compute the public activity report of the
+recent months, quarters and years ahead.
 
 ``training-hub open-surveys`` runs the survey part once, for installations that prefer cron.
 """
@@ -38,10 +39,11 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
 
     async def loop() -> None:
         from training_hub.inclusion.reviews import remind_overdue_reviews
+        from training_hub.reports.activity import precompute_public_reports
         from training_hub.surveys.lifecycle import run_survey_jobs
 
         while True:
-            for job in (purge_expired, run_survey_jobs, remind_overdue_reviews):
+            for job in (purge_expired, run_survey_jobs, remind_overdue_reviews, precompute_public_reports):
                 try:
                     await job()
                 except Exception:  # never let a periodic job take the server down; try again next hour
