@@ -136,8 +136,8 @@ async def audit_needs_reads(actor: CurrentUser, person_ids: list[int], *, course
         return
     await AuditEvent.insert(
         *[
-            AuditEvent(actor=actor.id, action=NEEDS_READ, entity="person", entity_id=pid,
-                       data={"course_id": course_id} if course_id is not None else {})
+            AuditEvent(actor=actor.id, action=NEEDS_READ, entity="person", entity_id=pid, person_id=pid,
+                       course_id=course_id, data={"course_id": course_id} if course_id is not None else {})
             for pid in others
         ]
     )

@@ -18,6 +18,7 @@ from training_hub.core.errors import NotFound, ValidationFailed
 from training_hub.core.i18n import N_, get_language, gettext
 from training_hub.core.tables import PathKind, Province
 from training_hub.reports import activity as activity_service
+from training_hub.reports import audit as audit_service
 from training_hub.reports.dashboards import dashboard
 from training_hub.reports.pdf import period_text, report_pdf
 from training_hub.reports.period import parse_period
@@ -271,4 +272,38 @@ class PublicReportPages(Controller):
                         headers=attachment(filename("rapporto-pubblico", period, ".pdf")))
 
 
-ROUTES = [ReportPages, PublicReportPages]
+class AuditPages(Controller):
+    """The office's audit log (see reports/audit.py): a filter form, 50 events a page, the CSV."""
+
+    path = "/admin"
+    guards = [requires_admin]  # noqa: RUF012
+    include_in_schema = False
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    @staticmethod
+    def _filters(request: Request[Any, Any, Any]) -> audit_service.AuditFilters:
+        q = request.query_params
+        return audit_service.AuditFilters(person=q.get("person") or "", course=q.get("course") or "",
+                                          kind=q.get("kind") or "", start=q.get("from") or "",
+                                          end=q.get("to") or "", page=q.get("page") or "")
+
+    @get("/audit", name="audit_log")
+    async def audit(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template:
+        filters = self._filters(request)
+        kinds = [(key, gettext(label)) for key, (label, _prefixes) in audit_service.KINDS.items()]
+        try:
+            result = await audit_service.audit_log(user, filters)
+        except ValidationFailed as exc:
+            return page("reports/audit.html", status_code=exc.status_code, result=None, filters=filters,
+                        errors=form_errors(exc), kinds=kinds)
+        return page("reports/audit.html", result=result, filters=filters, errors={}, kinds=kinds,
+                    csv_query=filters.query(page=""), page_query=lambda n: filters.query(page=str(n)))
+
+    @get("/audit.csv", name="audit_log_csv")
+    async def audit_csv(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Response[bytes]:
+        content = await audit_service.audit_log_csv(user, self._filters(request))
+        return Response(content, media_type="text/csv; charset=utf-8",
+                        headers=attachment("registro-attivita.csv"))
+
+
+ROUTES = [AuditPages, ReportPages, PublicReportPages]
