@@ -146,7 +146,7 @@ async def audit_needs_reads(actor: CurrentUser, person_ids: list[int], *, course
 NEEDS_READ = "accessibility_needs.read"
 
 
-async def get_accessibility_needs(actor: CurrentUser, person_id: int) -> dict[str, Any]:
+async def get_accessibility_needs(actor: CurrentUser, person_id: int, *, audited: bool = True) -> dict[str, Any]:
     """The person's needs (all false when none are recorded); NotFound for anyone not allowed.
 
     The answer for someone without access is the same as for a person who does not exist, so the
@@ -155,7 +155,8 @@ async def get_accessibility_needs(actor: CurrentUser, person_id: int) -> dict[st
     person = await load_person(person_id)
     if person is None or not await may_see_needs(actor, person_id, person["cooperative"]):
         raise NotFound(N_("Persona non trovata."))
-    await audit_needs_reads(actor, [person_id])
+    if audited:
+        await audit_needs_reads(actor, [person_id])
     row = await fetch_one(
         "SELECT person, step_free_access, interpreter, easy_read, companion, notes, updated_at "
         "FROM accessibility_needs WHERE person = {}",
@@ -204,7 +205,8 @@ async def set_accessibility_needs(actor: CurrentUser, person_id: int, data: Need
         await record_audit_event(
             "accessibility_needs.updated", actor_id=actor.id, entity="person", entity_id=person_id
         )
-    return await get_accessibility_needs(actor, person_id)
+    # What was just written, shown back: the change is audited above, not a read.
+    return await get_accessibility_needs(actor, person_id, audited=False)
 
 
 STEP_FREE_SQL = (

@@ -86,3 +86,16 @@ async def test_reading_ones_own_needs_is_not_audited_but_the_office_is(client, c
     assert await _reads() == []
     assert (await client.get(url, headers=await bearer(admin))).status_code == 200
     assert [(r["actor"], r["entity_id"]) for r in await _reads()] == [(admin.id, worker.id)]
+
+
+async def test_saving_needs_is_audited_as_a_change_not_as_a_read(client, cooperative):
+    from training_hub.core.tables import TutorLink
+
+    tutor, worker = await make_person(roles="tutor", cooperative=cooperative), await make_person(cooperative=cooperative)
+    await TutorLink.insert(TutorLink(tutor=tutor.id, person=worker.id))
+    saved = await client.put(f"/api/people/{worker.id}/accessibility-needs", json={"companion": True},
+                             headers=await bearer(tutor))
+    assert saved.status_code == 200 and saved.json()["companion"] is True
+    assert await _reads() == []
+    [change] = await AuditEvent.select().where(AuditEvent.action == "accessibility_needs.updated")
+    assert (change["actor"], change["person_id"]) == (tutor.id, worker.id)
