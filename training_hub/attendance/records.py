@@ -3,9 +3,11 @@
 Rules kept here, and why:
 
 * Training record (``/my/training``, ``/people/{id}/training``): a person's current and completed
-  courses with hours per year and per kind of path. The person, admins, and coordinators of the
-  person's cooperative (they follow their cooperative's hours); anyone else is told the person does
-  not exist. Cancelled courses are left out; hours count only held (non-cancelled) sessions.
+  courses with hours per year and per kind of path. The person, admins, coordinators of the
+  person's cooperative (they follow their cooperative's hours) and the person's tutors (they enrol and
+  follow them); anyone else is told the person does not exist. Every read by someone other than the
+  person leaves an audit row (``training_record.read``: who, whom, when — never the content), since
+  a record may show an inclusion pathway. Cancelled courses are left out; hours count only held (non-cancelled) sessions.
 * Cooperative overview (``/cooperative/attendance``): the courses a cooperative's workers attend
   now, each participant's progress, the people at risk first, so a coordinator can step in before
   the threshold is out of reach. Coordinators see their own cooperative; admins the one they choose.
@@ -23,6 +25,7 @@ from typing import Any
 
 from training_hub.attendance.access import CONFIRMED, SCHEDULED, by_name
 from training_hub.attendance.progress import progress_by_enrolment, progress_from_totals
+from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, fetch_one, is_possible_id
 from training_hub.core.errors import NotFound, PermissionDenied
 from training_hub.core.i18n import N_
@@ -50,7 +53,8 @@ _PERSON_ATTENDANCE_SQL = (
 async def training_record(actor: CurrentUser, person_id: int, *, now: datetime | None = None) -> dict[str, Any]:
     """A person's courses (current and completed) with hours per year and per kind of path.
 
-    The person themselves, admins, and coordinators of the person's cooperative.
+    The person themselves, admins, coordinators of the person's cooperative and the person's tutors;
+    a read of someone else's record is audited.
     """
     now = to_utc(now or utcnow())
     person = await fetch_one(_PERSON_SQL, person_id) if is_possible_id(person_id) else None
@@ -59,9 +63,13 @@ async def training_record(actor: CurrentUser, person_id: int, *, now: datetime |
         or person_id == actor.id
         or (actor.has_role(Role.COORDINATOR) and actor.cooperative_id is not None
             and person["cooperative"] == actor.cooperative_id)
+        or (actor.has_role(Role.TUTOR) and await fetch_one(
+            "SELECT 1 AS yes FROM tutor_link WHERE tutor = {} AND person = {}", actor.id, person_id) is not None)
     )
     if not allowed:
         raise NotFound(N_("Persona non trovata."))
+    if person_id != actor.id:
+        await record_audit_event("training_record.read", actor_id=actor.id, entity="person", entity_id=person_id)
     enrolments = await fetch_all(_PERSON_ENROLMENTS_SQL, person_id, CONFIRMED, CourseStatus.CANCELLED.value)
     sessions = await fetch_all(_PERSON_SESSIONS_SQL, person_id, CONFIRMED)
     attendance = await fetch_all(_PERSON_ATTENDANCE_SQL, person_id, CONFIRMED)

@@ -62,14 +62,17 @@ SCOPES = {
         f" JOIN course c2 ON c2.id = e.course WHERE w.cooperative = {{}} AND (e.status = '{CONFIRMED}'"
         f" OR (e.status = '{_CANCELLED}' AND e.confirmed_at IS NOT NULL AND c2.status = '{COURSE_CANCELLED}')))"
     ),
-    # Public feeds: consortium courses only (the resolvers check it too).
+    # Public feeds: consortium courses open to everyone only (the resolvers check it too): never one
+    # restricted to some cooperatives.
     "course": (
         "scope AS (SELECT c2.id AS course FROM course c2 JOIN training_path tp2 ON tp2.id = c2.path"
-        " WHERE c2.id = {} AND tp2.owner_cooperative IS NULL)"
+        " WHERE c2.id = {} AND tp2.owner_cooperative IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM course_eligible_cooperative ec2 WHERE ec2.course = c2.id))"
     ),
     "path": (
         "scope AS (SELECT c2.id AS course FROM course c2 JOIN training_path tp2 ON tp2.id = c2.path"
-        " WHERE c2.path = {} AND tp2.owner_cooperative IS NULL)"
+        " WHERE c2.path = {} AND tp2.owner_cooperative IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM course_eligible_cooperative ec2 WHERE ec2.course = c2.id))"
     ),
     "session": "scope AS (SELECT s2.course FROM course_session s2 WHERE s2.id = {})",
 }

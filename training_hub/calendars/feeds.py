@@ -10,10 +10,12 @@ Feeds (routes in ``pages.py``):
   a confirmed enrolment, with how many of them attend (not on inclusion paths) and never a name.
   No online links: the coordinator is not a participant.
 * **course** and **path** (``/calendar/courses/<id>.ics``, ``/calendar/paths/<id>.ics``): published
-  consortium courses only (paths with no owner cooperative); drafts and a cooperative's internal
-  courses answer 404, they reach people only through personal feeds. No online links.
+  consortium courses open to everyone only (paths with no owner cooperative, no restriction to some
+  cooperatives); drafts, a cooperative's internal courses and restricted courses answer 404 (the path
+  feed leaves them out), they reach people only through personal feeds. No online links.
 * **session** (``/calendar/sessions/<id>.ics``): one session as a download, for whoever may see its
-  course: anyone for a published consortium course; otherwise its trainers, admins, the people enrolled
+  course: anyone for a published consortium course open to everyone; the members of the cooperatives a
+  restricted course is open to; otherwise its trainers, admins, the people enrolled
   and the members of the owner cooperative (its coordinators also for drafts). The online link only for
   confirmed participants, the course's trainers and admins.
 
@@ -39,7 +41,7 @@ from piccolo.querystring import QueryString
 
 from training_hub.calendars import ical
 from training_hub.calendars.tokens import FeedOwner, lookup_token
-from training_hub.core.db import get_engine
+from training_hub.core.db import as_bool, get_engine
 from training_hub.core.errors import NotFound
 from training_hub.core.i18n import N_, gettext, language
 from training_hub.core.identity import CurrentUser
@@ -169,14 +171,20 @@ async def token_feed(token: str) -> Feed:
 _PUBLIC_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value, CourseStatus.CANCELLED.value)
 
 
+# A course open only to some cooperatives is not open to everyone: no anonymous feed carries it.
+RESTRICTED_SQL = "EXISTS (SELECT 1 FROM course_eligible_cooperative ec WHERE ec.course = c.id)"
+
+
 async def course_feed(course_id: int, lang: str = "it") -> Feed:
-    """A published consortium course's public feed; NotFound for drafts and internal courses."""
+    """A published consortium course's public feed; NotFound for drafts, internal courses and courses
+    open only to some cooperatives."""
     row = await fetch_row(
-        "SELECT c.id, c.title, c.status, tp.owner_cooperative FROM course c "
+        f"SELECT c.id, c.title, c.status, tp.owner_cooperative, {RESTRICTED_SQL} AS restricted FROM course c "
         "JOIN training_path tp ON tp.id = c.path WHERE c.id = {}",
         course_id,
     )
-    if row is None or row["status"] not in _PUBLIC_STATUSES or row["owner_cooperative"] is not None:
+    if (row is None or row["status"] not in _PUBLIC_STATUSES or row["owner_cooperative"] is not None
+            or as_bool(row["restricted"])):
         raise feed_not_found()
     with language(lang):
         name = gettext(N_("%(title)s · Training Hub")) % {"title": row["title"]}
@@ -198,23 +206,28 @@ async def path_feed(path_id: int, lang: str = "it") -> Feed:
 async def session_download(user: CurrentUser | None, session_id: int, lang: str = "it") -> Feed:
     """One session as a file, for whoever may see its course (see the module docstring)."""
     row = await fetch_row(
-        "SELECT s.id, s.trainer, c.id AS course_id, c.title, c.status, tp.owner_cooperative "
-        "FROM course_session s JOIN course c ON c.id = s.course JOIN training_path tp ON tp.id = c.path "
+        f"SELECT s.id, s.trainer, c.id AS course_id, c.title, c.status, tp.owner_cooperative, {RESTRICTED_SQL} "
+        "AS restricted FROM course_session s JOIN course c ON c.id = s.course JOIN training_path tp ON tp.id = c.path "
         "WHERE s.id = {}",
         session_id,
     )
     if row is None:
         raise feed_not_found()
     listed = row["status"] != CourseStatus.DRAFT.value
-    visible = listed and row["owner_cooperative"] is None
+    restricted = as_bool(row["restricted"])
+    visible = listed and row["owner_cooperative"] is None and not restricted
     show_link = False
     if user is not None:
         facts = await fetch_row(
             "SELECT (SELECT COUNT(*) FROM course_trainer WHERE course = {} AND person = {}) AS teaches, "
             "(SELECT MAX(status) FROM enrolment WHERE course = {} AND person = {} AND status IN ({}, {}, {})) "
-            "AS enrolment_status",
+            "AS enrolment_status, "
+            "(SELECT COUNT(*) FROM course_eligible_cooperative WHERE course = {} AND cooperative = {}) AS eligible, "
+            "(SELECT COUNT(*) FROM enrolment fe JOIN tutor_link tl ON tl.person = fe.person "
+            " WHERE fe.course = {} AND tl.tutor = {}) AS follows_enrolled",
             row["course_id"], user.id, row["course_id"], user.id,
             EnrolmentStatus.PENDING.value, EnrolmentStatus.CONFIRMED.value, EnrolmentStatus.WAITLISTED.value,
+            row["course_id"], user.cooperative_id, row["course_id"], user.id,
         )
         assert facts is not None
         teaches = bool(facts["teaches"]) or row["trainer"] == user.id
@@ -226,6 +239,10 @@ async def session_download(user: CurrentUser | None, session_id: int, lang: str 
             or show_link
             or facts["enrolment_status"] is not None
             or (member and (listed or user.has_role(Role.COORDINATOR)))
+            # A restricted consortium course: the members of its cooperatives see it, as on its page.
+            or (listed and row["owner_cooperative"] is None and restricted and bool(facts["eligible"]))
+            # A tutor, for the courses of the people they follow (as the course page).
+            or (listed and user.has_role(Role.TUTOR) and bool(facts["follows_enrolled"]))
         )
     if not visible:
         raise feed_not_found()

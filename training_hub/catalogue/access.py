@@ -14,8 +14,11 @@ course is meant for (shown, and used by the catalogue's area filter), not who ma
 and tutors enrol people of every area. Whoever may not see a course gets the same 404 as for a course
 that does not exist.
 
-Managing (edit, schedule, publish, cancel): admins, the course's trainers and author (with the trainer
-role), and the coordinators of the cooperative that owns the course's path. Teaching: the trainers
+Managing (edit, schedule, publish, cancel): admins, the course's trainers (with the trainer role), its
+author only while the course is a draft, and the coordinators of the cooperative that owns the course's
+path. Once the office takes an author off the trainer list of a published course she no longer manages
+it; and only admins, the course's trainers and the owning coordinators change the trainer list
+(:func:`can_change_trainers`), so a draft's author cannot put herself back on it. Teaching: the trainers
 of a cooperative's path may include its coordinators (:func:`trainer_candidates`).
 """
 
@@ -37,16 +40,24 @@ PUBLIC_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value, C
 
 
 def can_manage_course(user: CurrentUser, course: CourseFacts) -> bool:
-    """Edit, schedule, publish, cancel: admins, the course's trainers and author (with the trainer role),
-    and the coordinators of the cooperative that owns the course's path."""
+    """Edit, schedule, publish, cancel: admins, the course's trainers (with the trainer role), its author
+    while it is a draft, and the coordinators of the cooperative that owns the course's path."""
+    if user.has_role(Role.TRAINER) and user.id == course.created_by and course.status == CourseStatus.DRAFT:
+        return True
+    return can_change_trainers(user, trainer_ids=course.trainer_ids, owner_cooperative_id=course.owner_cooperative_id)
+
+
+def can_change_trainers(user: CurrentUser, *, trainer_ids: Any, owner_cooperative_id: int | None) -> bool:
+    """Who changes a course's trainer list: admins, its trainers (with the trainer role) and the
+    coordinators of the cooperative owning its path — never the author as such."""
     if user.is_admin:
         return True
-    if user.has_role(Role.TRAINER) and (user.id in course.trainer_ids or user.id == course.created_by):
+    if user.has_role(Role.TRAINER) and user.id in trainer_ids:
         return True
     return bool(
         user.has_role(Role.COORDINATOR)
         and user.cooperative_id is not None
-        and course.owner_cooperative_id == user.cooperative_id
+        and owner_cooperative_id == user.cooperative_id
     )
 
 
@@ -90,7 +101,8 @@ def managed_sql(user: CurrentUser) -> tuple[list[str], list[Any]]:
     parts: list[str] = []
     args: list[Any] = []
     if user.has_role(Role.TRAINER):
-        parts += ['"course"."id" IN (SELECT course FROM course_trainer WHERE person = {})', '"course"."created_by" = {}']
+        parts += ['"course"."id" IN (SELECT course FROM course_trainer WHERE person = {})',
+                  f'("course"."created_by" = {{}} AND "course"."status" = \'{CourseStatus.DRAFT.value}\')']
         args += [user.id, user.id]
     if user.has_role(Role.COORDINATOR) and user.cooperative_id is not None:
         parts.append('"course"."path" IN (SELECT id FROM training_path WHERE owner_cooperative = {})')

@@ -44,6 +44,7 @@ from training_hub.catalogue.paths import (
     list_paths,
     update_path,
 )
+from training_hub.catalogue.public import public_courses
 from training_hub.catalogue.schemas import (
     CancelIn,
     CataloguePage,
@@ -59,6 +60,7 @@ from training_hub.catalogue.schemas import (
     PathIn,
     PathPatch,
     PathSummary,
+    PublicCourse,
     SeriesIn,
     Session,
     SessionIn,
@@ -343,5 +345,19 @@ class TrainerCoursesApi(Controller):
         return to_struct({"items": items, "total": total}, Page[CourseSummary])
 
 
-ROUTES = [PathsApi, CoursesApi, SessionsApi, LocationsApi, TrainerCoursesApi]
+class PublicCoursesApi(Controller):
+    """The public catalogue, without login: the same list as ``/courses`` shows to anyone."""
+
+    path = "/api/public/courses"
+    tags = ["catalogue"]  # noqa: RUF012
+
+    @get("/", summary="Il catalogo pubblico: i corsi del consorzio aperti a tutti (senza accesso)")
+    async def list_public(self, page: FromQuery[int] = 1) -> Page[PublicCourse]:
+        if not 1 <= page <= 10_000:
+            raise ValidationFailed(N_("Il numero di pagina è un intero da 1 in su."), field="page")
+        items, total = await public_courses(page)
+        return to_struct({"items": items, "total": total}, Page[PublicCourse])
+
+
+ROUTES = [PublicCoursesApi, PathsApi, CoursesApi, SessionsApi, LocationsApi, TrainerCoursesApi]
 

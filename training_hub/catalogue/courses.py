@@ -18,6 +18,7 @@ from typing import Any
 
 from training_hub.catalogue.access import (
     MANAGE_REFUSED,
+    can_change_trainers,
     can_manage_course,
     can_view_course,
     get_manageable_course,
@@ -347,6 +348,14 @@ async def update_course(user: CurrentUser, course_id: int, data: CourseInput) ->
     values, trainer_ids, coop_ids, areas = await _validate_course(user, data, existing=existing)
     if existing["status"] == CourseStatus.PUBLISHED and trainer_ids is not None and not trainer_ids:
         raise ValidationFailed(N_("Un corso pubblicato ha almeno un formatore."), field="trainer_ids")
+    current_trainers = {t["id"] for t in existing["trainers"]}
+    if (trainer_ids is not None and set(trainer_ids) != current_trainers and not can_change_trainers(
+            user, trainer_ids=current_trainers, owner_cooperative_id=existing["path"]["owner_cooperative_id"])):
+        raise PermissionDenied(
+            N_("Solo l'ufficio formazione, i formatori del corso e il coordinatore cambiano l'elenco dei "
+               "formatori."),
+            field="trainer_ids",
+        )
     async with write_transaction():
         locked = await lock_course(course_id)
         if locked["status"] in (CourseStatus.CANCELLED, CourseStatus.COMPLETED):  # changed meanwhile
@@ -493,7 +502,7 @@ async def copy_course(
         await _replace_links(copy.id, [t["id"] for t in source["trainers"]],
                              [c["id"] for c in source["eligible_cooperatives"]], source["eligible_areas"])
         if planned:
-            await place_sessions(copy.id, planned, confirm_warnings=confirm_warnings)
+            await place_sessions(copy.id, planned, confirm_warnings=confirm_warnings, viewer=user)
         await record_audit_event("course.copied", actor_id=user.id, entity="course", entity_id=copy.id,
                                  data={"from": course_id})
     return await get_course_detail(user, copy.id)

@@ -11,6 +11,7 @@ enrolment panel.
 from __future__ import annotations
 
 from typing import Any
+from xml.sax.saxutils import escape
 
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency, Provide
@@ -19,7 +20,7 @@ from litestar.response import Template
 from markupsafe import Markup
 
 from training_hub.attendance.access import may_take_attendance_of
-from training_hub.catalogue import course_pages, path_pages, session_pages
+from training_hub.catalogue import course_pages, path_pages, public, session_pages
 from training_hub.catalogue.access import catalogue_view_key
 from training_hub.catalogue.courses import course_view
 from training_hub.catalogue.forms import AREAS, DELIVERY_MODES, KINDS, PROVINCES, labels
@@ -33,8 +34,9 @@ from training_hub.core.cache import MISSING, ReadCache, data_generation
 from training_hub.core.i18n import get_language, gettext
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import PathKind
+from training_hub.core.timeutil import to_utc
 from training_hub.enrolment.panel import course_panel_context
-from training_hub.web.auth import CurrentUser, provide_user, requires_login
+from training_hub.web.auth import CurrentUser, provide_user, requires_login, user_of
 from training_hub.web.responses import is_htmx, page
 from training_hub.web.shell import page_with_body
 
@@ -57,12 +59,21 @@ def catalogue_pages() -> ReadCache[Markup]:
 
 
 class CataloguePages(Controller):
-    guards = [requires_login]  # noqa: RUF012
+    """The catalogue and a course page answer everyone: without a login, the public catalogue
+    (``catalogue/public.py``); the paths need a login."""
+
     include_in_schema = False
     dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/courses", name="catalogue")
-    async def catalogue(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Response[str]:
+    async def catalogue(self, request: Request[Any, Any, Any]) -> Response[str] | Template:
+        user = user_of(request)
+        if user is None:
+            raw = request.query_params.get("page") or "1"
+            page_number = int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 6 and int(raw) else 1
+            courses, total = await public.public_courses(page_number)
+            return page("catalogue/public_catalogue.html", courses=courses, total=total, page_number=page_number,
+                        pages=max(1, -(-total // public.PUBLIC_PAGE_SIZE)), **labels())
         htmx = is_htmx(request)
         headers = {"Vary": "HX-Request"}
         # The same query string, seen by someone with the same view of the catalogue, in the same
@@ -93,7 +104,10 @@ class CataloguePages(Controller):
         return Markup(environment.get_template(template).render(**context))
 
     @get("/courses/{course_id:int}", name="course")
-    async def course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
+    async def course(self, request: Request[Any, Any, Any], course_id: FromPath[int]) -> Template:
+        user = user_of(request)
+        if user is None:
+            return page("catalogue/public_course.html", course=await public.public_course(course_id), **labels())
         facts, course = await course_view(user, course_id)
         return page(
             "catalogue/course.html", course=course, sessions=course["sessions"], user=user,
@@ -103,17 +117,39 @@ class CataloguePages(Controller):
             calendar_url=f"/calendar/courses/{course_id}.ics", **labels(),
         )
 
-    @get("/paths", name="paths")
+    @get("/paths", name="paths", guards=[requires_login])
     async def paths_page(self, user: NamedDependency[CurrentUser]) -> Template:
         paths = await list_paths(user)
         return page("catalogue/paths.html", paths=paths, kinds=[k.value for k in PathKind],
                     can_create=may_create_path(user))
 
-    @get("/paths/{path_id:int}", name="path")
+    @get("/paths/{path_id:int}", name="path", guards=[requires_login])
     async def path_page(self, user: NamedDependency[CurrentUser], path_id: FromPath[int]) -> Template:
         path = await get_path_detail(user, path_id)
         return page("catalogue/path.html", path=path, courses=path["courses"],
                     calendar_url=f"/calendar/paths/{path_id}.ics", **labels())
 
 
-ROUTES = [CataloguePages, *course_pages.ROUTES, *session_pages.ROUTES, *path_pages.ROUTES]
+class SearchEnginePages(Controller):
+    """What search engines read: the public catalogue may be indexed, nothing else."""
+
+    include_in_schema = False
+
+    @get("/robots.txt", name="robots", media_type=MediaType.TEXT)
+    async def robots(self) -> str:
+        base = get_settings().base_url
+        return (f"User-agent: *\nAllow: /courses\nAllow: /public/activity\nDisallow: /\n"
+                f"Sitemap: {base}/sitemap.xml\n")
+
+    @get("/sitemap.xml", name="sitemap", media_type="application/xml")
+    async def sitemap(self) -> str:
+        base = escape(get_settings().base_url)
+        urls = [f"<url><loc>{base}/courses</loc></url>"]
+        for entry in await public.sitemap_entries():
+            lastmod = f"<lastmod>{to_utc(entry['updated_at']).date().isoformat()}</lastmod>" if entry["updated_at"] else ""
+            urls.append(f"<url><loc>{base}{entry['url']}</loc>{lastmod}</url>")
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(urls) + "</urlset>\n")
+
+
+ROUTES = [CataloguePages, SearchEnginePages, *course_pages.ROUTES, *session_pages.ROUTES, *path_pages.ROUTES]

@@ -61,7 +61,7 @@ class BookedSession:
 
     session_id: int
     course_id: int
-    course_title: str
+    course_title: str | None  # None: a course the user may not read, never named ("un altro corso")
     starts_at: datetime
     ends_at: datetime
     location_id: int | None
@@ -140,18 +140,26 @@ def check_schedule(planned: list[PlannedSession], context: ScheduleContext) -> l
                     ERROR, "starts_at", day=_day(other.starts_at), start=format_time(other.starts_at),
                     end=format_time(other.ends_at))
                 continue
+            named = other.course_title is not None
             for trainer_id in sorted(session.trainer_ids & other.trainer_ids):
                 add("trainer_busy",
-                    N_("%(day)s: %(trainer)s ha già un incontro dalle %(start)s alle %(end)s (corso «%(course)s»)."),
+                    N_("%(day)s: %(trainer)s ha già un incontro dalle %(start)s alle %(end)s (corso «%(course)s»).")
+                    if named else
+                    N_("%(day)s: %(trainer)s ha già un incontro dalle %(start)s alle %(end)s (un altro corso)."),
                     ERROR, "trainer_id", day=_day(other.starts_at),
                     trainer=context.trainer_names.get(trainer_id, f"#{trainer_id}"),
-                    start=format_time(other.starts_at), end=format_time(other.ends_at), course=other.course_title)
+                    start=format_time(other.starts_at), end=format_time(other.ends_at),
+                    **({"course": other.course_title} if named else {}))
             if location and not location.is_online and other.location_id == location.id:
                 add("room_busy",
                     N_("%(day)s: la sede «%(location)s» è già occupata dalle %(start)s alle %(end)s "
-                       "(corso «%(course)s»)."),
+                       "(corso «%(course)s»).")
+                    if named else
+                    N_("%(day)s: la sede «%(location)s» è già occupata dalle %(start)s alle %(end)s "
+                       "(un altro corso)."),
                     ERROR, "location_id", day=_day(other.starts_at), location=location.name,
-                    start=format_time(other.starts_at), end=format_time(other.ends_at), course=other.course_title)
+                    start=format_time(other.starts_at), end=format_time(other.ends_at),
+                    **({"course": other.course_title} if named else {}))
         for earlier in valid:
             if overlaps(start, end, earlier.starts_at, earlier.ends_at):
                 add("sessions_overlap", N_("Gli incontri del %(day)s e del %(other)s si sovrappongono."),

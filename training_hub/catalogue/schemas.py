@@ -301,3 +301,22 @@ class PathDetail(TrainingPath):
     courses: list[CourseSummary]
     can_manage: bool
     can_add_course: bool
+
+
+class PublicCourse(msgspec.Struct):
+    """A course of the public catalogue (no login): the consortium's published courses open to everyone,
+    nothing about people (no seats, participants, trainers or online links)."""
+
+    id: int
+    title: str
+    description: str
+    path_id: int
+    path_title: str
+    path_kind: str
+    delivery_mode: str
+    starts_at: Instant | None
+    ends_at: Instant | None
+    enrolment_opens_at: Instant | None
+    enrolment_closes_at: Instant | None
+    comune: str
+    url: str

@@ -24,6 +24,7 @@ from training_hub.catalogue.access import (
     get_manageable_course,
     get_viewable_course,
     trainer_candidates,
+    visible_courses_condition,
 )
 from training_hub.catalogue.course_rows import SESSION_SQL, placeholders, session_out, session_row
 from training_hub.catalogue.locations import LOCATION_COLUMNS
@@ -144,9 +145,13 @@ async def _course_trainer_ids(course_id: int) -> frozenset[int]:
     return frozenset(r["person"] for r in rows)
 
 
-async def load_schedule_context(course: Mapping[str, Any], planned: list[PlannedSession]) -> ScheduleContext:
+async def load_schedule_context(course: Mapping[str, Any], planned: list[PlannedSession],
+                                viewer: CurrentUser) -> ScheduleContext:
     """What :func:`check_schedule` needs: the scheduled sessions that could clash with ``planned``
-    (same trainers, same rooms, or the same course on the same days) and the rooms and names involved."""
+    (same trainers, same rooms, or the same course on the same days) and the rooms and names involved.
+
+    A clashing course ``viewer`` may not read keeps its clash but not its title ("un altro corso"):
+    another cooperative's internal course or another trainer's draft is never named."""
     context = ScheduleContext(course_id=course["id"], course_capacity=course["capacity"], now=utcnow())
     valid = [p for p in planned if p.ends_at > p.starts_at]
     trainers = set().union(*(p.trainer_ids for p in planned)) if planned else set()
@@ -184,11 +189,24 @@ async def load_schedule_context(course: Mapping[str, Any], planned: list[Planned
         for r in await CourseTrainer.select(CourseTrainer.course, CourseTrainer.person).where(
                 CourseTrainer.course.is_in(course_ids)):
             taught[r["course"]].add(r["person"])
+    readable = await _readable_courses(viewer, {r["course"] for r in rows} - {course["id"]})
     for r in rows:
         teaching = frozenset({r["trainer"]}) if r["trainer"] is not None else frozenset(taught.get(r["course"], set()))
-        context.booked.append(BookedSession(r["id"], r["course"], r["course_title"], r["starts_at"], r["ends_at"],
+        title = r["course_title"] if r["course"] == course["id"] or r["course"] in readable else None
+        context.booked.append(BookedSession(r["id"], r["course"], title, r["starts_at"], r["ends_at"],
                                             r["location"], teaching))
     return context
+
+
+async def _readable_courses(viewer: CurrentUser, course_ids: set[int]) -> set[int]:
+    """Which of ``course_ids`` the viewer may read (the catalogue's visibility rule, one query)."""
+    if not course_ids:
+        return set()
+    condition = visible_courses_condition(viewer)
+    if condition is None:
+        return course_ids
+    rows = await Course.select(Course.id).where(Course.id.is_in(sorted(course_ids)) & condition)
+    return {r["id"] for r in rows}
 
 
 def _raise_for(issues: list[Issue], confirm_warnings: bool) -> None:
@@ -199,7 +217,7 @@ def _raise_for(issues: list[Issue], confirm_warnings: bool) -> None:
 
 
 async def place_sessions(course_id: int, sessions: list[dict[str, Any]], *, confirm_warnings: bool,
-                         dry_run: bool = False) -> list[int] | list[Issue]:
+                         viewer: CurrentUser, dry_run: bool = False) -> list[int] | list[Issue]:
     """Check and insert validated sessions of one course (inside the caller's transaction)."""
     course = await _course_for_scheduling(course_id)
     course_trainers = await _course_trainer_ids(course_id)
@@ -210,7 +228,7 @@ async def place_sessions(course_id: int, sessions: list[dict[str, Any]], *, conf
     ]
     if not dry_run:
         await _lock_resources(planned)
-    issues = check_schedule(planned, await load_schedule_context(course, planned))
+    issues = check_schedule(planned, await load_schedule_context(course, planned, viewer))
     if dry_run:
         return issues
     _raise_for(issues, confirm_warnings)
@@ -268,7 +286,7 @@ async def check_sessions(user: CurrentUser, course_id: int, data: SessionInput |
     sessions = await (_validated_series(course, data) if isinstance(data, SeriesInput)
                       else _validated_single(course, data))
     batch = sessions if isinstance(sessions, list) else [sessions]
-    result = await place_sessions(course_id, batch, confirm_warnings=False, dry_run=True)
+    result = await place_sessions(course_id, batch, confirm_warnings=False, viewer=user, dry_run=True)
     return result  # type: ignore[return-value]
 
 
@@ -282,7 +300,7 @@ async def create_session(
         await lock_course(course_id)
         course = await _course_for_scheduling(course_id)
         session = await _validated_single(course, data)
-        ids = await place_sessions(course_id, [session], confirm_warnings=confirm_warnings)
+        ids = await place_sessions(course_id, [session], confirm_warnings=confirm_warnings, viewer=user)
         await record_audit_event("session.created", actor_id=user.id, entity="session", entity_id=ids[0],
                                  data={"course_id": course_id})
     return await get_session(user, ids[0], access=access)  # type: ignore[arg-type]
@@ -350,7 +368,7 @@ async def create_series(
         await lock_course(course_id)
         course = await _course_for_scheduling(course_id)
         sessions = await _validated_series(course, data)
-        ids = await place_sessions(course_id, sessions, confirm_warnings=confirm_warnings)
+        ids = await place_sessions(course_id, sessions, confirm_warnings=confirm_warnings, viewer=user)
         await record_audit_event("session.series_created", actor_id=user.id, entity="course", entity_id=course_id,
                                  data={"sessions": len(ids)})
     return await _sessions_out(user, access, ids)  # type: ignore[arg-type]
@@ -415,8 +433,8 @@ async def get_session_for_edit(user: CurrentUser, session_id: int) -> dict[str, 
     return session_out(row, show_online_url=True)
 
 
-async def _session_change(course: Mapping[str, Any], row: Mapping[str, Any], new: Mapping[str, Any]
-                          ) -> tuple[bool, bool, list[Issue]]:
+async def _session_change(course: Mapping[str, Any], row: Mapping[str, Any], new: Mapping[str, Any],
+                          viewer: CurrentUser) -> tuple[bool, bool, list[Issue]]:
     """(moved, relocated, issues) for changing session ``row`` into ``new``."""
     moved = new["starts_at"] != row["starts_at"] or new["ends_at"] != row["ends_at"]
     relocated = new["location_id"] != row["location_id"] or new["online_url"] != row["online_url"]
@@ -425,7 +443,7 @@ async def _session_change(course: Mapping[str, Any], row: Mapping[str, Any], new
     if moved or relocated or retrained:
         trainers = frozenset({new["trainer_id"]}) if new["trainer_id"] else await _course_trainer_ids(row["course"])
         planned = [PlannedSession(new["starts_at"], new["ends_at"], new["location_id"], trainers, row["id"])]
-        issues = check_schedule(planned, await load_schedule_context(course, planned))
+        issues = check_schedule(planned, await load_schedule_context(course, planned, viewer))
         if not moved and not relocated:
             issues = [i for i in issues if i.severity == "error"]  # only a new trainer: only real clashes
     return moved, relocated, issues
@@ -436,7 +454,7 @@ async def check_session_change(user: CurrentUser, session_id: int, data: Session
     row, _access = await _session_for_change(user, session_id)
     course = await _course_for_scheduling(row["course"])
     new = await _validated_single(course, data)
-    return (await _session_change(course, row, new))[2]
+    return (await _session_change(course, row, new, user))[2]
 
 
 async def update_session(
@@ -454,7 +472,7 @@ async def update_session(
         new = await _validated_single(course, data)
         trainers = [new["trainer_id"]] if new["trainer_id"] else sorted(await _course_trainer_ids(row["course"]))
         await _lock_resources([PlannedSession(new["starts_at"], new["ends_at"], new["location_id"], frozenset(trainers))])
-        moved, relocated, issues = await _session_change(course, row, new)
+        moved, relocated, issues = await _session_change(course, row, new, user)
         _raise_for(issues, confirm_warnings)
         values: dict[Any, Any] = {
             Session.starts_at: new["starts_at"], Session.ends_at: new["ends_at"], Session.location: new["location_id"],

@@ -360,6 +360,10 @@ class AuditEvent(Table):
     # What changed; never special-category data.
     data = JSON(default={})
     reason = Text(default="")
+    # Whom and which course the event concerns, for the office's audit log filters (plain ids: the
+    # trail outlives what it names).
+    person_id = Integer(null=True, default=None, index=True)
+    course_id = Integer(null=True, default=None, index=True)
 
 
 class Outbox(Table):

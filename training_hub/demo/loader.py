@@ -29,6 +29,7 @@ from training_hub.core.tables import (
     TutorLink,
 )
 from training_hub.core.timeutil import to_rome, utcnow
+from training_hub.demo.audit_trail import load_audit_demo
 from training_hub.demo.consortium import (
     COOPERATIVES,
     DEMO_LOGINS,
@@ -194,6 +195,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
         await row.save()
     await load_past_editions(today, plan=plan)  # past courses, registers and surveys
     await load_inclusion_demo(today)  # the demo tutor's two pathways
+    await load_audit_demo(people["admin@demo.test"], people["tutor@demo.test"])  # rows for /admin/audit
 
     return {
         "cooperatives": len(cooperatives),

@@ -30,7 +30,13 @@ from training_hub.enrolment.eligibility import (
     sees_whole_list,
     visible_course,
 )
-from training_hub.enrolment.needs import NEEDS_SQL, needs_out, step_free_warnings
+from training_hub.enrolment.needs import (
+    NEEDS_SQL,
+    audit_needs_reads,
+    needs_out,
+    people_whose_needs_trainer_sees,
+    step_free_warnings,
+)
 from training_hub.seats.facts import CourseFacts, cancellation_deadline_of
 from training_hub.seats.state import count_sql, waitlist_ahead_sql
 
@@ -102,11 +108,19 @@ async def list_course_enrolments(actor: CurrentUser, course_id: int) -> CourseEn
         )
     manager = may_manage_course(actor, course)
     only = None if sees_whole_list(actor, course) else actor.cooperative_id
-    shows_needs = actor.is_admin or catalogue_teaches(actor, course)
+    teaches = catalogue_teaches(actor, course)
+    shows_needs = actor.is_admin or teaches
     rows = await fetch_all(COURSE_ENROLMENTS_SQL, course_id)
     needs = {}
     if shows_needs:
         needs = {row["person"]: needs_out(row) for row in await fetch_all(NEEDS_SQL, course_id)}
+        if not actor.is_admin:
+            allowed = await people_whose_needs_trainer_sees(
+                actor, {r["person"]: r["cooperative"] for r in rows if r["person"] in needs},
+                course_id=course_id, teaches=teaches,
+            )
+            needs = {person: value for person, value in needs.items() if person in allowed}
+        await audit_needs_reads(actor, sorted(needs), course_id=course_id)
     waiting = sorted(
         (r for r in rows if r["status"] == EnrolmentStatus.WAITLISTED),
         key=lambda r: (r["waitlisted_at"], r["id"]),

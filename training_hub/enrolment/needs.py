@@ -2,9 +2,12 @@
 materials, a companion, notes) — never a diagnosis.
 
 Special-category data (GDPR art. 9): recorded by the person themself, their tutor or the training
-office; seen by those and by the trainers of a course the person is enrolled in, nobody else. Anyone
+office; seen by those and by the trainers of a course the person is a confirmed participant of, while
+the course still has sessions to hold — never through an enrolment the trainer made herself, nor by a
+coordinator-trainer for her own cooperative's people (:func:`people_whose_needs_trainer_sees`). Anyone
 else is told the person does not exist (the same 404), so even the existence of needs is never
-revealed. The audit trail notes who changed them and when, never what; they never reach feeds, logs,
+revealed. The audit trail notes who changed them and when, and every read by someone other than the
+person (``accessibility_needs.read``), never what; they never reach feeds, logs,
 exports or reports. Trainers and the office are warned, with a number and not a name, when a session
 is held where there is no step-free access and a participant needs it.
 """
@@ -19,7 +22,7 @@ from training_hub.core.db import as_bool, fetch_all, fetch_one, write_transactio
 from training_hub.core.errors import NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
-from training_hub.core.tables import AccessibilityNeeds, Role
+from training_hub.core.tables import AccessibilityNeeds, AuditEvent, EnrolmentStatus, Role, SessionStatus
 from training_hub.core.timeutil import utcnow
 from training_hub.enrolment.eligibility import follows, load_person, teaches_course
 from training_hub.seats.state import LIVE_STATUSES_SQL
@@ -55,22 +58,61 @@ class NeedsInput:
 NEEDS_NOTES_MAX = 500
 
 
-async def _teaches_persons_course(actor: CurrentUser, person_id: int) -> bool:
-    """Does the actor teach a course the person holds a live enrolment in (the catalogue's trainer rule)?
+# The trainer rule, as SQL: the courses in which the person is a confirmed participant, not enrolled by
+# the viewer, with a scheduled session still to end. Trainer status the viewer could create herself
+# (enrolling the person, even pending, in a course she teaches) never opens the person's needs.
+TRAINER_NEEDS_SQL = (
+    "SELECT DISTINCT e.person, e.course FROM enrolment e "
+    "WHERE e.person IN ({people}) AND e.status = {{}} "
+    "AND (e.enrolled_by IS NULL OR e.enrolled_by <> {{}}) "
+    "AND EXISTS (SELECT 1 FROM course_session s WHERE s.course = e.course AND s.status = {{}} "
+    "AND s.ends_at > {{}})"
+)
 
-    One check per course of the person's live enrolments (a handful), so that the rule of who teaches
-    a course stays the catalogue's alone.
+
+async def people_whose_needs_trainer_sees(
+    actor: CurrentUser,
+    people: dict[int, int | None],
+    *,
+    course_id: int | None = None,
+    teaches: bool | None = None,
+) -> set[int]:
+    """The one trainer rule of the needs: of ``people`` (person id → their cooperative), those whose
+    needs ``actor`` sees because she teaches a course they take.
+
+    Only confirmed participants count, only in a course with a scheduled session not yet ended, and
+    never through an enrolment the actor made; a coordinator gets nothing from it for the people of
+    her own cooperative (she could make herself their trainer). ``course_id`` limits it to one course
+    (the participant list), whose ``teaches`` the caller may already know. One query, plus one check
+    per other course when the caller does not know it.
     """
-    if not actor.has_role(Role.TRAINER):
-        return False
-    rows = await fetch_all(
-        f"SELECT DISTINCT course FROM enrolment WHERE person = {{}} AND status IN {LIVE_STATUSES_SQL}",
-        person_id,
-    )
+    if not actor.has_role(Role.TRAINER) or not people:
+        return set()
+    candidates = [
+        pid for pid, coop in people.items()
+        if pid != actor.id
+        and not (actor.has_role(Role.COORDINATOR) and coop is not None and coop == actor.cooperative_id)
+    ]
+    if not candidates:
+        return set()
+    sql = TRAINER_NEEDS_SQL.format(people=", ".join("{}" for _ in candidates))
+    args: list[Any] = [*candidates, EnrolmentStatus.CONFIRMED.value, actor.id, SessionStatus.SCHEDULED.value,
+                       utcnow()]
+    if course_id is not None:
+        sql += " AND e.course = {}"
+        args.append(course_id)
+    rows = await fetch_all(sql, *args)
+    seen: set[int] = set()
+    verdicts: dict[int, bool] = {}
     for row in rows:
-        if await teaches_course(actor, row["course"]):
-            return True
-    return False
+        course = row["course"]
+        if course not in verdicts:
+            verdicts[course] = (
+                teaches if teaches is not None and course == course_id else await teaches_course(actor, course)
+            )
+        if verdicts[course]:
+            seen.add(row["person"])
+    return seen
 
 
 async def may_record_needs(actor: CurrentUser, person_id: int) -> bool:
@@ -80,22 +122,41 @@ async def may_record_needs(actor: CurrentUser, person_id: int) -> bool:
     return actor.has_role(Role.TUTOR) and await follows(actor.id, person_id)
 
 
-async def may_see_needs(actor: CurrentUser, person_id: int) -> bool:
-    """Who records them, and the trainers of a course the person is enrolled in. Nobody else."""
+async def may_see_needs(actor: CurrentUser, person_id: int, cooperative_id: int | None = None) -> bool:
+    """Who records them, and the trainers of a course the person takes (the trainer rule above)."""
     if await may_record_needs(actor, person_id):
         return True
-    return await _teaches_persons_course(actor, person_id)
+    return person_id in await people_whose_needs_trainer_sees(actor, {person_id: cooperative_id})
 
 
-async def get_accessibility_needs(actor: CurrentUser, person_id: int) -> dict[str, Any]:
+async def audit_needs_reads(actor: CurrentUser, person_ids: list[int], *, course_id: int | None = None) -> None:
+    """One audit row per person whose needs someone else read: who, whom, when; never the content."""
+    others = [pid for pid in person_ids if pid != actor.id]
+    if not others:
+        return
+    await AuditEvent.insert(
+        *[
+            AuditEvent(actor=actor.id, action=NEEDS_READ, entity="person", entity_id=pid, person_id=pid,
+                       course_id=course_id, data={"course_id": course_id} if course_id is not None else {})
+            for pid in others
+        ]
+    )
+
+
+NEEDS_READ = "accessibility_needs.read"
+
+
+async def get_accessibility_needs(actor: CurrentUser, person_id: int, *, audited: bool = True) -> dict[str, Any]:
     """The person's needs (all false when none are recorded); NotFound for anyone not allowed.
 
     The answer for someone without access is the same as for a person who does not exist, so the
     existence of needs (or of the person) is never revealed.
     """
     person = await load_person(person_id)
-    if person is None or not await may_see_needs(actor, person_id):
+    if person is None or not await may_see_needs(actor, person_id, person["cooperative"]):
         raise NotFound(N_("Persona non trovata."))
+    if audited:
+        await audit_needs_reads(actor, [person_id])
     row = await fetch_one(
         "SELECT person, step_free_access, interpreter, easy_read, companion, notes, updated_at "
         "FROM accessibility_needs WHERE person = {}",
@@ -118,7 +179,7 @@ async def set_accessibility_needs(actor: CurrentUser, person_id: int, data: Need
     """Record what to arrange for the person (no diagnoses). The audit notes who and when, never what."""
     person = await load_person(person_id)
     if person is None or not await may_record_needs(actor, person_id):
-        if person is not None and await may_see_needs(actor, person_id):
+        if person is not None and await may_see_needs(actor, person_id, person["cooperative"]):
             raise PermissionDenied(N_("Puoi consultare queste informazioni ma non modificarle."))
         raise NotFound(N_("Persona non trovata."))
     notes = (data.notes or "").strip()
@@ -144,7 +205,8 @@ async def set_accessibility_needs(actor: CurrentUser, person_id: int, data: Need
         await record_audit_event(
             "accessibility_needs.updated", actor_id=actor.id, entity="person", entity_id=person_id
         )
-    return await get_accessibility_needs(actor, person_id)
+    # What was just written, shown back: the change is audited above, not a read.
+    return await get_accessibility_needs(actor, person_id, audited=False)
 
 
 STEP_FREE_SQL = (

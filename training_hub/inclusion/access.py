@@ -77,7 +77,8 @@ async def audit(actor: CurrentUser, action: str, pathway_id: int | None, *, pers
     """Who, when, which record; nothing when the person reads their own."""
     if actor.id == person_id:
         return
-    await record_audit_event(action, actor_id=actor.id, entity=AUDIT_ENTITY, entity_id=pathway_id, data=data)
+    await record_audit_event(action, actor_id=actor.id, entity=AUDIT_ENTITY, entity_id=pathway_id, data=data,
+                             person_id=person_id)
 
 
 async def open_pathway(

@@ -14,6 +14,12 @@ The public version (``/public/activity``, no login) shows aggregates only:
   next smallest groups join it until it reaches 5. Every group shown therefore has at least 5 people,
   and subtracting the shown groups from the total gives only the merged group, itself at least 5.
   Totals below 5 are shown as "< 5";
+* course-side figures per path kind only for a period where every group (path kind, province, area)
+  with anyone in it has at least 5 people: a small group next to per-kind counts could point at the
+  people on an inclusion course;
+* only whole months, quarters and years (:func:`check_public_period`): with any two days allowed,
+  October minus 1-22 October would isolate a handful of people; the reports of the recent months,
+  quarters and years are computed ahead by the hourly housekeeping (:func:`precompute_public_reports`);
 * satisfaction only from closed surveys with at least 5 answers, per path kind;
 * nothing from ``AccessibilityNeeds`` or about anyone's condition; participants of inclusion pathways
   appear only inside those province and area groups of at least 5 people.
@@ -25,7 +31,7 @@ import asyncio
 import time
 import weakref
 from collections import deque
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from training_hub.calendars.cache import VersionMemo
@@ -33,7 +39,7 @@ from training_hub.core.errors import PermissionDenied, TooManyAttempts, Validati
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.settings import get_settings
-from training_hub.core.timeutil import utcnow
+from training_hub.core.timeutil import to_rome, utcnow
 from training_hub.reports.period import Period
 from training_hub.reports.queries import (
     completion,
@@ -154,6 +160,10 @@ async def public_activity_report(period: Period, now: datetime | None = None) ->
         table.columns = [c for c in table.columns if c.key in (label, *course_columns)]
         table.rows = [{k: row[k] for k in (label, *course_columns)} for row in table.rows]
     kinds.note = N_("Corsi, incontri e ore erogate: contano le lezioni, non le persone.")
+    if any(0 < int(row["participants"]) < MIN_GROUP for row in pm if row["dim"] in ("kind", "province", "area")):
+        kinds.rows = []
+        kinds.note = N_("Per questo periodo i dati per tipo di percorso non sono pubblicati: almeno un gruppo "
+                        "ha meno di 5 persone.")
     provinces = _public_group_table(province_table(pm), "province")
     areas = _public_group_table(area_table(pm), "area")
     for table in (provinces, areas):
@@ -163,17 +173,23 @@ async def public_activity_report(period: Period, now: datetime | None = None) ->
     return report
 
 
-# The public report needs no login, so anyone could ask for it in a loop, each time with another period.
-# Each worker therefore keeps a computed report for PUBLIC_CACHE_SECONDS per period (and its PDF per
-# period and language), computes one at a time, at most PUBLIC_COMPUTATIONS_PER_MINUTE a minute (then
-# 429 until the minute has passed; periods already computed are still served), and over at most
-# MAX_PUBLIC_PERIOD_YEARS. The figures are at most a few minutes old: it reports on months and years.
+# The public report needs no login, so anyone could ask for it in a loop. It covers only whole months,
+# quarters and years; the hourly housekeeping computes the recent ones ahead (precompute_public_reports)
+# and each worker keeps a computed report PUBLIC_CACHE_SECONDS per period (and its PDF per period and
+# language). Anything else is computed one at a time, at most PUBLIC_COMPUTATIONS_PER_MINUTE a minute
+# per client (then 429 for that client only, until its minute has passed; periods already computed
+# are still served to everyone).
 PUBLIC_CACHE_SECONDS = 300
+PRECOMPUTED_SECONDS = 2 * 3600  # until the next hourly run has replaced them, with a margin
 PUBLIC_COMPUTATIONS_PER_MINUTE = 20
-MAX_PUBLIC_PERIOD_YEARS = 3
+MAX_TRACKED_CLIENTS = 10_000
 PUBLIC_REPORTS = VersionMemo(max_entries=64)
-_public_computed: deque[float] = deque()
+_public_computed: dict[str, deque[float]] = {}
 _public_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+WHOLE_PERIODS_ONLY = N_(
+    "Il rapporto pubblico copre solo un mese, un trimestre o un anno interi: per esempio dal 01/10/2026 "
+    "al 31/10/2026, dal 01/10/2026 al 31/12/2026 o dal 01/01/2026 al 31/12/2026."
+)
 
 
 def public_cache_seconds() -> int:
@@ -182,23 +198,70 @@ def public_cache_seconds() -> int:
     return 0 if get_settings().mode == "test" else PUBLIC_CACHE_SECONDS
 
 
-def check_public_period(period: Period) -> None:
+def _month_end(year: int, month: int) -> date:
+    return (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+
+
+def public_period_kind(period: Period) -> str | None:
+    """"month", "quarter" or "year" when the period is exactly one; None otherwise."""
     first, last = period.first, period.last
-    if (last.year - first.year) * 12 + last.month - first.month >= MAX_PUBLIC_PERIOD_YEARS * 12:
-        raise ValidationFailed(N_("Il rapporto pubblico può coprire al massimo 3 anni."), field="to")
+    if first.day != 1:
+        return None
+    if last == _month_end(first.year, first.month):
+        return "month"
+    if first.month in (1, 4, 7, 10) and last == _month_end(first.year, first.month + 2):
+        return "quarter"
+    if first.month == 1 and last == date(first.year, 12, 31):
+        return "year"
+    return None
 
 
-def _claim_public_computation() -> None:
+def check_public_period(period: Period) -> None:
+    if public_period_kind(period) is None:
+        raise ValidationFailed(WHOLE_PERIODS_ONLY, field="from")
+
+
+def published_periods(today: date) -> list[Period]:
+    """What the housekeeping computes ahead: this month and the 12 before it, this quarter and the 4
+    before it, this year and the last."""
+    periods: list[Period] = []
+    year, month = today.year, today.month
+    for _ in range(13):
+        periods.append(Period(date(year, month, 1), _month_end(year, month)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    year, month = today.year, (today.month - 1) // 3 * 3 + 1
+    for _ in range(5):
+        periods.append(Period(date(year, month, 1), _month_end(year, month + 2)))
+        year, month = (year, month - 3) if month > 3 else (year - 1, 10)
+    periods += [Period(date(y, 1, 1), date(y, 12, 31)) for y in (today.year, today.year - 1)]
+    return periods
+
+
+async def precompute_public_reports(now: datetime | None = None) -> int:
+    """Compute the recent public reports ahead (the hourly housekeeping); how many."""
+    now = now or utcnow()
+    periods = published_periods(to_rome(now).date())
+    for period in periods:
+        PUBLIC_REPORTS.put(("report", period.first, period.last), await public_activity_report(period, now),
+                           PRECOMPUTED_SECONDS)
+    return len(periods)
+
+
+def _claim_public_computation(client: str) -> None:
     now = time.monotonic()
-    while _public_computed and _public_computed[0] <= now - 60:
-        _public_computed.popleft()
-    if len(_public_computed) >= PUBLIC_COMPUTATIONS_PER_MINUTE:
+    if len(_public_computed) >= MAX_TRACKED_CLIENTS:
+        for key in [key for key, times in _public_computed.items() if not times or times[-1] <= now - 60]:
+            del _public_computed[key]
+    times = _public_computed.setdefault(client, deque())
+    while times and times[0] <= now - 60:
+        times.popleft()
+    if len(times) >= PUBLIC_COMPUTATIONS_PER_MINUTE:
         raise TooManyAttempts(N_("Troppe richieste: riprova tra poco."),
-                              retry_after=max(1, int(_public_computed[0] + 61 - now)))
-    _public_computed.append(now)
+                              retry_after=max(1, int(times[0] + 61 - now)))
+    times.append(now)
 
 
-async def cached_public_activity_report(period: Period) -> Report:
+async def cached_public_activity_report(period: Period, client: str = "") -> Report:
     """:func:`public_activity_report`, with the limits above (the Report is only read afterwards)."""
     check_public_period(period)
     key = ("report", period.first, period.last)
@@ -211,7 +274,7 @@ async def cached_public_activity_report(period: Period) -> Report:
         if (report := PUBLIC_REPORTS.get(key)) is not None:
             return report  # computed while this request waited
         if ttl > 0:
-            _claim_public_computation()
+            _claim_public_computation(client)
         report = await public_activity_report(period)
         PUBLIC_REPORTS.put(key, report, ttl)
     return report

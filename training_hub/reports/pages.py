@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -18,6 +18,7 @@ from training_hub.core.errors import NotFound, ValidationFailed
 from training_hub.core.i18n import N_, get_language, gettext
 from training_hub.core.tables import PathKind, Province
 from training_hub.reports import activity as activity_service
+from training_hub.reports import audit as audit_service
 from training_hub.reports.dashboards import dashboard
 from training_hub.reports.pdf import period_text, report_pdf
 from training_hub.reports.period import parse_period
@@ -203,6 +204,27 @@ async def _pdf(report: Report, title: str) -> bytes:
     return await asyncio.to_thread(report_pdf, report, title=title, subtitle=period_text(report))
 
 
+def _published_links() -> list[tuple[str, str]]:
+    """The public report's periods as links (label, query): the recent months, quarters and years."""
+    from babel.dates import format_date as babel_format_date
+
+    from training_hub.core.i18n import babel_locale
+    from training_hub.reports.period import rome_today
+
+    links = []
+    for period in activity_service.published_periods(rome_today()):
+        kind = activity_service.public_period_kind(period)
+        if kind == "month":
+            label = babel_format_date(period.first, "LLLL yyyy", locale=babel_locale())
+        elif kind == "quarter":
+            label = gettext("%(n)d° trimestre %(year)d") % {"n": (period.first.month + 2) // 3,
+                                                             "year": period.first.year}
+        else:
+            label = str(period.first.year)
+        links.append((label, f"from={period.first.isoformat()}&to={period.last.isoformat()}"))
+    return links
+
+
 def _activity_page(report: Report | None, filters: Filters, errors: dict[str, str], *, public: bool,
                    status_code: int = 200) -> Template:
     return page(
@@ -211,7 +233,14 @@ def _activity_page(report: Report | None, filters: Filters, errors: dict[str, st
         summary=activity_service.summary_items(report) if report else [],
         subtitle=period_text(report) if report else "",
         base_path="/public/activity" if public else "/reports/activity",
+        published=_published_links() if public else [],
     )
+
+
+def _client(request: Request) -> str:
+    """Who asks, for the per-client limit: the address the server sees (behind a proxy, the one it
+    forwards when FORWARDED_ALLOW_IPS trusts it)."""
+    return request.client.host if request.client else ""
 
 
 class PublicReportPages(Controller):
@@ -221,19 +250,19 @@ class PublicReportPages(Controller):
     include_in_schema = False
 
     @get("/activity", name="public_activity")
-    async def activity(self, start: FromDate = None, end: ToDate = None) -> Template:
+    async def activity(self, request: Request, start: FromDate = None, end: ToDate = None) -> Template:
         filters = _filters(start, end)
         try:
             period = parse_period(start, end)
-            report = await activity_service.cached_public_activity_report(period)
+            report = await activity_service.cached_public_activity_report(period, _client(request))
         except ValidationFailed as exc:
             return _activity_page(None, filters, form_errors(exc), public=True, status_code=exc.status_code)
         return _activity_page(report, filters, {}, public=True)
 
     @get("/activity.pdf", name="public_activity_pdf")
-    async def activity_pdf(self, start: FromDate = None, end: ToDate = None) -> Response:
+    async def activity_pdf(self, request: Request, start: FromDate = None, end: ToDate = None) -> Response:
         period = parse_period(start, end)
-        report = await activity_service.cached_public_activity_report(period)
+        report = await activity_service.cached_public_activity_report(period, _client(request))
         key = ("pdf", period.first, period.last, get_language())
         content = activity_service.PUBLIC_REPORTS.get(key)
         if content is None:
@@ -243,4 +272,38 @@ class PublicReportPages(Controller):
                         headers=attachment(filename("rapporto-pubblico", period, ".pdf")))
 
 
-ROUTES = [ReportPages, PublicReportPages]
+class AuditPages(Controller):
+    """The office's audit log (see reports/audit.py): a filter form, 50 events a page, the CSV."""
+
+    path = "/admin"
+    guards = [requires_admin]  # noqa: RUF012
+    include_in_schema = False
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    @staticmethod
+    def _filters(request: Request[Any, Any, Any]) -> audit_service.AuditFilters:
+        q = request.query_params
+        return audit_service.AuditFilters(person=q.get("person") or "", course=q.get("course") or "",
+                                          kind=q.get("kind") or "", start=q.get("from") or "",
+                                          end=q.get("to") or "", page=q.get("page") or "")
+
+    @get("/audit", name="audit_log")
+    async def audit(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template:
+        filters = self._filters(request)
+        kinds = [(key, gettext(label)) for key, (label, _prefixes) in audit_service.KINDS.items()]
+        try:
+            result = await audit_service.audit_log(user, filters)
+        except ValidationFailed as exc:
+            return page("reports/audit.html", status_code=exc.status_code, result=None, filters=filters,
+                        errors=form_errors(exc), kinds=kinds)
+        return page("reports/audit.html", result=result, filters=filters, errors={}, kinds=kinds,
+                    csv_query=filters.query(page=""), page_query=lambda n: filters.query(page=str(n)))
+
+    @get("/audit.csv", name="audit_log_csv")
+    async def audit_csv(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Response[bytes]:
+        content = await audit_service.audit_log_csv(user, self._filters(request))
+        return Response(content, media_type="text/csv; charset=utf-8",
+                        headers=attachment("registro-attivita.csv"))
+
+
+ROUTES = [AuditPages, ReportPages, PublicReportPages]

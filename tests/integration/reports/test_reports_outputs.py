@@ -3,7 +3,6 @@ and the public version with its small-group suppression."""
 
 import io
 import re
-from collections import deque
 from datetime import date
 
 from openpyxl import load_workbook
@@ -154,12 +153,13 @@ async def test_public_report_with_fewer_than_five_people_withholds_them(client):
 
 async def test_public_report_is_cached_rate_limited_and_capped(client, count_queries, monkeypatch):
     """No login: a computed report is reused for a few minutes per period, computations are limited per
-    minute (periods already computed are still served), and the period is at most 3 years."""
+    minute and client (periods already computed are still served), and only whole months, quarters and
+    years are published."""
     from training_hub.reports import activity
 
     monkeypatch.setattr(activity, "public_cache_seconds", lambda: 300)
     monkeypatch.setattr(activity, "PUBLIC_COMPUTATIONS_PER_MINUTE", 3)
-    monkeypatch.setattr(activity, "_public_computed", deque())
+    monkeypatch.setattr(activity, "_public_computed", {})
     activity.PUBLIC_REPORTS.clear()
     try:
         await _course_with([(await make_cooperative(province="MI"), 6)], year=2024)
@@ -171,16 +171,16 @@ async def test_public_report_is_cached_rate_limited_and_capped(client, count_que
             pdf_again = await client.get("/public/activity.pdf?from=2024-01-01&to=2024-12-31")
         assert again.status_code == pdf.status_code == 200 and pdf.content == pdf_again.content
         assert queries.count == 0
-        assert (await client.get("/public/activity?from=2024-02-01&to=2024-12-31")).status_code == 200
-        assert (await client.get("/public/activity?from=2024-03-01&to=2024-12-31")).status_code == 200
-        refused = await client.get("/public/activity?from=2024-04-01&to=2024-12-31")
+        assert (await client.get("/public/activity?from=2024-01-01&to=2024-03-31")).status_code == 200
+        assert (await client.get("/public/activity?from=2024-04-01&to=2024-06-30")).status_code == 200
+        refused = await client.get("/public/activity?from=2024-07-01&to=2024-09-30")
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
         assert "Troppe richieste: riprova tra poco." in refused.text
         assert (await client.get("/public/activity?from=2024-01-01&to=2024-12-31")).status_code == 200
-        too_long = await client.get("/public/activity?from=2021-01-01&to=2024-01-01")
-        assert too_long.status_code == 422 and "al massimo 3 anni" in too_long.text
+        too_long = await client.get("/public/activity?from=2021-01-01&to=2024-12-31")
+        assert too_long.status_code == 422 and "un mese, un trimestre o un anno interi" in too_long.text
         assert 'aria-invalid="true"' in too_long.text
         assert (await client.get("/public/activity.pdf?from=2021-01-01&to=2024-12-31")).status_code == 422
-        assert (await client.get("/public/activity.pdf?from=2024-05-01&to=2024-12-31")).status_code == 429
+        assert (await client.get("/public/activity.pdf?from=2024-10-01&to=2024-12-31")).status_code == 429
     finally:
         activity.PUBLIC_REPORTS.clear()

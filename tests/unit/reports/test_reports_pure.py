@@ -41,11 +41,23 @@ def test_bad_periods_are_refused_with_a_clear_message(start, end, field, message
     assert message in caught.value.field_errors[field]
 
 
-def test_the_public_report_covers_at_most_three_years():
-    check_public_period(parse_period("2021-01-01", "2023-12-31"))
+@pytest.mark.parametrize(("first", "last"), [
+    ("2026-10-01", "2026-10-31"), ("2026-02-01", "2026-02-28"), ("2024-02-01", "2024-02-29"),
+    ("2026-10-01", "2026-12-31"), ("2026-01-01", "2026-03-31"), ("2026-01-01", "2026-12-31"),
+])
+def test_the_public_report_covers_a_whole_month_quarter_or_year(first, last):
+    check_public_period(parse_period(first, last))
+
+
+@pytest.mark.parametrize(("first", "last"), [
+    ("2026-10-01", "2026-10-22"), ("2026-10-23", "2026-10-31"), ("2026-02-01", "2026-02-27"),
+    ("2026-02-01", "2026-04-30"), ("2026-11-01", "2027-01-31"), ("2021-01-01", "2023-12-31"),
+    ("2026-01-02", "2026-12-31"), ("2026-01-01", "2026-06-30"),
+])
+def test_any_other_period_is_refused_with_a_clear_message(first, last):
     with pytest.raises(ValidationFailed) as caught:
-        check_public_period(parse_period("2021-01-01", "2024-01-01"))
-    assert "al massimo 3 anni" in caught.value.field_errors["to"]
+        check_public_period(parse_period(first, last))
+    assert "un mese, un trimestre o un anno interi" in caught.value.field_errors["from"]
 
 
 def test_rome_months_start_at_rome_midnight_across_dst():
