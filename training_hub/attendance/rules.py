@@ -38,6 +38,7 @@ import hmac
 import math
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -236,7 +237,9 @@ _CODE_NOISE = re.compile(r"[\s\-.]")
 
 
 def normalise_check_in_code(code: str) -> str:
-    return _CODE_NOISE.sub("", code or "").lower()
+    """NFKC first, so the full-width digits of some phone keyboards (``１２３４５６``) read as ``123456``;
+    whatever is still not ASCII after that cannot be a code (a wrong code, never an error)."""
+    return _CODE_NOISE.sub("", unicodedata.normalize("NFKC", code or "")).lower()
 
 
 def is_check_in_token(candidate: str) -> bool:
@@ -247,8 +250,8 @@ def is_check_in_token(candidate: str) -> bool:
 def check_in_code_valid(session_id: int, code: str, now: datetime) -> bool:
     """True when ``code`` (QR token or six digits) was shown for this session in the last minutes."""
     candidate = normalise_check_in_code(code)
-    if not candidate or len(candidate) > 64:
-        return False
+    if not candidate or len(candidate) > 64 or not candidate.isascii():
+        return False  # hmac.compare_digest refuses non-ASCII str: such a code is simply wrong
     current = minute_of(now)
     valid = False
     for minute in range(current - CHECK_IN_GRACE_MINUTES, current + 1):
