@@ -36,6 +36,7 @@ from icalendar import Calendar, Event, vDuration
 from training_hub.core.i18n import N_, gettext, ngettext
 from training_hub.core.icalendar import PRODID, TZID, VTIMEZONE_ROME
 from training_hub.core.labels import PATH_KIND_LABELS
+from training_hub.core.text import one_line
 from training_hub.core.timeutil import to_rome
 
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -171,6 +172,7 @@ def build_calendar(
     refresh_interval: timedelta = REFRESH_INTERVAL,
 ) -> bytes:
     """A whole VCALENDAR from already serialised VEVENTs (see :func:`build_vevent`)."""
+    name = one_line(name)  # a title stored with a line break must not break the file (nor forge a line)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

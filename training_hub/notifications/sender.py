@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from training_hub.core.db import fetch_all
 from training_hub.core.settings import get_settings
+from training_hub.core.text import one_line
 from training_hub.core.timeutil import utcnow
 
 log = logging.getLogger("training_hub.notifications")
@@ -124,7 +125,7 @@ def build_email(row: dict[str, Any]) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = row["to_email"]
-    message["Subject"] = row["subject"]
+    message["Subject"] = one_line(row["subject"])  # a stored CR/LF would be refused as header injection
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}", domain="training-hub")
     message["X-Training-Hub-Id"] = str(row["id"])
     message["X-Training-Hub-Kind"] = row["kind"]
