@@ -56,6 +56,19 @@ class Settings:
     safety_due_soon_days: int = 90
     # Entry into force of the Accordo Stato-Regioni 17/04/2025: see ASR_2025_IN_FORCE_DEFAULT.
     asr_2025_in_force: date = ASR_2025_IN_FORCE_DEFAULT
+    # Database outages (issue 12): a database that does not answer must cost a request seconds, not
+    # forever. Connecting (TCP + authentication), waiting for a pooled connection, and one statement are
+    # each bounded on the client; PostgreSQL also cancels a statement itself after the server-side
+    # timeout (a little shorter, so the server gives up first and says why). Seconds.
+    db_connect_timeout: float = 5.0
+    db_acquire_timeout: float = 5.0
+    db_command_timeout: float = 15.0
+    db_statement_timeout: float = 12.0
+    # How long an answer 503 asks clients to wait before trying again (Retry-After), seconds.
+    db_retry_after_seconds: int = 30
+    # Graceful shutdown: how long open requests may finish after SIGTERM (uvicorn's
+    # timeout_graceful_shutdown); background tasks are cancelled, bounded the same way.
+    shutdown_timeout_seconds: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -74,6 +87,19 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} deve essere un numero intero, non {raw!r}.") from exc
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} deve essere un numero di secondi, non {raw!r}.") from exc
+    if not value > 0:
+        raise SettingsError(f"{name} deve essere maggiore di zero.")
+    return value
 
 
 def _date(name: str, default: date) -> date:
@@ -121,6 +147,12 @@ def load_settings() -> Settings:
         catalogue_cache_seconds=_int("TRAINING_HUB_CATALOGUE_CACHE_SECONDS", 10),
         safety_due_soon_days=_int("TRAINING_HUB_SAFETY_DUE_SOON_DAYS", 90),
         asr_2025_in_force=_date("TRAINING_HUB_ASR_2025_IN_FORCE", ASR_2025_IN_FORCE_DEFAULT),
+        db_connect_timeout=_float("TRAINING_HUB_DB_CONNECT_TIMEOUT", 5.0),
+        db_acquire_timeout=_float("TRAINING_HUB_DB_ACQUIRE_TIMEOUT", 5.0),
+        db_command_timeout=_float("TRAINING_HUB_DB_COMMAND_TIMEOUT", 15.0),
+        db_statement_timeout=_float("TRAINING_HUB_DB_STATEMENT_TIMEOUT", 12.0),
+        db_retry_after_seconds=_int("TRAINING_HUB_DB_RETRY_AFTER", 30),
+        shutdown_timeout_seconds=_int("TRAINING_HUB_SHUTDOWN_TIMEOUT", 10),
     )
 
 
