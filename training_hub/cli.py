@@ -170,7 +170,8 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     asyncio.run(_with_engine(prepare))
     click.echo(f"Training Hub in ascolto su http://{host}:{port}")
     uvicorn.run("training_hub.app:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info", access_log=False)
+                proxy_headers=True, log_level="info", access_log=False,
+                timeout_graceful_shutdown=load_settings().shutdown_timeout_seconds)
 
 
 if __name__ == "__main__":  # pragma: no cover

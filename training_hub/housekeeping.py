@@ -8,13 +8,13 @@ overdue inclusion-pathway reviews (once per due date).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+from training_hub.core.background import stop_task
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import ApiToken, KeyValue, LoginFailure
 from training_hub.core.timeutil import utcnow
@@ -52,6 +52,4 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_task(task)  # bounded: a task stuck on a frozen database does not hold the shutdown

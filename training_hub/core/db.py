@@ -415,7 +415,14 @@ def is_database_unavailable(exc: BaseException) -> bool:
 async def stop_engine(engine: Engine, *, started: bool = True) -> None:
     """Close what :func:`start_engine` opened (``started``); idle SQLite connections always."""
     if isinstance(engine, PostgresEngine) and started and engine.pool is not None:
-        await engine.close_connection_pool()
+        # Gracefully if the database answers; with it frozen, pool.close() would wait forever for
+        # the goodbye of every connection: after the shutdown timeout the sockets are just closed.
+        pool = engine.pool
+        try:
+            await asyncio.wait_for(pool.close(), _settings().shutdown_timeout_seconds)
+        except (TimeoutError, OSError):
+            pool.terminate()
+        engine.pool = None
     elif isinstance(engine, PooledSQLiteEngine):
         await engine.close_idle_connections()
 
