@@ -64,6 +64,10 @@ class Settings:
     db_acquire_timeout: float = 5.0
     db_command_timeout: float = 15.0
     db_statement_timeout: float = 12.0
+    # How long a notice keeps being retried while the mail server cannot be reached (connection
+    # refused, timeouts, 4xx): an outage from Friday evening to Monday morning must still deliver
+    # Monday's reminders, so at least 3 days (issue 12 item 16); a permanent 5xx gives up at once.
+    notifications_retry_days: int = 3
     # How long an answer 503 asks clients to wait before trying again (Retry-After), seconds.
     db_retry_after_seconds: int = 30
     # Graceful shutdown: how long open requests may finish after SIGTERM (uvicorn's
@@ -147,6 +151,7 @@ def load_settings() -> Settings:
         catalogue_cache_seconds=_int("TRAINING_HUB_CATALOGUE_CACHE_SECONDS", 10),
         safety_due_soon_days=_int("TRAINING_HUB_SAFETY_DUE_SOON_DAYS", 90),
         asr_2025_in_force=_date("TRAINING_HUB_ASR_2025_IN_FORCE", ASR_2025_IN_FORCE_DEFAULT),
+        notifications_retry_days=_int("TRAINING_HUB_NOTIFICATIONS_RETRY_DAYS", 3),
         db_connect_timeout=_float("TRAINING_HUB_DB_CONNECT_TIMEOUT", 5.0),
         db_acquire_timeout=_float("TRAINING_HUB_DB_ACQUIRE_TIMEOUT", 5.0),
         db_command_timeout=_float("TRAINING_HUB_DB_COMMAND_TIMEOUT", 15.0),
