@@ -34,10 +34,9 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event, vDuration
 
 from training_hub.core.i18n import N_, gettext, ngettext
-from training_hub.core.icalendar import PRODID, TZID, VTIMEZONE_ROME
+from training_hub.core.icalendar import PRODID, TZID, VTIMEZONE_ROME, ical_instant
 from training_hub.core.labels import PATH_KIND_LABELS
 from training_hub.core.text import one_line
-from training_hub.core.timeutil import to_rome
 
 REFRESH_INTERVAL = timedelta(hours=1)
 # Bump when the bytes of a feed change for the same data (a new property, a new wording): every
@@ -78,7 +77,7 @@ def _utc(value: datetime) -> datetime:
 
 
 def _rome(value: datetime) -> datetime:
-    return to_rome(value).replace(microsecond=0)
+    return ical_instant(value)  # Rome time, or UTC in the ambiguous hour of the fall-back night
 
 
 def course_url(base_url: str, course_id: int) -> str:
