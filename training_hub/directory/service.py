@@ -121,12 +121,16 @@ def validate_partita_iva(value: str, field: str = "tax_code") -> str:
 def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
-    if not name:
+    if has_control_characters(name):
+        errors["name"] = CONTROL_CHARACTERS_MESSAGE
+    elif not name:
         errors["name"] = N_("Indica il nome della cooperativa.")
     elif len(name) > MAX_NAME_LENGTH:
         errors["name"] = N_("Il nome è troppo lungo: al massimo 200 caratteri.")
     comune = (data.comune or "").strip()
-    if len(comune) > MAX_COMUNE_LENGTH:
+    if has_control_characters(comune):
+        errors["comune"] = CONTROL_CHARACTERS_MESSAGE
+    elif len(comune) > MAX_COMUNE_LENGTH:
         errors["comune"] = N_("Il comune è troppo lungo: al massimo 100 caratteri.")
     province = (data.province or "").strip().upper()
     if province not in {p.value for p in Province}:

@@ -29,6 +29,10 @@ async def test_api_refuses_control_characters_in_titles_and_names(client, admin,
         "full_name": title, "email": "nuovo@example.test", "roles": ["worker"]})
     assert person.status_code == 422
     assert "full_name" in {e["field"] for e in person.json()["errors"]}
+    cooperative = await client.post("/api/cooperatives", headers=headers, json={
+        "name": title, "province": "CO", "comune": title})
+    assert cooperative.status_code == 422
+    assert {e["field"] for e in cooperative.json()["errors"]} == {"name", "comune"}
     assert not await TrainingPath.exists() and not await Location.exists()
 
 
