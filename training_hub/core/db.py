@@ -114,6 +114,32 @@ class TrackedSQLiteTransaction(_EndOfTransactionMarksChange, SQLiteTransaction):
 
 
 class TrackedPostgresTransaction(_EndOfTransactionMarksChange, PostgresTransaction):
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        self.transaction = self.connection.transaction()
+        try:
+            await self.begin()
+        except BaseException:
+            # Piccolo would keep the connection out of the pool for good when BEGIN fails (a frozen
+            # database times it out): twenty of those and the pool is empty even once it is back.
+            self.connection.terminate()
+            if self.engine.pool:
+                await self.engine.pool.release(self.connection)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if (exception is not None and self._parent is None and not self._rolled_back
+                and is_database_unavailable(exception)):
+            # A ROLLBACK sent to a database that does not answer would wait a command timeout more:
+            # close the connection instead (the server rolls back what it had when it notices).
+            self.connection.terminate()
+            self._rolled_back = True
+        return await super().__aexit__(exception_type, exception, traceback)
+
     async def get_connection(self) -> Any:
         if self.engine.pool:
             return await self.engine.pool.acquire(timeout=_settings().db_acquire_timeout)
@@ -150,7 +176,14 @@ class TrackedPostgresEngine(_TracksWrites, PostgresEngine):
         if not self.pool:
             raise ValueError("A pool isn't currently running.")
         async with self.pool.acquire(timeout=_settings().db_acquire_timeout) as connection:
-            return await connection.fetch(query, *(args or []))
+            try:
+                return await connection.fetch(query, *(args or []))
+            except Exception as exc:
+                if is_database_unavailable(exc):
+                    # Handing a timed-out connection back to the pool waits for asyncpg's cancel request,
+                    # itself stuck on a frozen database: close it at once instead.
+                    connection.terminate()
+                raise
 
 
 class PooledSQLiteEngine(_TracksWrites, SQLiteEngine):

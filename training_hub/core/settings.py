@@ -59,11 +59,13 @@ class Settings:
     # Database outages (issue 12): a database that does not answer must cost a request seconds, not
     # forever. Connecting (TCP + authentication), waiting for a pooled connection, and one statement are
     # each bounded on the client; PostgreSQL also cancels a statement itself after the server-side
-    # timeout (a little shorter, so the server gives up first and says why). Seconds.
-    db_connect_timeout: float = 5.0
+    # timeout (a little shorter, so the server gives up first and says why). Seconds. With the database
+    # frozen, a statement waits the command timeout, then asyncpg's cancel request waits the connect
+    # timeout: 13 s at most with these values (bench/robustness.py measures it).
+    db_connect_timeout: float = 3.0
     db_acquire_timeout: float = 5.0
-    db_command_timeout: float = 15.0
-    db_statement_timeout: float = 12.0
+    db_command_timeout: float = 10.0
+    db_statement_timeout: float = 8.0
     # How long a notice keeps being retried while the mail server cannot be reached (connection
     # refused, timeouts, 4xx): an outage from Friday evening to Monday morning must still deliver
     # Monday's reminders, so at least 3 days (issue 12 item 16); a permanent 5xx gives up at once.
@@ -152,10 +154,10 @@ def load_settings() -> Settings:
         safety_due_soon_days=_int("TRAINING_HUB_SAFETY_DUE_SOON_DAYS", 90),
         asr_2025_in_force=_date("TRAINING_HUB_ASR_2025_IN_FORCE", ASR_2025_IN_FORCE_DEFAULT),
         notifications_retry_days=_int("TRAINING_HUB_NOTIFICATIONS_RETRY_DAYS", 3),
-        db_connect_timeout=_float("TRAINING_HUB_DB_CONNECT_TIMEOUT", 5.0),
+        db_connect_timeout=_float("TRAINING_HUB_DB_CONNECT_TIMEOUT", 3.0),
         db_acquire_timeout=_float("TRAINING_HUB_DB_ACQUIRE_TIMEOUT", 5.0),
-        db_command_timeout=_float("TRAINING_HUB_DB_COMMAND_TIMEOUT", 15.0),
-        db_statement_timeout=_float("TRAINING_HUB_DB_STATEMENT_TIMEOUT", 12.0),
+        db_command_timeout=_float("TRAINING_HUB_DB_COMMAND_TIMEOUT", 10.0),
+        db_statement_timeout=_float("TRAINING_HUB_DB_STATEMENT_TIMEOUT", 8.0),
         db_retry_after_seconds=_int("TRAINING_HUB_DB_RETRY_AFTER", 30),
         shutdown_timeout_seconds=_int("TRAINING_HUB_SHUTDOWN_TIMEOUT", 10),
     )
