@@ -431,8 +431,8 @@ def is_database_unavailable(exc: BaseException) -> bool:
 
     if isinstance(exc, (ConnectionError, TimeoutError, asyncio.TimeoutError)):
         return True
-    if isinstance(exc, OSError):  # refused, unreachable, DNS: errno set, no file name
-        return exc.filename is None and exc.errno is not None
+    if isinstance(exc, OSError):  # refused, unreachable, DNS, "Multiple exceptions" (::1 and 127.0.0.1)
+        return exc.filename is None  # a file that is missing or unreadable is a bug, not an outage
     if isinstance(exc, (asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
                         asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.CannotConnectNowError)):
         return True
