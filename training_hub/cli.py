@@ -22,7 +22,7 @@ async def _with_engine(coro_factory):  # type: ignore[no-untyped-def]
     from training_hub.core.db import get_engine, start_engine, stop_engine
 
     engine = get_engine()
-    started = await start_engine(engine)
+    started = await start_engine(engine, bounded=False)  # migrations may take longer than a request
     try:
         return await coro_factory()
     finally:

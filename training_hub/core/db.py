@@ -395,10 +395,15 @@ async def _keepalive(connection: Any) -> None:
             sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
 
 
-def pool_options() -> dict[str, Any]:
+def pool_options(*, bounded: bool = True) -> dict[str, Any]:
     """asyncpg pool options bounding every wait on PostgreSQL (see Settings: connect, command and
-    server-side statement timeouts, TCP keepalives on both sides)."""
+    server-side statement timeouts, TCP keepalives on both sides). ``bounded=False`` (the command line:
+    migrations, the demo, cron jobs) keeps the connect timeout and keepalives but no statement limits:
+    an ALTER TABLE on a large table may rightly take minutes."""
     settings = _settings()
+    if not bounded:
+        return {"min_size": 1, "max_size": 20, "reset": _keep_session_state, "init": _keepalive,
+                "timeout": settings.db_connect_timeout}
     return {
         "min_size": 1,
         "max_size": 20,
@@ -416,10 +421,11 @@ def pool_options() -> dict[str, Any]:
     }
 
 
-async def start_engine(engine: Engine) -> bool:
-    """Open the PostgreSQL pool unless one is open already; True when this call opened it."""
+async def start_engine(engine: Engine, *, bounded: bool = True) -> bool:
+    """Open the PostgreSQL pool unless one is open already; True when this call opened it. The server's
+    pool is ``bounded`` (see :func:`pool_options`)."""
     if isinstance(engine, PostgresEngine) and engine.pool is None:
-        await engine.start_connection_pool(**pool_options())
+        await engine.start_connection_pool(**pool_options(bounded=bounded))
         return True
     return False
 

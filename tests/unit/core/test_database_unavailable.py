@@ -34,3 +34,15 @@ def test_outages(exc):
 ])
 def test_bugs_and_bad_input_are_not_outages(exc):
     assert not is_database_unavailable(exc)
+
+
+def test_the_servers_pool_bounds_every_wait_the_command_lines_only_connecting():
+    from training_hub.core.db import pool_options
+
+    server = pool_options()
+    assert server["timeout"] == 3.0 and server["command_timeout"] == 10.0
+    assert server["server_settings"]["statement_timeout"] == "8000"
+    assert server["server_settings"]["tcp_keepalives_idle"] == "30"
+    command_line = pool_options(bounded=False)
+    assert command_line["timeout"] == 3.0
+    assert "command_timeout" not in command_line and "server_settings" not in command_line
