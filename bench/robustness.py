@@ -103,7 +103,8 @@ async def prepare(database_url: str) -> None:
 
 async def outbox_ids_per_minute(before: bool) -> tuple[int, int]:
     """(ids taken by the first run, ids taken by each later run) with 30 reminders due tomorrow."""
-    from datetime import date, time as clock, timedelta
+    from datetime import time as clock
+    from datetime import timedelta
 
     from tests.factories import make_cooperative, make_course, make_enrolment, make_person, make_session
     from training_hub.core.db import fetch_one, get_engine, start_engine, stop_engine
