@@ -60,7 +60,7 @@ async def prepare_database(scale_name: str) -> dict:
 
     engine = get_engine()
     await reset_database(engine)
-    started = await start_engine(engine)
+    started = await start_engine(engine, bounded=False)  # bulk generation, not a request
     try:
         begun = time.perf_counter()
         data = await generate(Scale.small() if scale_name == "small" else Scale())

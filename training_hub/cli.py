@@ -27,7 +27,7 @@ async def _with_engine(coro_factory):  # type: ignore[no-untyped-def]
     from training_hub.core.db import get_engine, start_engine, stop_engine
 
     engine = get_engine()
-    started = await start_engine(engine)
+    started = await start_engine(engine, bounded=False)  # migrations may take longer than a request
     try:
         return await coro_factory()
     finally:
@@ -207,7 +207,8 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     asyncio.run(_with_engine(prepare))
     click.echo(f"Training Hub in ascolto su http://{host}:{port}")
     uvicorn.run("training_hub.app:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info", access_log=False)
+                proxy_headers=True, log_level="info", access_log=False,
+                timeout_graceful_shutdown=load_settings().shutdown_timeout_seconds)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,6 @@ recent months, quarters and years ahead.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from training_hub.core.jobs import claim_periodic_run, record_job_success
+from training_hub.core.background import stop_task
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import ApiToken, KeyValue, LoginFailure
 from training_hub.core.timeutil import utcnow
@@ -78,6 +78,4 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_task(task)  # bounded: a task stuck on a frozen database does not hold the shutdown

@@ -29,6 +29,8 @@ from training_hub.web.auth import AuthenticationMiddleware
 from training_hub.web.exceptions import EXCEPTION_HANDLERS, handle_problem_details
 from training_hub.web.headers import add_security_headers
 from training_hub.web.metrics import PROMETHEUS, MetricsController
+from training_hub.web.lifecycle import lifecycle_lifespan
+from training_hub.web.requests import refuse_deep_json
 from training_hub.web.schemas import TYPE_ENCODERS, InstantSchemaPlugin
 from training_hub.web.sessions import DatabaseSessionConfig, DatabaseStore
 from training_hub.web.templating import create_template_config
@@ -102,8 +104,10 @@ class TrainingHubPlugin(InitPluginProtocol):
         app_config.type_encoders = {**(app_config.type_encoders or {}), **TYPE_ENCODERS}
         app_config.plugins.append(InstantSchemaPlugin())
         app_config.before_send.append(add_security_headers)
+        app_config.before_request = refuse_deep_json  # web/requests.py: JSON nested too deep is a 400
         app_config.lifespan.append(database_lifespan)
         app_config.lifespan.extend(BACKGROUND_TASKS)
+        app_config.lifespan.append(lifecycle_lifespan)  # last in, first out: /readyz fails first
         app_config.openapi_config = OpenAPIConfig(
             title="Training Hub API",
             version="1",

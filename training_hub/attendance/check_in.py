@@ -96,7 +96,9 @@ async def check_in_display(actor: CurrentUser, session_id: int, *, now: datetime
     }
 
 
-async def _check_in_guard(actor: CurrentUser, session: dict[str, Any], code: str, now: datetime) -> int:
+async def _check_in_guard(
+    actor: CurrentUser, session: dict[str, Any], code: str, now: datetime, *, count_strike: bool = True
+) -> int:
     """The participant's enrolment id, or the reason why they cannot check in now."""
     if session["status"] != SCHEDULED:
         raise CheckInRefused(N_("L'incontro è stato annullato."))
@@ -112,7 +114,7 @@ async def _check_in_guard(actor: CurrentUser, session: dict[str, Any], code: str
             N_("Il check-in per questo incontro è aperto dal %(opens)s al %(closes)s."),
             opens=format_datetime(opens), closes=format_datetime(closes),
         )
-    if not await _code_accepted(actor, session["id"], code, now):
+    if not await _code_accepted(actor, session["id"], code, now, count_strike=count_strike):
         raise CheckInRefused(
             N_("Il codice non è valido o è scaduto: inquadra di nuovo il codice mostrato dal formatore."),
             field="code",
@@ -123,12 +125,16 @@ async def _check_in_guard(actor: CurrentUser, session: dict[str, Any], code: str
 WRONG_CODE_EVENT = "attendance.check_in_wrong_code"
 
 
-async def _code_accepted(actor: CurrentUser, session_id: int, code: str, now: datetime) -> bool:
+async def _code_accepted(
+    actor: CurrentUser, session_id: int, code: str, now: datetime, *, count_strike: bool = True
+) -> bool:
     """Whether ``code`` is this session's current one; wrong codes are counted per person and session
     (an audit event each, with nothing but who and which session), and after
     ``CHECK_IN_MAX_WRONG_CODES`` of them no code is accepted any more, so the six digits cannot be
     guessed by trying them all. Counted with the session row locked: simultaneous guesses queue up.
-    An expired QR token is not counted: nobody guesses 24 hex digits, and a late scan is no attack."""
+    An expired QR token is not counted: nobody guesses 24 hex digits, and a late scan is no attack.
+    Only a submission counts (``count_strike``): the confirmation page a GET shows never does, so a
+    link opened twice, or prefetched by a mail client, costs nothing."""
     candidate = normalise_check_in_code(code)
     if not candidate:
         return False  # an empty field is a slip, not a guess
@@ -141,7 +147,7 @@ async def _code_accepted(actor: CurrentUser, session_id: int, code: str, now: da
         )
         blocked = int((row or {}).get("n") or 0) >= CHECK_IN_MAX_WRONG_CODES
         valid = not blocked and check_in_code_valid(session_id, code, now)
-        if not blocked and not valid and guessable:
+        if count_strike and not blocked and not valid and guessable:
             await record_audit_event(WRONG_CODE_EVENT, actor_id=actor.id, entity="session", entity_id=session_id)
     if blocked:
         raise CheckInRefused(
@@ -157,7 +163,7 @@ async def check_in_preview(
     """Everything :func:`check_in` would check, without writing: for the confirmation page."""
     now = to_utc(now or utcnow())
     session = await load_session(session_id)
-    enrolment_id = await _check_in_guard(actor, session, code, now)
+    enrolment_id = await _check_in_guard(actor, session, code, now, count_strike=False)
     row = await fetch_one(
         "SELECT status, arrived_at, left_at FROM attendance WHERE session = {} AND enrolment = {}",
         session_id, enrolment_id,

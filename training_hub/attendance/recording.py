@@ -38,8 +38,10 @@ from training_hub.attendance.rules import (
     ZERO_STATUSES,
     attended_minutes,
     check_in_window,
+    clock_during_session,
     minute_of,
     recording_state,
+    same_wall_clock_minute,
     status_label,
 )
 from training_hub.core.audit import record_audit_event
@@ -55,7 +57,7 @@ from training_hub.core.parsing import (
     parse_integer,
 )
 from training_hub.core.tables import Attendance, AttendanceStatus, RecordedVia, Session
-from training_hub.core.timeutil import iso_rome, rome_day_bounds, rome_wall_clock, to_rome, to_utc, utcnow
+from training_hub.core.timeutil import iso_rome, rome_day_bounds, to_rome, to_utc, utcnow
 
 MAX_REASON_LENGTH = 1000
 RECORDING_REFUSED = N_("Solo i formatori del corso e l'ufficio formazione registrano le presenze.")
@@ -101,7 +103,7 @@ def _instant_on_session_day(
     if isinstance(value, str):
         clock = parse_clock(value, field_name, {})
         if clock is not None:
-            return to_utc(rome_wall_clock(to_rome(session["starts_at"]).date(), clock))
+            return clock_during_session(clock, session["starts_at"], session["ends_at"])
     instant = parse_instant_field(value, field_name, {})
     if instant is None:
         errors[field_name] = CLOCK_FORMAT_MESSAGE
@@ -115,7 +117,11 @@ def _instant_on_session_day(
 
 
 def _keep_precise(stored: datetime | None, sent: datetime | None) -> datetime | None:
-    if stored is not None and sent is not None and minute_of(stored) == minute_of(sent):
+    """What is stored, when what was sent reads the same on the page (09:41, or the second 02:30 of the
+    fall-back night, which an HH:MM field cannot tell from the first): re-saving changes nothing."""
+    if stored is not None and sent is not None and (
+        minute_of(stored) == minute_of(sent) or same_wall_clock_minute(stored, sent)
+    ):
         return stored
     return sent
 

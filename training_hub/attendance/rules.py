@@ -38,13 +38,14 @@ import hmac
 import math
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from training_hub.core.i18n import N_, gettext, ngettext
 from training_hub.core.security import sign
 from training_hub.core.tables import AttendanceStatus, Role
-from training_hub.core.timeutil import minutes_between, to_utc
+from training_hub.core.timeutil import minutes_between, rome_wall_clock, to_rome, to_utc
 
 RECORDING_OPENS_BEFORE = timedelta(minutes=15)
 RECORDING_CLOSES_AFTER = timedelta(days=7)
@@ -236,7 +237,9 @@ _CODE_NOISE = re.compile(r"[\s\-.]")
 
 
 def normalise_check_in_code(code: str) -> str:
-    return _CODE_NOISE.sub("", code or "").lower()
+    """NFKC first, so the full-width digits of some phone keyboards (``１２３４５６``) read as ``123456``;
+    whatever is still not ASCII after that cannot be a code (a wrong code, never an error)."""
+    return _CODE_NOISE.sub("", unicodedata.normalize("NFKC", code or "")).lower()
 
 
 def is_check_in_token(candidate: str) -> bool:
@@ -247,8 +250,8 @@ def is_check_in_token(candidate: str) -> bool:
 def check_in_code_valid(session_id: int, code: str, now: datetime) -> bool:
     """True when ``code`` (QR token or six digits) was shown for this session in the last minutes."""
     candidate = normalise_check_in_code(code)
-    if not candidate or len(candidate) > 64:
-        return False
+    if not candidate or len(candidate) > 64 or not candidate.isascii():
+        return False  # hmac.compare_digest refuses non-ASCII str: such a code is simply wrong
     current = minute_of(now)
     valid = False
     for minute in range(current - CHECK_IN_GRACE_MINUTES, current + 1):
@@ -270,3 +273,34 @@ def initials(full_name: str) -> str:
     """Only what the public verification page may show: "Marco Bianchi" → "M. B."."""
     letters = [part[0].upper() for part in re.split(r"[\s'’-]+", full_name or "") if part and part[0].isalpha()]
     return " ".join(f"{letter}." for letter in letters)
+
+
+def clock_during_session(clock: time, starts_at: datetime, ends_at: datetime) -> datetime:
+    """The instant a typed ``HH:MM`` means for a session (UTC).
+
+    A session across midnight (22:00–01:00) spans two Rome days: 00:30 is on the second. On the
+    fall-back night 02:30 happens twice. Every reading of the clock on the session's days is a
+    candidate; the one inside the session, or nearest to it, wins (the earlier of two equally good).
+    """
+    start, end = to_utc(starts_at), to_utc(ends_at)
+    candidates = set()
+    for day in {to_rome(start).date(), to_rome(end).date()}:
+        first = rome_wall_clock(day, clock)
+        candidates.add(first.astimezone(UTC))
+        second = first.replace(fold=1)
+        if second.utcoffset() != first.utcoffset():  # the repeated hour: the second reading too
+            candidates.add(second.astimezone(UTC))
+
+    def distance(instant: datetime) -> timedelta:
+        if start <= instant <= end:
+            return timedelta(0)
+        return min(abs(instant - start), abs(instant - end))
+
+    return min(candidates, key=lambda instant: (distance(instant), instant))
+
+
+def same_wall_clock_minute(first: datetime, second: datetime) -> bool:
+    """Whether two instants read the same on a Rome clock, to the minute (the two 02:30s of the
+    fall-back night do)."""
+    return to_rome(first).replace(second=0, microsecond=0, fold=0, tzinfo=None) == to_rome(second).replace(
+        second=0, microsecond=0, fold=0, tzinfo=None)

@@ -34,9 +34,9 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event, vDuration
 
 from training_hub.core.i18n import N_, gettext, ngettext
-from training_hub.core.icalendar import PRODID, TZID, VTIMEZONE_ROME
+from training_hub.core.icalendar import PRODID, TZID, VTIMEZONE_ROME, ical_instant
 from training_hub.core.labels import PATH_KIND_LABELS
-from training_hub.core.timeutil import to_rome
+from training_hub.core.text import one_line
 
 REFRESH_INTERVAL = timedelta(hours=1)
 # Bump when the bytes of a feed change for the same data (a new property, a new wording): every
@@ -77,7 +77,7 @@ def _utc(value: datetime) -> datetime:
 
 
 def _rome(value: datetime) -> datetime:
-    return to_rome(value).replace(microsecond=0)
+    return ical_instant(value)  # Rome time, or UTC in the ambiguous hour of the fall-back night
 
 
 def course_url(base_url: str, course_id: int) -> str:
@@ -171,6 +171,7 @@ def build_calendar(
     refresh_interval: timedelta = REFRESH_INTERVAL,
 ) -> bytes:
     """A whole VCALENDAR from already serialised VEVENTs (see :func:`build_vevent`)."""
+    name = one_line(name)  # a title stored with a line break must not break the file (nor forge a line)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -36,11 +36,13 @@ from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.parsing import (
     clean_text,
+    multi_line,
     parse_day,
     parse_id,
     parse_id_list,
     parse_instant_field,
     parse_integer,
+    single_line,
 )
 from training_hub.core.tables import (
     LIVE_ENROLMENT_STATUSES,
@@ -200,8 +202,10 @@ async def _validate_course(
     user: CurrentUser, data: CourseInput, *, existing: Mapping[str, Any] | None
 ) -> tuple[dict[Any, Any], list[int] | None, list[int], list[str]]:
     errors: dict[str, str] = {}
-    title = clean_text(data.title)
-    if not title:
+    title = single_line(data.title, "title", errors)
+    if "title" in errors:
+        pass
+    elif not title:
         errors["title"] = N_("Indica il titolo del corso.")
     elif len(title) > 200:
         errors["title"] = N_("Il titolo può avere al massimo 200 caratteri.")
@@ -229,7 +233,8 @@ async def _validate_course(
     if data.position not in (None, ""):
         position = parse_integer(data.position, "position", errors, minimum=0, maximum=999,
                             message=N_("La posizione nel percorso è un numero da 0 a 999."))
-    funder = clean_text(data.funder_plan_code) or None
+    funder = single_line(data.funder_plan_code, "funder_plan_code", errors) or None
+    description = multi_line(data.description, "description", errors)
     if funder and len(funder) > 60:
         errors["funder_plan_code"] = N_("Il codice del piano finanziato può avere al massimo 60 caratteri.")
 
@@ -289,7 +294,7 @@ async def _validate_course(
     values = {
         Course.path: path["id"],
         Course.title: title,
-        Course.description: clean_text(data.description),
+        Course.description: description,
         Course.capacity: capacity,
         Course.delivery_mode: data.delivery_mode,
         Course.location: location_id,

@@ -66,6 +66,13 @@ def local_input(value: datetime | None) -> str:
     return to_rome(value).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
+def text_field(data: dict[str, Any], name: str) -> Any:
+    """A typed text as sent: a field sent twice stays a list, which the service refuses next to the field
+    (``str()`` of it would store ``['x', 'y']``)."""
+    value = data.get(name)
+    return value if isinstance(value, list) else str(value or "")
+
+
 def checked(data: dict[str, Any], name: str) -> bool:
     return data.get(name) in ("on", "true", "1", True)
 
@@ -88,9 +95,9 @@ def split_issues(issues: list[Issue]) -> dict[str, list[str]]:
 def course_input(data: dict[str, Any]) -> CourseInput:
     return CourseInput(
         path_id=data.get("path_id") or None,
-        title=str(data.get("title", "")),
+        title=text_field(data, "title"),
         capacity=str(data.get("capacity", "")),
-        description=str(data.get("description", "")),
+        description=text_field(data, "description"),
         delivery_mode=str(data.get("delivery_mode") or ""),
         location_id=data.get("location_id") or None,
         requires_approval=checked(data, "requires_approval"),
@@ -98,7 +105,7 @@ def course_input(data: dict[str, Any]) -> CourseInput:
         enrolment_closes_at=str(data.get("enrolment_closes_at") or ""),
         cancellation_deadline=str(data.get("cancellation_deadline") or ""),
         attendance_threshold=str(data.get("attendance_threshold") or ""),
-        funder_plan_code=str(data.get("funder_plan_code") or ""),
+        funder_plan_code=text_field(data, "funder_plan_code"),
         trainer_ids=as_list(data.get("trainer_ids")),  # type: ignore[arg-type]
         eligible_cooperative_ids=as_list(data.get("eligible_cooperative_ids")),  # type: ignore[arg-type]
         eligible_areas=as_list(data.get("eligible_areas")),
@@ -169,8 +176,8 @@ def form_from_post(data: dict[str, Any]) -> dict[str, Any]:
 
 def path_input(user: CurrentUser, data: dict[str, Any], current: dict[str, Any] | None = None) -> PathInput:
     """The submitted path form; the owner is what the paths service says this user may set."""
-    return PathInput(kind=str(data.get("kind") or ""), title=str(data.get("title") or ""),
-                     description=str(data.get("description") or ""), objectives=str(data.get("objectives") or ""),
+    return PathInput(kind=str(data.get("kind") or ""), title=text_field(data, "title"),
+                     description=text_field(data, "description"), objectives=text_field(data, "objectives"),
                      sequential=checked(data, "sequential"),
                      owner_cooperative_id=owner_from_form(user, data.get("owner_cooperative_id"), current))
 
@@ -185,11 +192,11 @@ def published_message(course: dict[str, Any]) -> str:
 
 def location_input(data: dict[str, Any]) -> LocationInput:
     return LocationInput(
-        name=str(data.get("name") or ""), address=str(data.get("address") or ""), comune=str(data.get("comune") or ""),
+        name=text_field(data, "name"), address=text_field(data, "address"), comune=text_field(data, "comune"),
         province=str(data.get("province") or "") or None, capacity=str(data.get("capacity") or "") or None,
         step_free_access=checked(data, "step_free_access"), is_online=checked(data, "is_online"),
-        notes=str(data.get("notes") or ""), active=checked(data, "active"),
-        patron_day=str(data.get("patron_day") or ""), patron_saint=str(data.get("patron_saint") or ""),
+        notes=text_field(data, "notes"), active=checked(data, "active"),
+        patron_day=str(data.get("patron_day") or ""), patron_saint=text_field(data, "patron_saint"),
     )
 
 

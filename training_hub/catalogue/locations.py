@@ -17,7 +17,7 @@ from training_hub.core.audit import record_audit_event
 from training_hub.core.errors import NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
-from training_hub.core.parsing import clean_text, parse_integer
+from training_hub.core.parsing import clean_text, multi_line, parse_integer, single_line
 from training_hub.core.tables import Location, Province
 from training_hub.core.timeutil import utcnow
 
@@ -77,13 +77,15 @@ async def get_location(location_id: int) -> dict[str, Any]:
 
 def _validate_location(data: LocationInput) -> dict[Any, Any]:
     errors: dict[str, str] = {}
-    name = clean_text(data.name)
-    if not name:
+    name = single_line(data.name, "name", errors, max_length=200)  # lengths checked, never cut
+    if not name and "name" not in errors:
         errors["name"] = N_("Indica il nome della sede.")
+    address = single_line(data.address, "address", errors, max_length=300)
+    notes = multi_line(data.notes, "notes", errors)
     province = clean_text(data.province).upper() or None
-    comune = clean_text(data.comune)
+    comune = single_line(data.comune, "comune", errors, max_length=100)
     if not data.is_online:
-        if not comune:
+        if not comune and "comune" not in errors:
             errors["comune"] = N_("Indica il comune della sede.")
         if province is not None and province not in {p.value for p in Province}:
             errors["province"] = N_("Scegli una provincia della Lombardia servita dal consorzio.")
@@ -94,8 +96,10 @@ def _validate_location(data: LocationInput) -> dict[Any, Any]:
     patron_day = parse_patron_day(data.patron_day)
     if patron_day is None:
         errors["patron_day"] = N_("Scrivi il giorno del patrono come gg/mm, per esempio 07/12.")
-    patron_name = clean_text(data.patron_saint)
-    if len(patron_name) > 100:
+    patron_name = single_line(data.patron_saint, "patron_saint", errors)
+    if "patron_saint" in errors:
+        pass
+    elif len(patron_name) > 100:
         errors["patron_saint"] = N_("Il nome del patrono può avere al massimo 100 caratteri.")
     elif patron_name and patron_day == "":
         errors["patron_day"] = N_("Indica anche il giorno della festa del patrono.")
@@ -106,14 +110,14 @@ def _validate_location(data: LocationInput) -> dict[Any, Any]:
     return {
         Location.patron_day: patron_day if not data.is_online else "",
         Location.patron_saint: patron_name if not data.is_online else "",
-        Location.name: name[:200],
-        Location.address: clean_text(data.address)[:300],
-        Location.comune: comune[:100],
+        Location.name: name,
+        Location.address: address,
+        Location.comune: comune,
         Location.province: province if not data.is_online else None,
         Location.capacity: capacity,
         Location.step_free_access: bool(data.step_free_access),
         Location.is_online: bool(data.is_online),
-        Location.notes: clean_text(data.notes),
+        Location.notes: notes,
         Location.active: bool(data.active),
     }
 

@@ -26,7 +26,7 @@ from training_hub.core.audit import record_audit_event
 from training_hub.core.errors import NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
-from training_hub.core.parsing import clean_text, parse_id
+from training_hub.core.parsing import multi_line, parse_id, single_line
 from training_hub.core.tables import Cooperative, Course, CourseTrainer, PathKind, Role, Session, TrainingPath
 from training_hub.core.timeutil import utcnow
 from training_hub.directory.service import list_cooperatives
@@ -143,9 +143,11 @@ async def list_paths(user: CurrentUser, *, kind: str | None = None) -> list[dict
 
 async def _validate_path(user: CurrentUser, data: PathInput, existing: dict[str, Any] | None) -> dict[Any, Any]:
     errors: dict[str, str] = {}
-    title = clean_text(data.title)
-    if not title:
+    title = single_line(data.title, "title", errors, max_length=200)  # checked, never cut
+    if not title and "title" not in errors:
         errors["title"] = N_("Indica il titolo del percorso.")
+    description = multi_line(data.description, "description", errors)
+    objectives = multi_line(data.objectives, "objectives", errors)
     if data.kind not in {k.value for k in PathKind}:
         errors["kind"] = N_("Scegli il tipo di percorso.")
     owner = parse_id(data.owner_cooperative_id)
@@ -165,9 +167,9 @@ async def _validate_path(user: CurrentUser, data: PathInput, existing: dict[str,
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     return {
         TrainingPath.kind: data.kind,
-        TrainingPath.title: title[:200],
-        TrainingPath.description: clean_text(data.description),
-        TrainingPath.objectives: clean_text(data.objectives),
+        TrainingPath.title: title,
+        TrainingPath.description: description,
+        TrainingPath.objectives: objectives,
         TrainingPath.sequential: bool(data.sequential),
         TrainingPath.owner_cooperative: owner,
     }

@@ -46,11 +46,13 @@ from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.parsing import (
     clean_text,
+    multi_line,
     parse_clock,
     parse_day,
     parse_id,
     parse_instant_field,
     parse_integer,
+    single_line,
 )
 from training_hub.core.tables import (
     Course,
@@ -112,7 +114,7 @@ async def _validate_place(course: Mapping[str, Any], location_id: Any, online_ur
                           errors: dict[str, str]) -> tuple[int | None, str | None, int | None, dict[str, Any] | None]:
     """The session's place and trainer, checked against the course's delivery mode."""
     location_id = parse_id(location_id)
-    url = clean_text(online_url) or None
+    url = single_line(online_url, "online_url", errors) or None
     location = None
     if location_id is not None:
         location = await Location.select(*LOCATION_COLUMNS).where(Location.id == location_id).first()
@@ -273,10 +275,11 @@ async def _validated_single(course: Mapping[str, Any], data: SessionInput) -> di
         errors["ends_at"] = N_("Indica quando finisce l'incontro.")
     location_id, url, trainer, _location = await _validate_place(course, data.location_id, data.online_url,
                                                                  data.trainer_id, errors)
+    topics = multi_line(data.topics, "topics", errors)
     if errors:
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     return {"starts_at": starts, "ends_at": ends, "location_id": location_id, "online_url": url,
-            "topics": clean_text(data.topics), "trainer_id": trainer}
+            "topics": topics, "trainer_id": trainer}
 
 
 async def check_sessions(user: CurrentUser, course_id: int, data: SessionInput | SeriesInput) -> list[Issue]:

@@ -114,7 +114,36 @@ class TrackedSQLiteTransaction(_EndOfTransactionMarksChange, SQLiteTransaction):
 
 
 class TrackedPostgresTransaction(_EndOfTransactionMarksChange, PostgresTransaction):
-    pass
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        self.transaction = self.connection.transaction()
+        try:
+            await self.begin()
+        except BaseException:
+            # Piccolo would keep the connection out of the pool for good when BEGIN fails (a frozen
+            # database times it out): twenty of those and the pool is empty even once it is back.
+            self.connection.terminate()
+            if self.engine.pool:
+                await self.engine.pool.release(self.connection)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if (exception is not None and self._parent is None and not self._rolled_back
+                and is_database_unavailable(exception)):
+            # A ROLLBACK sent to a database that does not answer would wait a command timeout more:
+            # close the connection instead (the server rolls back what it had when it notices).
+            self.connection.terminate()
+            self._rolled_back = True
+        return await super().__aexit__(exception_type, exception, traceback)
+
+    async def get_connection(self) -> Any:
+        if self.engine.pool:
+            return await self.engine.pool.acquire(timeout=_settings().db_acquire_timeout)
+        return await self.engine.get_new_connection()
 
 
 class _TracksWrites:
@@ -137,8 +166,24 @@ class _TracksWrites:
 
 
 class TrackedPostgresEngine(_TracksWrites, PostgresEngine):
+    """Piccolo's PostgreSQL engine with a bounded wait for a pooled connection: with the database frozen,
+    every connection of the pool may be stuck, and a request must not queue behind them forever."""
+
     def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
         return TrackedPostgresTransaction(engine=self, allow_nested=allow_nested)
+
+    async def _run_in_pool(self, query: str, args: Any = None) -> Any:
+        if not self.pool:
+            raise ValueError("A pool isn't currently running.")
+        async with self.pool.acquire(timeout=_settings().db_acquire_timeout) as connection:
+            try:
+                return await connection.fetch(query, *(args or []))
+            except Exception as exc:
+                if is_database_unavailable(exc):
+                    # Handing a timed-out connection back to the pool waits for asyncpg's cancel request,
+                    # itself stuck on a frozen database: close it at once instead.
+                    connection.terminate()
+                raise
 
 
 class PooledSQLiteEngine(_TracksWrites, SQLiteEngine):
@@ -341,23 +386,101 @@ async def _keep_session_state(connection: Any) -> None:
     second round trip after *every* query run outside a transaction."""
 
 
-async def start_engine(engine: Engine) -> bool:
-    """Open the PostgreSQL pool unless one is open already; True when this call opened it."""
+def _settings() -> Any:
+    from training_hub.core.settings import get_settings
+
+    return get_settings()
+
+
+# Client-side TCP keepalives: a connection to a database behind a network partition is found dead in
+# about a minute (30 s idle, then 3 probes 10 s apart) instead of the kernel's two hours.
+_KEEPALIVE = (("TCP_KEEPIDLE", 30), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3))
+
+
+async def _keepalive(connection: Any) -> None:
+    import socket
+
+    sock = connection._transport.get_extra_info("socket") if connection._transport else None
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for name, value in _KEEPALIVE:
+        if hasattr(socket, name):
+            sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+
+
+def pool_options(*, bounded: bool = True) -> dict[str, Any]:
+    """asyncpg pool options bounding every wait on PostgreSQL (see Settings: connect, command and
+    server-side statement timeouts, TCP keepalives on both sides). ``bounded=False`` (the command line:
+    migrations, the demo, cron jobs) keeps the connect timeout and keepalives but no statement limits:
+    an ALTER TABLE on a large table may rightly take minutes."""
+    settings = _settings()
+    if not bounded:
+        return {"min_size": 1, "max_size": 20, "reset": _keep_session_state, "init": _keepalive,
+                "timeout": settings.db_connect_timeout}
+    return {
+        "min_size": 1,
+        "max_size": 20,
+        "reset": _keep_session_state,
+        "init": _keepalive,
+        "timeout": settings.db_connect_timeout,
+        "command_timeout": settings.db_command_timeout,
+        "server_settings": {
+            "statement_timeout": str(int(settings.db_statement_timeout * 1000)),
+            "idle_in_transaction_session_timeout": str(int(settings.db_command_timeout * 2000)),
+            "tcp_keepalives_idle": "30",
+            "tcp_keepalives_interval": "10",
+            "tcp_keepalives_count": "3",
+        },
+    }
+
+
+async def start_engine(engine: Engine, *, bounded: bool = True) -> bool:
+    """Open the PostgreSQL pool unless one is open already; True when this call opened it. The server's
+    pool is ``bounded`` (see :func:`pool_options`)."""
     if isinstance(engine, PostgresEngine) and engine.pool is None:
-        await engine.start_connection_pool(min_size=1, max_size=20, reset=_keep_session_state)
+        await engine.start_connection_pool(**pool_options(bounded=bounded))
         return True
+    return False
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached or does not answer in time (an outage, to be
+    answered 503), as opposed to a bug or bad input."""
+    import asyncpg
+
+    if isinstance(exc, (ConnectionError, TimeoutError, asyncio.TimeoutError)):
+        return True
+    if isinstance(exc, OSError):  # refused, unreachable, DNS, "Multiple exceptions" (::1 and 127.0.0.1)
+        return exc.filename is None  # a file that is missing or unreadable is a bug, not an outage
+    if isinstance(exc, (asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
+                        asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.CannotConnectNowError)):
+        return True
+    if isinstance(exc, asyncpg.exceptions.InterfaceError) and not isinstance(exc, asyncpg.exceptions.DataError):
+        text = str(exc).lower()
+        return "closed" in text or "closing" in text or "connection" in text
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        return "locked" in text or "unable to open" in text or "disk i/o" in text or "busy" in text
     return False
 
 
 async def stop_engine(engine: Engine, *, started: bool = True) -> None:
     """Close what :func:`start_engine` opened (``started``); idle SQLite connections always."""
     if isinstance(engine, PostgresEngine) and started and engine.pool is not None:
-        await engine.close_connection_pool()
+        # Gracefully if the database answers; with it frozen, pool.close() would wait forever for
+        # the goodbye of every connection: after the shutdown timeout the sockets are just closed.
+        pool = engine.pool
+        try:
+            await asyncio.wait_for(pool.close(), _settings().shutdown_timeout_seconds)
+        except (TimeoutError, OSError):
+            pool.terminate()
+        engine.pool = None
     elif isinstance(engine, PooledSQLiteEngine):
         await engine.close_idle_connections()
 
 
-async def ping(engine: Engine, timeout: float = 3.0) -> None:
+async def ping(engine: Engine, timeout: float = 2.5) -> None:
     """Raise if the database does not answer ``SELECT 1`` within ``timeout`` seconds."""
     if isinstance(engine, SQLiteEngine):
         # Open the file read-write without creating it: a missing file or folder means "down".

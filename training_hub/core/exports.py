@@ -31,6 +31,8 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from training_hub.core.text import xml_safe
+
 CSV_MEDIA_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MEDIA_TYPE = "application/pdf"
@@ -47,8 +49,9 @@ def safe_text(text: str) -> str:
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell's value with its text protected; numbers, dates and None unchanged."""
-    return safe_text(value) if isinstance(value, str) else value
+    """A cell's value with its text protected; numbers, dates and None unchanged. Characters XML cannot
+    carry (a ``\x1b`` stored before input refused it) are dropped, so one row never breaks the file."""
+    return safe_text(xml_safe(value)) if isinstance(value, str) else value
 
 
 def _csv_cell(value: Any) -> str:

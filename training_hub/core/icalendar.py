@@ -7,9 +7,11 @@ that do not know the TZID still place every session right, on both sides of a DS
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+from training_hub.core.timeutil import to_rome
 
 PRODID = "-//Consorzio Sociale Light//Training Hub//IT"
 TZID = "Europe/Rome"
@@ -38,3 +40,13 @@ def _rome_vtimezone() -> bytes:
 
 
 VTIMEZONE_ROME = _rome_vtimezone()
+
+
+def ical_instant(value: datetime) -> datetime:
+    """An instant as a DTSTART/DTEND value: Rome wall-clock time with the TZID, except in the repeated hour
+    of the fall-back night (02:00–02:59 on the last Sunday of October), where a TZID time is ambiguous and
+    clients take the first of the two: such an instant is written in UTC (``…Z``), which is never wrong."""
+    local = to_rome(value).replace(microsecond=0)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return local.astimezone(UTC)
+    return local

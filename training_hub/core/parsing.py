@@ -28,6 +28,7 @@ DAY_FORMAT_MESSAGE = N_("Data non valida: usa il formato 25/11/2026.")
 CLOCK_FORMAT_MESSAGE = N_("Orario non valido: usa il formato 09:30.")
 CONTROL_CHARACTERS_MESSAGE = N_("Il testo contiene caratteri di controllo non ammessi (a capo, tabulazioni o simili).")
 TOO_LONG_MESSAGE = N_("Il testo è troppo lungo: al massimo %(max)d caratteri.")
+REPEATED_FIELD_MESSAGE = N_("Il campo è stato inviato più volte: indica un solo valore.")
 # Dates outside these years are typing mistakes (and 0001 or 9999 overflow Python's dates once moved
 # between Rome and UTC): they are reported next to the field like any other invalid date.
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -58,6 +59,9 @@ def single_line(
     Lengths are checked, never cut: a title silently shortened would print differently on every
     register than the trainer typed it.
     """
+    if isinstance(value, list | tuple):  # a form field sent twice: never stored as "['x', 'y']"
+        errors[field_name] = REPEATED_FIELD_MESSAGE
+        return ""
     text = clean_text(value)
     if has_control_characters(text):
         errors[field_name] = CONTROL_CHARACTERS_MESSAGE
@@ -70,6 +74,9 @@ def multi_line(
     value: Any, field_name: str, errors: dict[str, str], *, max_length: int | None = None
 ) -> str:
     """A text that may have several lines (a description, a note): line breaks normalised to \\n."""
+    if isinstance(value, list | tuple):
+        errors[field_name] = REPEATED_FIELD_MESSAGE
+        return ""
     text = clean_text(value).replace("\r\n", "\n").replace("\r", "\n")
     if has_control_characters(text, multi_line=True):
         errors[field_name] = CONTROL_CHARACTERS_MESSAGE

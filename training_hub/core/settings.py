@@ -62,6 +62,25 @@ class Settings:
     log_format: str = "text"
     # TRAINING_HUB_METRICS_TOKEN: the bearer token the Prometheus scraper sends; unset, /metrics is off.
     metrics_token: str | None = None
+    # Database outages (issue 12): a database that does not answer must cost a request seconds, not
+    # forever. Connecting (TCP + authentication), waiting for a pooled connection, and one statement are
+    # each bounded on the client; PostgreSQL also cancels a statement itself after the server-side
+    # timeout (a little shorter, so the server gives up first and says why). Seconds. With the database
+    # frozen, a statement waits the command timeout, then asyncpg's cancel request waits the connect
+    # timeout: 13 s at most with these values (bench/robustness.py measures it).
+    db_connect_timeout: float = 3.0
+    db_acquire_timeout: float = 5.0
+    db_command_timeout: float = 10.0
+    db_statement_timeout: float = 8.0
+    # How long a notice keeps being retried while the mail server cannot be reached (connection
+    # refused, timeouts, 4xx): an outage from Friday evening to Monday morning must still deliver
+    # Monday's reminders, so at least 3 days (issue 12 item 16); a permanent 5xx gives up at once.
+    notifications_retry_days: int = 3
+    # How long an answer 503 asks clients to wait before trying again (Retry-After), seconds.
+    db_retry_after_seconds: int = 30
+    # Graceful shutdown: how long open requests may finish after SIGTERM (uvicorn's
+    # timeout_graceful_shutdown); background tasks are cancelled, bounded the same way.
+    shutdown_timeout_seconds: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -80,6 +99,19 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} deve essere un numero intero, non {raw!r}.") from exc
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} deve essere un numero di secondi, non {raw!r}.") from exc
+    if not value > 0:
+        raise SettingsError(f"{name} deve essere maggiore di zero.")
+    return value
 
 
 def _date(name: str, default: date) -> date:
@@ -136,6 +168,13 @@ def load_settings() -> Settings:
         asr_2025_in_force=_date("TRAINING_HUB_ASR_2025_IN_FORCE", ASR_2025_IN_FORCE_DEFAULT),
         log_format=_log_format(),
         metrics_token=os.environ.get("TRAINING_HUB_METRICS_TOKEN", "").strip() or None,
+        notifications_retry_days=_int("TRAINING_HUB_NOTIFICATIONS_RETRY_DAYS", 3),
+        db_connect_timeout=_float("TRAINING_HUB_DB_CONNECT_TIMEOUT", 3.0),
+        db_acquire_timeout=_float("TRAINING_HUB_DB_ACQUIRE_TIMEOUT", 5.0),
+        db_command_timeout=_float("TRAINING_HUB_DB_COMMAND_TIMEOUT", 10.0),
+        db_statement_timeout=_float("TRAINING_HUB_DB_STATEMENT_TIMEOUT", 8.0),
+        db_retry_after_seconds=_int("TRAINING_HUB_DB_RETRY_AFTER", 30),
+        shutdown_timeout_seconds=_int("TRAINING_HUB_SHUTDOWN_TIMEOUT", 10),
     )
 
 

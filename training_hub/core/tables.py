@@ -369,6 +369,8 @@ class AuditEvent(Table):
 class Outbox(Table):
     """Notifications waiting to be sent, written in the same transaction as the change they announce."""
 
+    # The id is 64-bit on PostgreSQL (raw migration 2026-12-05T05:31:00:000001: Piccolo cannot express it):
+    # every notice ever sent takes one, and 2**31 must not be a date on the calendar.
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     kind = Varchar(length=40)
     recipient = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
@@ -384,6 +386,9 @@ class Outbox(Table):
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
     sent_at = Timestamptz(null=True, default=None)
     last_error = Text(default="")
+    # Connection-level failures are retried until then (created, or resent by the office, plus
+    # ``notifications_retry_days``); None on rows queued before the rule: created_at plus the days.
+    retry_until = Timestamptz(null=True, default=None)
 
 
 # Satisfaction surveys (reports feature) ------------------------------------------------------------

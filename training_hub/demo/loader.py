@@ -43,6 +43,7 @@ from training_hub.demo.consortium import (
 )
 from training_hub.demo.courses import PATHS
 from training_hub.demo.history import load_past_editions
+from training_hub.demo.outbox import load_outbox_demo
 from training_hub.demo.plan import plan_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
 
@@ -196,6 +197,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     await load_past_editions(today, plan=plan)  # past courses, registers and surveys
     await load_inclusion_demo(today)  # the demo tutor's two pathways
     await load_audit_demo(people["admin@demo.test"], people["tutor@demo.test"])  # rows for /admin/audit
+    await load_outbox_demo(worker, "worker@demo.test")  # a notice the mail server refused: /admin/notifications
 
     return {
         "cooperatives": len(cooperatives),

@@ -21,6 +21,7 @@ from training_hub.core.db import unique_violation_column
 from training_hub.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser, format_roles, parse_roles
+from training_hub.core.parsing import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from training_hub.core.security import hash_password
 from training_hub.core.tables import Area, Cooperative, Person, Province, Role
 from training_hub.core.timeutil import utcnow
@@ -120,12 +121,16 @@ def validate_partita_iva(value: str, field: str = "tax_code") -> str:
 def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
-    if not name:
+    if has_control_characters(name):
+        errors["name"] = CONTROL_CHARACTERS_MESSAGE
+    elif not name:
         errors["name"] = N_("Indica il nome della cooperativa.")
     elif len(name) > MAX_NAME_LENGTH:
         errors["name"] = N_("Il nome è troppo lungo: al massimo 200 caratteri.")
     comune = (data.comune or "").strip()
-    if len(comune) > MAX_COMUNE_LENGTH:
+    if has_control_characters(comune):
+        errors["comune"] = CONTROL_CHARACTERS_MESSAGE
+    elif len(comune) > MAX_COMUNE_LENGTH:
         errors["comune"] = N_("Il comune è troppo lungo: al massimo 100 caratteri.")
     province = (data.province or "").strip().upper()
     if province not in {p.value for p in Province}:
@@ -268,7 +273,9 @@ async def _validate_person(
 ) -> dict[Any, Any]:
     errors: dict[str, str] = {}
     full_name = re.sub(r"\s+", " ", data.full_name or "").strip()
-    if len(full_name) < 3:
+    if has_control_characters(data.full_name or ""):  # a line feed in a name would reach e-mail headers
+        errors["full_name"] = CONTROL_CHARACTERS_MESSAGE
+    elif len(full_name) < 3:
         errors["full_name"] = N_("Indica nome e cognome.")
     elif len(full_name) > MAX_NAME_LENGTH:
         errors["full_name"] = N_("Il nome è troppo lungo: al massimo 200 caratteri.")

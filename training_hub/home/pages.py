@@ -13,6 +13,7 @@ from training_hub.core.i18n import LANGUAGES
 from training_hub.core.settings import get_settings
 from training_hub.home.service import admin_hub_counts, home_summary
 from training_hub.web.auth import LANGUAGE_COOKIE, CurrentUser, requires_admin, requires_coordinator
+from training_hub.web.lifecycle import shutting_down
 from training_hub.web.responses import form_dict, page, redirect, safe_next
 
 
@@ -60,6 +61,8 @@ class HealthController(Controller):
 
     @get("/readyz", media_type=MediaType.JSON, tags=["health"], summary="Il database risponde")
     async def readyz(self) -> Response[dict[str, str]]:
+        if shutting_down():  # web/lifecycle.py: from SIGTERM on, send no new traffic here
+            return Response({"status": "shutting-down", "database": "unknown"}, status_code=503)
         try:
             await ping(get_engine())
         except Exception:  # any failure to reach the database means "not ready"

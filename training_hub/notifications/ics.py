@@ -19,8 +19,8 @@ from email.utils import parseaddr
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from training_hub.core.icalendar import PRODID, VTIMEZONE_ROME
-from training_hub.core.timeutil import to_rome, utcnow
+from training_hub.core.icalendar import PRODID, VTIMEZONE_ROME, ical_instant
+from training_hub.core.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ def build_invitation(
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", to_rome(item.starts_at))
-        event.add("dtend", to_rome(item.ends_at))
+        event.add("dtstart", ical_instant(item.starts_at))  # UTC in the fall-back night's repeated hour
+        event.add("dtend", ical_instant(item.ends_at))
         event.add("sequence", item.sequence)
         event.add("summary", item.summary)
         if item.location:

@@ -5,9 +5,16 @@ UPDATE whose inner SELECT uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (:func:`
 and marks it sent. Claiming moves
 ``next_attempt_at`` a lease into the future, so several server workers (and the cron command) never
 send the same row twice; if a process dies mid-send, the row is tried again when the lease expires.
-A failed send is retried with exponential backoff (1, 2, 4 … minutes, at most an hour) and given up
-as ``failed`` after :data:`MAX_ATTEMPTS` tries. SMTP runs in a thread: the event loop never waits
+A failed send is retried with exponential backoff (1, 2, 4 … minutes, at most an hour) for
+``TRAINING_HUB_NOTIFICATIONS_RETRY_DAYS`` (3 by default: a weekend-long outage of the mail server loses
+nothing), counted from when the row was queued or resent by the office (``retry_until``); only a
+permanent refusal (an SMTP 5xx answer) gives up at once. Failed rows are listed to the office
+(``/admin/notifications``), which can resend them. SMTP runs in a thread: the event loop never waits
 on a mail server, and a request never waits for either.
+
+The Message-ID is derived from the outbox row (:func:`message_id`): if the process dies after the mail
+server accepted a message and before the row is marked sent, the message goes out again on the next
+run, with the same Message-ID, so mail systems and clients recognise it as the same message.
 
 ``TRAINING_HUB_SMTP_URL``: ``smtp://user:password@host:587`` (STARTTLS when the server offers it),
 ``smtps://user:password@host:465`` (TLS from the start), or ``smtp://host:25`` without login.
@@ -26,17 +33,16 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from training_hub.core.db import fetch_all, is_sqlite
 from training_hub.core.settings import get_settings
+from training_hub.core.text import one_line
 from training_hub.core.timeutil import utcnow
 
 log = logging.getLogger("training_hub.notifications")
 
-MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=10)
 BACKOFF_CAP = timedelta(hours=1)
 SMTP_TIMEOUT_SECONDS = 30
@@ -44,7 +50,7 @@ SMTP_TIMEOUT_SECONDS = 30
 
 def backoff(attempts: int) -> timedelta:
     """Wait after the ``attempts``-th failed try: 1, 2, 4, 8 … minutes, capped at an hour."""
-    return min(timedelta(minutes=2 ** max(0, attempts - 1)), BACKOFF_CAP)
+    return min(timedelta(minutes=2 ** min(max(0, attempts - 1), 10)), BACKOFF_CAP)  # no overflow at try 80
 
 
 class Transport(Protocol):
@@ -120,13 +126,32 @@ def transport_from_settings() -> Transport:
     return SmtpTransport(SmtpConfig.from_url(url)) if url else LogTransport()
 
 
+def message_id(row: dict[str, Any]) -> str:
+    """The same for every try of one outbox row, different for every row of every installation: the row's
+    id and creation instant, at the host of ``TRAINING_HUB_BASE_URL``."""
+    created = row.get("created_at")
+    stamp = int(created.timestamp()) if isinstance(created, datetime) else 0
+    host = urlsplit(get_settings().base_url).hostname or "training-hub"
+    return f"<outbox-{row['id']}.{stamp}@{host}>"
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """An SMTP 5xx answer: the server refuses this message for good (unknown recipient, rejected content).
+    Everything else (refused or lost connections, timeouts, 4xx "try later") is worth trying again."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(exc, smtplib.SMTPResponseException) and isinstance(code, int) and 500 <= code < 600
+
+
 def build_email(row: dict[str, Any]) -> EmailMessage:
     settings = get_settings()
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = row["to_email"]
-    message["Subject"] = row["subject"]
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}", domain="training-hub")
+    message["Subject"] = one_line(row["subject"])  # a stored CR/LF would be refused as header injection
+    message["Message-ID"] = message_id(row)
     message["X-Training-Hub-Id"] = str(row["id"])
     message["X-Training-Hub-Kind"] = row["kind"]
     message["X-Training-Hub-Recipient"] = str(row["recipient"] or "")
@@ -137,6 +162,13 @@ def build_email(row: dict[str, Any]) -> EmailMessage:
             row["ics"], subtype="calendar", filename="invito.ics", params={"method": method}
         )
     return message
+
+
+def retry_deadline(row: dict[str, Any]) -> datetime:
+    """Until when a failing row is tried again (see the module notes)."""
+    if row.get("retry_until") is not None:
+        return row["retry_until"]
+    return row["created_at"] + timedelta(days=get_settings().notifications_retry_days)
 
 
 @dataclass
@@ -159,7 +191,7 @@ _CLAIM_SQL = (
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = {} "
     "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= {} "
     "ORDER BY next_attempt_at, id LIMIT {}%s) AND status = 'pending' AND next_attempt_at <= {} "
-    "RETURNING id, kind, recipient, to_email, subject, body, ics, attempts"
+    "RETURNING id, kind, recipient, to_email, subject, body, ics, attempts, created_at, retry_until"
 )
 
 
@@ -183,19 +215,20 @@ async def process_outbox(
             await transport.send(build_email(row))
         except Exception as exc:  # noqa: BLE001 - any failure of the server or the network: retry later
             attempts = int(row["attempts"])
-            gave_up = attempts >= MAX_ATTEMPTS
+            retry_at = now + backoff(attempts)
+            gave_up = is_permanent(exc) or retry_at > retry_deadline(row)
             await fetch_all(
                 "UPDATE outbox SET status = {}, next_attempt_at = {}, last_error = {} WHERE id = {}",
                 "failed" if gave_up else "pending",
-                now + backoff(attempts),
+                retry_at,
                 f"{type(exc).__name__}: {exc}"[:1000],
                 row["id"],
             )
             log.warning(
-                "Invio della notifica %s non riuscito (tentativo %d di %d): %s",
+                "Invio della notifica %s non riuscito (tentativo %d%s): %s",
                 row["id"],
                 attempts,
-                MAX_ATTEMPTS,
+                ", abbandonata" if gave_up else "",
                 type(exc).__name__,
             )
             if gave_up:

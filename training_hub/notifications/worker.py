@@ -10,13 +10,13 @@ deduplicated. ``training-hub send-notifications`` does the same once, for a cron
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from training_hub.core.jobs import record_job_success
+from training_hub.core.background import stop_task
 from training_hub.core.settings import get_settings
 from training_hub.notifications.sender import OutboxRun, process_outbox
 from training_hub.notifications.sessions import queue_due_reminders
@@ -57,6 +57,4 @@ async def notifications_lifespan(app: Any) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_task(task)  # bounded: a task stuck on a frozen database does not hold the shutdown

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -33,8 +34,10 @@ from litestar.types import Empty
 from litestar.typing import FieldDefinition
 from litestar.utils.scope.state import ScopeState
 
+from training_hub.core.db import is_database_unavailable
 from training_hub.core.errors import PROBLEM_TYPE_PREFIX, DomainError, NotAuthenticated, TooManyAttempts
 from training_hub.core.i18n import N_, gettext
+from training_hub.core.settings import get_settings
 from training_hub.web.responses import is_htmx, login_redirect
 
 log = logging.getLogger("training_hub.core.errors")
@@ -351,7 +354,33 @@ def handle_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Resp
     return _error_page(request, 400, gettext(title), detail)
 
 
+UNAVAILABLE_DETAIL = N_("Il database non risponde in questo momento: riprova tra qualche istante.")
+
+
+def handle_database_errors(request: Request[Any, Any, Any], exc: Exception) -> Response:
+    """A database that is stopped, frozen or refusing connections: 503 with ``Retry-After`` (problem type
+    ``unavailable`` on the API, the Italian page elsewhere), logged as a warning without a stack trace.
+    Anything else that reaches here (a file that does not exist, a SQL mistake) is a bug like any other."""
+    if not is_database_unavailable(exc):
+        return handle_unexpected(request, exc)
+    log.warning("Database non raggiungibile su %s %s: %s", request.method, loggable_path(request.url.path),
+                type(exc).__name__)
+    code, title, _ = HTTP_PROBLEMS[503]
+    headers = {"Retry-After": str(get_settings().db_retry_after_seconds)}
+    if wants_problem_json(request):
+        return problem_details(request, 503, code, gettext(title), gettext(UNAVAILABLE_DETAIL), headers
+                               ).to_response(request)
+    return _error_page(request, 503, gettext(title), gettext(UNAVAILABLE_DETAIL), headers)
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    # The database is down or does not answer in time (core/db.is_database_unavailable): 503.
+    OSError: handle_database_errors,  # refused, reset, timed out (asyncio.TimeoutError is TimeoutError)
+    asyncpg.exceptions.PostgresConnectionError: handle_database_errors,
+    asyncpg.exceptions.OperatorInterventionError: handle_database_errors,  # shutdown, statement_timeout
+    asyncpg.exceptions.InsufficientResourcesError: handle_database_errors,  # too many connections
+    asyncpg.exceptions.InterfaceError: handle_database_errors,  # "connection is closed", "pool is closing"
+    sqlite3.OperationalError: handle_database_errors,  # locked past the busy timeout, file gone
     OverflowError: handle_out_of_range,  # SQLite: integer too large
     asyncpg.exceptions.NumericValueOutOfRangeError: handle_out_of_range,
     asyncpg.exceptions.DataError: handle_out_of_range,

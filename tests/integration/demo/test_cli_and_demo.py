@@ -76,3 +76,12 @@ def test_production_without_secret_refuses_to_serve():
                             text=True, env=env, timeout=60)
     assert result.returncode != 0
     assert "TRAINING_HUB_SECRET_KEY" in result.stderr
+
+
+async def test_demo_shows_the_office_a_notice_to_resend(client):
+    from tests.support import login
+
+    await load_demo_data()
+    await login(client, "admin@demo.test", DEMO_PASSWORD)
+    page = await client.get("/admin/notifications")
+    assert page.status_code == 200 and "1 notifica non consegnata." in page.text and "worker@demo.test" in page.text
