@@ -125,6 +125,27 @@ def send_notifications(limit: int) -> None:
                f"non inviate: {run.failed}.")
 
 
+@main.command(name="rotate-feeds")
+@click.option("--email", default=None, help="Solo i calendari di questa persona (altrimenti di tutti).")
+def rotate_feeds(email: str | None) -> None:
+    """Revoca i link segreti dei calendari: ognuno riceve un link nuovo, i vecchi smettono di funzionare."""
+    from training_hub.calendars.tokens import rotate_all_tokens
+    from training_hub.core.tables import Person
+
+    async def run() -> int:
+        await migrate_forward()
+        person_id = None
+        if email:
+            row = await Person.select(Person.id).where(Person.email == email.strip().lower()).first()
+            if row is None:
+                raise click.ClickException(f"Nessuna persona con l'indirizzo {email}.")
+            person_id = row["id"]
+        return await rotate_all_tokens(person_id)
+
+    revoked = asyncio.run(_with_engine(run))
+    click.echo(f"Link dei calendari revocati: {revoked}. I nuovi link compaiono nel profilo di ciascuno.")
+
+
 @main.command(name="open-surveys")
 def open_surveys() -> None:
     """Apre i questionari dei corsi conclusi, invia il promemoria e chiude quelli scaduti."""

@@ -56,6 +56,21 @@ class Settings:
     safety_due_soon_days: int = 90
     # Entry into force of the Accordo Stato-Regioni 17/04/2025: see ASR_2025_IN_FORCE_DEFAULT.
     asr_2025_in_force: date = ASR_2025_IN_FORCE_DEFAULT
+    # Login throttle (accounts/throttle.py): after login_max_failures wrong passwords from one client for
+    # one e-mail, that client waits login_throttle_delay_seconds, doubling at every further failure up to
+    # login_failure_window_seconds. Other clients (the owner at home) are never held back.
+    login_throttle_delay_seconds: int = 60
+    # Minimum zxcvbn score (0-4) of a new password. Source: zxcvbn (Wheeler, USENIX Security 2016), score 3
+    # = "safely unguessable: moderate protection from offline slow-hash scenario" (< 10^10 guesses);
+    # NIST SP 800-63B 5.1.1.2 asks to refuse passwords found in lists of common or compromised ones.
+    password_min_score: int = 3
+    # Validity of the links e-mailed to set a password: a reset for one hour (issue 14.1), an invitation
+    # for seven days (issue 14.2).
+    password_reset_ttl_seconds: int = 3600
+    invitation_ttl_seconds: int = 7 * 24 * 3600
+    # Password-reset requests accepted per e-mail address and per client in an hour.
+    password_reset_max_per_email: int = 3
+    password_reset_max_per_client: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -121,6 +136,12 @@ def load_settings() -> Settings:
         catalogue_cache_seconds=_int("TRAINING_HUB_CATALOGUE_CACHE_SECONDS", 10),
         safety_due_soon_days=_int("TRAINING_HUB_SAFETY_DUE_SOON_DAYS", 90),
         asr_2025_in_force=_date("TRAINING_HUB_ASR_2025_IN_FORCE", ASR_2025_IN_FORCE_DEFAULT),
+        login_throttle_delay_seconds=_int("TRAINING_HUB_LOGIN_THROTTLE_DELAY", 60),
+        password_min_score=_int("TRAINING_HUB_PASSWORD_MIN_SCORE", 3),
+        password_reset_ttl_seconds=_int("TRAINING_HUB_PASSWORD_RESET_TTL", 3600),
+        invitation_ttl_seconds=_int("TRAINING_HUB_INVITATION_TTL", 7 * 24 * 3600),
+        password_reset_max_per_email=_int("TRAINING_HUB_PASSWORD_RESET_MAX_PER_EMAIL", 3),
+        password_reset_max_per_client=_int("TRAINING_HUB_PASSWORD_RESET_MAX_PER_CLIENT", 10),
     )
 
 
