@@ -48,3 +48,8 @@ class Hook:
 
 # A person was deactivated (they left their cooperative): actor=CurrentUser, person_id=int.
 person_deactivated = Hook("person_deactivated")
+
+# An e-mail of the accounts to one person (a password-reset or invitation link, a login-throttle
+# warning), queued in the notifications outbox inside the sender's transaction: kind=str, person_id=int,
+# to_email=str, subject=str, body=str, dedupe_key=str | None.
+account_mail = Hook("account_mail")
