@@ -85,7 +85,8 @@ def demo() -> None:
               type=click.Choice(["admin", "trainer", "coordinator", "worker", "tutor"]), help="Ruolo (ripetibile).")
 @click.option("--cooperative", "cooperative_id", type=int, default=None, help="Id della cooperativa.")
 @click.option("--name", "full_name", default=None, help="Nome e cognome.")
-@click.option("--password", default=None, help="Password (se omessa viene chiesta, o letta da TRAINING_HUB_NEW_PASSWORD).")
+@click.option("--password", default=None, help="Password (se omessa viene chiesta, o letta da "
+              "TRAINING_HUB_NEW_PASSWORD; senza, la persona riceve un invito per e-mail).")
 def create_user(email: str, roles: tuple[str, ...], cooperative_id: int | None, full_name: str | None,
                 password: str | None) -> None:
     """Crea una persona con i ruoli indicati."""
@@ -102,9 +103,11 @@ def create_user(email: str, roles: tuple[str, ...], cooperative_id: int | None, 
 
     async def run() -> dict:
         await migrate_forward()
+        # Whoever runs the server may give the account a password (the first administrator); without
+        # one the person gets an invitation by e-mail, like everyone the office adds.
         return await create_person(system, PersonInput(
             full_name=full_name or email.split("@")[0].replace(".", " ").title(), email=email, roles=list(roles),
-            cooperative_id=cooperative_id, password=password))
+            cooperative_id=cooperative_id), bootstrap_password=password)
 
     try:
         person = asyncio.run(_with_engine(run))

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 from training_hub.accounts import throttle
+from training_hub.accounts.passwords import validate_new_password
 from training_hub.core.audit import record_audit_event
 from training_hub.core.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from training_hub.core.i18n import N_
@@ -24,7 +25,6 @@ from training_hub.core.tables import ApiToken, Person
 from training_hub.core.timeutil import utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 10
 
 
 def normalise_email(email: str) -> str:
@@ -36,15 +36,6 @@ def validate_email(email: str, field: str = "email") -> str:
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise ValidationFailed(N_("Indica un indirizzo e-mail valido."), field=field)
     return email
-
-
-def validate_new_password(password: str, *, email: str = "", field: str = "new_password") -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            N_("La password deve avere almeno %(n)d caratteri."), field=field, n=MIN_PASSWORD_LENGTH
-        )
-    if email and password.strip().lower() == email.lower():
-        raise ValidationFailed(N_("La password non può coincidere con l'indirizzo e-mail."), field=field)
 
 
 async def authenticate(email: str, password: str, *, client: str) -> CurrentUser:
@@ -89,7 +80,7 @@ async def change_own_password(user: CurrentUser, current_password: str, new_pass
     row = await Person.select(Person.password_hash).where(Person.id == user.id).first()
     if not row or not await asyncio.to_thread(verify_password, row["password_hash"], current_password or ""):
         raise ValidationFailed(N_("La password attuale non è corretta."), field="current_password")
-    validate_new_password(new_password, email=user.email)
+    validate_new_password(new_password, email=user.email, full_name=user.full_name)
     if new_password != confirm:
         raise ValidationFailed(N_("Le due password non coincidono."), field="confirm_password")
     await store_password(user.id, new_password)

@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from training_hub.core.schemas import Page, to_struct
 from training_hub.directory import service
@@ -16,6 +16,7 @@ from training_hub.directory.schemas import (
     Cooperative,
     CooperativeIn,
     CooperativePatch,
+    InvitationSent,
     Person,
     PersonIn,
     PersonPatch,
@@ -100,6 +101,12 @@ class PeopleApi(Controller):
         merged = _merge(current, data)
         merged.pop("id")
         return to_struct(await service.update_person(user, person_id, PersonInput(**merged)), Person)
+
+    @post("/{person_id:int}/invitation", status_code=HTTP_202_ACCEPTED,
+          summary="Invia di nuovo l'invito a scegliere la password")
+    async def invitation(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> InvitationSent:
+        await service.resend_invitation(user, person_id)
+        return InvitationSent(queued=True)
 
 
 ROUTES = [CooperativesApi, PeopleApi]

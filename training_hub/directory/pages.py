@@ -13,7 +13,7 @@ from training_hub.core.errors import DomainError
 from training_hub.core.i18n import gettext
 from training_hub.core.tables import Area, Province, Role
 from training_hub.directory import service
-from training_hub.directory.service import CooperativeInput, PersonInput, reset_password
+from training_hub.directory.service import CooperativeInput, PersonInput
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_role
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, page, redirect
 
@@ -30,7 +30,6 @@ def _person_input(data: dict[str, Any]) -> PersonInput:
         codice_fiscale=str(data.get("codice_fiscale") or "") or None,
         area=str(data.get("area") or "") or None,
         active=data.get("active") == "on",
-        password=str(data.get("password") or "") or None,
     )
 
 
@@ -65,7 +64,7 @@ class PeoplePages(Controller):
             can_change=stored_roles is None or service.may_change_person(user, stored_roles),
             errors=errors,
             choose_cooperative=choose_cooperative,
-            reset_password=service.may_reset_passwords(user),
+            send_invitation=stored_roles is not None and service.may_send_invitations(user, stored_roles),
             cooperatives=await service.list_cooperatives(active_only=True) if choose_cooperative else [],
             roles=service.assignable_roles(user),
             areas=[area.value for area in Area],
@@ -108,7 +107,8 @@ class PeoplePages(Controller):
             person = await service.create_person(user, _person_input(data))
         except DomainError as exc:
             return await self._form(user, {**data, "roles": as_list(data.get("roles"))}, form_errors(exc), exc.status_code)
-        flash(request, gettext("Persona aggiunta: %(name)s.") % {"name": person["full_name"]})
+        flash(request, gettext("Persona aggiunta: %(name)s. Riceverà per e-mail un invito a scegliere la password.")
+              % {"name": person["full_name"]})
         return redirect(f"/admin/people/{person['id']}")
 
     @get("/{person_id:int}", name="person_edit")
@@ -130,17 +130,16 @@ class PeoplePages(Controller):
         flash(request, gettext("Modifiche salvate."))
         return redirect(f"/admin/people/{person_id}")
 
-    @post("/{person_id:int}/password", name="person_password", guards=[requires_admin])
-    async def reset_person_password(
+    @post("/{person_id:int}/invitation", name="person_invitation")
+    async def send_invitation(
         self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], person_id: FromPath[int]
     ) -> Template | Redirect:
-        data = await form_dict(request)
         try:
-            await reset_password(user, person_id, str(data.get("new_password", "")))
+            await service.resend_invitation(user, person_id)
         except DomainError as exc:
             person = await service.get_person(user, person_id)
             return await self._form(user, person, form_errors(exc), exc.status_code, stored_roles=person["roles"])
-        flash(request, gettext("Nuova password impostata."))
+        flash(request, gettext("Invito inviato: la persona riceverà un link per scegliere la password."))
         return redirect(f"/admin/people/{person_id}")
 
 

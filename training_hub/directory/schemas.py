@@ -44,6 +44,7 @@ class PersonIn(msgspec.Struct):
     codice_fiscale: str | None = None
     area: str | None = None
     active: bool = True
+    # Refused when given: the person chooses it through the invitation (issue 14 item 2).
     password: str | None = None
 
 
@@ -66,3 +67,7 @@ class Person(msgspec.Struct):
     area: str | None
     roles: list[str]
     active: bool
+
+
+class InvitationSent(msgspec.Struct):
+    queued: bool
