@@ -57,9 +57,10 @@ def link_url(token: str) -> str:
 
 async def _create_link(person_id: int, purpose: str, ttl_seconds: int, created_by: int | None) -> tuple[str, object]:
     token = new_secret(32)
-    expires_at = utcnow() + timedelta(seconds=ttl_seconds)
+    now = utcnow()
+    expires_at = now + timedelta(seconds=ttl_seconds)
     await AccountLink.insert(AccountLink(
-        person=person_id, purpose=purpose, token_hash=hash_secret(token), expires_at=expires_at,
+        person=person_id, purpose=purpose, token_hash=hash_secret(token), created_at=now, expires_at=expires_at,
         created_by=created_by,
     ))
     return token, expires_at

@@ -138,7 +138,6 @@ class PasswordResetController(Controller):
             link = await open_link(token)
             return page("accounts/password_reset.html", status_code=exc.status_code, link=link, token=token,
                         errors=form_errors(exc), invalid=None, invitation=link.purpose == LinkPurpose.INVITATION)
-        request.clear_session()
         flash(request, gettext("Password impostata: ora puoi accedere con la nuova password."))
         return redirect("/login")
 

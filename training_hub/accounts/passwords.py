@@ -50,8 +50,10 @@ WARNINGS = {
 
 def personal_words(full_name: str = "", email: str = "") -> list[str]:
     """The person's name and e-mail, and their parts, as zxcvbn's extra dictionary words."""
-    words = [full_name, email]
-    words += re.split(r"[\s.'@_+-]+", full_name or "")
+    name_parts = [part for part in re.split(r"[\s.'_+-]+", full_name or "") if part]
+    local = (email or "").split("@")[0]
+    words = [full_name, email, local, "".join(name_parts), "".join(reversed(name_parts))]
+    words += name_parts
     words += re.split(r"[\s.'@_+-]+", email or "")
     return [word.lower() for word in words if word and len(word) >= 2] + list(SITE_WORDS)
 

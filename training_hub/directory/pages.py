@@ -30,6 +30,8 @@ def _person_input(data: dict[str, Any]) -> PersonInput:
         codice_fiscale=str(data.get("codice_fiscale") or "") or None,
         area=str(data.get("area") or "") or None,
         active=data.get("active") == "on",
+        # No form offers it any more; a forged one is refused by the service, never used.
+        password=str(data.get("password") or "") or None,
     )
 
 
