@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from training_hub.accounts.passwords import validate_new_password
 from training_hub.accounts.service import normalise_email, store_password
@@ -118,6 +119,21 @@ async def request_password_reset(email: str, *, client: str) -> None:
                                  entity_id=person["id"])
 
 
+def _invitation_body(full_name: str, token: str, expires_at: Any) -> str:
+    until = to_rome(expires_at).strftime("%d/%m/%Y alle %H:%M")
+    return (
+        f"Buongiorno {full_name},\n\n"
+        "è stato creato per te un account su Training Hub, la piattaforma della formazione del "
+        "Consorzio Sociale Light. Per entrare scegli la tua password da questo link "
+        f"(valido fino al {until}, una volta sola):\n\n{link_url(token)}\n\n"
+        "Nessun altro conosce la tua password. Se il link è scaduto, chiedi un nuovo invito "
+        "all'ufficio formazione o usa \"Hai dimenticato la password?\" nella pagina di accesso.\n"
+    )
+
+
+INVITATION_SUBJECT = "Benvenuto in Training Hub: scegli la tua password"
+
+
 async def send_invitation(actor: CurrentUser, person_id: int) -> None:
     """Invite the person to set their own password (valid 7 days); earlier invitations stop working.
 
@@ -130,23 +146,28 @@ async def send_invitation(actor: CurrentUser, person_id: int) -> None:
     async with write_transaction():
         await _close_open_links(person_id, LinkPurpose.INVITATION)
         token, expires_at = await _create_link(person_id, LinkPurpose.INVITATION, ttl, actor.id or None)
-        until = to_rome(expires_at).strftime("%d/%m/%Y alle %H:%M")
         await events.account_mail.send(
-            kind="invitation",
-            person_id=person_id,
-            to_email=person["email"],
-            subject="Benvenuto in Training Hub: scegli la tua password",
-            body=(
-                f"Buongiorno {person['full_name']},\n\n"
-                "è stato creato per te un account su Training Hub, la piattaforma della formazione del "
-                "Consorzio Sociale Light. Per entrare scegli la tua password da questo link "
-                f"(valido fino al {until}, una volta sola):\n\n{link_url(token)}\n\n"
-                "Nessun altro conosce la tua password. Se il link è scaduto, chiedi un nuovo invito "
-                "all'ufficio formazione o usa \"Hai dimenticato la password?\" nella pagina di accesso.\n"
-            ),
-            dedupe_key=None,
+            kind="invitation", person_id=person_id, to_email=person["email"], subject=INVITATION_SUBJECT,
+            body=_invitation_body(person["full_name"], token, expires_at), dedupe_key=None,
         )
         await record_audit_event("person.invited", actor_id=actor.id, entity="person", entity_id=person_id)
+
+
+async def invite_many(actor: CurrentUser, people: list[dict[str, Any]]) -> None:
+    """Invitations for people just created (an import), inside the caller's transaction: the links in
+    a few statements, then one e-mail each."""
+    now = utcnow()
+    expires_at = now + timedelta(seconds=get_settings().invitation_ttl_seconds)
+    tokens = {person["id"]: new_secret(32) for person in people}
+    links = [AccountLink(person=person["id"], purpose=LinkPurpose.INVITATION, token_hash=hash_secret(tokens[person["id"]]),
+                         created_at=now, expires_at=expires_at, created_by=actor.id or None) for person in people]
+    for first in range(0, len(links), 500):
+        await AccountLink.insert(*links[first:first + 500])
+    for person in people:
+        await events.account_mail.send(
+            kind="invitation", person_id=person["id"], to_email=person["email"], subject=INVITATION_SUBJECT,
+            body=_invitation_body(person["full_name"], tokens[person["id"]], expires_at), dedupe_key=None,
+        )
 
 
 INVALID_LINK = N_("Il link non è valido o è scaduto. Chiedi un nuovo link dalla pagina di accesso.")

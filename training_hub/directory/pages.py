@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from training_hub.core.errors import DomainError
 from training_hub.core.i18n import gettext
 from training_hub.core.tables import Area, Province, Role
-from training_hub.directory import service
+from training_hub.directory import imports, service
 from training_hub.directory.service import CooperativeInput, PersonInput
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_role
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, page, redirect
@@ -97,6 +97,44 @@ class PeoplePages(Controller):
             choose_cooperative=service.may_choose_cooperative(user),
             roles=[r.value for r in Role],
         )
+
+    @get("/import", name="people_import")
+    async def import_form(self) -> Template:
+        return page("directory/people_import.html", report=None, stash="", errors={}, filename="")
+
+    @post("/import", name="people_import_check", request_max_body_size=imports.MAX_UPLOAD_BYTES + 64 * 1024)
+    async def import_check(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template:
+        """The dry run: the file is checked row by row and kept for the confirmation."""
+        form = await request.form()
+        upload = form.get("file")
+        content = await upload.read() if hasattr(upload, "read") else b""
+        filename = getattr(upload, "filename", "") or ""
+        try:
+            report = await imports.dry_run(user, content, filename)
+        except imports.ImportRefused as exc:
+            return page("directory/people_import.html", status_code=exc.status_code, report=None, stash="",
+                        errors={"file": "; ".join(e["message"] for e in exc.row_errors)}, filename=filename)
+        stash = await imports.stash_upload(user, content) if not report.errors and report.rows else ""
+        errors_by_row: dict[int, list[dict[str, Any]]] = {}
+        for error in report.errors:
+            errors_by_row.setdefault(error["row"], []).append(error)
+        return page("directory/people_import.html", status_code=422 if report.errors else 200, report=report,
+                    errors_by_row=errors_by_row, stash=stash, errors={}, filename=filename)
+
+    @post("/import/confirm", name="people_import_confirm")
+    async def import_confirm(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
+        data = await form_dict(request)
+        stash = str(data.get("stash", ""))
+        try:
+            report = await imports.import_people(user, await imports.take_upload(user, stash))
+        except imports.ImportRefused as exc:
+            return page("directory/people_import.html", status_code=exc.status_code, report=None, stash="",
+                        errors={"file": "; ".join(e["message"] for e in exc.row_errors)}, filename="")
+        await imports.drop_upload(stash)
+        flash(request, gettext("Importazione completata: %(created)d persone aggiunte, %(updated)d aggiornate. "
+                               "Le persone aggiunte ricevono un invito a scegliere la password.")
+              % {"created": report.created, "updated": report.updated})
+        return redirect("/admin/people")
 
     @get("/new", name="person_new")
     async def new_person(self, user: NamedDependency[CurrentUser]) -> Template:

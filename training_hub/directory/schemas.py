@@ -71,3 +71,24 @@ class Person(msgspec.Struct):
 
 class InvitationSent(msgspec.Struct):
     queued: bool
+
+
+class ImportRowError(msgspec.Struct):
+    row: int
+    field: str
+    message: str
+
+
+class ImportRow(msgspec.Struct):
+    row: int
+    action: str  # "create" | "update"
+    full_name: str
+    email: str
+    errors: int
+
+
+class ImportResult(msgspec.Struct):
+    created: int
+    updated: int
+    errors: list[ImportRowError]
+    rows: list[ImportRow]
