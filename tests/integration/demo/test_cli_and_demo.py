@@ -76,3 +76,29 @@ def test_production_without_secret_refuses_to_serve():
                             text=True, env=env, timeout=60)
     assert result.returncode != 0
     assert "TRAINING_HUB_SECRET_KEY" in result.stderr
+
+
+async def test_cli_rotate_feeds_ends_the_old_links():
+    from tests.factories import make_person
+    from tests.support import as_user
+    from training_hub.calendars.tokens import current_feed_url
+    from training_hub.core.tables import FeedToken
+
+    person = await make_person(email="feed.cli@example.test")
+    old = await current_feed_url(as_user(person))
+    done = _cli("rotate-feeds", "--email", "feed.cli@example.test")
+    assert done.returncode == 0, done.stderr
+    assert "Link dei calendari revocati: 1." in done.stdout
+    assert await FeedToken.count().where(FeedToken.revoked_at.is_null()) == 0
+    assert await current_feed_url(as_user(person)) != old
+    unknown = _cli("rotate-feeds", "--email", "nessuno@example.test")
+    assert unknown.returncode != 0 and "Nessuna persona" in unknown.stderr
+
+
+async def test_the_demo_shows_a_pending_invitation():
+    from training_hub.accounts.tables import AccountLink
+
+    await load_demo_data()
+    invited = await Person.select().where(Person.email == "invitata@cooperative.demo.test").first()
+    assert invited["password_hash"] is None
+    assert await AccountLink.exists().where((AccountLink.person == invited["id"]) & (AccountLink.purpose == "invitation"))
