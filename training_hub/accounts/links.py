@@ -154,8 +154,8 @@ async def send_invitation(actor: CurrentUser, person_id: int) -> None:
 
 
 async def invite_many(actor: CurrentUser, people: list[dict[str, Any]]) -> None:
-    """Invitations for people just created (an import), inside the caller's transaction: the links in
-    a few statements, then one e-mail each."""
+    """Invitations for people just created (an import), inside the caller's transaction: the links and
+    the e-mails a few hundred per statement."""
     now = utcnow()
     expires_at = now + timedelta(seconds=get_settings().invitation_ttl_seconds)
     tokens = {person["id"]: new_secret(32) for person in people}
@@ -163,11 +163,11 @@ async def invite_many(actor: CurrentUser, people: list[dict[str, Any]]) -> None:
                          created_at=now, expires_at=expires_at, created_by=actor.id or None) for person in people]
     for first in range(0, len(links), 500):
         await AccountLink.insert(*links[first:first + 500])
-    for person in people:
-        await events.account_mail.send(
-            kind="invitation", person_id=person["id"], to_email=person["email"], subject=INVITATION_SUBJECT,
-            body=_invitation_body(person["full_name"], tokens[person["id"]], expires_at), dedupe_key=None,
-        )
+    await events.account_mail_batch.send(messages=[
+        {"kind": "invitation", "person_id": person["id"], "to_email": person["email"], "subject": INVITATION_SUBJECT,
+         "body": _invitation_body(person["full_name"], tokens[person["id"]], expires_at)}
+        for person in people
+    ])
 
 
 INVALID_LINK = N_("Il link non è valido o è scaduto. Chiedi un nuovo link dalla pagina di accesso.")

@@ -53,3 +53,6 @@ person_deactivated = Hook("person_deactivated")
 # warning), queued in the notifications outbox inside the sender's transaction: kind=str, person_id=int,
 # to_email=str, subject=str, body=str, dedupe_key=str | None.
 account_mail = Hook("account_mail")
+# The same for many people at once (an import's invitations): messages=list of dicts with the keyword
+# arguments of account_mail, queued a hundred per statement.
+account_mail_batch = Hook("account_mail_batch")
