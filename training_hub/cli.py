@@ -90,7 +90,8 @@ def demo() -> None:
               type=click.Choice(["admin", "trainer", "coordinator", "worker", "tutor"]), help="Ruolo (ripetibile).")
 @click.option("--cooperative", "cooperative_id", type=int, default=None, help="Id della cooperativa.")
 @click.option("--name", "full_name", default=None, help="Nome e cognome.")
-@click.option("--password", default=None, help="Password (se omessa viene chiesta, o letta da TRAINING_HUB_NEW_PASSWORD).")
+@click.option("--password", default=None, help="Password (se omessa viene chiesta, o letta da "
+              "TRAINING_HUB_NEW_PASSWORD; senza, la persona riceve un invito per e-mail).")
 def create_user(email: str, roles: tuple[str, ...], cooperative_id: int | None, full_name: str | None,
                 password: str | None) -> None:
     """Crea una persona con i ruoli indicati."""
@@ -107,9 +108,11 @@ def create_user(email: str, roles: tuple[str, ...], cooperative_id: int | None, 
 
     async def run() -> dict:
         await migrate_forward()
+        # Whoever runs the server may give the account a password (the first administrator); without
+        # one the person gets an invitation by e-mail, like everyone the office adds.
         return await create_person(system, PersonInput(
             full_name=full_name or email.split("@")[0].replace(".", " ").title(), email=email, roles=list(roles),
-            cooperative_id=cooperative_id, password=password))
+            cooperative_id=cooperative_id), bootstrap_password=password)
 
     try:
         person = asyncio.run(_with_engine(run))
@@ -128,6 +131,27 @@ def send_notifications(limit: int) -> None:
     reminders, run = asyncio.run(_with_engine(lambda: run_once(limit=limit)))
     click.echo(f"Promemoria accodati: {reminders}. Notifiche inviate: {run.sent}, da ritentare: {run.retried}, "
                f"non inviate: {run.failed}.")
+
+
+@main.command(name="rotate-feeds")
+@click.option("--email", default=None, help="Solo i calendari di questa persona (altrimenti di tutti).")
+def rotate_feeds(email: str | None) -> None:
+    """Revoca i link segreti dei calendari: ognuno riceve un link nuovo, i vecchi smettono di funzionare."""
+    from training_hub.calendars.tokens import rotate_all_tokens
+    from training_hub.core.tables import Person
+
+    async def run() -> int:
+        await migrate_forward()
+        person_id = None
+        if email:
+            row = await Person.select(Person.id).where(Person.email == email.strip().lower()).first()
+            if row is None:
+                raise click.ClickException(f"Nessuna persona con l'indirizzo {email}.")
+            person_id = row["id"]
+        return await rotate_all_tokens(person_id)
+
+    revoked = asyncio.run(_with_engine(run))
+    click.echo(f"Link dei calendari revocati: {revoked}. I nuovi link compaiono nel profilo di ciascuno.")
 
 
 @main.command(name="open-surveys")

@@ -14,3 +14,25 @@ def connect_hooks() -> None:
     from training_hub.enrolment.actions import release_enrolments_of_deactivated
 
     events.person_deactivated.connect(release_enrolments_of_deactivated)
+    events.account_mail.connect(queue_account_mail)
+    events.account_mail_batch.connect(queue_account_mail_batch)
+
+
+async def queue_account_mail(
+    *, kind: str, person_id: int, to_email: str, subject: str, body: str, dedupe_key: str | None = None
+) -> bool:
+    """The accounts' e-mails (reset and invitation links, login warnings) go through the outbox."""
+    from training_hub.notifications.outbox import queue_message
+
+    return await queue_message(kind, recipient_id=person_id, to_email=to_email, subject=subject, body=body,
+                               dedupe_key=dedupe_key)
+
+
+async def queue_account_mail_batch(*, messages: list[dict]) -> int:
+    from training_hub.notifications.outbox import OutgoingMessage, queue_messages
+
+    return await queue_messages([
+        OutgoingMessage(m["kind"], m["person_id"], m["to_email"], m["subject"], m["body"],
+                        dedupe_key=m.get("dedupe_key"))
+        for m in messages
+    ])

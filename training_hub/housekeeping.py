@@ -30,6 +30,11 @@ async def purge_expired(now: datetime | None = None) -> None:
     await KeyValue.delete().where(KeyValue.expires_at < now)
     await LoginFailure.delete().where(LoginFailure.at < now - timedelta(days=1))
     await ApiToken.delete().where(ApiToken.expires_at < now - timedelta(days=7))
+    # Password-reset requests counted for throttling, and e-mailed password links long expired.
+    from training_hub.accounts.tables import AccountLink, ThrottleHit
+
+    await ThrottleHit.delete().where(ThrottleHit.at < now - timedelta(days=1))
+    await AccountLink.delete().where(AccountLink.expires_at < now - timedelta(days=30))
 
 
 async def run_hourly_jobs(jobs: tuple[Callable[[], Awaitable[Any]], ...]) -> bool:

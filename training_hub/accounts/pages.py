@@ -9,9 +9,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from training_hub.accounts.links import LinkPurpose, open_link, request_password_reset, set_password_with_link
 from training_hub.accounts.service import authenticate, change_own_password, session_stamp
 from training_hub.calendars.panel import calendar_panel_context
-from training_hub.core.errors import DomainError, InvalidCredentials, TooManyAttempts
+from training_hub.core.errors import DomainError, InvalidCredentials, NotFound, TooManyAttempts
 from training_hub.core.i18n import gettext
 from training_hub.directory.service import get_cooperative
 from training_hub.web.auth import (
@@ -92,4 +93,53 @@ class ProfileController(Controller):
         return redirect("/profile")
 
 
-ROUTES = [LoginController, ProfileController]
+class PasswordResetController(Controller):
+    """"Hai dimenticato la password?" and the page every e-mailed link (reset, invitation) opens."""
+
+    path = "/password"
+    include_in_schema = False
+
+    @get("/forgot", name="password_forgot")
+    async def forgot_form(self) -> Template:
+        return page("accounts/password_forgot.html", email="", errors={}, sent=False)
+
+    @post("/forgot", name="password_forgot_submit")
+    async def forgot(self, request: Request[Any, Any, Any]) -> Template:
+        data = await form_dict(request)
+        email = str(data.get("email", ""))
+        try:
+            await request_password_reset(email, client=client_address(request))
+        except TooManyAttempts as exc:
+            return page("accounts/password_forgot.html", status_code=exc.status_code, email=email,
+                        errors={"email": exc.detail}, sent=False)
+        # The same page whether or not the address exists.
+        return page("accounts/password_forgot.html", email=email, errors={}, sent=True)
+
+    @get("/reset", name="password_reset")
+    async def reset_form(self, token: FromQuery[str] = "") -> Template:
+        try:
+            link = await open_link(token)
+        except NotFound as exc:
+            return page("accounts/password_reset.html", status_code=404, link=None, token="", errors={},
+                        invalid=exc.detail)
+        return page("accounts/password_reset.html", link=link, token=token, errors={}, invalid=None,
+                    invitation=link.purpose == LinkPurpose.INVITATION)
+
+    @post("/reset", name="password_reset_submit")
+    async def reset(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        data = await form_dict(request)
+        token = str(data.get("token", ""))
+        try:
+            await set_password_with_link(token, str(data.get("new_password", "")), str(data.get("confirm_password", "")))
+        except NotFound as exc:
+            return page("accounts/password_reset.html", status_code=404, link=None, token="", errors={},
+                        invalid=exc.detail)
+        except DomainError as exc:
+            link = await open_link(token)
+            return page("accounts/password_reset.html", status_code=exc.status_code, link=link, token=token,
+                        errors=form_errors(exc), invalid=None, invitation=link.purpose == LinkPurpose.INVITATION)
+        flash(request, gettext("Password impostata: ora puoi accedere con la nuova password."))
+        return redirect("/login")
+
+
+ROUTES = [LoginController, ProfileController, PasswordResetController]

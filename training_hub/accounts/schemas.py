@@ -24,3 +24,16 @@ class MeOut(msgspec.Struct):
     roles: list[str]
     cooperative_id: int | None
     calendar_url: str | None
+
+
+class PasswordResetRequest(msgspec.Struct):
+    email: str
+
+
+class PasswordResetAccepted(msgspec.Struct):
+    detail: str
+
+
+class PasswordResetConfirm(msgspec.Struct):
+    token: str
+    password: str

@@ -1,26 +1,19 @@
 """Feed tokens: the secret part of a personal or cooperative feed URL (``/calendar/<token>.ics``).
 
-What the issue asks, and how it is met:
-
-* *Random, at least 128 bits, stored hashed.* The token is 256 bits (64 hex digits) and only its
-  SHA-256 is stored (``FeedToken.token_hash``); a request is matched by hashing what it presents.
-* *Shown on the profile page, and* ``/api/me`` *returns the current calendar_url.* These two pull in
-  opposite directions: a secret that is only stored hashed cannot be shown again, yet the API must
-  return it at any time. We resolve it by *deriving* the token instead of drawing it at random and
-  forgetting it::
-
-      token = HMAC-SHA256(server secret key, "calendar-feed" | kind | person | cooperative | row id | created_at)
-
-  computed with :func:`training_hub.core.security.sign`. Its owner, logged in, can be shown the URL again
-  whenever they ask (the profile page, ``/api/me``) and nobody else can: the database alone does not
-  reveal it (the row holds a hash, and the derivation needs the secret key, which never is in the
-  database). The token is as unpredictable as random bytes to anyone without the key. It is never
-  derived from the password, so changing the password leaves the URL alone.
-* *Rotation.* A new link means a new row (new id, new time, hence a new secret) and ``revoked_at`` on
-  the old ones; the old URL answers 404 on the very next request, because lookups only match live rows.
-* *Changing the secret key* (``TRAINING_HUB_SECRET_KEY``) does not break anyone's subscription: the old
-  URL still hashes to its stored row. Only the re-display stops matching; when that happens a new
-  live row is created and shown, and the old one keeps working until its owner asks for a new link.
+* *Random, stored hashed* (DESIGN.md, issue 12 item 8). A token is 256 random bits
+  (``secrets.token_urlsafe(32)``). The table keeps ``token_hash`` = HMAC-SHA256 under a key derived from
+  ``TRAINING_HUB_SECRET_KEY`` of the token's SHA-256: a request is matched by hashing what it presents.
+  Because the hash is keyed, **changing the secret key ends every old URL** (they answer 404), and whoever
+  reads the table alone can neither use nor recognise a token.
+* *Shown again to its owner* (the profile page, ``/api/me``'s ``calendar_url``): the token is also kept
+  *sealed* (``token_sealed``: AES-256-GCM under another key derived from the secret key, the row id as
+  associated data, so a sealed value cannot be moved to another row). Only the application, holding
+  the key, can open it; after a change of key it cannot, and a new token is drawn on the next display.
+* *Rotation.* A new link means a new row and ``revoked_at`` on the old ones: the old URL answers 404 on
+  the very next request. The office rotates everyone's at once with ``training-hub rotate-feeds``.
+* *Migration of the derived tokens of before* (HMAC of ids and times): the migration re-keys every live
+  row's stored hash (``token_hash`` = HMAC of the old SHA-256, see :func:`rekey_legacy_hash`), so every
+  existing subscription keeps working until it is rotated, and seals the ones it can still derive.
 
 Coordinators also get a *cooperative* token: a feed of their cooperative's workers' sessions. It only
 answers while its owner is an active coordinator of that same cooperative.
@@ -28,15 +21,22 @@ answers while its owner is an active coordinator of that same cooperative.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from training_hub.core.db import fetch_one, lock_for_update, write_transaction
 from training_hub.core.errors import PermissionDenied
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser, parse_roles
-from training_hub.core.security import hash_secret, new_secret, sign
+from training_hub.core.security import hash_secret, new_secret
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import FeedKind, FeedToken, Person, Role
 from training_hub.core.timeutil import utcnow
@@ -58,9 +58,44 @@ class FeedOwner:
     language: str
 
 
-def derive_token(row_id: int, person_id: int, kind: str, cooperative_id: int | None, created_at: datetime) -> str:
+def _key(purpose: str, secret_key: str | None = None) -> bytes:
+    return hashlib.sha256(f"{purpose}:{secret_key or get_settings().secret_key}".encode()).digest()
+
+
+def rekey_legacy_hash(sha256_hex: str, secret_key: str | None = None) -> str:
+    """The stored hash of a token whose SHA-256 is ``sha256_hex`` (the keyed lookup hash)."""
+    return hmac.new(_key("calendar-feed-lookup", secret_key), sha256_hex.encode(), hashlib.sha256).hexdigest()
+
+
+def token_lookup_hash(token: str) -> str:
+    """What ``FeedToken.token_hash`` holds for ``token``: keyed, so a new secret key ends old URLs."""
+    return rekey_legacy_hash(hash_secret(token))
+
+
+def seal(token: str, row_id: int, secret_key: str | None = None) -> str:
+    nonce = os.urandom(12)
+    sealed = AESGCM(_key("calendar-feed-seal", secret_key)).encrypt(nonce, token.encode(), str(row_id).encode())
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def unseal(sealed: str, row_id: int) -> str | None:
+    """The token sealed in ``sealed`` for row ``row_id``, or None (sealed under another key, or empty)."""
+    if not sealed:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(sealed.encode())
+        return AESGCM(_key("calendar-feed-seal")).decrypt(raw[:12], raw[12:], str(row_id).encode()).decode()
+    except (InvalidTag, ValueError):
+        return None
+
+
+def legacy_derived_token(
+    row_id: int, person_id: int, kind: str, cooperative_id: int | None, created_at: datetime, secret_key: str
+) -> str:
+    """The token the first wave derived (HMAC of ids and times): only the migration still computes it."""
     message = f"{kind}:{person_id}:{cooperative_id or 0}:{row_id}:{int(created_at.timestamp())}"
-    return sign(message, purpose=PURPOSE)
+    key = hashlib.sha256(f"{PURPOSE}:{secret_key}".encode()).digest()
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
 def feed_url(token: str) -> str:
@@ -79,7 +114,7 @@ def _check_kind(user: CurrentUser, kind: str) -> int | None:
 
 
 async def _live_rows(person_id: int, kind: str, cooperative_id: int | None) -> list[dict]:
-    query = FeedToken.select(FeedToken.id, FeedToken.created_at, FeedToken.token_hash).where(
+    query = FeedToken.select(FeedToken.id, FeedToken.created_at, FeedToken.token_hash, FeedToken.token_sealed).where(
         (FeedToken.person == person_id) & (FeedToken.kind == kind) & FeedToken.revoked_at.is_null()
     )
     if cooperative_id is None:
@@ -92,26 +127,26 @@ async def _live_rows(person_id: int, kind: str, cooperative_id: int | None) -> l
 async def _create_row(person_id: int, kind: str, cooperative_id: int | None) -> tuple[str, datetime]:
     """A new live token row (inside the caller's transaction); returns the plain token."""
     created_at = utcnow()
-    # The id is only known after the insert: a random placeholder hash (which nobody knows the secret
-    # of) keeps the unique column honest until the derived hash replaces it.
+    token = new_secret(32)  # 256 random bits
     row = FeedToken(
-        person=person_id, kind=kind, cooperative=cooperative_id, token_hash=hash_secret(new_secret()),
+        person=person_id, kind=kind, cooperative=cooperative_id, token_hash=token_lookup_hash(token),
         created_at=created_at,
     )
     await row.save()
-    token = derive_token(row.id, person_id, kind, cooperative_id, created_at)
-    await FeedToken.update({FeedToken.token_hash: hash_secret(token)}).where(FeedToken.id == row.id)
+    # The row id is the sealed value's associated data: known only after the insert.
+    await FeedToken.update({FeedToken.token_sealed: seal(token, row.id)}).where(FeedToken.id == row.id)
     return token, created_at
 
 
 async def current_token(user: CurrentUser, kind: str = FeedKind.PERSONAL) -> tuple[str, datetime]:
-    """The person's current token of ``kind`` and when it was created; created on first use."""
+    """The person's current token of ``kind`` and when it was created; created on first use (or when
+    no live token can be shown any more: sealed under a previous secret key)."""
     cooperative_id = _check_kind(user, kind)
     for attempt in range(2):
         rows = await _live_rows(user.id, kind, cooperative_id)
         for row in rows:
-            token = derive_token(row["id"], user.id, kind, cooperative_id, row["created_at"])
-            if row["token_hash"] == hash_secret(token):
+            token = unseal(row["token_sealed"], row["id"])
+            if token is not None and hmac.compare_digest(row["token_hash"], token_lookup_hash(token)):
                 return token, row["created_at"]
         if attempt == 0:
             async with write_transaction():
@@ -179,5 +214,19 @@ async def lookup_token(token: str) -> FeedOwner | None:
     """The live token behind a feed URL, or None (unknown, revoked, or its owner may no longer use it)."""
     if not TOKEN_PATTERN.fullmatch(token):
         return None
-    row = await fetch_one(TOKEN_LOOKUP_SQL, hash_secret(token))
+    row = await fetch_one(TOKEN_LOOKUP_SQL, token_lookup_hash(token))
     return owner_from_row(row) if row is not None else None
+
+
+async def rotate_all_tokens(person_id: int | None = None) -> int:
+    """Revoke every live feed token (of one person, or everyone's): ``training-hub rotate-feeds``.
+
+    Each owner gets a new random URL the next time the profile page or ``/api/me`` shows it; the old
+    ones answer 404 at once. Returns how many tokens were revoked.
+    """
+    async with write_transaction():
+        query = FeedToken.update({FeedToken.revoked_at: utcnow()}).where(FeedToken.revoked_at.is_null())
+        if person_id is not None:
+            query = query.where(FeedToken.person == person_id)
+        rows = await query.returning(FeedToken.id)
+    return len(rows)

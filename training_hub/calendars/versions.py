@@ -34,8 +34,7 @@ from training_hub.calendars.feeds import (
     instant_of,
     window,
 )
-from training_hub.calendars.tokens import TOKEN_LOOKUP_SQL, TOKEN_PATTERN, owner_from_row
-from training_hub.core.security import hash_secret
+from training_hub.calendars.tokens import TOKEN_LOOKUP_SQL, TOKEN_PATTERN, owner_from_row, token_lookup_hash
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import CourseStatus, FeedKind
 from training_hub.core.timeutil import utcnow
@@ -143,7 +142,7 @@ async def token_feed_version(token: str, *, now: datetime | None = None) -> tupl
     """
     if not TOKEN_PATTERN.fullmatch(token):
         raise feed_not_found()
-    token_hash = hash_secret(token)
+    token_hash = token_lookup_hash(token)
     if now is None and (memo := cache.VERSIONS.get(token_hash)) is not None:
         row = await fetch_row(_TOKEN_SQL, token_hash)
         owner = owner_from_row(row) if row is not None else None

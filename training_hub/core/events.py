@@ -48,3 +48,11 @@ class Hook:
 
 # A person was deactivated (they left their cooperative): actor=CurrentUser, person_id=int.
 person_deactivated = Hook("person_deactivated")
+
+# An e-mail of the accounts to one person (a password-reset or invitation link, a login-throttle
+# warning), queued in the notifications outbox inside the sender's transaction: kind=str, person_id=int,
+# to_email=str, subject=str, body=str, dedupe_key=str | None.
+account_mail = Hook("account_mail")
+# The same for many people at once (an import's invitations): messages=list of dicts with the keyword
+# arguments of account_mail, queued a hundred per statement.
+account_mail_batch = Hook("account_mail_batch")

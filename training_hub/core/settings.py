@@ -81,6 +81,21 @@ class Settings:
     # Graceful shutdown: how long open requests may finish after SIGTERM (uvicorn's
     # timeout_graceful_shutdown); background tasks are cancelled, bounded the same way.
     shutdown_timeout_seconds: int = 10
+    # Login throttle (accounts/throttle.py): after login_max_failures wrong passwords from one client for
+    # one e-mail, that client waits login_throttle_delay_seconds, doubling at every further failure up to
+    # login_failure_window_seconds. Other clients (the owner at home) are never held back.
+    login_throttle_delay_seconds: int = 60
+    # Minimum zxcvbn score (0-4) of a new password. Source: zxcvbn (Wheeler, USENIX Security 2016), score 3
+    # = "safely unguessable: moderate protection from offline slow-hash scenario" (< 10^10 guesses);
+    # NIST SP 800-63B 5.1.1.2 asks to refuse passwords found in lists of common or compromised ones.
+    password_min_score: int = 3
+    # Validity of the links e-mailed to set a password: a reset for one hour (issue 14.1), an invitation
+    # for seven days (issue 14.2).
+    password_reset_ttl_seconds: int = 3600
+    invitation_ttl_seconds: int = 7 * 24 * 3600
+    # Password-reset requests accepted per e-mail address and per client in an hour.
+    password_reset_max_per_email: int = 3
+    password_reset_max_per_client: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -175,6 +190,12 @@ def load_settings() -> Settings:
         db_statement_timeout=_float("TRAINING_HUB_DB_STATEMENT_TIMEOUT", 8.0),
         db_retry_after_seconds=_int("TRAINING_HUB_DB_RETRY_AFTER", 30),
         shutdown_timeout_seconds=_int("TRAINING_HUB_SHUTDOWN_TIMEOUT", 10),
+        login_throttle_delay_seconds=_int("TRAINING_HUB_LOGIN_THROTTLE_DELAY", 60),
+        password_min_score=_int("TRAINING_HUB_PASSWORD_MIN_SCORE", 3),
+        password_reset_ttl_seconds=_int("TRAINING_HUB_PASSWORD_RESET_TTL", 3600),
+        invitation_ttl_seconds=_int("TRAINING_HUB_INVITATION_TTL", 7 * 24 * 3600),
+        password_reset_max_per_email=_int("TRAINING_HUB_PASSWORD_RESET_MAX_PER_EMAIL", 3),
+        password_reset_max_per_client=_int("TRAINING_HUB_PASSWORD_RESET_MAX_PER_CLIENT", 10),
     )
 
 

@@ -321,6 +321,9 @@ class FeedToken(Table):
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     revoked_at = Timestamptz(null=True, default=None)
+    # The token sealed with AES-GCM under a key derived from the secret key (calendars/tokens.py), so its
+    # owner can be shown the URL again; "" for a token that can no longer be shown.
+    token_sealed = Text(default="")
 
 
 class ApiToken(Table):

@@ -198,6 +198,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     await load_inclusion_demo(today)  # the demo tutor's two pathways
     await load_audit_demo(people["admin@demo.test"], people["tutor@demo.test"])  # rows for /admin/audit
     await load_outbox_demo(worker, "worker@demo.test")  # a notice the mail server refused: /admin/notifications
+    await _invite_a_new_colleague(people["admin@demo.test"], home_coop)  # the office's invitations
 
     return {
         "cooperatives": len(cooperatives),
@@ -206,3 +207,17 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
         "sessions": session_count,
         "enrolments": len(rows),
     }
+
+
+async def _invite_a_new_colleague(admin_id: int, cooperative_id: int) -> None:
+    """A worker the office has just added: no password yet, an invitation in the outbox (the log shows
+    it in demo mode) and a "send the link again" button on her page."""
+    from training_hub.accounts.links import send_invitation
+    from training_hub.core.identity import CurrentUser
+
+    invited = Person(full_name="Chiara Invitata", email="invitata@cooperative.demo.test", roles="worker",
+                     cooperative=cooperative_id, area="minori")
+    await invited.save()
+    office = CurrentUser(id=admin_id, email="admin@demo.test", full_name="Ufficio formazione",
+                         roles=frozenset({"admin"}), cooperative_id=None, language="it")
+    await send_invitation(office, invited.id)

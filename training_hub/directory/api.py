@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, patch, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from training_hub.core.schemas import Page, to_struct
-from training_hub.directory import service
+from training_hub.directory import imports, service
 from training_hub.directory.schemas import (
     Cooperative,
     CooperativeIn,
     CooperativePatch,
+    ImportResult,
+    InvitationSent,
     Person,
     PersonIn,
     PersonPatch,
@@ -88,6 +92,21 @@ class PeopleApi(Controller):
         result = await service.create_person(user, PersonInput(**msgspec.structs.asdict(data)))
         return to_struct(result, Person)
 
+    @post("/import", status_code=HTTP_200_OK, summary="Importa persone da un file CSV o Excel",
+          request_max_body_size=imports.MAX_UPLOAD_BYTES + 64 * 1024)
+    async def import_people(
+        self,
+        user: NamedDependency[CurrentUser],
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        dry_run: FromQuery[bool] = False,
+    ) -> ImportResult:
+        """``dry_run=true``: what would be created or updated, and every error by row and field; without
+        it the file is imported in one transaction (422 with the errors, nothing written, if any row is
+        wrong) and everyone created gets an invitation."""
+        content = await data.read()
+        run = imports.dry_run if dry_run else imports.import_people
+        return to_struct((await run(user, content, data.filename or "")).as_dict(), ImportResult)
+
     @get("/{person_id:int}", summary="Una persona")
     async def detail(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Person:
         return to_struct(await service.get_person(user, person_id), Person)
@@ -100,6 +119,12 @@ class PeopleApi(Controller):
         merged = _merge(current, data)
         merged.pop("id")
         return to_struct(await service.update_person(user, person_id, PersonInput(**merged)), Person)
+
+    @post("/{person_id:int}/invitation", status_code=HTTP_202_ACCEPTED,
+          summary="Invia di nuovo l'invito a scegliere la password")
+    async def invitation(self, user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> InvitationSent:
+        await service.resend_invitation(user, person_id)
+        return InvitationSent(queued=True)
 
 
 ROUTES = [CooperativesApi, PeopleApi]

@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from training_hub.core.errors import DomainError
 from training_hub.core.i18n import gettext
 from training_hub.core.tables import Area, Province, Role
-from training_hub.directory import service
-from training_hub.directory.service import CooperativeInput, PersonInput, reset_password
+from training_hub.directory import imports, service
+from training_hub.directory.service import CooperativeInput, PersonInput
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_role
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, page, redirect
 
@@ -30,6 +30,7 @@ def _person_input(data: dict[str, Any]) -> PersonInput:
         codice_fiscale=str(data.get("codice_fiscale") or "") or None,
         area=str(data.get("area") or "") or None,
         active=data.get("active") == "on",
+        # No form offers it any more; a forged one is refused by the service, never used.
         password=str(data.get("password") or "") or None,
     )
 
@@ -65,7 +66,7 @@ class PeoplePages(Controller):
             can_change=stored_roles is None or service.may_change_person(user, stored_roles),
             errors=errors,
             choose_cooperative=choose_cooperative,
-            reset_password=service.may_reset_passwords(user),
+            send_invitation=stored_roles is not None and service.may_send_invitations(user, stored_roles),
             cooperatives=await service.list_cooperatives(active_only=True) if choose_cooperative else [],
             roles=service.assignable_roles(user),
             areas=[area.value for area in Area],
@@ -97,6 +98,44 @@ class PeoplePages(Controller):
             roles=[r.value for r in Role],
         )
 
+    @get("/import", name="people_import")
+    async def import_form(self) -> Template:
+        return page("directory/people_import.html", report=None, stash="", errors={}, filename="")
+
+    @post("/import", name="people_import_check", request_max_body_size=imports.MAX_UPLOAD_BYTES + 64 * 1024)
+    async def import_check(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template:
+        """The dry run: the file is checked row by row and kept for the confirmation."""
+        form = await request.form()
+        upload = form.get("file")
+        content = await upload.read() if hasattr(upload, "read") else b""
+        filename = getattr(upload, "filename", "") or ""
+        try:
+            report = await imports.dry_run(user, content, filename)
+        except imports.ImportRefused as exc:
+            return page("directory/people_import.html", status_code=exc.status_code, report=None, stash="",
+                        errors={"file": "; ".join(e["message"] for e in exc.row_errors)}, filename=filename)
+        stash = await imports.stash_upload(user, content) if not report.errors and report.rows else ""
+        errors_by_row: dict[int, list[dict[str, Any]]] = {}
+        for error in report.errors:
+            errors_by_row.setdefault(error["row"], []).append(error)
+        return page("directory/people_import.html", status_code=422 if report.errors else 200, report=report,
+                    errors_by_row=errors_by_row, stash=stash, errors={}, filename=filename)
+
+    @post("/import/confirm", name="people_import_confirm")
+    async def import_confirm(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
+        data = await form_dict(request)
+        stash = str(data.get("stash", ""))
+        try:
+            report = await imports.import_people(user, await imports.take_upload(user, stash))
+        except imports.ImportRefused as exc:
+            return page("directory/people_import.html", status_code=exc.status_code, report=None, stash="",
+                        errors={"file": "; ".join(e["message"] for e in exc.row_errors)}, filename="")
+        await imports.drop_upload(stash)
+        flash(request, gettext("Importazione completata: %(created)d persone aggiunte, %(updated)d aggiornate. "
+                               "Le persone aggiunte ricevono un invito a scegliere la password.")
+              % {"created": report.created, "updated": report.updated})
+        return redirect("/admin/people")
+
     @get("/new", name="person_new")
     async def new_person(self, user: NamedDependency[CurrentUser]) -> Template:
         return await self._form(user, None, {})
@@ -108,7 +147,8 @@ class PeoplePages(Controller):
             person = await service.create_person(user, _person_input(data))
         except DomainError as exc:
             return await self._form(user, {**data, "roles": as_list(data.get("roles"))}, form_errors(exc), exc.status_code)
-        flash(request, gettext("Persona aggiunta: %(name)s.") % {"name": person["full_name"]})
+        flash(request, gettext("Persona aggiunta: %(name)s. Riceverà per e-mail un invito a scegliere la password.")
+              % {"name": person["full_name"]})
         return redirect(f"/admin/people/{person['id']}")
 
     @get("/{person_id:int}", name="person_edit")
@@ -130,17 +170,16 @@ class PeoplePages(Controller):
         flash(request, gettext("Modifiche salvate."))
         return redirect(f"/admin/people/{person_id}")
 
-    @post("/{person_id:int}/password", name="person_password", guards=[requires_admin])
-    async def reset_person_password(
+    @post("/{person_id:int}/invitation", name="person_invitation")
+    async def send_invitation(
         self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], person_id: FromPath[int]
     ) -> Template | Redirect:
-        data = await form_dict(request)
         try:
-            await reset_password(user, person_id, str(data.get("new_password", "")))
+            await service.resend_invitation(user, person_id)
         except DomainError as exc:
             person = await service.get_person(user, person_id)
             return await self._form(user, person, form_errors(exc), exc.status_code, stored_roles=person["roles"])
-        flash(request, gettext("Nuova password impostata."))
+        flash(request, gettext("Invito inviato: la persona riceverà un link per scegliere la password."))
         return redirect(f"/admin/people/{person_id}")
 
 

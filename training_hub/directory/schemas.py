@@ -44,6 +44,7 @@ class PersonIn(msgspec.Struct):
     codice_fiscale: str | None = None
     area: str | None = None
     active: bool = True
+    # Refused when given: the person chooses it through the invitation (issue 14 item 2).
     password: str | None = None
 
 
@@ -66,3 +67,28 @@ class Person(msgspec.Struct):
     area: str | None
     roles: list[str]
     active: bool
+
+
+class InvitationSent(msgspec.Struct):
+    queued: bool
+
+
+class ImportRowError(msgspec.Struct):
+    row: int
+    field: str
+    message: str
+
+
+class ImportRow(msgspec.Struct):
+    row: int
+    action: str  # "create" | "update"
+    full_name: str
+    email: str
+    errors: int
+
+
+class ImportResult(msgspec.Struct):
+    created: int
+    updated: int
+    errors: list[ImportRowError]
+    rows: list[ImportRow]

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from training_hub.accounts.service import store_password, validate_email, validate_new_password
+from training_hub.accounts.links import send_invitation
+from training_hub.accounts.passwords import validate_new_password
+from training_hub.accounts.service import validate_email
 from training_hub.core import events
 from training_hub.core.audit import record_audit_event
 from training_hub.core.codice_fiscale import validate_codice_fiscale
@@ -315,12 +317,7 @@ async def _validate_person(
     if errors:
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     exclude = existing["id"] if existing else -1
-    if await Person.exists().where((Person.email == email) & (Person.id != exclude)):
-        raise ValidationFailed(DUPLICATE_PERSON_MESSAGES["email"], field="email")
-    if codice_fiscale and await Person.exists().where(
-        (Person.codice_fiscale == codice_fiscale) & (Person.id != exclude)
-    ):
-        raise ValidationFailed(DUPLICATE_PERSON_MESSAGES["codice_fiscale"], field="codice_fiscale")
+    await refuse_duplicates(actor, email, codice_fiscale, exclude=exclude)
     return {
         Person.full_name: full_name,
         Person.email: email,
@@ -336,19 +333,45 @@ DUPLICATE_PERSON_MESSAGES = {
     "email": N_("Esiste già una persona con questo indirizzo e-mail."),
     "codice_fiscale": N_("Esiste già una persona con questo codice fiscale."),
 }
+# Issue 12 item 7: whether an address or a codice fiscale is known somewhere in the consortium is not
+# the business of another cooperative's coordinator. One message for both fields and for every cause.
+DUPLICATE_ELSEWHERE = N_(
+    "Non è possibile registrare questa persona con questo indirizzo e-mail o codice fiscale: "
+    "contatta l'ufficio formazione."
+)
+
+
+def duplicate_error(actor: CurrentUser, column: str, owner_cooperative: int | None) -> ValidationFailed:
+    """What ``actor`` is told when ``column`` already belongs to a person of ``owner_cooperative``:
+    the office and the coordinator of that same cooperative (who can see the person) learn which field;
+    anyone else gets one generic answer on both fields."""
+    if actor.is_admin or (owner_cooperative is not None and owner_cooperative == actor.cooperative_id):
+        return ValidationFailed(DUPLICATE_PERSON_MESSAGES[column], field=column)
+    return ValidationFailed(DUPLICATE_ELSEWHERE, errors={"email": DUPLICATE_ELSEWHERE,
+                                                         "codice_fiscale": DUPLICATE_ELSEWHERE})
+
+
+async def refuse_duplicates(actor: CurrentUser, email: str, codice_fiscale: str | None, *, exclude: int = -1) -> None:
+    checks = [("email", Person.email == email)]
+    if codice_fiscale:
+        checks.append(("codice_fiscale", Person.codice_fiscale == codice_fiscale))
+    for column, condition in checks:
+        row = await Person.select(Person.cooperative).where(condition & (Person.id != exclude)).first()
+        if row is not None:
+            raise duplicate_error(actor, column, row["cooperative"])
 
 
 @contextlib.contextmanager
-def _duplicates_refused() -> Iterator[None]:
+def _duplicates_refused(actor: CurrentUser) -> Iterator[None]:
     """The unique e-mail and codice fiscale, when a request at the same instant took them after
-    ``_validate_person`` looked: the same message as the check's, never a 500."""
+    ``_validate_person`` looked: never a 500 (and for a coordinator, no more than the check says)."""
     try:
         yield
     except Exception as exc:
         column = unique_violation_column(exc, Person._meta.tablename)
         if column not in DUPLICATE_PERSON_MESSAGES:
             raise
-        raise ValidationFailed(DUPLICATE_PERSON_MESSAGES[column], field=column) from None
+        raise duplicate_error(actor, column, None) from None
 
 
 def assignable_roles(actor: CurrentUser) -> list[str]:
@@ -368,9 +391,9 @@ def may_choose_cooperative(actor: CurrentUser) -> bool:
     return actor.is_admin
 
 
-def may_reset_passwords(actor: CurrentUser) -> bool:
-    """Only the training office sets someone else's password."""
-    return actor.is_admin
+def may_send_invitations(actor: CurrentUser, roles: Iterable[str]) -> bool:
+    """Who may send someone a link to choose their password: whoever may change the person."""
+    return may_change_person(actor, roles)
 
 
 def may_change_person(actor: CurrentUser, roles: Iterable[str]) -> bool:
@@ -385,14 +408,27 @@ def _ensure_may_manage_people(actor: CurrentUser) -> None:
         raise PermissionDenied(N_("Solo l'ufficio formazione e i coordinatori possono gestire le persone."))
 
 
-async def create_person(actor: CurrentUser, data: PersonInput) -> dict[str, Any]:
+CHOSEN_PASSWORD_REFUSED = N_(
+    "La password la sceglie la persona: riceverà per e-mail un invito a impostarla."
+)
+
+
+async def create_person(
+    actor: CurrentUser, data: PersonInput, *, bootstrap_password: str | None = None, invite: bool = True
+) -> dict[str, Any]:
+    """Add a person. Nobody chooses another person's password (issue 14 item 2): an invitation to set
+    it goes out instead. ``bootstrap_password`` is only for the command line, where whoever runs the
+    server creates an account (the first administrator: nobody could send them an invitation)."""
     _ensure_may_manage_people(actor)
-    values = await _validate_person(actor, data)
     if data.password:
-        validate_new_password(data.password, email=values[Person.email], field="password")
-        values[Person.password_hash] = hash_password(data.password)
+        raise ValidationFailed(CHOSEN_PASSWORD_REFUSED, field="password")
+    values = await _validate_person(actor, data)
+    if bootstrap_password:
+        validate_new_password(bootstrap_password, email=values[Person.email], full_name=values[Person.full_name],
+                              field="password")
+        values[Person.password_hash] = hash_password(bootstrap_password)
     person = Person(**{column._meta.name: value for column, value in values.items()})
-    with _duplicates_refused():
+    with _duplicates_refused(actor):
         await person.save()
     await record_audit_event(
         "person.created",
@@ -401,6 +437,8 @@ async def create_person(actor: CurrentUser, data: PersonInput) -> dict[str, Any]
         entity_id=person.id,
         data={"roles": values[Person.roles], "cooperative_id": values[Person.cooperative]},
     )
+    if invite and not bootstrap_password and values[Person.active]:
+        await send_invitation(actor, person.id)
     return person_out(await _person_row(person.id))
 
 
@@ -413,7 +451,7 @@ async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -
     if person_id == actor.id and actor.is_admin and Role.ADMIN not in parse_roles(values[Person.roles]):
         raise Conflict(N_("Non puoi togliere a te stesso il ruolo di amministratore."), field="roles")
     values[Person.updated_at] = utcnow()
-    with _duplicates_refused():
+    with _duplicates_refused(actor):
         await Person.update(values).where(Person.id == person_id)
     if parse_roles(existing["roles"]) != parse_roles(values[Person.roles]):
         await record_audit_event(
@@ -435,11 +473,14 @@ async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -
             await events.person_deactivated.send(actor=actor, person_id=person_id)
     return person_out(await _person_row(person_id))
 
-async def reset_password(actor: CurrentUser, person_id: int, new_password: str) -> None:
-    """The office sets a new password for someone (who should change it at the next login)."""
-    if not may_reset_passwords(actor):
-        raise PermissionDenied(N_("Solo l'ufficio formazione può impostare la password di un'altra persona."))
+async def resend_invitation(actor: CurrentUser, person_id: int) -> None:
+    """Send the person a new link to choose their password (an invitation valid 7 days; the earlier
+    ones stop working). The office for anyone; a coordinator for the workers and tutors of her
+    cooperative. Nobody but the person learns the password."""
+    _ensure_may_manage_people(actor)
     person = await get_person_for_edit(actor, person_id)
-    validate_new_password(new_password, email=person["email"])
-    await store_password(person_id, new_password)
-    await record_audit_event("person.password_reset", actor_id=actor.id, entity="person", entity_id=person_id)
+    if not may_change_person(actor, parse_roles(person["roles"])):
+        raise PermissionDenied(N_("Un coordinatore può modificare solo lavoratori e tutor della sua cooperativa."))
+    if not person["active"]:
+        raise Conflict(N_("L'utenza non è attiva: riattivala prima di inviare l'invito."))
+    await send_invitation(actor, person_id)

@@ -219,13 +219,3 @@ async def test_changing_the_password_logs_out_every_other_browser(client, other_
     assert changed.status_code == 303
     assert (await client.get("/profile")).status_code == 200  # this browser stays in
     assert (await other_client.get("/profile")).headers["location"] == "/login?next=/profile"
-
-
-async def test_an_office_password_reset_logs_the_person_out(client, other_client):
-    person = await make_person(email="reset@example.test")
-    await make_person(roles="admin", email="office2@example.test")
-    await login(other_client, "reset@example.test")
-    await login(client, "office2@example.test")
-    assert (await post_form(client, f"/admin/people/{person.id}/password",
-                            {"new_password": "password-impostata"})).status_code == 303
-    assert (await other_client.get("/profile")).status_code == 303

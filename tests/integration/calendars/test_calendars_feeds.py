@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime
@@ -296,7 +297,7 @@ async def test_tokens_are_random_long_and_stored_hashed(client):
     person = await make_person()
     url = await feed_url(person)
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
-    assert len(token) >= 32 and int(token, 16).bit_length() > 128
+    assert len(base64.urlsafe_b64decode(token + "=")) == 32  # 256 random bits
     rows = await FeedToken.select().where(FeedToken.person == person.id)
     assert len(rows) == 1
     assert token not in repr(rows)

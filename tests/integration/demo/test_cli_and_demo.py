@@ -85,3 +85,29 @@ async def test_demo_shows_the_office_a_notice_to_resend(client):
     await login(client, "admin@demo.test", DEMO_PASSWORD)
     page = await client.get("/admin/notifications")
     assert page.status_code == 200 and "1 notifica non consegnata." in page.text and "worker@demo.test" in page.text
+
+
+async def test_cli_rotate_feeds_ends_the_old_links():
+    from tests.factories import make_person
+    from tests.support import as_user
+    from training_hub.calendars.tokens import current_feed_url
+    from training_hub.core.tables import FeedToken
+
+    person = await make_person(email="feed.cli@example.test")
+    old = await current_feed_url(as_user(person))
+    done = _cli("rotate-feeds", "--email", "feed.cli@example.test")
+    assert done.returncode == 0, done.stderr
+    assert "Link dei calendari revocati: 1." in done.stdout
+    assert await FeedToken.count().where(FeedToken.revoked_at.is_null()) == 0
+    assert await current_feed_url(as_user(person)) != old
+    unknown = _cli("rotate-feeds", "--email", "nessuno@example.test")
+    assert unknown.returncode != 0 and "Nessuna persona" in unknown.stderr
+
+
+async def test_the_demo_shows_a_pending_invitation():
+    from training_hub.accounts.tables import AccountLink
+
+    await load_demo_data()
+    invited = await Person.select().where(Person.email == "invitata@cooperative.demo.test").first()
+    assert invited["password_hash"] is None
+    assert await AccountLink.exists().where((AccountLink.person == invited["id"]) & (AccountLink.purpose == "invitation"))

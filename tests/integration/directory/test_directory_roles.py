@@ -1,6 +1,7 @@
 """The person form shows what the directory service decided: the roles the user may assign
 (``assignable_roles``: every one offered is accepted, any other refused), whether they choose the
-cooperative (``may_choose_cooperative``) and set someone's password (``may_reset_passwords``)."""
+cooperative (``may_choose_cooperative``) and send someone a link to choose their password
+(``may_send_invitations``): nobody chooses another person's password."""
 
 import re
 
@@ -30,8 +31,10 @@ async def test_a_coordinator_is_offered_and_may_assign_worker_and_tutor_only(cli
     assert 'name="cooperative_id"' not in form
     worker = await make_person("worker", cooperative=cooperative)
     edit = (await client.get(f"/admin/people/{worker.id}")).text
-    assert 'name="full_name"' in edit and 'name="new_password"' not in edit
-    assert (await post_form(client, f"/admin/people/{worker.id}/password", {"new_password": "x" * 12})).status_code == 403
+    assert 'name="full_name"' in edit and 'type="password"' not in edit
+    assert f'action="/admin/people/{worker.id}/invitation"' in edit
+    # Choosing someone's password is gone for everyone (issue 14 item 2).
+    assert (await post_form(client, f"/admin/people/{worker.id}/password", {"new_password": "x" * 12})).status_code in (404, 405)
     for n, role in enumerate(ALL_ROLES):
         response = await _create(client, role, cooperative.id, n)
         assert (response.status_code == 303) == (role in offered), (role, response.status_code)
@@ -46,6 +49,7 @@ async def test_the_office_is_offered_and_may_assign_every_role(client):
     form = (await client.get("/admin/people/new")).text
     assert _offered(form) == ALL_ROLES and 'name="cooperative_id"' in form
     worker = await make_person("worker", cooperative=cooperative)
-    assert 'name="new_password"' in (await client.get(f"/admin/people/{worker.id}")).text
+    edit = (await client.get(f"/admin/people/{worker.id}")).text
+    assert f'action="/admin/people/{worker.id}/invitation"' in edit and 'type="password"' not in edit
     for n, role in enumerate(ALL_ROLES):
         assert (await _create(client, role, cooperative.id, n)).status_code == 303, role

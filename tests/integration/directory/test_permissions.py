@@ -85,7 +85,7 @@ async def test_coordinator_creates_workers_of_own_cooperative_only(client):
     assert not await Person.exists().where(Person.email.is_in(["altra@example.test", "admin2@example.test"]))
 
 
-async def test_admin_role_change_and_password_reset_are_audited(client):
+async def test_admin_role_change_and_invitation_are_audited(client):
     cooperative = await make_cooperative()
     admin = await make_person(roles="admin", email="admin@example.test")
     person = await make_person(cooperative=cooperative)
@@ -98,10 +98,10 @@ async def test_admin_role_change_and_password_reset_are_audited(client):
     assert event["data"] in ({"from": "worker", "to": "worker,tutor"}, '{"from": "worker", "to": "worker,tutor"}')
 
     await login(client, "admin@example.test")
-    reset = await post_form(client, f"/admin/people/{person.id}/password", {"new_password": "una-nuova-password"})
-    assert reset.status_code == 303
+    sent = await post_form(client, f"/admin/people/{person.id}/invitation")
+    assert sent.status_code == 303
     assert await AuditEvent.exists().where(
-        (AuditEvent.action == "person.password_reset") & (AuditEvent.entity_id == person.id)
+        (AuditEvent.action == "person.invited") & (AuditEvent.entity_id == person.id)
     )
 
 
@@ -137,7 +137,7 @@ async def test_own_password_change_needs_current_password_and_is_audited(client)
 
 async def test_coordinator_changes_workers_and_tutors_but_not_the_other_staff_of_the_cooperative(client):
     from training_hub.core.errors import PermissionDenied
-    from training_hub.directory.service import reset_password
+    from training_hub.directory.service import resend_invitation
 
     mine = await make_cooperative()
     coordinator = await make_person(roles="coordinator", cooperative=mine)
@@ -158,8 +158,10 @@ async def test_coordinator_changes_workers_and_tutors_but_not_the_other_staff_of
         assert row["active"] and row["full_name"] == person.full_name and row["email"] == person.email
         assert (await client.get(f"/api/people/{person.id}", headers=headers)).status_code == 200  # still visible
 
-    with pytest.raises(PermissionDenied):
-        await reset_password(as_user(coordinator), worker.id, "una-password-nuova")
+    for person in staff:
+        with pytest.raises(PermissionDenied):
+            await resend_invitation(as_user(coordinator), person.id)
+    await resend_invitation(as_user(coordinator), worker.id)  # her own workers: yes
 
 
 async def test_coordinator_sees_a_colleague_on_the_trainer_side_without_a_form(client):

@@ -25,3 +25,21 @@ async def test_purge_removes_only_what_expired():
     assert [row["key"] for row in await KeyValue.select(KeyValue.key)] == ["sessions:live"]
     assert [row["email"] for row in await LoginFailure.select(LoginFailure.email)] == ["b@example.test"]
     assert [row["token_hash"] for row in await ApiToken.select(ApiToken.token_hash)] == ["recent"]
+
+
+async def test_purge_removes_old_reset_requests_and_long_expired_password_links():
+    from training_hub.accounts.tables import AccountLink, ThrottleHit
+
+    now = utcnow()
+    person = await make_person()
+    await ThrottleHit.insert(
+        ThrottleHit(action="password_reset", email="a@example.test", client="c", at=now - timedelta(days=2)),
+        ThrottleHit(action="password_reset", email="b@example.test", client="c", at=now - timedelta(minutes=5)),
+    )
+    await AccountLink.insert(
+        AccountLink(person=person.id, purpose="reset", token_hash="old", expires_at=now - timedelta(days=31)),
+        AccountLink(person=person.id, purpose="invitation", token_hash="live", expires_at=now + timedelta(days=6)),
+    )
+    await purge_expired(now)
+    assert [row["email"] for row in await ThrottleHit.select(ThrottleHit.email)] == ["b@example.test"]
+    assert [row["token_hash"] for row in await AccountLink.select(AccountLink.token_hash)] == ["live"]
