@@ -14,3 +14,9 @@ def connect_hooks() -> None:
     from training_hub.enrolment.actions import release_enrolments_of_deactivated
 
     events.person_deactivated.connect(release_enrolments_of_deactivated)
+
+    from training_hub.funding.registers import funded_register_for
+    from training_hub.funding.schedule import log_schedule_change
+
+    events.session_rescheduled.connect(log_schedule_change)
+    events.course_register_pdf.connect(funded_register_for)

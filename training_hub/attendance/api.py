@@ -15,6 +15,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.response import Template
 
+from training_hub.core import events
 from training_hub.attendance import documents
 from training_hub.attendance.certificates import certificate_for
 from training_hub.attendance.progress import course_progress, course_progress_out
@@ -108,6 +109,9 @@ class AttendanceFiles(Controller):
 
     @get("/courses/{course_id:int}/register.pdf", summary="Registro presenze (PDF)", media_type="application/pdf")
     async def register_pdf(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
+        for funded in await events.course_register_pdf.send(actor=user, course_id=course_id):
+            if funded is not None:  # a funded plan's action: the register in the fund's layout
+                return _file(funded, documents.PDF_MEDIA_TYPE, documents.register_filename(course_id, "pdf"))
         data = await register_data(user, course_id)
         content = await asyncio.to_thread(documents.register_pdf, data)
         return _file(content, documents.PDF_MEDIA_TYPE, documents.register_filename(course_id, "pdf"))

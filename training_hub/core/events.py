@@ -48,3 +48,12 @@ class Hook:
 
 # A person was deactivated (they left their cooperative): actor=CurrentUser, person_id=int.
 person_deactivated = Hook("person_deactivated")
+
+# A session's time or place changed (catalogue.sessions.update_session), inside its transaction:
+# actor_id=int, session_id=int, course_id=int, changed_at=datetime, old=dict, new=dict — each dict with
+# starts_at, ends_at, location_id, online_url. The funding feature logs it (Fon.Coop form C3).
+session_rescheduled = Hook("session_rescheduled")
+
+# A course's register PDF is asked for (attendance): actor=CurrentUser, course_id=int. A receiver may
+# answer the bytes of a register in a funder's layout (funding: courses that are a plan's action), or None.
+course_register_pdf = Hook("course_register_pdf")

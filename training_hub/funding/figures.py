@@ -1,0 +1,176 @@
+"""A plan's data read once and turned into what the funds ask: checks, closing report, export lines.
+
+One read of the plan (five queries whatever its size: actions, sessions, participants with their fund
+data and cooperative, attendance) feeds the pure rules of ``checks``, ``closing`` and ``layouts``, so the
+page, the API and every file show the same figures: the participants file's hours per action are the
+closing report's figures per action (a test compares them).
+
+Participants are the confirmed enrolments of the plan's actions. Coordinators see their own
+cooperative's people only; gross hourly costs are for admins only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from training_hub.attendance.rules import session_minutes
+from training_hub.core.db import fetch_all
+from training_hub.core.identity import CurrentUser
+from training_hub.funding import checks, closing, layouts, plans
+
+ACTIONS_SQL = (
+    "SELECT fa.course AS course_id, fa.action_code, c.title, c.starts_at, c.ends_at FROM funded_action fa "
+    "JOIN course c ON c.id = fa.course WHERE fa.plan = {} ORDER BY c.starts_at, c.id"
+)
+SESSIONS_SQL = (
+    "SELECT s.id, s.course AS course_id, s.starts_at, s.ends_at, s.status FROM course_session s "
+    "JOIN funded_action fa ON fa.course = s.course WHERE fa.plan = {}"
+)
+PARTICIPANTS_SQL = (
+    "SELECT e.id AS enrolment_id, e.course AS course_id, p.id AS person_id, p.full_name, p.email, "
+    "p.codice_fiscale, p.cooperative AS cooperative_id, d.family_name, d.given_names, d.citizenship, "
+    "d.education_level, d.contract_type, d.job_grade, d.ccnl, d.ccnl_level, d.hire_date, d.hourly_cost, "
+    "co.name AS cooperative_name, co.tax_code AS co_tax_code, co.vat_number AS co_vat_number, "
+    "co.inps_number AS co_inps_number, co.ateco AS co_ateco, co.size AS co_size, co.province AS co_province "
+    "FROM enrolment e JOIN funded_action fa ON fa.course = e.course JOIN person p ON p.id = e.person "
+    "LEFT JOIN participant_fund_data d ON d.person = p.id LEFT JOIN cooperative co ON co.id = p.cooperative "
+    "WHERE fa.plan = {} AND e.status = 'confirmed'"
+)
+ATTENDANCE_SQL = (
+    "SELECT a.session AS session_id, a.enrolment AS enrolment_id, a.minutes FROM attendance a "
+    "JOIN course_session s ON s.id = a.session JOIN funded_action fa ON fa.course = s.course WHERE fa.plan = {}"
+)
+
+
+@dataclass
+class PlanData:
+    plan: dict[str, Any]
+    actions: list[layouts.ActionData]
+    sessions: list[closing.SessionPlan]
+    participants: dict[int, layouts.ParticipantData]
+    companies: dict[int, layouts.CompanyData]
+    enrolled: list[closing.Enrolled]
+    names: dict[int, str]  # person id → full name, for pages
+    reference: date
+
+    @property
+    def report(self) -> closing.ClosingReport:
+        return closing.closing_report(self.sessions, self.enrolled, threshold=self.plan["trained_threshold"])
+
+    def lines(self, report: closing.ClosingReport | None = None) -> list[layouts.ExportLine]:
+        """One line per participant and action, with the closing report's figures of that action."""
+        report = report or self.report
+        actions = {action.course_id: action for action in self.actions}
+        out = []
+        for row in sorted(report.participants, key=lambda r: (self.names.get(r.person_id, "").casefold(), r.person_id)):
+            person = self.participants[row.person_id]
+            company = self.companies.get(person.cooperative_id) if person.cooperative_id else None
+            for action in row.actions:
+                out.append(layouts.ExportLine(person, company, actions[action.course_id],
+                                              action.figures.planned_minutes, action.figures.attended_minutes,
+                                              self.reference))
+        return out
+
+
+def split_name(full_name: str) -> tuple[str, str]:
+    """Cognome and nome when the fund data do not say: the last word is taken as the family name."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return "", ""
+    return parts[-1], " ".join(parts[:-1])
+
+
+async def load_plan_data(user: CurrentUser, plan_id: int) -> PlanData:
+    """Everything about the plan ``user`` may see (coordinators: their cooperative's people)."""
+    plan = await plans.open_plan(user, plan_id)
+    own = None if user.is_admin else user.cooperative_id
+    action_rows = await fetch_all(ACTIONS_SQL, plan_id)
+    actions = [layouts.ActionData(row["course_id"], row["title"], plan["code"], plan["title"], row["action_code"] or "",
+                                  row["starts_at"] and plans_day(row["starts_at"]),
+                                  row["ends_at"] and plans_day(row["ends_at"])) for row in action_rows]
+    sessions = [closing.SessionPlan(row["id"], row["course_id"], session_minutes(row["starts_at"], row["ends_at"]),
+                                    row["status"] != "scheduled") for row in await fetch_all(SESSIONS_SQL, plan_id)]
+    attended: dict[int, dict[int, int]] = {}
+    for row in await fetch_all(ATTENDANCE_SQL, plan_id):
+        attended.setdefault(row["enrolment_id"], {})[row["session_id"]] = int(row["minutes"] or 0)
+    participants: dict[int, layouts.ParticipantData] = {}
+    companies: dict[int, layouts.CompanyData] = {}
+    enrolled: list[closing.Enrolled] = []
+    names: dict[int, str] = {}
+    show_cost = user.is_admin
+    for row in await fetch_all(PARTICIPANTS_SQL, plan_id):
+        if own is not None and row["cooperative_id"] != own:
+            continue
+        cost = Decimal(str(row["hourly_cost"])) if row["hourly_cost"] is not None and show_cost else None
+        person_id = row["person_id"]
+        if person_id not in participants:
+            participants[person_id] = layouts.ParticipantData(
+                person_id=person_id, full_name=row["full_name"],
+                family_name=row["family_name"] if row["family_name"] is not None else "",
+                given_names=row["given_names"] if row["given_names"] is not None else "",
+                codice_fiscale=(row["codice_fiscale"] or "").upper(), email=row["email"],
+                citizenship=row["citizenship"] or "", education_level=row["education_level"] or "",
+                contract_type=row["contract_type"] or "", job_grade=row["job_grade"] or "", ccnl=row["ccnl"] or "",
+                ccnl_level=row["ccnl_level"] or "", hire_date=_as_date(row["hire_date"]), hourly_cost=cost,
+                cooperative_id=row["cooperative_id"],
+            )
+            names[person_id] = row["full_name"]
+        if row["cooperative_id"] is not None and row["cooperative_id"] not in companies:
+            companies[row["cooperative_id"]] = layouts.CompanyData(
+                row["cooperative_id"], row["cooperative_name"], row["co_tax_code"] or "", row["co_vat_number"] or "",
+                row["co_inps_number"] or "", row["co_ateco"] or "", row["co_size"] or "", row["co_province"] or "")
+        enrolled.append(closing.Enrolled(person_id, row["cooperative_id"], row["course_id"],
+                                         attended.get(row["enrolment_id"], {}), cost))
+    return PlanData(plan, actions, sessions, participants, companies, enrolled, names, plans.today())
+
+
+def plans_day(instant: Any) -> date:
+    from training_hub.core.timeutil import to_rome
+    return to_rome(instant).date()
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+async def plan_checks(user: CurrentUser, plan_id: int) -> list[dict[str, Any]]:
+    """Every missing or invalid datum of the plan's participants and companies (API shape + names)."""
+    data = await load_plan_data(user, plan_id)
+    findings = checks.check_plan(data.lines(), reference=data.reference,
+                                 aid_regime=data.plan["aid_regime"] if user.is_admin else "")
+    out = []
+    for finding in findings:
+        row = finding.as_dict()
+        if finding.subject == "person":
+            row["name"] = data.names.get(finding.subject_id or 0, "")
+        else:
+            company = data.companies.get(finding.subject_id or 0)
+            row["name"] = company.name if company else ""
+        out.append(row)
+    return out
+
+
+def closing_rows(data: PlanData, report: closing.ClosingReport, *, include_cost: bool) -> dict[str, Any]:
+    """The closing report with names, as the page, the API and the CSV show it."""
+    out = report.as_dict(include_cost=include_cost)
+    for row in out["participants"]:
+        row["full_name"] = data.names.get(row["person_id"], "")
+        company = data.companies.get(row["cooperative_id"] or 0)
+        row["cooperative_name"] = company.name if company else ""
+    out["participants"].sort(key=lambda r: (r["cooperative_name"].casefold(), r["full_name"].casefold(), r["person_id"]))
+    for row in out["companies"]:
+        company = data.companies.get(row["cooperative_id"] or 0)
+        row["cooperative_name"] = company.name if company else ""
+    out["companies"].sort(key=lambda r: (r["cooperative_name"].casefold(), r["cooperative_id"] or 0))
+    out["threshold"] = data.plan["trained_threshold"]
+    return out
+
+
+async def closing_report(user: CurrentUser, plan_id: int) -> dict[str, Any]:
+    data = await load_plan_data(user, plan_id)
+    return closing_rows(data, data.report, include_cost=user.is_admin)
