@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_person, make_session
+from tests.factories import make_cooperative, make_course, make_enrolment, make_location, make_person, make_session
 from tests.support import rome
 from training_hub.core.codice_fiscale import check_character
 from training_hub.core.tables import Attendance, Cooperative, Course, Enrolment, Person, Session
@@ -62,11 +62,13 @@ async def plan_setup(*, actions: int = 1, participants: int = 2, sessions: int =
             await fund_data(person)
         setup.people.append(person)
     start = first_start or rome(date(2026, 11, 2), 9)
+    location = await make_location(name="Sala Corsi", comune="Milano")
     for a in range(actions):
         course = await make_course(trainers=[trainer], title=f"Azione {a + 1}")
         await FundedAction.insert(FundedAction(plan=plan.id, course=course.id, action_code=f"A{a + 1}"))
         setup.courses.append(course)
-        setup.sessions[course.id] = [await make_session(course, start + timedelta(days=7 * i + a), minutes=minutes)
+        setup.sessions[course.id] = [await make_session(course, start + timedelta(days=7 * i + a), minutes=minutes,
+                                                                location=location.id)
                                      for i in range(sessions)]
         for person in setup.people:
             setup.enrolments[(course.id, person.id)] = await make_enrolment(person, course)
