@@ -168,10 +168,12 @@ class FundingFiles(Controller):
         content, name = await exports.plan_file(user, plan_id, "closing-report.csv")
         return _file(content, CSV_MEDIA_TYPE, name)
 
-    @get("/funded-plans/{plan_id:int}/submissions/{submission_id:int}.zip", summary="Invio congelato (ZIP)",
+    @get("/funded-plans/{plan_id:int}/submissions/{filename:str}", summary="Invio congelato (ZIP: <id>.zip)",
          media_type=ZIP_MEDIA_TYPE)
     async def submission(self, user: NamedDependency[CurrentUser], plan_id: FromPath[int],
-                         submission_id: FromPath[int]) -> Response[bytes]:
+                         filename: FromPath[str]) -> Response[bytes]:
+        stem = filename.removesuffix(".zip")
+        submission_id = int(stem) if filename.endswith(".zip") and stem.isdecimal() and len(stem) <= 12 else 0
         content, name = await exports.submission_file(user, plan_id, submission_id)
         return _file(content, ZIP_MEDIA_TYPE, name)
 

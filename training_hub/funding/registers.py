@@ -130,7 +130,7 @@ def render(register: FundedRegister) -> bytes:
         for text in (
             f"Fondo: {fund} · Avviso/canale: {plan['channel'] or '-'}",
             f"Codice piano: {plan['code']} · Titolo del piano: {plan['title']}",
-            f"Codice azione: {plan.get('action_code') or '-'} · Percorso: {data.path_title}",
+            f"Codice azione: {plan.get('action_code') or '-'}",
             f"Formatori: {', '.join(data.trainers) or '-'} · Incontri in calendario: {len(data.sessions)}",
         ):
             pdf.cell(0, 5.5, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
