@@ -104,7 +104,7 @@ async def load_plan_data(user: CurrentUser, plan_id: int) -> PlanData:
     for row in await fetch_all(PARTICIPANTS_SQL, plan_id):
         if own is not None and row["cooperative_id"] != own:
             continue
-        cost = Decimal(str(row["hourly_cost"])) if row["hourly_cost"] is not None and show_cost else None
+        cost = Decimal(str(row["hourly_cost"])).quantize(Decimal("0.01")) if row["hourly_cost"] is not None and show_cost else None
         person_id = row["person_id"]
         if person_id not in participants:
             participants[person_id] = layouts.ParticipantData(

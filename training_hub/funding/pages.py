@@ -125,11 +125,11 @@ class FundedPlanPages(Controller):
         companies: dict[int, dict[str, Any]] = {}
         for row in findings:
             if "person_id" in row:
-                people.setdefault(row["person_id"], {"id": row["person_id"], "name": row["name"], "items": []})[
-                    "items"].append(row)
+                people.setdefault(row["person_id"], {"id": row["person_id"], "name": row["name"], "findings": []})[
+                    "findings"].append(row)
             else:
                 companies.setdefault(row["cooperative_id"], {"id": row["cooperative_id"], "name": row["name"],
-                                                             "items": []})["items"].append(row)
+                                                             "findings": []})["findings"].append(row)
         return page("funding/checks.html", plan=plan, people=list(people.values()),
                     companies=list(companies.values()), total=len(findings))
 

@@ -31,6 +31,7 @@ TEXT_FIELDS = (("family_name", 120), ("given_names", 120), ("ccnl", 120), ("ccnl
 CODED_FIELDS = (("education_level", codes.EDUCATION_LEVELS), ("contract_type", codes.CONTRACT_TYPES),
                 ("job_grade", codes.JOB_GRADES))
 MAX_HOURLY_COST = Decimal("999999.99")
+CENT = Decimal("0.01")
 INVALID = N_("Controlla i campi segnalati.")
 
 
@@ -83,7 +84,8 @@ def _participant(row: dict[str, Any], *, with_cost: bool) -> layouts.Participant
         email=row["email"], citizenship=row["citizenship"] or "", education_level=row["education_level"] or "",
         contract_type=row["contract_type"] or "", job_grade=row["job_grade"] or "", ccnl=row["ccnl"] or "",
         ccnl_level=row["ccnl_level"] or "", hire_date=_as_date(row["hire_date"]),
-        hourly_cost=Decimal(str(row["hourly_cost"])) if with_cost and row["hourly_cost"] is not None else None,
+        hourly_cost=Decimal(str(row["hourly_cost"])).quantize(CENT) if with_cost and row["hourly_cost"] is not None
+        else None,
         cooperative_id=row["cooperative_id"],
     )
 
