@@ -41,6 +41,7 @@ from training_hub.demo.consortium import (
     partita_iva,
 )
 from training_hub.demo.courses import PATHS
+from training_hub.demo.funding import load_funding_demo
 from training_hub.demo.history import load_past_editions
 from training_hub.demo.plan import plan_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
@@ -194,6 +195,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
         await row.save()
     await load_past_editions(today, plan=plan)  # past courses, registers and surveys
     await load_inclusion_demo(today)  # the demo tutor's two pathways
+    await load_funding_demo(today)  # a Fon.Coop plan with two actions, an online report, a short-notice change
 
     return {
         "cooperatives": len(cooperatives),
