@@ -15,13 +15,13 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.response import Template
 
-from training_hub.core import events
 from training_hub.attendance import documents
 from training_hub.attendance.certificates import certificate_for
 from training_hub.attendance.progress import course_progress, course_progress_out
 from training_hub.attendance.recording import AttendanceEntry, record_attendance, roll_line_out, session_roll
 from training_hub.attendance.registers import register_data
 from training_hub.attendance.schemas import AttendanceEntryIn, Progress, RollLine, SessionRoll
+from training_hub.core import events
 from training_hub.core.errors import CertificateNotEligible
 from training_hub.core.schemas import to_struct
 from training_hub.web.auth import CurrentUser, provide_user, requires_login

@@ -21,7 +21,13 @@ from training_hub.attendance.access import CONFIRMED, SCHEDULED, load_session, r
 from training_hub.attendance.rules import recording_state, session_minutes
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, lock_for_update, write_transaction
-from training_hub.core.errors import AttendanceClosed, AttendanceNotOpen, InvalidState, Issue, ValidationFailed
+from training_hub.core.errors import (
+    AttendanceClosed,
+    AttendanceNotOpen,
+    InvalidState,
+    Issue,
+    ValidationFailed,
+)
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import Attendance, AttendanceStatus, RecordedVia, Session

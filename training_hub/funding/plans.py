@@ -18,7 +18,13 @@ from datetime import date
 from typing import Any
 
 from training_hub.core.audit import record_audit_event
-from training_hub.core.db import fetch_all, fetch_one, is_possible_id, unique_violation_column, write_transaction
+from training_hub.core.db import (
+    fetch_all,
+    fetch_one,
+    is_possible_id,
+    unique_violation_column,
+    write_transaction,
+)
 from training_hub.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser

@@ -7,7 +7,18 @@ asks (``layouts.ParticipantData``), and the gross hourly cost is shown to admins
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, Bytea, Date, ForeignKey, Integer, Numeric, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    Boolean,
+    Bytea,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 

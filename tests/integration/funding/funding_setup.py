@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_location, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_location,
+    make_person,
+    make_session,
+)
 from tests.support import rome
 from training_hub.core.codice_fiscale import check_character
 from training_hub.core.tables import Attendance, Cooperative, Course, Enrolment, Person, Session

@@ -3,6 +3,7 @@ an export equal to what the page shows."""
 
 import csv
 import io
+
 from openpyxl import load_workbook
 
 from tests.factories import make_person

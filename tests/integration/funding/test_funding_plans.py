@@ -143,3 +143,18 @@ async def test_coordinators_see_only_plans_with_their_people(client):
     page = await client.get("/funded-plans")
     assert setup.plan.code in page.text and "ALTRO-PIANO" not in page.text and "Registra un piano" not in page.text
     assert await FundedAction.count() == 2
+
+
+async def test_one_course_raced_into_two_plans_lands_in_one(client):
+    import asyncio
+
+    admin = await make_person("admin")
+    headers = await bearer(admin)
+    first = (await client.post("/api/funded-plans", headers=headers, json=PLAN)).json()
+    second = (await client.post("/api/funded-plans", headers=headers, json={**PLAN, "code": "FC-2026-0043"})).json()
+    course = await make_course()
+    responses = await asyncio.gather(*[
+        client.post(f"/api/funded-plans/{plan['id']}/courses", headers=headers, json={"course_id": course.id})
+        for plan in (first, second)])
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    assert await FundedAction.count().where(FundedAction.course == course.id) == 1
