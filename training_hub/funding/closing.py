@@ -51,6 +51,9 @@ class Enrolled:
     course_id: int
     attended: Mapping[int, int]  # session id → minutes attended
     hourly_cost: Decimal | None = None
+    # The same sum worked out by the database (``figures.attended_sql``: per held session, clipped to
+    # [0, the session's minutes]); when given, ``attended`` is not read.
+    attended_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -158,11 +161,12 @@ def closing_report(
         if not session.cancelled:
             held.setdefault(session.course_id, []).append(session)
 
+    planned_of = {course_id: sum(max(0, session.minutes) for session in plan) for course_id, plan in held.items()}
     per_person: dict[int, list[tuple[Enrolled, Figures]]] = {}
     for entry in enrolled:
         plan = held.get(entry.course_id, [])
-        planned = sum(max(0, session.minutes) for session in plan)
-        attended = sum(
+        planned = planned_of.get(entry.course_id, 0)
+        attended = entry.attended_total if entry.attended_total is not None else sum(
             min(max(0, int(entry.attended.get(session.session_id, 0))), max(0, session.minutes)) for session in plan
         )
         per_person.setdefault(entry.person_id, []).append((entry, figures(attended, planned, threshold)))

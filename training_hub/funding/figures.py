@@ -18,6 +18,7 @@ from typing import Any
 
 from training_hub.attendance.rules import session_minutes
 from training_hub.core.db import fetch_all
+from training_hub.core.sql import minutes_between_sql
 from training_hub.core.identity import CurrentUser
 from training_hub.funding import checks, closing, layouts, plans
 
@@ -39,10 +40,25 @@ PARTICIPANTS_SQL = (
     "LEFT JOIN participant_fund_data d ON d.person = p.id LEFT JOIN cooperative co ON co.id = p.cooperative "
     "WHERE fa.plan = {} AND e.status = 'confirmed'"
 )
-ATTENDANCE_SQL = (
-    "SELECT a.session AS session_id, a.enrolment AS enrolment_id, a.minutes FROM attendance a "
-    "JOIN course_session s ON s.id = a.session JOIN funded_action fa ON fa.course = s.course WHERE fa.plan = {}"
+# What the closing report needs of each participant, and no more (it is asked of plans of 500 people).
+PARTICIPANTS_LEAN_SQL = (
+    "SELECT e.id AS enrolment_id, e.course AS course_id, p.id AS person_id, p.full_name, "
+    "p.cooperative AS cooperative_id, d.hourly_cost, co.name AS cooperative_name "
+    "FROM enrolment e JOIN funded_action fa ON fa.course = e.course JOIN person p ON p.id = e.person "
+    "LEFT JOIN participant_fund_data d ON d.person = p.id LEFT JOIN cooperative co ON co.id = p.cooperative "
+    "WHERE fa.plan = {} AND e.status = 'confirmed'"
 )
+# Minutes attended per enrolment on the held sessions, each session's minutes clipped to [0, its length]:
+# the closing rule (closing.py) summed by the database, one row per enrolment instead of one per session.
+def attended_sql() -> str:
+    """The engine's SQL (session lengths are computed differently on SQLite and PostgreSQL)."""
+    length = minutes_between_sql("s.starts_at", "s.ends_at")
+    return (
+        f"SELECT a.enrolment AS enrolment_id, SUM(CASE WHEN a.minutes < 0 THEN 0 WHEN a.minutes > {length} "
+        f"THEN {length} ELSE a.minutes END) AS minutes FROM attendance a JOIN course_session s ON s.id = a.session "
+        "JOIN funded_action fa ON fa.course = s.course WHERE fa.plan = {} AND s.status = 'scheduled' "
+        "GROUP BY a.enrolment"
+    )
 
 
 @dataclass
@@ -83,8 +99,11 @@ def split_name(full_name: str) -> tuple[str, str]:
     return parts[-1], " ".join(parts[:-1])
 
 
-async def load_plan_data(user: CurrentUser, plan_id: int) -> PlanData:
-    """Everything about the plan ``user`` may see (coordinators: their cooperative's people)."""
+async def load_plan_data(user: CurrentUser, plan_id: int, *, lean: bool = False) -> PlanData:
+    """Everything about the plan ``user`` may see (coordinators: their cooperative's people).
+
+    ``lean``: only what the closing report shows (names, cooperatives, costs): the participants' other
+    fund data and the companies' codes stay empty."""
     plan = await plans.open_plan(user, plan_id)
     own = None if user.is_admin else user.cooperative_id
     action_rows = await fetch_all(ACTIONS_SQL, plan_id)
@@ -93,38 +112,42 @@ async def load_plan_data(user: CurrentUser, plan_id: int) -> PlanData:
                                   row["ends_at"] and plans_day(row["ends_at"])) for row in action_rows]
     sessions = [closing.SessionPlan(row["id"], row["course_id"], session_minutes(row["starts_at"], row["ends_at"]),
                                     row["status"] != "scheduled") for row in await fetch_all(SESSIONS_SQL, plan_id)]
-    attended: dict[int, dict[int, int]] = {}
-    for row in await fetch_all(ATTENDANCE_SQL, plan_id):
-        attended.setdefault(row["enrolment_id"], {})[row["session_id"]] = int(row["minutes"] or 0)
+    attended = {row["enrolment_id"]: int(row["minutes"] or 0) for row in await fetch_all(attended_sql(), plan_id)}
     participants: dict[int, layouts.ParticipantData] = {}
     companies: dict[int, layouts.CompanyData] = {}
     enrolled: list[closing.Enrolled] = []
     names: dict[int, str] = {}
     show_cost = user.is_admin
-    for row in await fetch_all(PARTICIPANTS_SQL, plan_id):
+    for row in await fetch_all(PARTICIPANTS_LEAN_SQL if lean else PARTICIPANTS_SQL, plan_id):
         if own is not None and row["cooperative_id"] != own:
             continue
         cost = Decimal(str(row["hourly_cost"])).quantize(Decimal("0.01")) if row["hourly_cost"] is not None and show_cost else None
         person_id = row["person_id"]
         if person_id not in participants:
-            participants[person_id] = layouts.ParticipantData(
-                person_id=person_id, full_name=row["full_name"],
-                family_name=row["family_name"] if row["family_name"] is not None else "",
-                given_names=row["given_names"] if row["given_names"] is not None else "",
-                codice_fiscale=(row["codice_fiscale"] or "").upper(), email=row["email"],
-                citizenship=row["citizenship"] or "", education_level=row["education_level"] or "",
-                contract_type=row["contract_type"] or "", job_grade=row["job_grade"] or "", ccnl=row["ccnl"] or "",
-                ccnl_level=row["ccnl_level"] or "", hire_date=_as_date(row["hire_date"]), hourly_cost=cost,
-                cooperative_id=row["cooperative_id"],
-            )
+            participants[person_id] = _participant(row, cost) if not lean else layouts.ParticipantData(
+                person_id=person_id, full_name=row["full_name"], hourly_cost=cost, cooperative_id=row["cooperative_id"])
             names[person_id] = row["full_name"]
         if row["cooperative_id"] is not None and row["cooperative_id"] not in companies:
             companies[row["cooperative_id"]] = layouts.CompanyData(
                 row["cooperative_id"], row["cooperative_name"], row["co_tax_code"] or "", row["co_vat_number"] or "",
-                row["co_inps_number"] or "", row["co_ateco"] or "", row["co_size"] or "", row["co_province"] or "")
-        enrolled.append(closing.Enrolled(person_id, row["cooperative_id"], row["course_id"],
-                                         attended.get(row["enrolment_id"], {}), cost))
+                row["co_inps_number"] or "", row["co_ateco"] or "", row["co_size"] or "", row["co_province"] or "",
+            ) if not lean else layouts.CompanyData(row["cooperative_id"], row["cooperative_name"])
+        enrolled.append(closing.Enrolled(person_id, row["cooperative_id"], row["course_id"], {}, cost,
+                                         attended_total=attended.get(row["enrolment_id"], 0)))
     return PlanData(plan, actions, sessions, participants, companies, enrolled, names, plans.today())
+
+
+def _participant(row: dict[str, Any], cost: Decimal | None) -> layouts.ParticipantData:
+    return layouts.ParticipantData(
+        person_id=row["person_id"], full_name=row["full_name"],
+        family_name=row["family_name"] if row["family_name"] is not None else "",
+        given_names=row["given_names"] if row["given_names"] is not None else "",
+        codice_fiscale=(row["codice_fiscale"] or "").upper(), email=row["email"],
+        citizenship=row["citizenship"] or "", education_level=row["education_level"] or "",
+        contract_type=row["contract_type"] or "", job_grade=row["job_grade"] or "", ccnl=row["ccnl"] or "",
+        ccnl_level=row["ccnl_level"] or "", hire_date=_as_date(row["hire_date"]), hourly_cost=cost,
+        cooperative_id=row["cooperative_id"],
+    )
 
 
 def plans_day(instant: Any) -> date:
@@ -172,5 +195,5 @@ def closing_rows(data: PlanData, report: closing.ClosingReport, *, include_cost:
 
 
 async def closing_report(user: CurrentUser, plan_id: int) -> dict[str, Any]:
-    data = await load_plan_data(user, plan_id)
+    data = await load_plan_data(user, plan_id, lean=True)
     return closing_rows(data, data.report, include_cost=user.is_admin)

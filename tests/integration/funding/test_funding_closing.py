@@ -120,3 +120,16 @@ async def test_closing_report_query_count_does_not_grow_with_the_plan(client, co
         counts.append(counter.count)
     assert counts[0] == counts[1]
     assert counts[1] <= 8
+
+
+async def test_minutes_beyond_a_session_count_as_the_session_and_negative_as_none(client):
+    setup = await plan_setup(participants=1, sessions=2, minutes=120, code="CLIP")
+    course = setup.courses[0]
+    enrolment = setup.enrolments[(course.id, setup.people[0].id)]
+    first, second = setup.sessions[course.id]
+    await attend(first, enrolment, 500)  # more than the session lasts (a typing slip in old data)
+    await attend(second, enrolment, -30)
+    admin = await make_person("admin")
+    body = (await client.get(f"/api/funded-plans/{setup.plan.id}/closing-report", headers=await bearer(admin))).json()
+    row = body["participants"][0]
+    assert (row["planned_minutes"], row["attended_minutes"], row["percent"]) == (240, 120, 50.0)
