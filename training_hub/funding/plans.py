@@ -151,8 +151,10 @@ async def load_plan(plan_id: int) -> dict[str, Any]:
 
 async def plan_cooperatives(plan_id: int) -> set[int]:
     rows = await fetch_all(
-        "SELECT DISTINCT p.cooperative AS id FROM funded_action fa JOIN enrolment e ON e.course = fa.course "
-        "JOIN person p ON p.id = e.person WHERE fa.plan = {} AND e.status = 'confirmed' AND p.cooperative IS NOT NULL",
+        # CROSS JOIN: SQLite starts from the plan's actions (see figures.ACTIONS_SQL).
+        "SELECT DISTINCT p.cooperative AS id FROM funded_action fa CROSS JOIN enrolment e "
+        "JOIN person p ON p.id = e.person WHERE fa.plan = {} AND e.course = fa.course AND e.status = 'confirmed' "
+        "AND p.cooperative IS NOT NULL",
         plan_id,
     )
     return {row["id"] for row in rows}
@@ -189,8 +191,9 @@ async def list_plans(user: CurrentUser) -> list[dict[str, Any]]:
     if not user.has_role(Role.COORDINATOR) or user.cooperative_id is None:
         return []
     return await fetch_all(
+        # From the funded actions (a few dozen), never through every confirmed enrolment (CROSS JOIN).
         f"SELECT {PLAN_COLUMNS} FROM funded_plan fp WHERE fp.id IN (SELECT fa.plan FROM funded_action fa "
-        "JOIN enrolment e ON e.course = fa.course JOIN person p ON p.id = e.person WHERE e.status = 'confirmed' "
+        "CROSS JOIN enrolment e JOIN person p ON p.id = e.person WHERE e.course = fa.course AND e.status = 'confirmed' "
         "AND p.cooperative = {}) ORDER BY fp.starts_on DESC, fp.id DESC",
         user.cooperative_id,
     )
