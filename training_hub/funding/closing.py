@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 # Common practice of the funds ("formato" at 70% of the planned hours); a plan may set its own
@@ -134,7 +134,10 @@ def is_trained(attended_minutes: int, planned_minutes: int, threshold: int | Dec
 def percent_of(attended_minutes: int, planned_minutes: int) -> Decimal | None:
     if planned_minutes <= 0:
         return None
-    return (Decimal(attended_minutes) * 100 / Decimal(planned_minutes)).quantize(TENTH, rounding=ROUND_DOWN)
+    # floor(attended × 1000 / planned) tenths: the exact value rounded down to one decimal, in integers
+    # (a Decimal division costs tens of microseconds, and a closing report makes thousands).
+    tenths = (attended_minutes * 1000) // planned_minutes if attended_minutes >= 0 else -((-attended_minutes * 1000) // planned_minutes)
+    return Decimal(tenths).scaleb(-1)
 
 
 def figures(attended_minutes: int, planned_minutes: int, threshold: int | Decimal) -> Figures:

@@ -18,8 +18,8 @@ from typing import Any
 
 from training_hub.attendance.rules import session_minutes
 from training_hub.core.db import fetch_all
-from training_hub.core.sql import minutes_between_sql
 from training_hub.core.identity import CurrentUser
+from training_hub.core.sql import minutes_between_sql
 from training_hub.funding import checks, closing, layouts, plans
 
 # ``funded_action fa CROSS JOIN enrolment e … WHERE e.course = fa.course``: SQLite's planner takes a

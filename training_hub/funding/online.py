@@ -74,9 +74,10 @@ async def import_report(user: CurrentUser, session_id: int, content: bytes, *, l
     names = {row["id"]: row for row in await fetch_all(
         "SELECT e.id, p.full_name FROM enrolment e JOIN person p ON p.id = e.person WHERE e.course = {}",
         session["course_id"])}
+    statuses = {row.enrolment_id: _status(row, start, end) for row in result.rows}
     for row in out["rows"]:
         row["full_name"] = names.get(row["enrolment_id"], {}).get("full_name", "")
-        row["status"] = _status(next(r for r in result.rows if r.enrolment_id == row["enrolment_id"]), start, end)
+        row["status"] = statuses[row["enrolment_id"]]
     if dry_run:
         return out
     if not result.can_record:
