@@ -51,8 +51,8 @@ class Enrolled:
     course_id: int
     attended: Mapping[int, int]  # session id → minutes attended
     hourly_cost: Decimal | None = None
-    # The same sum worked out by the database (``figures.attended_sql``: per held session, clipped to
-    # [0, the session's minutes]); when given, ``attended`` is not read.
+    # The same sum worked out by the database (``figures.ATTENDED_SQL``, when every session's minutes are
+    # already inside [0, the session's length]); when given, ``attended`` is not read.
     attended_total: int | None = None
 
 

@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from training_hub.attendance.rules import session_minutes
 from training_hub.core.db import fetch_all
 from training_hub.core.identity import CurrentUser
 from training_hub.core.sql import minutes_between_sql
@@ -29,10 +28,12 @@ ACTIONS_SQL = (
     "SELECT fa.course AS course_id, fa.action_code, c.title, c.starts_at, c.ends_at FROM funded_action fa "
     "JOIN course c ON c.id = fa.course WHERE fa.plan = {} ORDER BY c.starts_at, c.id"
 )
-SESSIONS_SQL = (
-    "SELECT s.id, s.course AS course_id, s.starts_at, s.ends_at, s.status FROM course_session s "
-    "JOIN funded_action fa ON fa.course = s.course WHERE fa.plan = {}"
-)
+def sessions_sql() -> str:
+    """The plan's sessions with their length in whole minutes (``timeutil.minutes_between``, in SQL)."""
+    return (
+        f"SELECT s.id, s.course AS course_id, {minutes_between_sql('s.starts_at', 's.ends_at')} AS minutes, "
+        "s.status FROM funded_action fa CROSS JOIN course_session s WHERE fa.plan = {} AND s.course = fa.course"
+    )
 PARTICIPANTS_SQL = (
     "SELECT e.id AS enrolment_id, e.course AS course_id, p.id AS person_id, p.full_name, p.email, "
     "p.codice_fiscale, p.cooperative AS cooperative_id, d.family_name, d.given_names, d.citizenship, "
@@ -53,15 +54,16 @@ PARTICIPANTS_LEAN_SQL = (
 )
 # Minutes attended per enrolment on the held sessions, each session's minutes clipped to [0, its length]:
 # the closing rule (closing.py) summed by the database, one row per enrolment instead of one per session.
-def attended_sql() -> str:
-    """The engine's SQL (session lengths are computed differently on SQLite and PostgreSQL)."""
-    length = minutes_between_sql("s.starts_at", "s.ends_at")
-    return (
-        f"SELECT a.enrolment AS enrolment_id, SUM(CASE WHEN a.minutes < 0 THEN 0 WHEN a.minutes > {length} "
-        f"THEN {length} ELSE a.minutes END) AS minutes FROM attendance a JOIN course_session s ON s.id = a.session "
-        "JOIN funded_action fa ON fa.course = s.course WHERE fa.plan = {} AND s.status = 'scheduled' "
-        "GROUP BY a.enrolment"
-    )
+# Minutes recorded per enrolment on the held sessions, with the smallest and largest value: one row per
+# enrolment instead of one per session. The closing rule clips each session's minutes to [0, its
+# length]; when every value is already inside [0, the course's shortest held session] the sum is the
+# rule's, otherwise (old or odd data) that enrolment's rows are read one by one (ATTENDANCE_ROWS_SQL).
+ATTENDED_SQL = (
+    "SELECT a.enrolment AS enrolment_id, SUM(a.minutes) AS minutes, MIN(a.minutes) AS low, MAX(a.minutes) AS high "
+    "FROM funded_action fa CROSS JOIN course_session s JOIN attendance a ON a.session = s.id "
+    "WHERE fa.plan = {} AND s.course = fa.course AND s.status = 'scheduled' GROUP BY a.enrolment"
+)
+ATTENDANCE_ROWS_SQL = "SELECT a.session AS session_id, a.enrolment AS enrolment_id, a.minutes FROM attendance a WHERE a.enrolment IN "
 
 
 @dataclass
@@ -94,14 +96,6 @@ class PlanData:
         return out
 
 
-def split_name(full_name: str) -> tuple[str, str]:
-    """Cognome and nome when the fund data do not say: the last word is taken as the family name."""
-    parts = full_name.split()
-    if len(parts) < 2:
-        return "", ""
-    return parts[-1], " ".join(parts[:-1])
-
-
 async def load_plan_data(user: CurrentUser, plan_id: int, *, lean: bool = False) -> PlanData:
     """Everything about the plan ``user`` may see (coordinators: their cooperative's people).
 
@@ -113,12 +107,17 @@ async def load_plan_data(user: CurrentUser, plan_id: int, *, lean: bool = False)
     actions = [layouts.ActionData(row["course_id"], row["title"], plan["code"], plan["title"], row["action_code"] or "",
                                   row["starts_at"] and plans_day(row["starts_at"]),
                                   row["ends_at"] and plans_day(row["ends_at"])) for row in action_rows]
-    sessions = [closing.SessionPlan(row["id"], row["course_id"], session_minutes(row["starts_at"], row["ends_at"]),
-                                    row["status"] != "scheduled") for row in await fetch_all(SESSIONS_SQL, plan_id)]
-    attended = {row["enrolment_id"]: int(row["minutes"] or 0) for row in await fetch_all(attended_sql(), plan_id)}
+    sessions = [closing.SessionPlan(row["id"], row["course_id"], int(row["minutes"]), row["status"] != "scheduled")
+                for row in await fetch_all(sessions_sql(), plan_id)]
+    shortest: dict[int, int] = {}
+    for session in sessions:
+        if not session.cancelled:
+            shortest[session.course_id] = min(shortest.get(session.course_id, session.minutes), session.minutes)
+    totals = {row["enrolment_id"]: row for row in await fetch_all(ATTENDED_SQL, plan_id)}
     participants: dict[int, layouts.ParticipantData] = {}
     companies: dict[int, layouts.CompanyData] = {}
     enrolled: list[closing.Enrolled] = []
+    odd: dict[int, int] = {}  # index in ``enrolled`` → enrolment id, when its minutes need clipping
     names: dict[int, str] = {}
     show_cost = user.is_admin
     for row in await fetch_all(PARTICIPANTS_LEAN_SQL if lean else PARTICIPANTS_SQL, plan_id):
@@ -135,8 +134,21 @@ async def load_plan_data(user: CurrentUser, plan_id: int, *, lean: bool = False)
                 row["cooperative_id"], row["cooperative_name"], row["co_tax_code"] or "", row["co_vat_number"] or "",
                 row["co_inps_number"] or "", row["co_ateco"] or "", row["co_size"] or "", row["co_province"] or "",
             ) if not lean else layouts.CompanyData(row["cooperative_id"], row["cooperative_name"])
+        total = totals.get(row["enrolment_id"])
+        inside = total is None or (total["low"] >= 0 and total["high"] <= shortest.get(row["course_id"], 0))
+        if not inside:
+            odd[len(enrolled)] = row["enrolment_id"]
         enrolled.append(closing.Enrolled(person_id, row["cooperative_id"], row["course_id"], {}, cost,
-                                         attended_total=attended.get(row["enrolment_id"], 0)))
+                                         attended_total=(int(total["minutes"]) if total else 0) if inside else None))
+    if odd:  # minutes outside [0, the session's length] somewhere: the rule applied session by session
+        per_session: dict[int, dict[int, int]] = {}
+        ids = sorted(set(odd.values()))
+        for row in await fetch_all(ATTENDANCE_ROWS_SQL + "(" + ", ".join("{}" for _ in ids) + ")", *ids):
+            per_session.setdefault(row["enrolment_id"], {})[row["session_id"]] = int(row["minutes"] or 0)
+        for index, enrolment_id in odd.items():
+            entry = enrolled[index]
+            enrolled[index] = closing.Enrolled(entry.person_id, entry.cooperative_id, entry.course_id,
+                                               per_session.get(enrolment_id, {}), entry.hourly_cost)
     return PlanData(plan, actions, sessions, participants, companies, enrolled, names, plans.today())
 
 
