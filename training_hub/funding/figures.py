@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from training_hub.core.cache import MISSING, ReadCache, data_generation
 from training_hub.core.db import fetch_all
 from training_hub.core.identity import CurrentUser
 from training_hub.core.sql import minutes_between_sql
@@ -96,12 +97,13 @@ class PlanData:
         return out
 
 
-async def load_plan_data(user: CurrentUser, plan_id: int, *, lean: bool = False) -> PlanData:
+async def load_plan_data(user: CurrentUser, plan_id: int, *, lean: bool = False,
+                         plan: dict[str, Any] | None = None) -> PlanData:
     """Everything about the plan ``user`` may see (coordinators: their cooperative's people).
 
     ``lean``: only what the closing report shows (names, cooperatives, costs): the participants' other
     fund data and the companies' codes stay empty."""
-    plan = await plans.open_plan(user, plan_id)
+    plan = plan or await plans.open_plan(user, plan_id)
     own = None if user.is_admin else user.cooperative_id
     action_rows = await fetch_all(ACTIONS_SQL, plan_id)
     actions = [layouts.ActionData(row["course_id"], row["title"], plan["code"], plan["title"], row["action_code"] or "",
@@ -209,6 +211,21 @@ def closing_rows(data: PlanData, report: closing.ClosingReport, *, include_cost:
     return out
 
 
+# The office reads a plan's closing report again and again while fixing data before a deadline; it is
+# kept for a few seconds, and any write made by this process drops it at once (core/cache.py), so a
+# correction shows on the next request. Keyed by who may see what (a coordinator's own people; costs).
+CLOSING_CACHE_SECONDS = 10
+_closing_cache: ReadCache[dict[str, Any]] = ReadCache(ttl=CLOSING_CACHE_SECONDS, size=64)
+
+
 async def closing_report(user: CurrentUser, plan_id: int) -> dict[str, Any]:
-    data = await load_plan_data(user, plan_id, lean=True)
-    return closing_rows(data, data.report, include_cost=user.is_admin)
+    plan = await plans.open_plan(user, plan_id)  # who may see it is decided on every request
+    key = (plan_id, None if user.is_admin else user.cooperative_id, user.is_admin)
+    cached = _closing_cache.get(key)
+    if cached is not MISSING:
+        return cached
+    generation = data_generation()
+    data = await load_plan_data(user, plan_id, lean=True, plan=plan)
+    report = closing_rows(data, data.report, include_cost=user.is_admin)
+    _closing_cache.put(key, report, generation=generation)
+    return report

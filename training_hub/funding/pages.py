@@ -136,13 +136,15 @@ class FundedPlanPages(Controller):
     @get("/{plan_id:int}/closing-report", name="funded_plan_closing")
     async def closing(self, user: NamedDependency[CurrentUser], plan_id: FromPath[int]) -> Template:
         plan = await plans.open_plan(user, plan_id)
-        report = await figures.closing_report(user, plan_id)
-        for row in report["participants"] + report["companies"]:
-            row["planned_text"] = hours_text(row["planned_minutes"])
-            row["attended_text"] = hours_text(row["attended_minutes"])
-            row["percent_text"] = percent_text(row["percent"])
-            if row.get("cost") is not None:
-                row["cost_text"] = row["cost"].replace(".", ",")
+        shared = await figures.closing_report(user, plan_id)  # a cached value: read, never changed
+
+        def shown(row: dict[str, Any]) -> dict[str, Any]:
+            return {**row, "planned_text": hours_text(row["planned_minutes"]),
+                    "attended_text": hours_text(row["attended_minutes"]), "percent_text": percent_text(row["percent"]),
+                    "cost_text": row["cost"].replace(".", ",") if row.get("cost") is not None else None}
+
+        report = {"threshold": shared["threshold"], "participants": [shown(r) for r in shared["participants"]],
+                  "companies": [shown(r) for r in shared["companies"]]}
         return page("funding/closing.html", plan=plan, report=report, show_cost=user.is_admin)
 
 

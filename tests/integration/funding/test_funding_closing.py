@@ -3,12 +3,13 @@ an export equal to what the page shows."""
 
 import csv
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 
 from tests.factories import make_person
 from tests.integration.funding.funding_setup import attend, plan_setup
-from tests.support import bearer, login
+from tests.support import bearer, login, rome
 from training_hub.core.tables import Session
 
 
@@ -133,3 +134,18 @@ async def test_minutes_beyond_a_session_count_as_the_session_and_negative_as_non
     body = (await client.get(f"/api/funded-plans/{setup.plan.id}/closing-report", headers=await bearer(admin))).json()
     row = body["participants"][0]
     assert (row["planned_minutes"], row["attended_minutes"], row["percent"]) == (240, 120, 50.0)
+
+
+async def test_a_correction_shows_in_the_next_closing_report(client):
+    setup = await plan_setup(participants=1, sessions=1, minutes=120, code="CORR",
+                             first_start=rome(date(2026, 11, 24), 9))  # yesterday: the roll call is open
+    course = setup.courses[0]
+    session = setup.sessions[course.id][0]
+    enrolment = setup.enrolments[(course.id, setup.people[0].id)]
+    admin_headers = await bearer(await make_person("admin"))
+    url = f"/api/funded-plans/{setup.plan.id}/closing-report"
+    assert (await client.get(url, headers=admin_headers)).json()["participants"][0]["attended_minutes"] == 0
+    recorded = await client.put(f"/api/sessions/{session.id}/attendance", headers=await bearer(setup.trainer),
+                                json=[{"enrolment_id": enrolment.id, "status": "present"}])
+    assert recorded.status_code == 200, recorded.text
+    assert (await client.get(url, headers=admin_headers)).json()["participants"][0]["attended_minutes"] == 120
