@@ -19,7 +19,7 @@ from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, fetch_one, is_possible_id, write_transaction
 from training_hub.core.errors import NotFound
 from training_hub.core.exports import csv_bytes, simple_xlsx
-from training_hub.core.i18n import N_, format_date, language
+from training_hub.core.i18n import N_, language
 from training_hub.core.identity import CurrentUser
 from training_hub.core.timeutil import to_rome, utcnow
 from training_hub.funding import figures, layouts, plans
@@ -159,6 +159,3 @@ async def submission_file(user: CurrentUser, plan_id: int, submission_id: int) -
         raise NotFound(N_("Invio non trovato."))
     return bytes(row["content"]), row["filename"]
 
-
-def describe(row: dict[str, Any]) -> str:
-    return f"{format_date(row['created_at'])} {row['sha256'][:12]}"

@@ -26,7 +26,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/trainer/courses", N_("I miei corsi"), frozenset({"trainer", "coordinator", "admin"})),
     NavItem("/tutor/people", N_("Le persone che segui"), frozenset({"tutor"})),
     NavItem("/inclusion-pathways", N_("Percorsi di inclusione"), frozenset({"tutor", "admin"})),
-    NavItem("/funded-plans", N_("Piani finanziati"), frozenset({"admin", "coordinator"})),
     # The coordinator's and the office's tools are grouped on a page each (people, enrolments,
     # attendance, locations, surveys…), so the menu stays short on a phone.
     NavItem("/cooperative", N_("La mia cooperativa"), frozenset({"coordinator"})),
