@@ -27,6 +27,7 @@ from training_hub.funding.schemas import (
     MissingOut,
     PlanIn,
     PlanOut,
+    PlanSummaryOut,
     ScheduleChangeOut,
     SubmissionIn,
     SubmissionOut,
@@ -49,8 +50,8 @@ class FundedPlansApi(Controller):
     dependencies = DEPENDENCIES  # noqa: RUF012
 
     @get("/", summary="Piani finanziati (ufficio: tutti; coordinatori: quelli della propria cooperativa)")
-    async def list_plans(self, user: NamedDependency[CurrentUser]) -> list[PlanOut]:
-        return to_struct(await plans.list_plans(user), list[PlanOut])
+    async def list_plans(self, user: NamedDependency[CurrentUser]) -> list[PlanSummaryOut]:
+        return to_struct(await plans.list_plans(user), list[PlanSummaryOut])
 
     @post("/", status_code=HTTP_201_CREATED, summary="Registra un piano finanziato (ufficio formazione)")
     async def create(self, user: NamedDependency[CurrentUser], data: JSONBody[PlanIn]) -> PlanOut:

@@ -44,6 +44,21 @@ class ActionOut(msgspec.Struct):
     participants: int
 
 
+class PlanSummaryOut(msgspec.Struct):
+    """A plan in a list (its actions: ``GET /api/funded-plans/{id}``)."""
+
+    id: int
+    fund: str
+    channel: str
+    code: str
+    title: str
+    starts_on: date | None
+    ends_on: date | None
+    aid_regime: str
+    status: str
+    trained_threshold: int
+
+
 class PlanOut(msgspec.Struct):
     id: int
     fund: str
@@ -55,7 +70,7 @@ class PlanOut(msgspec.Struct):
     aid_regime: str
     status: str
     trained_threshold: int
-    actions: list[ActionOut] = []
+    actions: list[ActionOut]
 
 
 class CheckOut(msgspec.Struct, omit_defaults=True):
