@@ -17,6 +17,12 @@ def connect_hooks() -> None:
     events.account_mail.connect(queue_account_mail)
     events.account_mail_batch.connect(queue_account_mail_batch)
 
+    from training_hub.funding.registers import funded_register_for
+    from training_hub.funding.schedule import log_schedule_change
+
+    events.session_rescheduled.connect(log_schedule_change)
+    events.course_register_pdf.connect(funded_register_for)
+
 
 async def queue_account_mail(
     *, kind: str, person_id: int, to_email: str, subject: str, body: str, dedupe_key: str | None = None

@@ -17,6 +17,7 @@ APP_CONFIG = AppConfig(
             "training_hub.assessment.tables",
             "training_hub.inclusion.tables",
             "training_hub.accounts.tables",
+            "training_hub.funding.tables",
         ],
         exclude_imported=True,
     ),

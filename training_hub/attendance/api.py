@@ -21,6 +21,7 @@ from training_hub.attendance.progress import course_progress, course_progress_ou
 from training_hub.attendance.recording import AttendanceEntry, record_attendance, roll_line_out, session_roll
 from training_hub.attendance.registers import register_data
 from training_hub.attendance.schemas import AttendanceEntryIn, Progress, RollLine, SessionRoll
+from training_hub.core import events
 from training_hub.core.errors import CertificateNotEligible
 from training_hub.core.schemas import to_struct
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
@@ -108,6 +109,9 @@ class AttendanceFiles(Controller):
 
     @get("/courses/{course_id:int}/register.pdf", summary="Registro presenze (PDF)", media_type="application/pdf")
     async def register_pdf(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
+        for funded in await events.course_register_pdf.send(actor=user, course_id=course_id):
+            if funded is not None:  # a funded plan's action: the register in the fund's layout
+                return _file(funded, documents.PDF_MEDIA_TYPE, documents.register_filename(course_id, "pdf"))
         data = await register_data(user, course_id)
         content = await asyncio.to_thread(documents.register_pdf, data)
         return _file(content, documents.PDF_MEDIA_TYPE, documents.register_filename(course_id, "pdf"))

@@ -39,6 +39,7 @@ from training_hub.catalogue.scheduling import (
     expand_series,
     has_errors,
 )
+from training_hub.core import events
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, lock_for_update, write_transaction
 from training_hub.core.errors import InvalidState, Issue, NotFound, ScheduleConflict, ValidationFailed
@@ -486,6 +487,12 @@ async def update_session(
             values[Session.sequence] = row["sequence"] + 1
         await Session.update(values).where(Session.id == session_id)
         await recompute_course_dates(row["course"])
+        if moved or relocated:
+            await events.session_rescheduled.send(
+                actor_id=user.id, session_id=session_id, course_id=row["course"], changed_at=utcnow(),
+                old={"starts_at": row["starts_at"], "ends_at": row["ends_at"], "location_id": row["location_id"],
+                     "online_url": row["online_url"]},
+                new={key: new[key] for key in ("starts_at", "ends_at", "location_id", "online_url")})
         if (moved or relocated) and course["status"] == CourseStatus.PUBLISHED:
             after = await session_row(session_id)
             await notify_session_moved(course, row, after)  # type: ignore[arg-type]

@@ -56,3 +56,12 @@ account_mail = Hook("account_mail")
 # The same for many people at once (an import's invitations): messages=list of dicts with the keyword
 # arguments of account_mail, queued a hundred per statement.
 account_mail_batch = Hook("account_mail_batch")
+
+# A session's time or place changed (catalogue.sessions.update_session), inside its transaction:
+# actor_id=int, session_id=int, course_id=int, changed_at=datetime, old=dict, new=dict — each dict with
+# starts_at, ends_at, location_id, online_url. The funding feature logs it (Fon.Coop form C3).
+session_rescheduled = Hook("session_rescheduled")
+
+# A course's register PDF is asked for (attendance): actor=CurrentUser, course_id=int. A receiver may
+# answer the bytes of a register in a funder's layout (funding: courses that are a plan's action), or None.
+course_register_pdf = Hook("course_register_pdf")

@@ -132,6 +132,11 @@ class Cooperative(Table):
     areas = Varchar(length=200, default="")
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    # What the funds ask of the beneficiary (funding/checks.py says how each is validated).
+    ateco = Varchar(length=8, default="")
+    inps_number = Varchar(length=10, default="")
+    vat_number = Varchar(length=11, default="")
+    size = Varchar(length=10, default="")  # funding/codes.py COMPANY_SIZES
 
 
 class Person(Table):

@@ -42,6 +42,7 @@ from training_hub.demo.consortium import (
     partita_iva,
 )
 from training_hub.demo.courses import PATHS
+from training_hub.demo.funding import load_funding_demo
 from training_hub.demo.history import load_past_editions
 from training_hub.demo.outbox import load_outbox_demo
 from training_hub.demo.plan import plan_demo
@@ -199,6 +200,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     await load_audit_demo(people["admin@demo.test"], people["tutor@demo.test"])  # rows for /admin/audit
     await load_outbox_demo(worker, "worker@demo.test")  # a notice the mail server refused: /admin/notifications
     await _invite_a_new_colleague(people["admin@demo.test"], home_coop)  # the office's invitations
+    await load_funding_demo(today)  # a Fon.Coop plan with two actions, an online report, a short-notice change
 
     return {
         "cooperatives": len(cooperatives),

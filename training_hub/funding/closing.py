@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 # Common practice of the funds ("formato" at 70% of the planned hours); a plan may set its own
@@ -51,6 +51,9 @@ class Enrolled:
     course_id: int
     attended: Mapping[int, int]  # session id → minutes attended
     hourly_cost: Decimal | None = None
+    # The same sum worked out by the database (``figures.ATTENDED_SQL``, when every session's minutes are
+    # already inside [0, the session's length]); when given, ``attended`` is not read.
+    attended_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,10 @@ def is_trained(attended_minutes: int, planned_minutes: int, threshold: int | Dec
 def percent_of(attended_minutes: int, planned_minutes: int) -> Decimal | None:
     if planned_minutes <= 0:
         return None
-    return (Decimal(attended_minutes) * 100 / Decimal(planned_minutes)).quantize(TENTH, rounding=ROUND_DOWN)
+    # floor(attended × 1000 / planned) tenths: the exact value rounded down to one decimal, in integers
+    # (a Decimal division costs tens of microseconds, and a closing report makes thousands).
+    tenths = (attended_minutes * 1000) // planned_minutes if attended_minutes >= 0 else -((-attended_minutes * 1000) // planned_minutes)
+    return Decimal(tenths).scaleb(-1)
 
 
 def figures(attended_minutes: int, planned_minutes: int, threshold: int | Decimal) -> Figures:
@@ -158,11 +164,12 @@ def closing_report(
         if not session.cancelled:
             held.setdefault(session.course_id, []).append(session)
 
+    planned_of = {course_id: sum(max(0, session.minutes) for session in plan) for course_id, plan in held.items()}
     per_person: dict[int, list[tuple[Enrolled, Figures]]] = {}
     for entry in enrolled:
         plan = held.get(entry.course_id, [])
-        planned = sum(max(0, session.minutes) for session in plan)
-        attended = sum(
+        planned = planned_of.get(entry.course_id, 0)
+        attended = entry.attended_total if entry.attended_total is not None else sum(
             min(max(0, int(entry.attended.get(session.session_id, 0))), max(0, session.minutes)) for session in plan
         )
         per_person.setdefault(entry.person_id, []).append((entry, figures(attended, planned, threshold)))
