@@ -56,6 +56,15 @@ class Settings:
     safety_due_soon_days: int = 90
     # Entry into force of the Accordo Stato-Regioni 17/04/2025: see ASR_2025_IN_FORCE_DEFAULT.
     asr_2025_in_force: date = ASR_2025_IN_FORCE_DEFAULT
+    # The training body printed on the attestati (ASR 2025 Parte I punto 6: "soggetto formatore") and who
+    # signs them: "il legale rappresentante o un suo delegato" (same point). TRAINING_HUB_TRAINING_BODY_NAME,
+    # _ADDRESS, _CITY (where the attestato is issued), _TAX_CODE; TRAINING_HUB_SIGNATORY_NAME and _ROLE.
+    training_body_name: str = "Consorzio Sociale Light"
+    training_body_address: str = "Via Tolmezzo, 3 · 20100 Milano"
+    training_body_city: str = "Milano"
+    training_body_tax_code: str = ""
+    signatory_name: str = ""
+    signatory_role: str = "Legale rappresentante"
 
     @property
     def is_production(self) -> bool:
@@ -121,6 +130,12 @@ def load_settings() -> Settings:
         catalogue_cache_seconds=_int("TRAINING_HUB_CATALOGUE_CACHE_SECONDS", 10),
         safety_due_soon_days=_int("TRAINING_HUB_SAFETY_DUE_SOON_DAYS", 90),
         asr_2025_in_force=_date("TRAINING_HUB_ASR_2025_IN_FORCE", ASR_2025_IN_FORCE_DEFAULT),
+        training_body_name=os.environ.get("TRAINING_HUB_TRAINING_BODY_NAME") or Settings.training_body_name,
+        training_body_address=os.environ.get("TRAINING_HUB_TRAINING_BODY_ADDRESS") or Settings.training_body_address,
+        training_body_city=os.environ.get("TRAINING_HUB_TRAINING_BODY_CITY") or Settings.training_body_city,
+        training_body_tax_code=os.environ.get("TRAINING_HUB_TRAINING_BODY_TAX_CODE", "").strip(),
+        signatory_name=os.environ.get("TRAINING_HUB_SIGNATORY_NAME", "").strip(),
+        signatory_role=os.environ.get("TRAINING_HUB_SIGNATORY_ROLE") or Settings.signatory_role,
     )
 
 

@@ -124,9 +124,9 @@ class SignatureCheck:
 async def verify_pdf_signature(content: bytes, trust_roots: list[bytes] | None = None) -> SignatureCheck:
     """The first signature of ``content`` read back; ``trust_roots`` are DER or PEM certificates."""
     from pyhanko.keys import load_cert_from_pemder
-    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
