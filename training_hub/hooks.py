@@ -14,3 +14,7 @@ def connect_hooks() -> None:
     from training_hub.enrolment.actions import release_enrolments_of_deactivated
 
     events.person_deactivated.connect(release_enrolments_of_deactivated)
+
+    from training_hub.safety.retention import dossier_holds
+
+    events.retention_holds.connect(dossier_holds)

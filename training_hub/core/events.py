@@ -48,3 +48,9 @@ class Hook:
 
 # A person was deactivated (they left their cooperative): actor=CurrentUser, person_id=int.
 person_deactivated = Hook("person_deactivated")
+
+# Before anything erases or anonymises a person's records (GDPR erasure) or removes a course's
+# (housekeeping), it asks who must keep them: person_id=int | None, course_id=int | None, now=datetime.
+# Each receiver returns a list of holds (objects with ``course_id`` and ``until``); what is held stays
+# until that date (safety/retention.py: the course dossier, 10 years, Accordo Stato-Regioni 2025 p. 7).
+retention_holds = Hook("retention_holds")

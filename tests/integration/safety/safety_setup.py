@@ -13,7 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from tests.factories import make_cooperative, make_course, make_enrolment, make_location, make_path, make_person, make_session
+from tests.factories import (
+    make_cooperative,
+    make_course,
+    make_enrolment,
+    make_location,
+    make_path,
+    make_person,
+    make_session,
+)
 from tests.support import rome
 from training_hub.assessment.tables import FinalTest, FinalTestAttempt, FinalTestQuestion
 from training_hub.core.tables import Attendance, Course, Enrolment, Person

@@ -3,6 +3,7 @@ passed the test gets one (89% and passed: none; 95% and failed: none; 90% and pa
 every element the Accordo lists; other courses keep the "Attestato di frequenza"."""
 
 import io
+from datetime import date
 
 from pypdf import PdfReader
 
@@ -10,8 +11,6 @@ from tests.factories import make_course, make_enrolment, make_person, make_sessi
 from tests.integration.safety.safety_setup import ended_safety_course
 from tests.support import bearer, login, rome
 from training_hub.core.settings import get_settings
-
-from datetime import date
 
 
 def _text(content: bytes) -> str:
