@@ -37,6 +37,7 @@ from training_hub.core.tables import (
     TrainingPath,
 )
 from training_hub.core.timeutil import rome_wall_clock
+from training_hub.demo.plan import is_working_day
 
 SAFETY_PATH = "Sicurezza sul lavoro (D.Lgs. 81/2008)"
 TRAINER = "trainer@demo.test"
@@ -118,7 +119,8 @@ async def _course(path_id: int, title: str, code: str, description: str, locatio
     course = Course(path=path_id, position=10, title=title, description=description, capacity=20,
                     delivery_mode=delivery, location=location, attendance_threshold=90, safety_course_type=code,
                     status=CourseStatus.COMPLETED.value, starts_at=starts, ends_at=ends, created_by=trainer,
-                    enrolment_opens_at=starts - timedelta(days=30), enrolment_closes_at=starts - timedelta(days=2))
+                    enrolment_opens_at=starts - timedelta(days=30), enrolment_closes_at=starts - timedelta(days=2),
+                    cancellation_deadline=starts - timedelta(days=3))
     await course.save()
     await CourseTrainer.insert(CourseTrainer(course=course.id, person=trainer))
     sessions = []
@@ -164,6 +166,13 @@ async def _participants(course_id: int, sessions: list[Any], test_id: int, peopl
             recorded_by=trainer, submitted_at=sessions[-1].ends_at + timedelta(minutes=10)))
 
 
+def _working(day: date, comune: str) -> date:
+    """``day`` or the working day before it (no weekend, holiday, office closure or patron saint)."""
+    while not is_working_day(day, comune):
+        day -= timedelta(days=1)
+    return day
+
+
 async def load_safety_demo(today: date, *, password_hash: str) -> dict[str, int]:
     """The two safety courses, their tests, results and attendance (see the module)."""
     path = await TrainingPath.select(TrainingPath.id).where(TrainingPath.title == SAFETY_PATH).first()
@@ -173,7 +182,9 @@ async def load_safety_demo(today: date, *, password_hash: str) -> dict[str, int]
     if not (path and trainer and home and seat):
         return {"safety_courses": 0}
     monday = today - timedelta(days=today.weekday())
-    specific_days = [monday - timedelta(days=20), monday - timedelta(days=13)]  # Tuesdays, three and two weeks ago
+    specific_days = [_working(monday - timedelta(days=20), "Milano"), _working(monday - timedelta(days=13), "Milano")]
+    if specific_days[0] >= specific_days[1]:  # both pushed back into the year-end closure
+        specific_days[0] = _working(specific_days[1] - timedelta(days=1), "Milano")
     specific_id, specific_sessions = await _course(
         path["id"], "Formazione specifica rischio medio", "lavoratori_specifica_medio",
         "Formazione specifica dei lavoratori dei servizi socio-sanitari (rischio medio, ATECO 88): rischi "
@@ -185,7 +196,9 @@ async def load_safety_demo(today: date, *, password_hash: str) -> dict[str, int]
     await _participants(specific_id, specific_sessions, test_id, SPECIFIC_PEOPLE, home["cooperative"],
                         password_hash, trainer["id"], len(QUESTIONS))
 
-    refresher_days = [monday - timedelta(days=6), monday - timedelta(days=4)]  # last Tuesday and Thursday
+    refresher_days = [_working(monday - timedelta(days=6), "Milano"), _working(monday - timedelta(days=4), "Milano")]
+    if refresher_days[0] == refresher_days[1]:
+        refresher_days[0] = _working(refresher_days[0] - timedelta(days=1), "Milano")
     refresher_id, refresher_sessions = await _course(
         path["id"], "Preposti — aggiornamento", "preposto_aggiornamento",
         "Aggiornamento biennale dei preposti (art. 37 c. 7-ter D.Lgs. 81/2008): obblighi del preposto, "
