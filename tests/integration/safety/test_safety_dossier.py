@@ -58,7 +58,7 @@ async def test_the_dossier_and_the_page_are_the_trainers_and_the_offices(client,
     await login(client, setup.trainer.email)
     page = await client.get(f"/courses/{setup.course.id}/attestati")
     assert page.status_code == 200
-    assert "2 attestati da rilasciare." in page.text
+    assert "Attestati da rilasciare: 2." in page.text
     assert page.text.count("non rilasciato") == 2 and "non superato" in page.text
     manage = await client.get(f"/trainer/courses/{setup.course.id}")
     assert f"/courses/{setup.course.id}/attestati" in manage.text
