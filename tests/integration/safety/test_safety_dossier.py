@@ -27,7 +27,8 @@ async def test_dossier_holds_everything_the_accordo_lists(client, count_queries)
     assert {"LEGGIMI.txt", "partecipanti.csv", "registro-presenze.pdf", "formatori.csv", "programma.txt",
             "verbale-test-finale.pdf"} <= names
     attestati = sorted(n for n in names if n.startswith("attestati/"))
-    assert len(attestati) == 2 and "giulia-rossi" in attestati[1] or "giulia-rossi" in attestati[0]
+    assert len(attestati) == 2
+    assert any("giulia-rossi" in n for n in attestati) and any("paolo-conti" in n for n in attestati)
     participants = archive.read("partecipanti.csv").decode("utf-8-sig")
     # The same outcomes as the attestati page: two issued, 89% and the failed test not.
     assert "Rossi;RSSGLI88C54G388M;Pavia (PV);14/03/1988" in participants
@@ -68,7 +69,6 @@ async def test_retention_holds_a_safety_course_for_10_years():
     connect_hooks()
     setup = await ended_safety_course()
     person = setup.people["Sara Ferri"]
-    assert kept_until(setup.course.ends_at) is None or True
     row = await Course.select(Course.ends_at).where(Course.id == setup.course.id).first()
     assert str(kept_until(row["ends_at"])) == "2036-11-17"
     holds = [h for group in await events.retention_holds.send(person_id=person.id, course_id=None,
@@ -90,4 +90,4 @@ async def test_no_hold_for_an_ordinary_course_or_a_cancelled_enrolment():
     stranger = await make_person("worker")
     assert await dossier_holds(person_id=stranger.id) == []
     assert await dossier_holds() == []
-    assert setup.course.id
+    assert kept_until(None) is None
