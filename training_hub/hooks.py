@@ -23,6 +23,10 @@ def connect_hooks() -> None:
     events.session_rescheduled.connect(log_schedule_change)
     events.course_register_pdf.connect(funded_register_for)
 
+    from training_hub.safety.retention import dossier_holds
+
+    events.retention_holds.connect(dossier_holds)
+
 
 async def queue_account_mail(
     *, kind: str, person_id: int, to_email: str, subject: str, body: str, dedupe_key: str | None = None

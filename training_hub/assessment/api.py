@@ -30,6 +30,7 @@ from training_hub.assessment.schemas import (
     participant_result_out,
 )
 from training_hub.core.exports import PDF_MEDIA_TYPE
+from training_hub.core.signing import sign_document
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 
 
@@ -140,6 +141,7 @@ class FinalTestFiles(Controller):
     async def report_pdf(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Response[bytes]:
         data = await report.final_test_report(user, course_id)
         content = await asyncio.to_thread(report.final_test_report_pdf, data)
+        content = await sign_document(content, reason="Verbale del test finale")  # PAdES when configured
         return Response(content=content, media_type=PDF_MEDIA_TYPE, headers={
             "Content-Disposition": f'attachment; filename="{report.report_filename(course_id)}"',
             # Personal data and the answer key: never kept by a shared cache or proxy.

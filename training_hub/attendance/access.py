@@ -30,7 +30,7 @@ SCHEDULED = SessionStatus.SCHEDULED.value
 
 COURSE_SQL = (
     "SELECT c.id, c.title, c.status, c.attendance_threshold, c.funder_plan_code, c.delivery_mode, "
-    "p.id AS path_id, p.title AS path_title, p.kind AS path_kind "
+    "c.safety_course_type, p.id AS path_id, p.title AS path_title, p.kind AS path_kind "
     "FROM course c JOIN training_path p ON p.id = c.path WHERE c.id = {}"
 )
 SESSIONS_SQL = (

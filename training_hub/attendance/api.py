@@ -16,7 +16,6 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Template
 
 from training_hub.attendance import documents
-from training_hub.attendance.certificates import certificate_for
 from training_hub.attendance.progress import course_progress, course_progress_out
 from training_hub.attendance.recording import AttendanceEntry, record_attendance, roll_line_out, session_roll
 from training_hub.attendance.registers import register_data
@@ -24,6 +23,7 @@ from training_hub.attendance.schemas import AttendanceEntryIn, Progress, RollLin
 from training_hub.core import events
 from training_hub.core.errors import CertificateNotEligible
 from training_hub.core.schemas import to_struct
+from training_hub.safety.attestati import certificate_document
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 from training_hub.web.exceptions import domain_problem, wants_problem_json
 
@@ -133,7 +133,7 @@ class AttendanceFiles(Controller):
         self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], enrolment_id: FromPath[int]
     ) -> Response[Any] | Template:
         try:
-            data = await certificate_for(user, enrolment_id)
+            content, filename = await certificate_document(user, enrolment_id)
         except CertificateNotEligible as exc:
             # A person in a browser reads why, in a page; programs get problem+json.
             if user.via_token or wants_problem_json(request):
@@ -144,8 +144,9 @@ class AttendanceFiles(Controller):
                 status_code=exc.status_code,
                 media_type=MediaType.HTML,  # not the PDF this route would have sent
             )
-        content = await asyncio.to_thread(documents.certificate_pdf, data)
-        return _file(content, documents.PDF_MEDIA_TYPE, documents.certificate_filename(data))
+        # A safety course's attestato (Accordo 2025 Parte I p. 6) or the attestato di frequenza, signed
+        # PAdES when a certificate is configured (safety/attestati.py).
+        return _file(content, documents.PDF_MEDIA_TYPE, filename)
 
 
 ROUTES = [SessionAttendanceApi, CourseAttendanceApi, AttendanceFiles]

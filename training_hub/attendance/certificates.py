@@ -5,6 +5,8 @@ Rules kept here, and why:
 * A certificate is issued for a confirmed enrolment once the course is over and the attendance
   reaches the course's threshold (``rules.compute_progress``); otherwise the refusal says why, with
   the missing hours, in the reader's language.
+* A course with a final learning test (every safety course, art. 37 c. 2 D.Lgs. 81/2008) also needs
+  the test passed (``assessment.results.test_passed``): 95% attendance with a failed test gets none.
 * Who may download it: the participant, those who take the course's attendance, admins, and the
   coordinators of the participant's cooperative. Anyone else is told it does not exist, whether it
   does or not: ids of other people's enrolments stay private.
@@ -21,6 +23,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
+from training_hub.assessment.results import test_passed
 from training_hub.attendance.access import (
     CONFIRMED,
     SCHEDULED,
@@ -56,6 +59,10 @@ _ENROLMENT_ATTENDANCE_SQL = (
 )
 
 
+NO_PASSED_TEST = N_("Il test finale di apprendimento non risulta superato: l'attestato si rilascia a chi "
+                    "raggiunge la frequenza minima e supera il test.")
+
+
 @dataclass
 class CertificateData:
     enrolment_id: int
@@ -71,6 +78,10 @@ class CertificateData:
     last_day: datetime | None
     places: list[str]
     issued_at: datetime
+    # For the attestato of a safety course (safety/attestato.py): its type, delivery mode, birth data.
+    safety_course_type: str | None = None
+    delivery_mode: str = ""
+    course_id: int = 0
 
 
 async def _enrolment_progress(enrolment: dict[str, Any], now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]], Progress]:
@@ -152,6 +163,8 @@ async def certificate_for(actor: CurrentUser, enrolment_id: int, *, now: datetim
     course, sessions, progress = await _enrolment_progress(enrolment, now)
     if not progress.eligible:
         raise _not_eligible(progress, sessions)
+    if await test_passed(enrolment_id) is False:
+        raise CertificateNotEligible(NO_PASSED_TEST)
     code = await _ensure_certificate_code(enrolment)
     held = [s for s in sessions if s["status"] == SCHEDULED]
     places = list(dict.fromkeys(place for place in (place_of(s) for s in held) if place))
@@ -169,6 +182,9 @@ async def certificate_for(actor: CurrentUser, enrolment_id: int, *, now: datetim
         last_day=max((s["ends_at"] for s in held), default=None),
         places=places,
         issued_at=to_utc(now),
+        safety_course_type=course.get("safety_course_type") or None,
+        delivery_mode=course.get("delivery_mode") or "",
+        course_id=enrolment["course_id"],
     )
 
 
@@ -186,7 +202,7 @@ async def verify_certificate(code: str, *, now: datetime | None = None) -> dict[
     if row is None or row["status"] != CONFIRMED:
         raise NotFound(N_("Attestato non trovato."))
     course, sessions, progress = await _enrolment_progress(row, now)
-    if not progress.eligible:
+    if not progress.eligible or await test_passed(row["id"]) is False:
         raise NotFound(N_("Attestato non trovato."))
     held = [s for s in sessions if s["status"] == SCHEDULED]
     return {

@@ -44,6 +44,7 @@ from training_hub.catalogue.forms import (
 from training_hub.catalogue.listing import MAX_PAGE, list_managed_courses
 from training_hub.catalogue.locations import list_locations
 from training_hub.catalogue.paths import get_path, paths_for_new_course
+from training_hub.catalogue.safety_courses import safety_type_options
 from training_hub.core.errors import DomainError, NotFound
 from training_hub.core.i18n import gettext
 from training_hub.core.parsing import parse_id
@@ -95,7 +96,7 @@ class TrainerCoursePages(Controller):
             trainers=await trainer_candidates(owner if owner is not None else user.cooperative_id
                                                        if user.has_role(Role.COORDINATOR) else None),
             cooperatives=await list_cooperatives(active_only=True), areas=[a.value for a in Area],
-            delivery_modes=[m.value for m in DeliveryMode], **labels(),
+            delivery_modes=[m.value for m in DeliveryMode], safety_types=safety_type_options(), **labels(),
         )
 
     @get("/courses/new", name="course_new")

@@ -27,6 +27,7 @@ from training_hub.catalogue.access import (
 from training_hub.catalogue.course_rows import AREA_ORDER, course_base, list_sessions_rows, session_out
 from training_hub.catalogue.locations import LOCATION_COLUMNS
 from training_hub.catalogue.paths import PATH_COLUMNS, can_add_course_to_path, path_out, path_visible
+from training_hub.catalogue.safety_courses import apply_safety_type, check_minimum_hours, safety_course_out
 from training_hub.catalogue.sessions import place_sessions
 from training_hub.core import i18n
 from training_hub.core.audit import record_audit_event
@@ -75,6 +76,7 @@ _DETAIL_COLUMNS = (
     '"course"."attendance_threshold" AS attendance_threshold, "course"."funder_plan_code" AS funder_plan_code, '
     '"course"."copied_from" AS copied_from, "course"."cancelled_reason" AS cancelled_reason, '
     '"course"."updated_at" AS updated_at, p.description AS path_description, '
+    '"course"."safety_course_type" AS safety_course_type, "course"."final_test_required" AS final_test_required, '
     "l.id AS location_id, l.name AS location_name, l.comune AS location_comune, l.province AS location_province, "
     "l.step_free_access AS location_step_free, l.is_online AS location_online, l.address AS location_address, "
     "l.capacity AS location_capacity"
@@ -128,6 +130,9 @@ async def course_view(user: CurrentUser, course_id: int) -> tuple[CourseFacts, d
         cancelled_reason=row["cancelled_reason"] or "",
         created_by=row["created_by"],
         updated_at=row["updated_at"],
+        safety_course_type=row["safety_course_type"] or None,
+        safety_course=safety_course_out(row["safety_course_type"]),
+        final_test_required=bool(row["final_test_required"]),
         eligible_areas=links["area"],
         eligible_cooperatives=links["cooperative"],
         sessions=[session_out(s, show_online_url=show_link) for s in session_rows],
@@ -174,6 +179,7 @@ class CourseInput:
     eligible_cooperative_ids: list[int] = field(default_factory=list)
     eligible_areas: list[str] = field(default_factory=list)
     position: int | str | None = None
+    safety_course_type: str | None = None  # a code of safety/course_types.py; None: an ordinary course
 
 
 def course_input_from(detail: Mapping[str, Any]) -> CourseInput:
@@ -195,6 +201,7 @@ def course_input_from(detail: Mapping[str, Any]) -> CourseInput:
         eligible_cooperative_ids=[c["id"] for c in detail.get("eligible_cooperatives", [])],
         eligible_areas=list(detail.get("eligible_areas", [])),
         position=detail.get("position"),
+        safety_course_type=detail.get("safety_course_type"),
     )
 
 
@@ -215,6 +222,8 @@ async def _validate_course(
                          message=N_("La soglia di frequenza è una percentuale da 1 a 100."))
     if data.delivery_mode not in {m.value for m in DeliveryMode}:
         errors["delivery_mode"] = N_("Scegli la modalità di svolgimento.")
+    params: dict[str, Any] = {}
+    safety_type, threshold = apply_safety_type(data.safety_course_type, data.delivery_mode, threshold, errors, params)
     opens = parse_instant_field(data.enrolment_opens_at, "enrolment_opens_at", errors)
     closes = parse_instant_field(data.enrolment_closes_at, "enrolment_closes_at", errors)
     deadline = parse_instant_field(data.cancellation_deadline, "cancellation_deadline", errors)
@@ -276,9 +285,8 @@ async def _validate_course(
             if any(t not in allowed for t in trainer_ids):
                 errors["trainer_ids"] = N_("Una delle persone indicate come formatore non può insegnare in questo corso.")
     if errors:
-        params: dict[str, Any] = {}
         if "capacity" in errors and location_row is not None:
-            params = {"location": location_row["name"], "room": location_row["capacity"]}
+            params.update(location=location_row["name"], room=location_row["capacity"])
         if course_end is not None:
             params["end"] = i18n.format_datetime(course_end)
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors, **params)
@@ -304,6 +312,7 @@ async def _validate_course(
         Course.cancellation_deadline: deadline,
         Course.attendance_threshold: threshold,
         Course.funder_plan_code: funder,
+        Course.safety_course_type: safety_type,
     }
     if position is not None:
         values[Course.position] = position
@@ -391,6 +400,7 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
             errors["sessions"] = N_("Aggiungi almeno un incontro prima di pubblicare.")
         if errors:
             raise ValidationFailed(N_("Il corso non è ancora pronto per essere pubblicato."), errors=errors)
+        await check_minimum_hours(course_id)  # a safety course: its type's minimum hours (409)
         await Course.update({Course.status: CourseStatus.PUBLISHED.value, Course.updated_at: utcnow()}).where(
             Course.id == course_id)
         await record_audit_event("course.published", actor_id=user.id, entity="course", entity_id=course_id)
@@ -500,6 +510,8 @@ async def copy_course(
             Course.requires_approval: source["requires_approval"],
             Course.attendance_threshold: source["attendance_threshold"],
             Course.funder_plan_code: source["funder_plan_code"], Course.status: CourseStatus.DRAFT.value,
+            Course.safety_course_type: source["safety_course_type"],
+            Course.final_test_required: source["final_test_required"],
             Course.copied_from: course_id, Course.created_by: user.id, Course.position: source["position"],
         }
         copy = Course(**{column._meta.name: value for column, value in values.items()})

@@ -110,6 +110,7 @@ def course_input(data: dict[str, Any]) -> CourseInput:
         eligible_cooperative_ids=as_list(data.get("eligible_cooperative_ids")),  # type: ignore[arg-type]
         eligible_areas=as_list(data.get("eligible_areas")),
         position=str(data.get("position") or ""),
+        safety_course_type=str(data.get("safety_course_type") or ""),
     )
 
 
@@ -127,6 +128,7 @@ def course_form_values(course: dict[str, Any]) -> dict[str, Any]:
         "trainer_ids": [str(t["id"]) for t in course["trainers"]],
         "eligible_cooperative_ids": [str(c["id"]) for c in course["eligible_cooperatives"]],
         "eligible_areas": course["eligible_areas"], "position": course["position"],
+        "safety_course_type": course.get("safety_course_type") or "",
     }
 
 

@@ -53,6 +53,7 @@ class CourseIn(msgspec.Struct):
     eligible_cooperative_ids: list[int] = msgspec.field(default_factory=list)
     eligible_areas: list[str] = msgspec.field(default_factory=list)
     position: int | None = None
+    safety_course_type: str | None = None
 
 
 class CoursePatch(msgspec.Struct):
@@ -72,6 +73,7 @@ class CoursePatch(msgspec.Struct):
     eligible_cooperative_ids: list[int] | UnsetType = UNSET
     eligible_areas: list[str] | UnsetType = UNSET
     position: int | UnsetType = UNSET
+    safety_course_type: str | None | UnsetType = UNSET
 
 
 class SessionIn(msgspec.Struct):
@@ -250,6 +252,19 @@ class Session(msgspec.Struct):
     updated_at: Instant | None
 
 
+class SafetyCourseRef(msgspec.Struct):
+    """The safety course type a course is an edition of (safety/course_types.py)."""
+
+    code: str
+    title: str
+    legal_reference: str
+    min_hours: int
+    refresher: bool
+    delivery_modes: list[str]
+    min_attendance_percent: int
+    final_test_min_questions: int
+
+
 class CourseDetail(_CourseBase):
     """A course with its sessions (cancelled ones included), seats, waiting list and status, and what
     the caller may do with it."""
@@ -270,6 +285,9 @@ class CourseDetail(_CourseBase):
     can_see_online_link: bool
     session_count: int
     scheduled_minutes: int
+    safety_course_type: str | None = None
+    safety_course: SafetyCourseRef | None = None
+    final_test_required: bool = False
 
 
 class CataloguePage(msgspec.Struct):

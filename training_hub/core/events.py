@@ -65,3 +65,9 @@ session_rescheduled = Hook("session_rescheduled")
 # A course's register PDF is asked for (attendance): actor=CurrentUser, course_id=int. A receiver may
 # answer the bytes of a register in a funder's layout (funding: courses that are a plan's action), or None.
 course_register_pdf = Hook("course_register_pdf")
+
+# Before anything erases or anonymises a person's records (GDPR erasure) or removes a course's
+# (housekeeping), it asks who must keep them: person_id=int | None, course_id=int | None, now=datetime.
+# Each receiver returns a list of holds (objects with ``course_id`` and ``until``); what is held stays
+# until that date (safety/retention.py: the course dossier, 10 years, Accordo Stato-Regioni 2025 p. 7).
+retention_holds = Hook("retention_holds")

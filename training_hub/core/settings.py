@@ -96,6 +96,15 @@ class Settings:
     # Password-reset requests accepted per e-mail address and per client in an hour.
     password_reset_max_per_email: int = 3
     password_reset_max_per_client: int = 10
+    # The training body printed on the attestati (ASR 2025 Parte I punto 6: "soggetto formatore") and who
+    # signs them: "il legale rappresentante o un suo delegato" (same point). TRAINING_HUB_TRAINING_BODY_NAME,
+    # _ADDRESS, _CITY (where the attestato is issued), _TAX_CODE; TRAINING_HUB_SIGNATORY_NAME and _ROLE.
+    training_body_name: str = "Consorzio Sociale Light"
+    training_body_address: str = "Via Tolmezzo, 3 · 20100 Milano"
+    training_body_city: str = "Milano"
+    training_body_tax_code: str = ""
+    signatory_name: str = ""
+    signatory_role: str = "Legale rappresentante"
 
     @property
     def is_production(self) -> bool:
@@ -196,6 +205,12 @@ def load_settings() -> Settings:
         invitation_ttl_seconds=_int("TRAINING_HUB_INVITATION_TTL", 7 * 24 * 3600),
         password_reset_max_per_email=_int("TRAINING_HUB_PASSWORD_RESET_MAX_PER_EMAIL", 3),
         password_reset_max_per_client=_int("TRAINING_HUB_PASSWORD_RESET_MAX_PER_CLIENT", 10),
+        training_body_name=os.environ.get("TRAINING_HUB_TRAINING_BODY_NAME") or Settings.training_body_name,
+        training_body_address=os.environ.get("TRAINING_HUB_TRAINING_BODY_ADDRESS") or Settings.training_body_address,
+        training_body_city=os.environ.get("TRAINING_HUB_TRAINING_BODY_CITY") or Settings.training_body_city,
+        training_body_tax_code=os.environ.get("TRAINING_HUB_TRAINING_BODY_TAX_CODE", "").strip(),
+        signatory_name=os.environ.get("TRAINING_HUB_SIGNATORY_NAME", "").strip(),
+        signatory_role=os.environ.get("TRAINING_HUB_SIGNATORY_ROLE") or Settings.signatory_role,
     )
 
 

@@ -46,6 +46,7 @@ from training_hub.demo.funding import load_funding_demo
 from training_hub.demo.history import load_past_editions
 from training_hub.demo.outbox import load_outbox_demo
 from training_hub.demo.plan import plan_demo
+from training_hub.demo.safety import load_safety_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
 
 
@@ -201,6 +202,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     await load_outbox_demo(worker, "worker@demo.test")  # a notice the mail server refused: /admin/notifications
     await _invite_a_new_colleague(people["admin@demo.test"], home_coop)  # the office's invitations
     await load_funding_demo(today)  # a Fon.Coop plan with two actions, an online report, a short-notice change
+    await load_safety_demo(today, password_hash=password_hash)  # safety courses over: tests, attestati
 
     return {
         "cooperatives": len(cooperatives),
