@@ -16,6 +16,7 @@ APP_CONFIG = AppConfig(
             "training_hub.core.tables",
             "training_hub.assessment.tables",
             "training_hub.inclusion.tables",
+            "training_hub.enrolment.tables",
         ],
         exclude_imported=True,
     ),

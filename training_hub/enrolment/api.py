@@ -7,7 +7,7 @@ import msgspec
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from training_hub.core.schemas import to_struct
 from training_hub.enrolment.actions import (
@@ -19,6 +19,7 @@ from training_hub.enrolment.actions import (
 )
 from training_hub.enrolment.bulk import bulk_preview, enrol_many
 from training_hub.enrolment.lists import list_course_enrolments, my_enrolments
+from training_hub.enrolment.messages import course_messages, send_course_message
 from training_hub.enrolment.needs import NeedsInput, get_accessibility_needs, set_accessibility_needs
 from training_hub.enrolment.schemas import (
     AccessibilityNeedsOut,
@@ -28,6 +29,9 @@ from training_hub.enrolment.schemas import (
     CapacityIn,
     CapacityOut,
     CourseEnrolments,
+    CourseMessageIn,
+    CourseMessageOut,
+    CourseMessageQueued,
     EnrolIn,
     EnrolmentOut,
     NeedsIn,
@@ -82,6 +86,22 @@ class EnrolmentsApi(Controller):
             "waitlist_length": result.waitlist_length,
             "results": [line.as_dict() for line in result.lines],
         }, BulkEnrolOut)
+
+    @post(
+        "/courses/{course_id:int}/messages",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Scrivi ai partecipanti del corso (formatori del corso, ufficio formazione): "
+        "to = confirmed | waitlisted | all",
+    )
+    async def send_message(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CourseMessageIn]
+    ) -> CourseMessageQueued:
+        return to_struct(await send_course_message(user, course_id, data.subject, data.body, data.to),
+                         CourseMessageQueued)
+
+    @get("/courses/{course_id:int}/messages", summary="I messaggi inviati ai partecipanti del corso")
+    async def messages(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> list[CourseMessageOut]:
+        return to_struct(await course_messages(user, course_id), list[CourseMessageOut])
 
     @get(
         "/courses/{course_id:int}/enrolments",

@@ -143,3 +143,27 @@ class BulkEnrolOut(msgspec.Struct):
     seats_left: int
     waitlist_length: int
     results: list[BulkLineOut]
+
+
+class CourseMessageIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A message to the course's participants: ``to`` is ``confirmed``, ``waitlisted`` or ``all``.
+    Variables: {nome}, {nome_completo}, {corso}, {data_inizio}, {link_corso}; any other is refused."""
+
+    subject: str
+    body: str
+    to: str = "confirmed"
+
+
+class CourseMessageQueued(msgspec.Struct):
+    id: int
+    queued: int
+
+
+class CourseMessageOut(msgspec.Struct):
+    id: int
+    audience: str
+    subject: str
+    body: str
+    recipients: int
+    created_at: Instant
+    sent_by_name: str | None
