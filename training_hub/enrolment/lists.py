@@ -281,6 +281,9 @@ async def people_to_enrol(actor: CurrentUser, cooperative_id: int | None = None)
     return sorted(people.values(), key=lambda row: (row["full_name"], row["id"]))
 
 
+COURSE_ID = '"course".id'
+
+
 async def open_courses(
     actor: CurrentUser, *, now: datetime | None = None, limit: int = 300
 ) -> list[dict[str, Any]]:
@@ -291,7 +294,9 @@ async def open_courses(
     """
     now = now or utcnow()
     sql = (
-        'SELECT "course".id, "course".title, "course".starts_at FROM course '
+        'SELECT "course".id, "course".title, "course".starts_at, "course".capacity, "course".requires_approval, '
+        f"{count_sql('confirmed', COURSE_ID)} AS seats_confirmed, "
+        f"{count_sql('waitlisted', COURSE_ID)} AS seats_waitlisted FROM course "
         'JOIN training_path p ON p.id = "course".path '
         "WHERE \"course\".status = 'published' "
         'AND ("course".enrolment_opens_at IS NULL OR "course".enrolment_opens_at <= {}) '
@@ -304,4 +309,8 @@ async def open_courses(
         sql += f"AND {rule[0]} "
         args += rule[1]
     sql += 'ORDER BY "course".starts_at, "course".id LIMIT {}'
-    return await fetch_all(sql, *args, limit)
+    rows = await fetch_all(sql, *args, limit)
+    for row in rows:  # the free seats, shown next to each course where people are enrolled
+        row["seats_left"] = max(0, int(row["capacity"] or 0) - int(row["seats_confirmed"] or 0))
+        row["seats_waitlisted"] = int(row["seats_waitlisted"] or 0)
+    return rows
