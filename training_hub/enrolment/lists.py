@@ -309,8 +309,9 @@ async def open_courses(
         sql += f"AND {rule[0]} "
         args += rule[1]
     sql += 'ORDER BY "course".starts_at, "course".id LIMIT {}'
-    rows = await fetch_all(sql, *args, limit)
-    for row in rows:  # the free seats, shown next to each course where people are enrolled
-        row["seats_left"] = max(0, int(row["capacity"] or 0) - int(row["seats_confirmed"] or 0))
-        row["seats_waitlisted"] = int(row["seats_waitlisted"] or 0)
-    return rows
+    # With the free seats, shown next to each course wherever people are enrolled on someone's behalf.
+    return [
+        {**row, "seats_left": max(0, int(row["capacity"] or 0) - int(row["seats_confirmed"] or 0)),
+         "seats_waitlisted": int(row["seats_waitlisted"] or 0)}
+        for row in await fetch_all(sql, *args, limit)
+    ]
