@@ -42,6 +42,7 @@ from training_hub.demo.consortium import (
 )
 from training_hub.demo.courses import PATHS
 from training_hub.demo.history import load_past_editions
+from training_hub.demo.office import load_office_demo
 from training_hub.demo.plan import plan_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
 
@@ -194,6 +195,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
         await row.save()
     await load_past_editions(today, plan=plan)  # past courses, registers and surveys
     await load_inclusion_demo(today)  # the demo tutor's two pathways
+    await load_office_demo()  # a message to participants, a bulk enrolment, a corrected register
 
     return {
         "cooperatives": len(cooperatives),
