@@ -182,3 +182,9 @@ async def course_messages(actor: CurrentUser, course_id: int) -> list[dict[str, 
     )
     return [{**row, "audience_label": gettext(AUDIENCE_LABELS.get(row["audience"], row["audience"]))}
             for row in rows]
+
+
+async def messages_sent(course_id: int) -> int:
+    """How many messages the course's participants have been sent (for the course page's link)."""
+    row = await fetch_one("SELECT COUNT(*) AS n FROM course_message WHERE course = {}", course_id)
+    return int(row["n"]) if row else 0

@@ -39,6 +39,7 @@ from training_hub.enrolment.eligibility import (
     visible_course,
 )
 from training_hub.enrolment.lists import people_to_enrol
+from training_hub.enrolment.messages import may_message, messages_sent
 from training_hub.enrolment.needs import may_see_needs, step_free_warnings
 from training_hub.notifications.compose import course_sessions, scheduled
 from training_hub.seats.facts import CourseFacts, cancellation_deadline_of
@@ -93,6 +94,9 @@ async def course_panel_context(
         "can_see_participants": may_see_participants(user, course),
         "can_manage": manager,
         "step_free_warnings": await step_free_warnings(course.id) if trainer_or_admin else [],
+        # The messages sent to the participants: the course's trainers and the office (``messages.py``).
+        "can_message": may_message(user, course),
+        "messages_sent": await messages_sent(course.id) if may_message(user, course) else 0,
     }
     return context
 

@@ -119,6 +119,8 @@ async def test_trainer_writes_from_the_course_and_sees_the_history(client, coope
     assert "Messaggio in coda per l'invio a 2 persone." in history
     assert "Aula 3" in history and "Teresa Formatrice" in history and "2 destinatari" in history
     assert await Outbox.count().where(Outbox.kind == "course_message") == 2
+    course_page = main_text((await client.get(f"/courses/{course.id}")).text)
+    assert "Messaggi ai partecipanti (1 inviato)" in course_page
 
 
 async def test_a_coordinator_cannot_write_to_a_course(client, cooperative):
@@ -196,6 +198,8 @@ async def test_unticking_active_asks_first_then_says_what_was_cancelled(client, 
         "cooperative_id": cooperative.id})  # "active" unticked
     assert saved.status_code == 303 and saved.headers["location"] == f"/admin/people/{leaving.id}/deactivate"
     assert await statuses(soon) == {leaving.id: "confirmed", waiting.id: "waitlisted"}  # nothing cancelled yet
+    record = await client.get(f"/admin/people/{leaving.id}")
+    assert f"/enrol-people?cooperative_id={cooperative.id}&amp;q=ugo%40example.test" in record.text
     confirm = main_text((await client.get(saved.headers["location"])).text)
     assert "Disattivare Ugo Partente?" in confirm
     to_cancel = confirm[confirm.index("Che cosa verrà annullato"):confirm.index("Che cosa resta")]
