@@ -11,7 +11,7 @@ from training_hub.core import events
 
 def connect_hooks() -> None:
     """Connect every receiver; calling it again changes nothing."""
-    from training_hub.enrolment.actions import release_enrolments_of_deactivated
+    from training_hub.enrolment.deactivation import release_enrolments_of_deactivated
 
     events.person_deactivated.connect(release_enrolments_of_deactivated)
     events.account_mail.connect(queue_account_mail)

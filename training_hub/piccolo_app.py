@@ -18,6 +18,7 @@ APP_CONFIG = AppConfig(
             "training_hub.inclusion.tables",
             "training_hub.accounts.tables",
             "training_hub.funding.tables",
+            "training_hub.enrolment.tables",
         ],
         exclude_imported=True,
     ),

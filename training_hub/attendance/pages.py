@@ -17,7 +17,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from training_hub.attendance import certificates, check_in, documents, progress, recording, records
+from training_hub.attendance import (
+    certificates,
+    check_in,
+    corrections,
+    documents,
+    progress,
+    recording,
+    records,
+)
 from training_hub.attendance.recording import AttendanceEntry
 from training_hub.attendance.rules import STATUS_LABELS, STATUSES
 from training_hub.core.db import form_id
@@ -289,7 +297,21 @@ class VerifyPages(Controller):
         return page("attendance/verify.html", certificate=certificate, code=certificate["code"])
 
 
+class CorrectionHistoryPages(Controller):
+    """The corrections of a session's closed register, for those who take its attendance."""
+
+    path = "/sessions/{session_id:int}/attendance/history"
+    guards = [requires_login]  # noqa: RUF012
+    include_in_schema = False
+    dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="attendance_history")
+    async def history(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Template:
+        return page("attendance/history.html", **await corrections.session_corrections(user, session_id))
+
+
 ROUTES = [
+    CorrectionHistoryPages,
     SessionAttendancePages, CheckInPages, CourseAttendancePages, CooperativeAttendancePages, TrainingRecordPages,
     VerifyPages,
 ]

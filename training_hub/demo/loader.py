@@ -45,6 +45,7 @@ from training_hub.demo.courses import PATHS
 from training_hub.demo.funding import load_funding_demo
 from training_hub.demo.history import load_past_editions
 from training_hub.demo.outbox import load_outbox_demo
+from training_hub.demo.office import load_office_demo
 from training_hub.demo.plan import plan_demo
 from training_hub.demo.safety import load_safety_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
@@ -203,6 +204,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     await _invite_a_new_colleague(people["admin@demo.test"], home_coop)  # the office's invitations
     await load_funding_demo(today)  # a Fon.Coop plan with two actions, an online report, a short-notice change
     await load_safety_demo(today, password_hash=password_hash)  # safety courses over: tests, attestati
+    await load_office_demo()  # a message to participants, a bulk enrolment, a corrected register
 
     return {
         "cooperatives": len(cooperatives),

@@ -14,6 +14,7 @@ from training_hub.core.i18n import gettext
 from training_hub.core.tables import Area, Province, Role
 from training_hub.directory import imports, service
 from training_hub.directory.service import CooperativeInput, PersonInput
+from training_hub.privacy.access import may_manage_personal_data
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_role
 from training_hub.web.responses import as_list, flash, form_dict, form_errors, page, redirect
 
@@ -67,6 +68,7 @@ class PeoplePages(Controller):
             errors=errors,
             choose_cooperative=choose_cooperative,
             send_invitation=stored_roles is not None and service.may_send_invitations(user, stored_roles),
+            privacy_tools=may_manage_personal_data(user),
             cooperatives=await service.list_cooperatives(active_only=True) if choose_cooperative else [],
             roles=service.assignable_roles(user),
             areas=[area.value for area in Area],
@@ -159,14 +161,24 @@ class PeoplePages(Controller):
     @post("/{person_id:int}", name="person_update")
     async def update_person(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], person_id: FromPath[int]) -> Template | Redirect:
         data = await form_dict(request)
+        person_input = _person_input(data)
+        stored = await service.get_person(user, person_id)
+        # Unticking "active" never deactivates on the spot: the other changes are saved, and the
+        # confirmation page lists the enrolments deactivating will cancel.
+        deactivating = stored["active"] and not person_input.active
+        if deactivating:
+            person_input.active = True
         try:
-            await service.update_person(user, person_id, _person_input(data))
+            await service.update_person(user, person_id, person_input)
         except DomainError as exc:
             stored = await service.get_person(user, person_id)
             return await self._form(
                 user, {**data, "id": person_id, "roles": as_list(data.get("roles"))}, form_errors(exc), exc.status_code,
                 stored_roles=stored["roles"],
             )
+        if deactivating:
+            flash(request, gettext("Modifiche salvate. Per disattivare la persona controlla e conferma qui sotto."))
+            return redirect(f"/admin/people/{person_id}/deactivate")
         flash(request, gettext("Modifiche salvate."))
         return redirect(f"/admin/people/{person_id}")
 

@@ -469,8 +469,11 @@ async def update_person(actor: CurrentUser, person_id: int, data: PersonInput) -
             entity_id=person_id,
         )
         if not values[Person.active]:
-            # Features above the directory react (enrolment gives back the person's seats).
-            await events.person_deactivated.send(actor=actor, person_id=person_id)
+            # Features above the directory react (enrolment gives back the person's seats); what they
+            # did (lists of what was released) is handed back to the caller as ``released``.
+            results = await events.person_deactivated.send(actor=actor, person_id=person_id)
+            released = [item for result in results if isinstance(result, list) for item in result]
+            return {**person_out(await _person_row(person_id)), "released": released}
     return person_out(await _person_row(person_id))
 
 async def resend_invitation(actor: CurrentUser, person_id: int) -> None:

@@ -24,7 +24,6 @@ from typing import Any, NoReturn
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, fetch_one, write_transaction
 from training_hub.core.errors import (
-    DomainError,
     EnrolmentRefused,
     InvalidState,
     NotFound,
@@ -57,7 +56,7 @@ from training_hub.seats.capacity import change_capacity as change_seats
 from training_hub.seats.capacity import parse_capacity
 from training_hub.seats.facts import CourseFacts, cancellation_deadline_of
 from training_hub.seats.locking import lock_course, precise_now
-from training_hub.seats.state import LIVE_STATUSES_SQL, seat_state
+from training_hub.seats.state import seat_state
 from training_hub.seats.waitlist import promote_waitlist
 
 MAX_REASON = 1000
@@ -269,33 +268,6 @@ async def cancel_enrolment(
     return EnrolmentResult(
         enrolment_id, EnrolmentStatus.CANCELLED.value, None, course.id, row["person"], promoted
     )
-
-
-async def release_enrolments_of_deactivated(
-    actor: CurrentUser, person_id: int, *, now: datetime | None = None
-) -> int:
-    """Someone deactivated (they left their cooperative) keeps no seat, waiting-list place or request
-    in a course that has not started yet: each is cancelled as :func:`cancel_enrolment` does, so a
-    freed seat goes to the next in line at once. Courses under way or held keep the enrolment (its
-    attendance and certificate). One the actor may not cancel (a seat past its cancellation deadline,
-    for a coordinator) stays, for the training office. Returns how many were cancelled."""
-    now = now or utcnow()
-    rows = await fetch_all(
-        "SELECT e.id AS id FROM enrolment e JOIN course c ON c.id = e.course "
-        f"WHERE e.person = {{}} AND e.status IN {LIVE_STATUSES_SQL} "
-        "AND (c.starts_at IS NULL OR c.starts_at > {}) ORDER BY e.id",
-        person_id,
-        now,
-    )
-    released = 0
-    for row in rows:
-        try:
-            # Stored and sent like any reason: in Italian, the consortium's language.
-            await cancel_enrolment(actor, row["id"], "Persona non più attiva.", now=now)
-        except DomainError:
-            continue
-        released += 1
-    return released
 
 
 # Approvals ----------------------------------------------------------------------------------------

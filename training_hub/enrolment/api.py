@@ -6,8 +6,8 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from training_hub.core.schemas import to_struct
 from training_hub.enrolment.actions import (
@@ -17,14 +17,21 @@ from training_hub.enrolment.actions import (
     enrol_person,
     reject_enrolment,
 )
+from training_hub.enrolment.bulk import bulk_preview, enrol_many
 from training_hub.enrolment.lists import list_course_enrolments, my_enrolments
+from training_hub.enrolment.messages import course_messages, send_course_message
 from training_hub.enrolment.needs import NeedsInput, get_accessibility_needs, set_accessibility_needs
 from training_hub.enrolment.schemas import (
     AccessibilityNeedsOut,
+    BulkEnrolIn,
+    BulkEnrolOut,
     CancelledEnrolment,
     CapacityIn,
     CapacityOut,
     CourseEnrolments,
+    CourseMessageIn,
+    CourseMessageOut,
+    CourseMessageQueued,
     EnrolIn,
     EnrolmentOut,
     NeedsIn,
@@ -56,6 +63,45 @@ class EnrolmentsApi(Controller):
             user, course_id, body.person_id, confirm_warnings=body.confirm_warnings
         )
         return EnrolmentOut(result.id, result.status, result.waitlist_position)
+
+    @post(
+        "/courses/{course_id:int}/enrolments/bulk",
+        status_code=HTTP_200_OK,
+        summary="Iscrivi più persone (ufficio formazione; coordinatori: la propria cooperativa); "
+        "dry_run=true dice l'esito di ciascuna senza scrivere nulla",
+    )
+    async def enrol_bulk(
+        self,
+        user: NamedDependency[CurrentUser],
+        course_id: FromPath[int],
+        data: JSONBody[BulkEnrolIn],
+        dry_run: FromQuery[bool] = False,
+    ) -> BulkEnrolOut:
+        action = bulk_preview if dry_run else enrol_many
+        result = await action(user, course_id, data.person_ids, confirm_warnings=data.confirm_warnings)
+        return to_struct({
+            "course_id": course_id,
+            "dry_run": dry_run,
+            "seats_left": result.seats_left,
+            "waitlist_length": result.waitlist_length,
+            "results": [line.as_dict() for line in result.lines],
+        }, BulkEnrolOut)
+
+    @post(
+        "/courses/{course_id:int}/messages",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Scrivi ai partecipanti del corso (formatori del corso, ufficio formazione): "
+        "to = confirmed | waitlisted | all",
+    )
+    async def send_message(
+        self, user: NamedDependency[CurrentUser], course_id: FromPath[int], data: JSONBody[CourseMessageIn]
+    ) -> CourseMessageQueued:
+        return to_struct(await send_course_message(user, course_id, data.subject, data.body, data.to),
+                         CourseMessageQueued)
+
+    @get("/courses/{course_id:int}/messages", summary="I messaggi inviati ai partecipanti del corso")
+    async def messages(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> list[CourseMessageOut]:
+        return to_struct(await course_messages(user, course_id), list[CourseMessageOut])
 
     @get(
         "/courses/{course_id:int}/enrolments",

@@ -295,6 +295,9 @@ async def people_to_enrol(actor: CurrentUser, cooperative_id: int | None = None)
     return sorted(people.values(), key=lambda row: (row["full_name"], row["id"]))
 
 
+COURSE_ID = '"course".id'
+
+
 async def open_courses(
     actor: CurrentUser, *, now: datetime | None = None, limit: int = 300
 ) -> list[dict[str, Any]]:
@@ -305,7 +308,9 @@ async def open_courses(
     """
     now = now or utcnow()
     sql = (
-        'SELECT "course".id, "course".title, "course".starts_at FROM course '
+        'SELECT "course".id, "course".title, "course".starts_at, "course".capacity, "course".requires_approval, '
+        f"{count_sql('confirmed', COURSE_ID)} AS seats_confirmed, "
+        f"{count_sql('waitlisted', COURSE_ID)} AS seats_waitlisted FROM course "
         'JOIN training_path p ON p.id = "course".path '
         "WHERE \"course\".status = 'published' "
         'AND ("course".enrolment_opens_at IS NULL OR "course".enrolment_opens_at <= {}) '
@@ -318,4 +323,9 @@ async def open_courses(
         sql += f"AND {rule[0]} "
         args += rule[1]
     sql += 'ORDER BY "course".starts_at, "course".id LIMIT {}'
-    return await fetch_all(sql, *args, limit)
+    # With the free seats, shown next to each course wherever people are enrolled on someone's behalf.
+    return [
+        {**row, "seats_left": max(0, int(row["capacity"] or 0) - int(row["seats_confirmed"] or 0)),
+         "seats_waitlisted": int(row["seats_waitlisted"] or 0)}
+        for row in await fetch_all(sql, *args, limit)
+    ]

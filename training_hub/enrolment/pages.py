@@ -9,6 +9,7 @@ call one service function and render, showing refusals next to the field they co
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
@@ -20,6 +21,7 @@ from training_hub.core.errors import DomainError, ValidationFailed
 from training_hub.core.i18n import N_, gettext, ngettext
 from training_hub.core.tables import Role
 from training_hub.directory.service import list_cooperatives
+from training_hub.enrolment import office_pages
 from training_hub.enrolment.actions import (
     EnrolmentResult,
     approve_enrolment,
@@ -405,19 +407,16 @@ class OnBehalfMixin:
             return await self._render(user, cooperative_id, data, errors, status=422)
         assert person_id is not None and course_id is not None
         try:
-            result = await enrol_person(
-                user, course_id, person_id, confirm_warnings=_checked(data, "confirm_warnings")
-            )
+            # Who may enrol whom, and in which course, is checked here; what the person would get
+            # (a seat, the waiting list and its position, a request) is said on the confirmation page.
+            await enrolment_preview(user, course_id, person_id)
         except DomainError as exc:
             errors, warnings = _enrol_errors(exc)
             if exc.status_code == 404:
                 errors = {"course_id": exc.detail, "__all__": exc.detail}
             return await self._render(user, cooperative_id, data, errors, warnings, exc.status_code)
-        name = (await load_person(person_id) or {}).get("full_name", "")
-        flash(request, _outcome_message(result, name))
-        return redirect(
-            self.url + (f"?cooperative_id={cooperative_id}" if cooperative_id and user.is_admin else "")
-        )
+        back = self.url + (f"?cooperative_id={cooperative_id}" if cooperative_id and user.is_admin else "")
+        return redirect(f"/courses/{course_id}/enrol?{urlencode({'person_id': person_id, 'next': back})}")
 
 
 class CoordinatorPages(OnBehalfMixin, Controller):
@@ -525,6 +524,7 @@ class AccessibilityPages(Controller):
 
 
 ROUTES = [
+    *office_pages.ROUTES,
     MyEnrolmentsPages,
     CoursePages,
     EnrolmentPages,

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from training_hub.catalogue.access import teaches as catalogue_teaches
+from training_hub.core.audit import record_audit_event
+from training_hub.core.db import as_bool, fetch_one
 from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import EnrolmentStatus, Role
 from training_hub.core.timeutil import utcnow
@@ -37,7 +39,8 @@ from training_hub.enrolment.eligibility import (
     visible_course,
 )
 from training_hub.enrolment.lists import people_to_enrol
-from training_hub.enrolment.needs import step_free_warnings
+from training_hub.enrolment.messages import may_message, messages_sent
+from training_hub.enrolment.needs import may_see_needs, step_free_warnings
 from training_hub.notifications.compose import course_sessions, scheduled
 from training_hub.seats.facts import CourseFacts, cancellation_deadline_of
 from training_hub.seats.state import waitlist_position
@@ -91,6 +94,9 @@ async def course_panel_context(
         "can_see_participants": may_see_participants(user, course),
         "can_manage": manager,
         "step_free_warnings": await step_free_warnings(course.id) if trainer_or_admin else [],
+        # The messages sent to the participants: the course's trainers and the office (``messages.py``).
+        "can_message": may_message(user, course),
+        "messages_sent": await messages_sent(course.id) if may_message(user, course) else 0,
     }
     return context
 
@@ -112,18 +118,48 @@ async def enrolment_preview(
     refusal = opening_refusal(course, now) or await eligibility_refusal(course, person)
     sessions = await course_sessions(course_id)
     warnings = [] if refusal else await overlap_issues(target_id, course_id, sessions)
+    listed = scheduled(sessions)
+    needs_approval = course.requires_approval and not may_decide_approvals(actor, course)
     return {
         "course": course,
-        "sessions": scheduled(sessions),
+        "sessions": listed,
         "person": {"id": person["id"], "full_name": person["full_name"]},
         "on_behalf": via != "self",
         "seats_left": course.seats_left,
         "waitlist_length": course.seats.waitlisted,
-        "needs_approval": course.requires_approval and not may_decide_approvals(actor, course),
+        "needs_approval": needs_approval,
+        # Said before confirming: the place on the waiting list this enrolment would get now.
+        "waitlist_position_next": course.seats.waitlisted + 1
+        if not needs_approval and course.seats_left <= 0 else None,
         "refusal": refusal.detail if refusal else None,
         "warnings": [issue.text for issue in warnings],
         "cancellation_deadline": cancellation_deadline_of(course),
+        **await barrier_warnings(actor, person, listed),
     }
+
+
+def barrier_sessions(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Scheduled sessions held in a place without step-free access (online ones never are)."""
+    return [s for s in sessions if s.get("location_name") and not as_bool(s.get("is_online"))
+            and not as_bool(s.get("step_free_access"))]
+
+
+async def barrier_warnings(
+    actor: CurrentUser, person: dict[str, Any], sessions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """``barrier_sessions``: sessions in a place with barriers (a fact about the place, shown to anyone
+    enrolling); ``needs_step_free``: the person asked for step-free access — told only to whoever may
+    see their needs (themself, their tutor, the office), so a coordinator never learns it from here.
+    Reading someone else's need for the warning leaves an audit row (who, whose, never what)."""
+    barriers = barrier_sessions(sessions)
+    needs_step_free = False
+    if barriers and await may_see_needs(actor, person["id"]):
+        row = await fetch_one("SELECT step_free_access FROM accessibility_needs WHERE person = {}", person["id"])
+        needs_step_free = bool(row and as_bool(row["step_free_access"]))
+        if needs_step_free and actor.id != person["id"]:
+            await record_audit_event("accessibility_needs.read", actor_id=actor.id, entity="person",
+                                     entity_id=person["id"], data={"purpose": "enrolment_warning"})
+    return {"barrier_sessions": barriers, "needs_step_free": needs_step_free}
 
 
 async def cancel_preview(

@@ -115,3 +115,55 @@ class AccessibilityNeedsOut(msgspec.Struct):
     notes: str
     updated_at: Instant | None
     can_edit: bool
+
+
+class BulkEnrolIn(msgspec.Struct, forbid_unknown_fields=True):
+    """People to enrol in one step, in the order their seats are decided."""
+
+    person_ids: list[int]
+    confirm_warnings: bool = False
+
+
+class BulkLineOut(msgspec.Struct):
+    """What one person got (or would get): ``outcome`` is ``confirmed``, ``waitlisted``, ``pending``,
+    ``refused`` (``reason`` says why) or ``overlap`` (left out: repeat with ``confirm_warnings``)."""
+
+    person_id: int
+    full_name: str
+    outcome: str
+    status: str | None
+    waitlist_position: int | None
+    reason: str | None
+    enrolment_id: int | None
+
+
+class BulkEnrolOut(msgspec.Struct):
+    course_id: int
+    dry_run: bool
+    seats_left: int
+    waitlist_length: int
+    results: list[BulkLineOut]
+
+
+class CourseMessageIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A message to the course's participants: ``to`` is ``confirmed``, ``waitlisted`` or ``all``.
+    Variables: {nome}, {nome_completo}, {corso}, {data_inizio}, {link_corso}; any other is refused."""
+
+    subject: str
+    body: str
+    to: str = "confirmed"
+
+
+class CourseMessageQueued(msgspec.Struct):
+    id: int
+    queued: int
+
+
+class CourseMessageOut(msgspec.Struct):
+    id: int
+    audience: str
+    subject: str
+    body: str
+    recipients: int
+    created_at: Instant
+    sent_by_name: str | None

@@ -16,9 +16,14 @@ async def ensure_may_export(actor: CurrentUser, person_id: int) -> None:
         raise NotFound(N_("Persona non trovata."))
 
 
+def may_manage_personal_data(actor: CurrentUser) -> bool:
+    """Whether ``actor`` exports anyone's data and erases people: the training office."""
+    return actor.is_admin
+
+
 async def ensure_may_erase(actor: CurrentUser, person_id: int) -> None:
     """The training office only, and not on themself (someone else must be able to check the request)."""
-    if not actor.is_admin:
+    if not may_manage_personal_data(actor):
         raise PermissionDenied(N_("Solo l'ufficio formazione può cancellare i dati di una persona."))
     if actor.id == person_id:
         raise PermissionDenied(N_("Non puoi cancellare i tuoi stessi dati: chiedilo a un'altra persona dell'ufficio."))

@@ -173,10 +173,17 @@ async def test_coordinator_page_lists_the_cooperative_and_enrols_on_behalf(clien
         client, "/coordinator/enrolments", {"person_id": stranger.id, "course_id": course.id}
     )
     assert forged.status_code == 403 and "Puoi iscrivere solo" in forged.text
-    done = await post_form(
+    chosen = await post_form(
         client, "/coordinator/enrolments", {"person_id": worker.id, "course_id": course.id}
     )
-    assert done.status_code == 303
+    # Nothing is written before the confirmation page: it says what the person gets.
+    assert chosen.status_code == 303 and chosen.headers["location"].startswith(f"/courses/{course.id}/enrol?")
+    confirm = await client.get(chosen.headers["location"])
+    assert "Iscrivi Chiara Galli" in confirm.text and "Conferma l'iscrizione" in confirm.text
+    assert "Nessuna iscrizione per ora." in (await client.get("/coordinator/enrolments")).text
+    done = await post_form(client, f"/courses/{course.id}/enrol",
+                           {"person_id": worker.id, "next": "/coordinator/enrolments"})
+    assert done.status_code == 303 and done.headers["location"] == "/coordinator/enrolments"
     listing = main_text((await client.get("/coordinator/enrolments")).text)
     assert "Iscrizione di Chiara Galli confermata." in listing and "Confermata" in listing
 
@@ -198,7 +205,11 @@ async def test_tutor_enrols_the_people_they_follow_and_records_needs(client):
     await login(client, "tutor@example.test")
     page = await client.get("/tutor/people")
     assert "Sara Pozzi" in page.text and f"/people/{followed.id}/accessibility" in page.text
-    done = await post_form(client, "/tutor/people", {"person_id": followed.id, "course_id": course.id})
+    chosen = await post_form(client, "/tutor/people", {"person_id": followed.id, "course_id": course.id})
+    assert chosen.status_code == 303
+    confirm = await client.get(chosen.headers["location"])
+    assert "Invia la richiesta" in confirm.text
+    done = await post_form(client, f"/courses/{course.id}/enrol", {"person_id": followed.id, "next": "/tutor/people"})
     assert done.status_code == 303
     after = main_text((await client.get("/tutor/people")).text)
     assert "Richiesta di iscrizione per Sara Pozzi inviata" in after and "In attesa di approvazione" in after

@@ -171,6 +171,8 @@ async def test_the_office_page_asks_for_confirmation_then_shows_the_report(clien
     person, held, *_ = await _someone_with_a_history()
     admin = await make_person("admin")
     await login(client, admin.email)
+    record = await client.get(f"/admin/people/{person.id}")
+    assert f'href="/people/{person.id}/privacy"' in record.text
     page = await client.get(f"/people/{person.id}/privacy")
     assert page.status_code == 200 and "Cancella i dati" in page.text and "/data.pdf" in page.text
 
