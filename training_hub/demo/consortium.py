@@ -1,4 +1,4 @@
-"""The consortium of the demo: its cooperatives in the seven provinces, the five demo logins and the
+"""The consortium of the demo: its cooperatives in seven of the twelve provinces, the five demo logins and the
 other people, and the places where courses meet.
 
 The logins and their password are a contract (DESIGN.md, the README): ``admin@demo.test``,
