@@ -25,12 +25,13 @@ from training_hub.catalogue.access import (
 )
 from training_hub.catalogue.course_rows import AREA_ORDER, course_base, list_sessions_rows, session_out
 from training_hub.catalogue.locations import LOCATION_COLUMNS
+from training_hub.catalogue.path_order import course_publishing_warnings
 from training_hub.catalogue.paths import PATH_COLUMNS, can_add_course_to_path, path_out, path_visible
 from training_hub.catalogue.sessions import place_sessions
 from training_hub.core import i18n
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import write_transaction
-from training_hub.core.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
+from training_hub.core.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.parsing import (
@@ -362,8 +363,9 @@ async def update_course(user: CurrentUser, course_id: int, data: CourseInput) ->
     return await get_course_detail(user, course_id)
 
 
-async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
-    """Draft → published: it needs a trainer and at least one scheduled session."""
+async def publish_course(user: CurrentUser, course_id: int, *, confirm_warnings: bool = False) -> dict[str, Any]:
+    """Draft → published: it needs a trainer and at least one scheduled session. On a path taken in
+    order, earlier courses with no edition to take first are warnings to confirm (``path_order``)."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
         await lock_course(course_id)
@@ -377,6 +379,9 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
             errors["sessions"] = N_("Aggiungi almeno un incontro prima di pubblicare.")
         if errors:
             raise ValidationFailed(N_("Il corso non è ancora pronto per essere pubblicato."), errors=errors)
+        warnings = await course_publishing_warnings(course_id)
+        if warnings and not confirm_warnings:
+            raise Conflict(N_("Prima di pubblicare leggi gli avvisi e confermali."), issues=warnings)
         await Course.update({Course.status: CourseStatus.PUBLISHED.value, Course.updated_at: utcnow()}).where(
             Course.id == course_id)
         await record_audit_event("course.published", actor_id=user.id, entity="course", entity_id=course_id)
