@@ -14,3 +14,7 @@ def connect_hooks() -> None:
     from training_hub.enrolment.actions import release_enrolments_of_deactivated
 
     events.person_deactivated.connect(release_enrolments_of_deactivated)
+    from training_hub.attendance.rescheduling import reclip_attendance, rescheduling_warnings
+
+    events.session_times_checking.connect(rescheduling_warnings)
+    events.session_times_changed.connect(reclip_attendance)

@@ -48,3 +48,12 @@ class Hook:
 
 # A person was deactivated (they left their cooperative): actor=CurrentUser, person_id=int.
 person_deactivated = Hook("person_deactivated")
+
+# A session's times are about to change (the check before saving, or the save itself): session_id=int,
+# starts_at=datetime, ends_at=datetime (the new times). Receivers return a list of core.errors.Issue
+# (warnings to confirm), e.g. attendance already recorded on the old times.
+session_times_checking = Hook("session_times_checking")
+
+# A session's times changed (inside the saving transaction): session_id=int, starts_at=datetime,
+# ends_at=datetime (the new times), actor_id=int. Attendance re-clips its recorded minutes.
+session_times_changed = Hook("session_times_changed")
