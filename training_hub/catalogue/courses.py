@@ -117,7 +117,10 @@ async def course_view(user: CurrentUser, course_id: int) -> tuple[CourseFacts, d
     teaching = user.id in facts.trainer_ids or user.id in facts.session_trainer_ids
     show_link = user.is_admin or manage or teaching or enrolment_status == EnrolmentStatus.CONFIRMED
     course = course_base(row, links["trainer"])
+    venue = course["location"]["id"] if course["location"] else None
     course.update(
+        venues_elsewhere=sum(1 for s in session_rows if s["status"] == "scheduled" and s["location_id"] is not None
+                             and s["location_id"] != venue),
         path={**course["path"], "description": row["path_description"] or ""},
         cancellation_deadline=row["cancellation_deadline"],
         attendance_threshold=row["attendance_threshold"],
