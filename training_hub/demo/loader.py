@@ -150,11 +150,13 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
             for area in demo.areas:
                 await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area=area))
             is_online = demo.location == "online"
-            for (starts_at, ends_at), (_s, _e, topics) in zip(instants, demo.sessions, strict=True):
+            for index, ((starts_at, ends_at), (_s, _e, topics)) in enumerate(
+                    zip(instants, demo.sessions, strict=True)):
+                place = dict(demo.elsewhere).get(index, demo.location)
                 await Session.insert(
                     Session(
                         course=course.id, starts_at=starts_at, ends_at=ends_at,
-                        location=None if is_online else locations[demo.location],
+                        location=None if is_online else locations[place],
                         online_url="https://meet.jit.si/consorzio-light-formazione" if is_online else None,
                         trainer=people[demo.trainer], topics=topics, uid=session_uid(),
                     )
