@@ -121,3 +121,23 @@ async def test_publishing_with_editions_to_take_first_has_no_warning(client, pat
     confirmed = await client.post(f"/api/courses/{draft.id}/publish", json={"confirm_warnings": True},
                                   headers=await bearer(trainer))
     assert confirmed.status_code == 409  # already published: the usual refusal, not a 500
+
+
+async def test_the_course_page_reads_the_path_in_one_statement_however_many_editions(client, path, count_queries):
+    await make_person(email="w@example.test")
+    await login(client, "w@example.test")
+
+    async def statements() -> int:
+        with count_queries() as counter:
+            page = await client.get(f"/courses/{path['last'].id}")
+        assert page.status_code == 200
+        return counter.count
+
+    few = await statements()
+    for day in (1, 2, 3, 4):
+        await _edition(path["path"], 1, "Analisi dei fabbisogni", date(2026, 12, day))
+        await _edition(path["path"], 2, "Progettare la formazione", date(2026, 12, day + 4))
+    many = await statements()
+    assert many == few, (few, many)
+    await Course.update({Course.path: (await make_path()).id}).where(Course.id == path["last"].id)
+    assert await statements() == few - 1  # a path not taken in order: no statement for it at all
