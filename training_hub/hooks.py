@@ -27,6 +27,11 @@ def connect_hooks() -> None:
 
     events.retention_holds.connect(dossier_holds)
 
+    from training_hub.attendance.rescheduling import reclip_attendance, rescheduling_warnings
+
+    events.session_times_checking.connect(rescheduling_warnings)
+    events.session_times_changed.connect(reclip_attendance)
+
 
 async def queue_account_mail(
     *, kind: str, person_id: int, to_email: str, subject: str, body: str, dedupe_key: str | None = None

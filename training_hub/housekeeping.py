@@ -15,8 +15,8 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from training_hub.core.jobs import claim_periodic_run, record_job_success
 from training_hub.core.background import stop_task
+from training_hub.core.jobs import claim_periodic_run, record_job_success
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import ApiToken, KeyValue, LoginFailure
 from training_hub.core.timeutil import utcnow

@@ -28,8 +28,8 @@ from training_hub.web.access_log import AccessLogMiddleware
 from training_hub.web.auth import AuthenticationMiddleware
 from training_hub.web.exceptions import EXCEPTION_HANDLERS, handle_problem_details
 from training_hub.web.headers import add_security_headers
-from training_hub.web.metrics import PROMETHEUS, MetricsController
 from training_hub.web.lifecycle import lifecycle_lifespan
+from training_hub.web.metrics import PROMETHEUS, MetricsController
 from training_hub.web.requests import refuse_deep_json
 from training_hub.web.schemas import TYPE_ENCODERS, InstantSchemaPlugin
 from training_hub.web.sessions import DatabaseSessionConfig, DatabaseStore

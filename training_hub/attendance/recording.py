@@ -30,6 +30,7 @@ from training_hub.attendance.access import (
     require_attendance_taker,
     session_out,
 )
+from training_hub.attendance.consistency import Contradiction, check_line
 from training_hub.attendance.rules import (
     PARTIAL_STATUSES,
     RECORDING_CLOSES_AFTER,
@@ -46,7 +47,13 @@ from training_hub.attendance.rules import (
 )
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import fetch_all, lock_for_update, write_transaction
-from training_hub.core.errors import AttendanceClosed, AttendanceNotOpen, InvalidState, ValidationFailed
+from training_hub.core.errors import (
+    AttendanceClosed,
+    AttendanceNotOpen,
+    FieldMessage,
+    InvalidState,
+    ValidationFailed,
+)
 from training_hub.core.i18n import N_, format_datetime
 from training_hub.core.identity import CurrentUser
 from training_hub.core.parsing import (
@@ -187,6 +194,17 @@ def _validate_entries(
             continue
         if arrived_at and left_at and left_at <= arrived_at:
             errors[f"{key}.left_at"] = N_("L'uscita deve essere dopo l'entrata.")
+            continue
+        if status not in ZERO_STATUSES and minutes is None and clean_text(entry.minutes):
+            minutes = parse_integer(entry.minutes, f"{key}.minutes", errors, minimum=-sys.maxsize,
+                                    maximum=sys.maxsize, message=MINUTES_MESSAGE)  # "present" with minutes
+            if f"{key}.minutes" in errors:
+                continue
+        try:  # status, times and minutes agree (attendance/consistency.py)
+            check_line(status, session["starts_at"], session["ends_at"], arrived_at=arrived_at, left_at=left_at,
+                       minutes=minutes)
+        except Contradiction as wrong:
+            errors[f"{key}.{wrong.field}"] = FieldMessage(wrong.message, **wrong.params)
             continue
         reason = (entry.reason or "").strip()[:MAX_REASON_LENGTH]
         out.append(_Validated(enrolment_id, status, minutes, arrived_at, left_at, reason))

@@ -61,6 +61,7 @@ from training_hub.catalogue.schemas import (
     PathPatch,
     PathSummary,
     PublicCourse,
+    PublishIn,
     SeriesIn,
     Session,
     SessionIn,
@@ -203,8 +204,10 @@ class CoursesApi(Controller):
         await delete_draft_course(user, course_id)
 
     @post("/{course_id:int}/publish", status_code=HTTP_200_OK, summary="Pubblica un corso in bozza")
-    async def publish(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> CourseDetail:
-        return to_struct(await publish_course(user, course_id), CourseDetail)
+    async def publish(self, user: NamedDependency[CurrentUser], course_id: FromPath[int],
+                      data: JSONBody[PublishIn | None] = None) -> CourseDetail:
+        confirm = data.confirm_warnings if data is not None else False
+        return to_struct(await publish_course(user, course_id, confirm_warnings=confirm), CourseDetail)
 
     @post("/{course_id:int}/cancel", status_code=HTTP_200_OK, summary="Annulla un corso pubblicato")
     async def cancel(

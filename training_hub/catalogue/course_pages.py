@@ -43,6 +43,7 @@ from training_hub.catalogue.forms import (
 )
 from training_hub.catalogue.listing import MAX_PAGE, list_managed_courses
 from training_hub.catalogue.locations import list_locations
+from training_hub.catalogue.path_order import course_publishing_warnings
 from training_hub.catalogue.paths import get_path, paths_for_new_course
 from training_hub.catalogue.safety_courses import safety_type_options
 from training_hub.core.errors import DomainError, NotFound
@@ -121,7 +122,9 @@ class TrainerCoursePages(Controller):
         # The attendance pages and the registers are the course's trainers' and the office's (a
         # coordinator managing an internal course sees the participants, not the registers).
         return page("catalogue/course_manage.html", course=course, sessions=course["sessions"],
-                    now=utcnow(), can_take_attendance=await can_take_attendance(user, course_id), **labels())
+                    now=utcnow(), can_take_attendance=await can_take_attendance(user, course_id),
+                    publish_warnings=await course_publishing_warnings(course_id) if course["status"] == "draft" else [],
+                    **labels())
 
     @get("/courses/{course_id:int}/edit", name="course_edit")
     async def edit_course(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
@@ -146,7 +149,9 @@ class TrainerCoursePages(Controller):
 
     @post("/courses/{course_id:int}/publish", name="course_publish")
     async def publish(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:
-        return await run_course_action(request, course_id, publish_course(user, course_id), published_message)
+        data = await form_dict(request)
+        call = publish_course(user, course_id, confirm_warnings=checked(data, "confirm_warnings"))
+        return await run_course_action(request, course_id, call, published_message)
 
     @post("/courses/{course_id:int}/complete", name="course_complete")
     async def complete(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Redirect:

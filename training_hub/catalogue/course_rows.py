@@ -28,6 +28,11 @@ COURSE_COLUMNS = (
     "p.title AS path_title, p.kind AS path_kind, p.owner_cooperative AS path_owner, "
     "l.id AS location_id, l.name AS location_name, l.comune AS location_comune, l.province AS location_province, "
     "l.step_free_access AS location_step_free, l.is_online AS location_online, "
+    # Scheduled sessions held somewhere else than the course's venue: the course's venue is shown
+    # only when every session shares it (issue 13, item 4); otherwise each session's.
+    "(SELECT COUNT(*) FROM course_session vs WHERE vs.course = \"course\".\"id\" AND vs.status = 'scheduled' "
+    "AND vs.location IS NOT NULL AND (\"course\".\"location\" IS NULL OR vs.location <> \"course\".\"location\")) "
+    "AS venues_elsewhere, "
     + seat_columns('"course"."id"')
 )
 SESSION_COUNT = """(SELECT COUNT(*) FROM course_session s WHERE s.course = "course"."id" AND s.status = 'scheduled')"""
@@ -66,6 +71,8 @@ def course_base(row: Mapping[str, Any], trainers: list[dict[str, Any]]) -> dict[
         "position": row.get("position", 0),
         "delivery_mode": row["delivery_mode"],
         "location": location_from(row),
+        # Sessions held elsewhere than ``location``: then lists say so and the course page shows each venue.
+        "venues_elsewhere": int(row.get("venues_elsewhere") or 0),
         "starts_at": row["starts_at"],
         "ends_at": row["ends_at"],
         "capacity": row["capacity"],

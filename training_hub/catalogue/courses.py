@@ -26,13 +26,14 @@ from training_hub.catalogue.access import (
 )
 from training_hub.catalogue.course_rows import AREA_ORDER, course_base, list_sessions_rows, session_out
 from training_hub.catalogue.locations import LOCATION_COLUMNS
+from training_hub.catalogue.path_order import course_publishing_warnings
 from training_hub.catalogue.paths import PATH_COLUMNS, can_add_course_to_path, path_out, path_visible
 from training_hub.catalogue.safety_courses import apply_safety_type, check_minimum_hours, safety_course_out
 from training_hub.catalogue.sessions import place_sessions
 from training_hub.core import i18n
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import write_transaction
-from training_hub.core.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
+from training_hub.core.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.parsing import (
@@ -121,7 +122,10 @@ async def course_view(user: CurrentUser, course_id: int) -> tuple[CourseFacts, d
     teaching = user.id in facts.trainer_ids or user.id in facts.session_trainer_ids
     show_link = user.is_admin or manage or teaching or enrolment_status == EnrolmentStatus.CONFIRMED
     course = course_base(row, links["trainer"])
+    venue = course["location"]["id"] if course["location"] else None
     course.update(
+        venues_elsewhere=sum(1 for s in session_rows if s["status"] == "scheduled" and s["location_id"] is not None
+                             and s["location_id"] != venue),
         path={**course["path"], "description": row["path_description"] or ""},
         cancellation_deadline=row["cancellation_deadline"],
         attendance_threshold=row["attendance_threshold"],
@@ -385,8 +389,9 @@ async def update_course(user: CurrentUser, course_id: int, data: CourseInput) ->
     return await get_course_detail(user, course_id)
 
 
-async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
-    """Draft → published: it needs a trainer and at least one scheduled session."""
+async def publish_course(user: CurrentUser, course_id: int, *, confirm_warnings: bool = False) -> dict[str, Any]:
+    """Draft → published: it needs a trainer and at least one scheduled session. On a path taken in
+    order, earlier courses with no edition to take first are warnings to confirm (``path_order``)."""
     await get_manageable_course(user, course_id)
     async with write_transaction():
         await lock_course(course_id)
@@ -401,6 +406,9 @@ async def publish_course(user: CurrentUser, course_id: int) -> dict[str, Any]:
         if errors:
             raise ValidationFailed(N_("Il corso non è ancora pronto per essere pubblicato."), errors=errors)
         await check_minimum_hours(course_id)  # a safety course: its type's minimum hours (409)
+        warnings = await course_publishing_warnings(course_id)
+        if warnings and not confirm_warnings:
+            raise Conflict(N_("Prima di pubblicare leggi gli avvisi e confermali."), issues=warnings)
         await Course.update({Course.status: CourseStatus.PUBLISHED.value, Course.updated_at: utcnow()}).where(
             Course.id == course_id)
         await record_audit_event("course.published", actor_id=user.id, entity="course", entity_id=course_id)

@@ -28,6 +28,7 @@ from training_hub.catalogue.course_rows import (
     SESSION_COUNT,
     course_base,
 )
+from training_hub.catalogue.search import search_words, words_condition
 from training_hub.core.cache import MISSING, ReadCache, data_generation
 from training_hub.core.db import fetch_all, fetch_one, is_sqlite
 from training_hub.core.errors import PermissionDenied, ValidationFailed
@@ -248,11 +249,11 @@ def _catalogue_where(user: CurrentUser, filters: CatalogueFilters, now: datetime
                      'OR "course"."id" IN (SELECT course FROM course_eligible_area WHERE area = {}))')
         args.append(filters.area)
     if filters.q:
-        for word in re.sub(r"[%_\\]", " ", filters.q).split()[:8]:
-            # LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
-            where.append('(LOWER("course"."title") LIKE {} OR LOWER("course"."description") LIKE {})')
-            needle = f"%{word.lower()}%"
-            args += [needle, needle]
+        # Accents and case folded on both sides; the path's title counts too (catalogue/search.py).
+        conditions, needles = words_condition(search_words(filters.q), ['"course"."title"', '"course"."description"',
+                                                                        "p.title"])
+        where += conditions
+        args += needles
     if filters.starts_after:
         where.append('"course"."starts_at" >= {}')
         args.append(filters.starts_after)
@@ -326,9 +327,9 @@ async def list_managed_courses(
         where.append('"course"."status" = {}')
         args.append(status)
     if q and q.strip():
-        needle = "%" + re.sub(r"[%_\\]", " ", q.strip()).lower() + "%"
-        where.append('(LOWER("course"."title") LIKE {} OR LOWER(p.title) LIKE {})')
-        args += [needle, needle]
+        conditions, needles = words_condition(search_words(q), ['"course"."title"', "p.title"])
+        where += conditions
+        args += needles
     if page > MAX_PAGE:  # an OFFSET the database could not even take
         raise ValidationFailed(N_("Il numero di pagina è un intero da 1 in su."), field="page")
     page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)

@@ -124,6 +124,12 @@ class CancelIn(msgspec.Struct):
     reason: str = ""
 
 
+class PublishIn(msgspec.Struct):
+    """Publishing answers 409 with its warnings (``issues``) until they are confirmed."""
+
+    confirm_warnings: bool = False
+
+
 class LocationIn(msgspec.Struct):
     name: str
     address: str = ""

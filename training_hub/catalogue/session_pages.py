@@ -30,6 +30,7 @@ from training_hub.catalogue.forms import (
     weekday_names,
 )
 from training_hub.catalogue.locations import list_locations
+from training_hub.catalogue.series_preview import preview_series
 from training_hub.catalogue.sessions import (
     SessionInput,
     cancel_session,
@@ -58,10 +59,11 @@ class TrainerSessionPages(Controller):
 
     async def _session_page(self, user: CurrentUser, course: dict[str, Any], form: dict[str, Any],
                             errors: dict[str, str], *, template: str, issues: dict[str, list[str]] | None = None,
-                            checked: bool = False, checking: bool = False, status: int = 200) -> Template:
+                            checked: bool = False, checking: bool = False, status: int = 200,
+                            preview: dict[str, Any] | None = None) -> Template:
         return page(
             template, status_code=status, course=course, form=form, errors=errors, issues=issues, checked=checked,
-            checking=checking,
+            checking=checking, preview=preview,
             locations=await list_locations(active_only=True),
             trainers=await trainer_candidates(course["path"]["owner_cooperative_id"]),
             weekdays=weekday_names(), **labels(),
@@ -69,7 +71,7 @@ class TrainerSessionPages(Controller):
 
     async def _save_sessions(self, request: Request[Any, Any, Any], user: CurrentUser, course_id: int,
                              template: str, build: Any, create: Any, check: Any, done: str,
-                             session_id: int | None = None) -> Template | Redirect:
+                             session_id: int | None = None, preview: Any = None) -> Template | Redirect:
         data = await form_dict(request)
         form = form_from_post(data)
         if session_id is not None:
@@ -78,9 +80,11 @@ class TrainerSessionPages(Controller):
         payload = build(data)
         try:
             if data.get("action") == "check":
-                issues = await check(payload)
+                # A series lists the dates it will create, each with its findings (series_preview.py).
+                planned = await preview(payload) if preview is not None else None
+                issues = planned["issues"] if planned is not None else await check(payload)
                 return await self._session_page(user, course, form, {}, template=template,
-                                                issues=split_issues(issues), checked=True)
+                                                issues=split_issues(issues), checked=True, preview=planned)
             await create(payload, checked(data, "confirm_warnings"))
         except DomainError as exc:
             if exc.status_code in (403, 404):
@@ -125,7 +129,8 @@ class TrainerSessionPages(Controller):
         return await self._save_sessions(
             request, user, course_id, "catalogue/series_form.html", series_input,
             lambda payload, confirm: create_series(user, course_id, payload, confirm_warnings=confirm),
-            lambda payload: check_sessions(user, course_id, payload), gettext("Serie di incontri aggiunta."))
+            lambda payload: check_sessions(user, course_id, payload), gettext("Serie di incontri aggiunta."),
+            preview=lambda payload: preview_series(user, course_id, payload))
 
     @get("/sessions/{session_id:int}/edit", name="session_edit")
     async def edit_session(self, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Template:

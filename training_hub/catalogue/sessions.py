@@ -450,6 +450,10 @@ async def _session_change(course: Mapping[str, Any], row: Mapping[str, Any], new
         issues = check_schedule(planned, await load_schedule_context(course, planned, viewer))
         if not moved and not relocated:
             issues = [i for i in issues if i.severity == "error"]  # only a new trainer: only real clashes
+    if moved:  # what hangs on the old times (attendance already recorded) warns through a hook
+        for found in await events.session_times_checking.send(session_id=row["id"], starts_at=new["starts_at"],
+                                                              ends_at=new["ends_at"]):
+            issues += found
     return moved, relocated, issues
 
 
@@ -486,6 +490,9 @@ async def update_session(
         if moved or relocated:
             values[Session.sequence] = row["sequence"] + 1
         await Session.update(values).where(Session.id == session_id)
+        if moved:  # recorded minutes re-clipped to the new times (attendance/rescheduling.py)
+            await events.session_times_changed.send(session_id=session_id, starts_at=new["starts_at"],
+                                                    ends_at=new["ends_at"], actor_id=user.id)
         await recompute_course_dates(row["course"])
         if moved or relocated:
             await events.session_rescheduled.send(

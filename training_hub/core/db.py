@@ -29,6 +29,7 @@ from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 from training_hub.core.cache import data_changed
+from training_hub.core.folding import SQLITE_FUNCTION, fold
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -226,6 +227,7 @@ class PooledSQLiteEngine(_TracksWrites, SQLiteEngine):
             )
             reader.row_factory = dict_factory
             reader.execute("PRAGMA query_only = 1")
+            reader.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)  # core/folding.py
             self._reader, self._reader_thread = reader, threading.get_ident()
         try:
             return self._reader.execute(query, args).fetchall()
@@ -253,6 +255,7 @@ class PooledSQLiteEngine(_TracksWrites, SQLiteEngine):
             await connection.execute("PRAGMA journal_mode = WAL")
             self._wal_checked = True
         await connection.execute("PRAGMA synchronous = NORMAL")
+        await connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)  # core/folding.py
         return connection
 
     async def _run_in_new_connection(

@@ -71,3 +71,12 @@ course_register_pdf = Hook("course_register_pdf")
 # Each receiver returns a list of holds (objects with ``course_id`` and ``until``); what is held stays
 # until that date (safety/retention.py: the course dossier, 10 years, Accordo Stato-Regioni 2025 p. 7).
 retention_holds = Hook("retention_holds")
+
+# A session's times are about to change (the check before saving, or the save itself): session_id=int,
+# starts_at=datetime, ends_at=datetime (the new times). Receivers return a list of core.errors.Issue
+# (warnings to confirm), e.g. attendance already recorded on the old times.
+session_times_checking = Hook("session_times_checking")
+
+# A session's times changed (inside the saving transaction): session_id=int, starts_at=datetime,
+# ends_at=datetime (the new times), actor_id=int. Attendance re-clips its recorded minutes.
+session_times_changed = Hook("session_times_changed")

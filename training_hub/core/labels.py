@@ -25,9 +25,14 @@ PROVINCE_LABELS = {
     "BS": "Brescia",
     "CO": "Como",
     "CR": "Cremona",
+    "LC": "Lecco",
+    "LO": "Lodi",
     "MN": "Mantova",
     "MI": "Milano",
+    "MB": "Monza e Brianza",
     "PV": "Pavia",
+    "SO": "Sondrio",
+    "VA": "Varese",
 }
 PATH_KIND_LABELS = {
     "internal_training": N_("Formazione interna"),

@@ -45,13 +45,20 @@ class Area(StrEnum):
 
 
 class Province(StrEnum):
+    """The twelve provinces of Lombardy (ISTAT sigle automobilistiche; L.R. Lombardia 32/2015 art. 1)."""
+
     BG = "BG"
     BS = "BS"
     CO = "CO"
     CR = "CR"
+    LC = "LC"
+    LO = "LO"
     MN = "MN"
     MI = "MI"
+    MB = "MB"
     PV = "PV"
+    SO = "SO"
+    VA = "VA"
 
 
 class PathKind(StrEnum):

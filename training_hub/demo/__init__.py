@@ -1,4 +1,4 @@
-"""Demo data: the consortium's cooperatives in the seven provinces, the three kinds of path with
+"""Demo data: the consortium's cooperatives in nine of the twelve provinces, the three kinds of path with
 realistic courses and sessions over the coming weeks, past editions with registers and surveys, and
 the five demo logins.
 

@@ -1,4 +1,4 @@
-"""The consortium of the demo: its cooperatives in the seven provinces, the five demo logins and the
+"""The consortium of the demo: its cooperatives in nine of the twelve provinces, the five demo logins and the
 other people, and the places where courses meet.
 
 The logins and their password are a contract (DESIGN.md, the README): ``admin@demo.test``,
@@ -38,6 +38,9 @@ COOPERATIVES = [
     ("Cooperativa Sociale Il Seme", "PV", "Pavia", ["disabili", "anziani"]),
     ("Cooperativa Sociale Il Torrazzo", "CR", "Cremona", ["minori", "anziani"]),
     ("Po Solidale Cooperativa Sociale", "CR", "Crema", ["varie", "disabili", "anziani"]),
+    # Joined in 2026 from the provinces added with the other five of Lombardy (issue 13, item 10).
+    ("Cooperativa Sociale Il Resegone", "LC", "Lecco", ["disabili", "minori"]),
+    ("Cooperativa Sociale Campo dei Fiori", "VA", "Varese", ["anziani"]),
 ]
 HOME_COOPERATIVE = "Cooperativa Sociale Spazio Aperto"
 

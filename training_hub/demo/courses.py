@@ -26,6 +26,9 @@ class DemoCourse:
     threshold: int = 70
     funder_code: str | None = None
     areas: tuple[str, ...] = ()
+    # Sessions held elsewhere than ``location``: (index of the session, location key); the course page
+    # then shows each session's venue (issue 13, item 4).
+    elsewhere: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass
@@ -65,6 +68,7 @@ PATHS = [
                 [("09:30", "13:00", "Obiettivi di apprendimento"), ("09:30", "13:00", "Metodi attivi"),
                  ("09:30", "13:00", "Budget e finanziamenti dei fondi interprofessionali")],
                 funder_code="FONCOOP-AVV-2026-014",
+                elsewhere=((2, "brescia"),),
             ),
             DemoCourse(
                 "Valutare la formazione",

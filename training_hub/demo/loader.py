@@ -44,8 +44,8 @@ from training_hub.demo.consortium import (
 from training_hub.demo.courses import PATHS
 from training_hub.demo.funding import load_funding_demo
 from training_hub.demo.history import load_past_editions
-from training_hub.demo.outbox import load_outbox_demo
 from training_hub.demo.office import load_office_demo
+from training_hub.demo.outbox import load_outbox_demo
 from training_hub.demo.plan import plan_demo
 from training_hub.demo.safety import load_safety_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
@@ -155,11 +155,13 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
             for area in demo.areas:
                 await CourseEligibleArea.insert(CourseEligibleArea(course=course.id, area=area))
             is_online = demo.location == "online"
-            for (starts_at, ends_at), (_s, _e, topics) in zip(instants, demo.sessions, strict=True):
+            for index, ((starts_at, ends_at), (_s, _e, topics)) in enumerate(
+                    zip(instants, demo.sessions, strict=True)):
+                place = dict(demo.elsewhere).get(index, demo.location)
                 await Session.insert(
                     Session(
                         course=course.id, starts_at=starts_at, ends_at=ends_at,
-                        location=None if is_online else locations[demo.location],
+                        location=None if is_online else locations[place],
                         online_url="https://meet.jit.si/consorzio-light-formazione" if is_online else None,
                         trainer=people[demo.trainer], topics=topics, uid=session_uid(),
                     )

@@ -13,10 +13,9 @@ course lock and again, where it can change, under it. Rules (DESIGN.md):
 * **Opening.** Published, the enrolment window open, not started yet.
 * **Eligibility** (of the person enrolled, not of who acts): the course's cooperatives and areas
   (no rows: open to all), the owner cooperative of an internal path, and, on a path that must be taken
-  in order, the earlier courses: for every earlier *position* of the path (several editions of one
-  course share a position) the person needs a confirmed enrolment in one of its published or
-  completed editions. Confirmed is enough — attendance is only known at the end, and waiting for
-  the register would keep people out of the next course for weeks; attendance may tighten this later.
+  in order, the earlier courses: the catalogue's rule (``catalogue.path_order``): an earlier position
+  is done with an attestato or a confirmed enrolment in an edition held before this course, and blocks
+  only while it has an edition the person could still take first.
 * **Overlaps** with the person's other confirmed sessions are a warning to confirm, not a refusal.
 * **Cancelling.** Until the cancellation deadline (or, without one, the start) anyone who may act for
   the person; after it a confirmed seat only by the training office, which must say why (withdrawing
@@ -31,6 +30,7 @@ from typing import Any
 
 from training_hub.catalogue.access import can_manage_course, get_viewable_course, is_course_trainer
 from training_hub.catalogue.access import teaches as catalogue_teaches
+from training_hub.catalogue.path_order import blocking_requirement, requirement_message
 from training_hub.core.db import as_bool, fetch_all, fetch_one
 from training_hub.core.errors import (
     DomainError,
@@ -230,14 +230,6 @@ ELIGIBILITY_SQL = (
     f"AND status IN {LIVE_STATUSES_SQL}) AS live"
 )
 
-EARLIER_COURSES_SQL = (
-    "SELECT c.position, MIN(c.title) AS title, "
-    "SUM(CASE WHEN e.id IS NULL THEN 0 ELSE 1 END) AS confirmed "
-    "FROM course c LEFT JOIN enrolment e ON e.course = c.id AND e.person = {} AND e.status = 'confirmed' "
-    "WHERE c.path = {} AND c.position < {} AND c.status IN ('published', 'completed') "
-    "GROUP BY c.position ORDER BY c.position"
-)
-
 
 async def eligibility_refusal(course: CourseFacts, person: dict[str, Any]) -> EnrolmentRefused | None:
     """The first reason ``person`` cannot take ``course`` (an already live enrolment included)."""
@@ -275,15 +267,12 @@ async def eligibility_refusal(course: CourseFacts, person: dict[str, Any]) -> En
             field="person_id",
         )
     if course.sequential:
-        for earlier in await fetch_all(EARLIER_COURSES_SQL, person["id"], course.path_id, course.position):
-            if not int(earlier["confirmed"] or 0):
-                return EnrolmentRefused(
-                    N_(
-                        "Il percorso va seguito in ordine: prima serve l'iscrizione confermata a «%(title)s»."
-                    ),
-                    field="person_id",
-                    title=earlier["title"],
-                )
+        # Earlier positions done, or with no edition to take first (catalogue/path_order.py).
+        earlier = await blocking_requirement(person["id"], course_id=course.id, path_id=course.path_id,
+                                             position=course.position, starts_at=course.starts_at)
+        if earlier is not None:
+            message, params = requirement_message(earlier)
+            return EnrolmentRefused(message, field="person_id", **params)
     return None
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from training_hub.catalogue.access import teaches as catalogue_teaches
+from training_hub.catalogue.path_order import path_requirements
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import as_bool, fetch_one
 from training_hub.core.identity import CurrentUser
@@ -67,6 +68,11 @@ async def course_panel_context(
                 "waitlist_position": viewer.waitlist_position, "cancellation_deadline": deadline,
                 "can_cancel": not is_late(viewer.enrolment_status or "", deadline, now)}
     refusal = opening_refusal(course, now)
+    # An ordered path: what the user must take first, with its next edition (catalogue/path_order.py).
+    missing = [] if refusal is not None or mine is not None or not course.sequential else [
+        requirement.as_dict() for requirement in await path_requirements(
+            user.id, course_id=course.id, path_id=course.path_id, position=course.position,
+            starts_at=course.starts_at, now=now) if requirement.blocking]
     seats_taken = course.seats.confirmed
     manager = may_manage_course(user, course)
     trainer_or_admin = user.is_admin or catalogue_teaches(user, course)
@@ -87,7 +93,8 @@ async def course_panel_context(
         "closed_reason": refusal.detail if refusal else None,
         "mine": mine,
         "mine_status_label": status_label(mine["status"]) if mine else None,
-        "can_enrol_self": refusal is None and mine is None,
+        "can_enrol_self": refusal is None and mine is None and not missing,
+        "prerequisites": missing,
         "people_to_enrol": await people_to_enrol(user)
         if refusal is None and user.has_role(Role.COORDINATOR, Role.TUTOR)
         else [],

@@ -15,8 +15,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from training_hub.core.jobs import record_job_success
 from training_hub.core.background import stop_task
+from training_hub.core.jobs import record_job_success
 from training_hub.core.settings import get_settings
 from training_hub.notifications.sender import OutboxRun, process_outbox
 from training_hub.notifications.sessions import queue_due_reminders

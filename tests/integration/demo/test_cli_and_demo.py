@@ -19,7 +19,7 @@ async def test_demo_data_covers_provinces_paths_and_logins():
     counts = await load_demo_data()
     assert counts["cooperatives"] >= 7
     provinces = {row["province"] for row in await Cooperative.select(Cooperative.province)}
-    assert provinces == {"BG", "BS", "CO", "CR", "MN", "MI", "PV"}
+    assert provinces == {"BG", "BS", "CO", "CR", "LC", "MN", "MI", "PV", "VA"}
     kinds = {row["kind"] for row in await TrainingPath.select(TrainingPath.kind)}
     assert {"internal_training", "inclusion", "marketing"} <= kinds
     assert await Course.count().where(Course.status == CourseStatus.PUBLISHED) >= 9

@@ -13,7 +13,13 @@ from pypdf import PdfReader
 
 from tests.factories import make_course, make_enrolment, make_session
 from tests.integration.attendance.attendance_setup import put_attendance
-from tests.integration.inclusion.inclusion_setup import ELIGIBILITY_PROTOCOL, SECRETS, make_cast, make_pathway, today
+from tests.integration.inclusion.inclusion_setup import (
+    ELIGIBILITY_PROTOCOL,
+    SECRETS,
+    make_cast,
+    make_pathway,
+    today,
+)
 from tests.support import as_user, bearer, rome
 from training_hub.calendars.tokens import current_feed_url
 from training_hub.core.tables import AuditEvent, Outbox

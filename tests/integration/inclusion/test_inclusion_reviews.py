@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.integration.inclusion.inclusion_setup import REFERRING_SERVICE, SECRETS, make_cast, make_pathway, today
+from tests.integration.inclusion.inclusion_setup import (
+    REFERRING_SERVICE,
+    SECRETS,
+    make_cast,
+    make_pathway,
+    today,
+)
 from tests.support import as_user, bearer, rome
 from training_hub.core.tables import Outbox
 from training_hub.inclusion.outcomes import OutcomeInput, record_outcome

@@ -86,7 +86,7 @@ async def test_no_hold_for_an_ordinary_course_or_a_cancelled_enrolment():
     person = await make_person("worker")
     await make_enrolment(person, course)
     assert await dossier_holds(person_id=person.id) == []
-    setup = await ended_safety_course()
+    await ended_safety_course()
     stranger = await make_person("worker")
     assert await dossier_holds(person_id=stranger.id) == []
     assert await dossier_holds() == []
