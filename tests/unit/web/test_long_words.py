@@ -7,7 +7,7 @@ import re
 
 from training_hub.core.settings import PROJECT_ROOT
 
-CSS = (PROJECT_ROOT / "static" / "css" / "app.css").read_text()
+CSS = re.sub(r"/\*.*?\*/", "", (PROJECT_ROOT / "static" / "css" / "app.css").read_text(), flags=re.S)
 
 
 def rules_for(selector):
