@@ -10,7 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from training_hub.core import i18n
+from training_hub.core import i18n, richtext
 from training_hub.core.identity import current_user
 from training_hub.core.labels import AREA_LABELS, PATH_KIND_LABELS, PROVINCE_LABELS, ROLE_LABELS, label
 from training_hub.core.settings import PROJECT_ROOT
@@ -80,6 +80,7 @@ def build_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         time=i18n.format_time,
         datetime=i18n.format_datetime,
         day_at=format_day_at,
+        richtext=richtext.render,
         number=i18n.format_number,
         percent=i18n.format_percentage,
         hours=i18n.format_hours,

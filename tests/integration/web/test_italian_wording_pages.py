@@ -71,3 +71,15 @@ def test_a_one_day_span_is_written_once():
         assert format_day_span(date(2026, 12, 14), date(2026, 12, 14)) == "14/12/2026"
         assert format_day_span(date(2026, 12, 1), date(2026, 12, 14)) == "01/12/2026–14/12/2026"
         assert format_day_span(date(2026, 12, 1), None) == "01/12/2026"
+
+
+async def test_a_course_description_keeps_paragraphs_lists_and_links(client):
+    worker = await make_person("worker", cooperative=await make_cooperative(), email="w@example.test")
+    course = await make_course(description="Un corso pratico.\n\nArgomenti:\n- identità\n- valori\n\n"
+                                           "Vedi https://example.org <b>x</b>")
+    await make_session(course, rome(date(2026, 12, 14), 9))
+    assert worker
+    await login(client, "w@example.test")
+    html = (await client.get(f"/courses/{course.id}")).text
+    assert "<p>Un corso pratico.</p>" in html and "<ul><li>identità</li><li>valori</li></ul>" in html
+    assert '<a href="https://example.org" rel="nofollow noopener">' in html and "<b>x</b>" not in html
