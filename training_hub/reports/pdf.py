@@ -63,6 +63,12 @@ def _column_widths(pdf: ReportPDF, headings: list[str], rows: list[list[str]], w
     spare = pdf.epw - sum(minimum)
     if spare <= 0:
         return minimum
+    # The first column (the names) on one line when the page allows it, then the rest shared by weight.
+    pdf.set_font(PDF_FONT, "", 8)
+    whole = max((pdf.get_string_width(pdf_text(row[0])) for row in rows if row), default=0.0) + padding
+    first_extra = min(spare, max(0.0, min(whole, pdf.epw * weights[0] / sum(weights)) - minimum[0]))
+    minimum[0] += first_extra
+    spare -= first_extra
     total = sum(weights)
     return [need + spare * weight / total for need, weight in zip(minimum, weights, strict=True)]
 
