@@ -96,3 +96,15 @@ def greeting(hour: int) -> str:
     if 13 <= hour < 18:
         return GOOD_AFTERNOON
     return GOOD_EVENING
+
+
+_EDITION = re.compile(r"\s*\((\d+)\s*[ªa°]?\s+edizione\)\s*$", re.IGNORECASE)
+
+
+def next_edition_title(title: str) -> str:
+    """The title suggested for a new edition: "Bilancio sociale" → "Bilancio sociale (2ª edizione)",
+    "Bilancio sociale (2ª edizione)" → "Bilancio sociale (3ª edizione)"."""
+    match = _EDITION.search(title)
+    if match:
+        return f"{title[:match.start()].rstrip()} ({int(match.group(1)) + 1}ª edizione)"
+    return f"{title.rstrip()} (2ª edizione)"

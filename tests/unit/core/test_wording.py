@@ -98,3 +98,16 @@ def test_the_greeting_follows_the_hour(hour, greeting_id):
     from training_hub.core.wording import greeting
 
     assert greeting(hour) == greeting_id
+
+
+@pytest.mark.parametrize(("title", "suggested"), [
+    ("Bilancio sociale", "Bilancio sociale (2ª edizione)"),
+    ("Bilancio sociale (2ª edizione)", "Bilancio sociale (3ª edizione)"),
+    ("Bilancio sociale (9a edizione)", "Bilancio sociale (10ª edizione)"),
+    ("Bilancio sociale (2° Edizione) ", "Bilancio sociale (3ª edizione)"),
+    ("Corso 2026 (base)", "Corso 2026 (base) (2ª edizione)"),
+])
+def test_a_new_edition_is_suggested_a_numbered_title(title, suggested):
+    from training_hub.core.wording import next_edition_title
+
+    assert next_edition_title(title) == suggested
