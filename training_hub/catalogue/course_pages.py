@@ -191,8 +191,10 @@ class TrainerCoursePages(Controller):
         try:
             copy = await copy_course(user, course_id, first_day=str(data.get("first_day") or "") or None,
                                      confirm_warnings=checked(data, "confirm_warnings"),
-                                     title=str(data.get("title") or ""),
-                                     funder_plan_code=str(data.get("funder_plan_code") or ""))
+                                     # absent (an older form): kept as they are
+                                     title=None if data.get("title") is None else str(data["title"]),
+                                     funder_plan_code=None if data.get("funder_plan_code") is None
+                                     else str(data["funder_plan_code"]))
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise

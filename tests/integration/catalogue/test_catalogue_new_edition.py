@@ -39,7 +39,8 @@ async def test_an_empty_code_is_cleared_and_an_empty_title_is_refused(client):
     assert refused.status_code == 422 and 'id="title-error"' in refused.text
     assert await Course.count() == 1
 
-    done = await post_form(client, f"/trainer/courses/{course.id}/copy", {"title": "Primo soccorso (2ª edizione)"})
+    done = await post_form(client, f"/trainer/courses/{course.id}/copy",
+                           {"title": "Primo soccorso (2ª edizione)", "funder_plan_code": "  "})
     assert done.status_code == 303
     copy = await Course.objects().where(Course.copied_from == course.id).first()
     assert copy.funder_plan_code is None
