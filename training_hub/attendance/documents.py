@@ -14,6 +14,7 @@ Unicode font: every participant's name prints exactly as it was typed, "Łukasz 
 from __future__ import annotations
 
 import io
+from datetime import date, datetime, time
 from typing import Any
 
 import segno
@@ -37,6 +38,7 @@ from training_hub.core.exports import (
 from training_hub.core.i18n import format_date, format_datetime, format_time, language
 from training_hub.core.labels import PATH_KIND_LABELS, label
 from training_hub.core.tables import PathKind
+from training_hub.core.timeutil import to_rome
 
 # Who issues registers and certificates, as printed on them.
 CONSORTIUM_NAME = "Consorzio Sociale Light"
@@ -95,17 +97,29 @@ def _percent_text(value: float) -> str:
 # Register: rows for CSV and XLSX -----------------------------------------------------------------
 
 
-def register_rows(data: RegisterData) -> list[list[Any]]:
-    """One row per participant and session, in the order of the PDF (numbers stay numbers)."""
+def _local_day(value: datetime | None) -> date | None:
+    return to_rome(value).date() if value else None
+
+
+def _local_clock(value: datetime | None) -> time | None:
+    return to_rome(value).time().replace(second=0, microsecond=0, tzinfo=None) if value else None
+
+
+def register_rows(data: RegisterData, *, typed: bool = False) -> list[list[Any]]:
+    """One row per participant and session, in the order of the PDF (numbers stay numbers).
+
+    ``typed``: days and times as ``date`` and ``time`` (Rome wall clock) for a spreadsheet, which stores
+    them as real dates and times, formatted 02/12/2026 and 09:30; otherwise as that text (the CSV)."""
+    day, clock = (_local_day, _local_clock) if typed else (format_date, format_time)
     rows: list[list[Any]] = []
     with language("it"):
         for session in data.sessions:
             common = [
                 data.course_title,
                 data.funder_plan_code,
-                format_date(session.starts_at),
-                format_time(session.starts_at),
-                format_time(session.ends_at),
+                day(session.starts_at),
+                clock(session.starts_at),
+                clock(session.ends_at),
                 session.minutes,
                 session.topics,
                 session.trainer_name,
@@ -118,8 +132,8 @@ def register_rows(data: RegisterData) -> list[list[Any]]:
                     line.codice_fiscale,
                     line.cooperative,
                     status_label(line.status),
-                    format_time(line.arrived_at),
-                    format_time(line.left_at),
+                    clock(line.arrived_at),
+                    clock(line.left_at),
                     line.minutes,
                 ])
     return rows
@@ -133,7 +147,8 @@ def register_csv(data: RegisterData) -> bytes:
 
 
 def register_xlsx(data: RegisterData) -> bytes:
-    return simple_xlsx(REGISTER_COLUMNS, register_rows(data), title="Registro presenze", widths=REGISTER_XLSX_WIDTHS)
+    return simple_xlsx(REGISTER_COLUMNS, register_rows(data, typed=True), title="Registro presenze",
+                       widths=REGISTER_XLSX_WIDTHS)
 
 
 # Register: PDF -----------------------------------------------------------------------------------
