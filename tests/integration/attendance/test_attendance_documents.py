@@ -320,3 +320,17 @@ async def test_names_beyond_latin_1_print_exactly_in_the_register_and_the_certif
         lines = pdf_text(certificate.content)[1].splitlines()
         assert name in lines  # the name, exactly, on a line of its own
         assert "«Comunicare “bene” – Łódź»" in lines
+
+
+async def test_the_register_writes_the_cooperative_whole(client):
+    """Issue 13.8: not "…Spazio Ape..." — legal form abbreviated, then a smaller font, before any cut."""
+    from training_hub.core.tables import Cooperative
+
+    setup = await _register_course(participants=1, sessions=1)
+    await Cooperative.update({Cooperative.name: "Società Cooperativa Sociale Spazio Aperto Onlus"}).where(
+        Cooperative.id == setup.cooperative.id)
+    response = await client.get(f"/courses/{setup.course.id}/register.pdf", headers=await bearer(setup.trainer))
+    _reader, text = pdf_text(response.content)
+    flat = " ".join(text.split())
+    assert "Spazio Aperto Onlus" in flat
+    assert "Spazio Ape..." not in flat and "Aperto..." not in flat
