@@ -94,3 +94,29 @@ async def test_the_fold_opens_when_a_filter_is_wrong(client):
     await login(client, "w@example.test")
     html = (await client.get("/courses?starts_after=2026-12-20&starts_before=2026-12-01")).text
     assert '<details class="filters-fold" open>' in html
+
+
+async def test_the_catalogue_marks_the_courses_i_am_in(client, other_client, count_queries):
+    """Issue 13.16: the shared (cached) results carry each person's own marks, nobody else's."""
+    from tests.factories import make_enrolment
+    from training_hub.core.tables import Course, Person
+
+    await _catalogue()
+    worker = await Person.objects().get(Person.email == "w@example.test")
+    await make_person("worker", cooperative=worker.cooperative, email="c@example.test")
+    valori = await Course.objects().get(Course.title == "Comunicare i valori")
+    bilancio = await Course.objects().get(Course.title == "Bilancio sociale")
+    await make_enrolment(worker, valori)
+    await make_enrolment(worker, bilancio, status="waitlisted")
+
+    await login(client, "w@example.test")
+    await login(other_client, "c@example.test")
+    mine = (await client.get("/courses")).text
+    cards = {title: mine[mine.index(title):][:600] for title in ("Comunicare i valori", "Bilancio sociale")}
+    assert '<span class="badge badge-ok">Sei iscritto</span>' in cards["Comunicare i valori"]
+    assert "Sei in lista d'attesa" in cards["Bilancio sociale"]
+    theirs = (await other_client.get("/courses")).text  # the same cached page, without my marks
+    assert "Sei iscritto" not in theirs and "lista d'attesa</span>" not in theirs
+    with count_queries() as counter:
+        again = (await client.get("/courses")).text
+    assert "Sei iscritto" in again and counter.count == 1  # seen again: only the session is read
