@@ -81,14 +81,17 @@ async def home_summary(user: CurrentUser, now: datetime | None = None) -> HomeSu
     summary.open_surveys = counts.get("open_surveys", 0)
     if user.has_role(Role.TRAINER):
         summary.draft_courses = counts.get("draft_courses", 0)
-        summary.teaching_sessions = await fetch_all(
+        rows = await fetch_all(
             _TEACHING_SESSIONS, user.id, user.id, SessionStatus.SCHEDULED.value, now - timedelta(hours=12),
             UPCOMING_LIMIT,
         )
-        for row in summary.teaching_sessions:
+        summary.teaching_sessions = []
+        for row in rows:  # database records are read-only: each becomes a dict with two flags
             starts_at, ends_at = to_utc(row["starts_at"]), to_utc(row["ends_at"])
-            row["in_progress"] = starts_at <= now < ends_at
-            row["roll_call_now"] = starts_at - RECORDING_OPENS_BEFORE <= now < ends_at + ROLL_CALL_LINK_AFTER_END
+            summary.teaching_sessions.append({
+                **dict(row), "in_progress": starts_at <= now < ends_at,
+                "roll_call_now": starts_at - RECORDING_OPENS_BEFORE <= now < ends_at + ROLL_CALL_LINK_AFTER_END,
+            })
     if user.is_admin:
         summary.pending_approvals = counts.get("pending_approvals", 0)
     return summary
