@@ -57,6 +57,8 @@ class LoginController(Controller):
     @post("/logout", name="logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         request.clear_session()
+        request.set_session({})  # a new, empty session, carrying only the goodbye
+        flash(request, gettext("Sei uscito da Training Hub."))
         return redirect("/login")
 
 

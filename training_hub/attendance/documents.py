@@ -14,6 +14,7 @@ Unicode font: every participant's name prints exactly as it was typed, "Łukasz 
 from __future__ import annotations
 
 import io
+from datetime import date, datetime, time
 from typing import Any
 
 import segno
@@ -37,6 +38,8 @@ from training_hub.core.exports import (
 from training_hub.core.i18n import format_date, format_datetime, format_time, language
 from training_hub.core.labels import PATH_KIND_LABELS, label
 from training_hub.core.tables import PathKind
+from training_hub.core.timeutil import to_rome
+from training_hub.core.wording import elide
 
 # Who issues registers and certificates, as printed on them.
 CONSORTIUM_NAME = "Consorzio Sociale Light"
@@ -95,17 +98,29 @@ def _percent_text(value: float) -> str:
 # Register: rows for CSV and XLSX -----------------------------------------------------------------
 
 
-def register_rows(data: RegisterData) -> list[list[Any]]:
-    """One row per participant and session, in the order of the PDF (numbers stay numbers)."""
+def _local_day(value: datetime | None) -> date | None:
+    return to_rome(value).date() if value else None
+
+
+def _local_clock(value: datetime | None) -> time | None:
+    return to_rome(value).time().replace(second=0, microsecond=0, tzinfo=None) if value else None
+
+
+def register_rows(data: RegisterData, *, typed: bool = False) -> list[list[Any]]:
+    """One row per participant and session, in the order of the PDF (numbers stay numbers).
+
+    ``typed``: days and times as ``date`` and ``time`` (Rome wall clock) for a spreadsheet, which stores
+    them as real dates and times, formatted 02/12/2026 and 09:30; otherwise as that text (the CSV)."""
+    day, clock = (_local_day, _local_clock) if typed else (format_date, format_time)
     rows: list[list[Any]] = []
     with language("it"):
         for session in data.sessions:
             common = [
                 data.course_title,
                 data.funder_plan_code,
-                format_date(session.starts_at),
-                format_time(session.starts_at),
-                format_time(session.ends_at),
+                day(session.starts_at),
+                clock(session.starts_at),
+                clock(session.ends_at),
                 session.minutes,
                 session.topics,
                 session.trainer_name,
@@ -118,8 +133,8 @@ def register_rows(data: RegisterData) -> list[list[Any]]:
                     line.codice_fiscale,
                     line.cooperative,
                     status_label(line.status),
-                    format_time(line.arrived_at),
-                    format_time(line.left_at),
+                    clock(line.arrived_at),
+                    clock(line.left_at),
                     line.minutes,
                 ])
     return rows
@@ -133,7 +148,8 @@ def register_csv(data: RegisterData) -> bytes:
 
 
 def register_xlsx(data: RegisterData) -> bytes:
-    return simple_xlsx(REGISTER_COLUMNS, register_rows(data), title="Registro presenze", widths=REGISTER_XLSX_WIDTHS)
+    return simple_xlsx(REGISTER_COLUMNS, register_rows(data, typed=True), title="Registro presenze",
+                       widths=REGISTER_XLSX_WIDTHS)
 
 
 # Register: PDF -----------------------------------------------------------------------------------
@@ -195,6 +211,37 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     return fitted
 
 
+# Legal forms written short, so a cooperative's own name fits its column: "Società Cooperativa Sociale
+# Spazio Aperto Onlus" reads "Soc. Coop. Soc. Spazio Aperto Onlus", not "…Spazio Ape...".
+LEGAL_FORMS = (
+    ("Società Cooperativa Sociale", "Soc. Coop. Soc."), ("Societa Cooperativa Sociale", "Soc. Coop. Soc."),
+    ("Cooperativa Sociale", "Coop. Soc."), ("Società Cooperativa", "Soc. Coop."), ("Cooperativa", "Coop."),
+    ("Consorzio", "Cons."),
+)
+SMALLEST_FONT_RATIO = 0.75
+
+
+def _fit_whole(pdf: FPDF, text: str, width: float) -> tuple[str, float]:
+    """The text of a cell and the font size to write it in: whole if it fits; else with its legal form
+    abbreviated; else in a font down to three quarters of the size; only then cut with an ellipsis."""
+    size = pdf.font_size_pt
+    room = width - 2 * pdf.c_margin
+    if _text_width(pdf, pdf_text(text)) <= room:
+        return _fit(pdf, text, width), size
+    shorter = text
+    for long_form, short_form in LEGAL_FORMS:
+        shorter = shorter.replace(long_form, short_form)
+    if _text_width(pdf, pdf_text(shorter)) <= room:
+        return _fit(pdf, shorter, width), size
+    needed = _text_width(pdf, pdf_text(shorter))
+    smaller = max(size * SMALLEST_FONT_RATIO, size * room / needed)
+    pdf.set_font_size(smaller)
+    try:
+        return _fit(pdf, shorter, width), smaller
+    finally:
+        pdf.set_font_size(size)
+
+
 def _text_width(pdf: FPDF, text: str) -> float:
     cache: dict[tuple[str, str, float], float] = pdf.__dict__.setdefault("_width_cache", {})
     key = (text, pdf.font_style, pdf.font_size_pt)
@@ -221,13 +268,18 @@ class _Grid:
         baseline = y + self.row_height / 2 + 0.3 * pdf.font_size
         for (_title, width, align), value in zip(self.columns, values, strict=True):
             if value:
-                text = _fit(pdf, value, width)
+                size = pdf.font_size_pt
+                text, shrunk = _fit_whole(pdf, value, width)
+                if shrunk != size:
+                    pdf.set_font_size(shrunk)
                 if align == "R":
                     pdf.text(x + width - pdf.c_margin - _text_width(pdf, text), baseline, text)
                 elif align == "C":
                     pdf.text(x + (width - _text_width(pdf, text)) / 2, baseline, text)
                 else:
                     pdf.text(x + pdf.c_margin, baseline, text)
+                if shrunk != size:
+                    pdf.set_font_size(size)
             x += width
         pdf.line(pdf.l_margin, y + self.row_height, x, y + self.row_height)
         pdf.set_y(y + self.row_height)
@@ -488,9 +540,9 @@ def certificate_pdf(data: CertificateData) -> bytes:
         pdf.ln(3)
         if data.first_day and data.last_day:
             if format_date(data.first_day) == format_date(data.last_day):
-                when = f"Il corso si è svolto il {format_date(data.first_day)}"
+                when = elide(f"Il corso si è svolto il {format_date(data.first_day)}")
             else:
-                when = f"Il corso si è svolto dal {format_date(data.first_day)} al {format_date(data.last_day)}"
+                when = elide(f"Il corso si è svolto dal {format_date(data.first_day)} al {format_date(data.last_day)}")
             centred(when + (f" presso: {'; '.join(data.places)}." if data.places else "."), 11)
         pdf.ln(12)
 

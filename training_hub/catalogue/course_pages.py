@@ -51,6 +51,7 @@ from training_hub.core.i18n import gettext
 from training_hub.core.parsing import parse_id
 from training_hub.core.tables import Area, CourseStatus, DeliveryMode, Role
 from training_hub.core.timeutil import utcnow
+from training_hub.core.wording import next_edition_title
 from training_hub.directory.service import list_cooperatives
 from training_hub.web.auth import CurrentUser, provide_user, requires_staff
 from training_hub.web.responses import flash, form_dict, form_errors, page, redirect
@@ -186,14 +187,20 @@ class TrainerCoursePages(Controller):
     @get("/courses/{course_id:int}/copy", name="course_copy_form")
     async def copy_form(self, user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template:
         course = await get_manageable_course_detail(user, course_id)
-        return page("catalogue/copy_form.html", course=course, form={}, errors={}, issues=None, **labels())
+        # Suggested, to change at will: a numbered title, and no funder code (it belongs to one edition).
+        form = {"title": next_edition_title(course["title"]), "funder_plan_code": ""}
+        return page("catalogue/copy_form.html", course=course, form=form, errors={}, issues=None, **labels())
 
     @post("/courses/{course_id:int}/copy", name="course_copy")
     async def copy(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser], course_id: FromPath[int]) -> Template | Redirect:
         data = await form_dict(request)
         try:
             copy = await copy_course(user, course_id, first_day=str(data.get("first_day") or "") or None,
-                                     confirm_warnings=checked(data, "confirm_warnings"))
+                                     confirm_warnings=checked(data, "confirm_warnings"),
+                                     # absent (an older form): kept as they are
+                                     title=None if data.get("title") is None else str(data["title"]),
+                                     funder_plan_code=None if data.get("funder_plan_code") is None
+                                     else str(data["funder_plan_code"]))
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise

@@ -485,9 +485,13 @@ async def delete_draft_course(user: CurrentUser, course_id: int) -> None:
 
 
 async def copy_course(
-    user: CurrentUser, course_id: int, *, first_day: date | str | None = None, confirm_warnings: bool = False
+    user: CurrentUser, course_id: int, *, first_day: date | str | None = None, confirm_warnings: bool = False,
+    title: str | None = None, funder_plan_code: str | None = None,
 ) -> dict[str, Any]:
     """A new edition: a draft with everything but the dates.
+
+    ``title`` and ``funder_plan_code``, when given, replace the source's (the page suggests
+    "… (2ª edizione)" and an empty code: a funder's plan code belongs to one edition); None keeps them.
 
     Without ``first_day`` the copy has no sessions and no enrolment dates. With it, the scheduled
     sessions are copied too, moved so the first falls on ``first_day``, same weekdays distance and
@@ -496,6 +500,11 @@ async def copy_course(
     source = await get_manageable_course_detail(user, course_id)  # managers see the online links too
     errors: dict[str, str] = {}
     day = parse_day(first_day, "first_day", errors) if first_day not in (None, "") else None
+    new_title = source["title"] if title is None else single_line(title, "title", errors, max_length=200)
+    if title is not None and not new_title and "title" not in errors:
+        errors["title"] = N_("Indica il titolo del corso.")
+    funder = source["funder_plan_code"] if funder_plan_code is None else (
+        single_line(funder_plan_code, "funder_plan_code", errors, max_length=60) or None)
     if errors:
         raise ValidationFailed(N_("Controlla i campi evidenziati."), errors=errors)
     sessions = [s for s in source["sessions"] if s["status"] == SessionStatus.SCHEDULED]
@@ -512,12 +521,12 @@ async def copy_course(
                             "trainer_id": s["trainer"]["id"] if s["trainer"] else None})
     async with write_transaction():
         values = {
-            Course.path: source["path"]["id"], Course.title: source["title"], Course.description: source["description"],
+            Course.path: source["path"]["id"], Course.title: new_title, Course.description: source["description"],
             Course.capacity: source["capacity"], Course.delivery_mode: source["delivery_mode"],
             Course.location: source["location"]["id"] if source["location"] else None,
             Course.requires_approval: source["requires_approval"],
             Course.attendance_threshold: source["attendance_threshold"],
-            Course.funder_plan_code: source["funder_plan_code"], Course.status: CourseStatus.DRAFT.value,
+            Course.funder_plan_code: funder, Course.status: CourseStatus.DRAFT.value,
             Course.safety_course_type: source["safety_course_type"],
             Course.final_test_required: source["final_test_required"],
             Course.copied_from: course_id, Course.created_by: user.id, Course.position: source["position"],

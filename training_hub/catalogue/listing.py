@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -135,8 +135,27 @@ class CatalogueFilters:
     sort: str = "start"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
-    # The values as typed, to refill the form and build shareable links.
+    # The valid values as typed, to build shareable links.
     raw: dict[str, str] = field(default_factory=dict)
+    # Everything as typed, invalid values included: the form shows it again so it can be corrected.
+    typed: dict[str, str] = field(default_factory=dict)
+
+    def active(self) -> list[tuple[str, Any]]:
+        """The filters applied, in the form's order, for the summary on the folded filters: (name, value),
+        dates as Rome days (``starts_before`` the last day included)."""
+        from training_hub.core.timeutil import to_rome
+
+        shown: list[tuple[str, Any]] = []
+        if self.q:
+            shown.append(("q", self.q))
+        shown += [(name, getattr(self, name)) for name in ("kind", "province", "area", "delivery_mode")
+                  if getattr(self, name)]
+        if self.starts_after:
+            shown.append(("starts_after", to_rome(self.starts_after).date()))
+        if self.starts_before:
+            shown.append(("starts_before", to_rome(self.starts_before - timedelta(microseconds=1)).date()))
+        shown += [(name, True) for name in ("seats_available", "include_past") if getattr(self, name)]
+        return shown
 
     def query_string(self, **overrides: Any) -> str:
         """The filters as a query string (``page`` and others replaced by ``overrides``)."""
@@ -180,7 +199,7 @@ def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters
     """
     raw = {name: str(params.get(name) or "").strip() for name in FILTER_NAMES}
     errors: dict[str, str] = {}
-    filters = CatalogueFilters(raw={k: v for k, v in raw.items() if v})
+    filters = CatalogueFilters(raw={k: v for k, v in raw.items() if v}, typed={k: v for k, v in raw.items() if v})
     if raw["kind"]:
         if raw["kind"] in {k.value for k in PathKind}:
             filters.kind = raw["kind"]
@@ -205,8 +224,10 @@ def parse_catalogue_filters(params: Mapping[str, Any]) -> tuple[CatalogueFilters
     filters.starts_after = _bound(raw["starts_after"], "starts_after", errors, end_of_day=False)
     filters.starts_before = _bound(raw["starts_before"], "starts_before", errors, end_of_day=True)
     if filters.starts_after and filters.starts_before and filters.starts_before <= filters.starts_after:
+        # A reversed range applies neither end: half of it would filter as nobody asked.
         errors["starts_before"] = N_("La fine dell'intervallo deve venire dopo l'inizio.")
-        filters.starts_before = None
+        errors["starts_after"] = N_("L'inizio dell'intervallo deve venire prima della fine.")
+        filters.starts_after = filters.starts_before = None
     filters.seats_available = raw["seats_available"].lower() in TRUE_VALUES
     filters.include_past = raw["include_past"].lower() in TRUE_VALUES
     if raw["sort"] in ("start", "-start"):

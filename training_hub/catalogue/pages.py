@@ -10,6 +10,7 @@ enrolment panel.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -31,11 +32,11 @@ from training_hub.catalogue.listing import (
 )
 from training_hub.catalogue.paths import get_path_detail, list_paths, may_create_path
 from training_hub.core.cache import MISSING, ReadCache, data_generation
-from training_hub.core.i18n import get_language, gettext
+from training_hub.core.i18n import N_, get_language, gettext
 from training_hub.core.settings import get_settings
-from training_hub.core.tables import PathKind
+from training_hub.core.tables import EnrolmentStatus, PathKind
 from training_hub.core.timeutil import to_utc
-from training_hub.enrolment.panel import course_panel_context
+from training_hub.enrolment.panel import course_panel_context, my_course_statuses
 from training_hub.web.auth import CurrentUser, provide_user, requires_login, user_of
 from training_hub.web.responses import is_htmx, page
 from training_hub.web.shell import page_with_body
@@ -53,6 +54,30 @@ def catalogue_pages() -> ReadCache[Markup]:
     if _catalogue_pages is None:
         _catalogue_pages = ReadCache(ttl=get_settings().catalogue_cache_seconds, size=512)
     return _catalogue_pages
+
+
+_MINE = re.compile(r"<!--mine:(\d+)-->")
+MINE_LABELS = {
+    EnrolmentStatus.CONFIRMED.value: N_("Sei iscritto"),
+    EnrolmentStatus.WAITLISTED.value: N_("Sei in lista d'attesa"),
+    EnrolmentStatus.PENDING.value: N_("Hai chiesto l'iscrizione"),
+}
+
+
+def mark_my_courses(html: Markup, statuses: dict[int, str]) -> Markup:
+    """The shared results page with the person's own courses marked (the page itself is rendered once
+    for everyone with the same view, see ``catalogue_pages``)."""
+    if not statuses:
+        return html
+
+    def badge(match: re.Match[str]) -> str:
+        status = statuses.get(int(match.group(1)))
+        if status is None:
+            return ""
+        kind = "badge-ok" if status == EnrolmentStatus.CONFIRMED.value else "badge-warn"
+        return str(Markup('<p class="mine"><span class="badge {}">{}</span></p>').format(kind, Markup(gettext(MINE_LABELS[status]))))
+
+    return Markup(_MINE.sub(badge, str(html)))
 
 
 # Everyone: catalogue, course, paths ---------------------------------------------------------------
@@ -85,6 +110,7 @@ class CataloguePages(Controller):
             generation = data_generation()
             html = await self._render_results(request, user, htmx)
             cache.put(key, html, generation=generation)
+        html = mark_my_courses(html, await my_course_statuses(user))
         if htmx:
             return Response(html, media_type=MediaType.HTML, headers=headers)
         return page_with_body(request, "catalogue/catalogue.html", html, headers=headers)

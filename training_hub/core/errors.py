@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, ClassVar
 
-from training_hub.core.i18n import N_, gettext
+from training_hub.core.i18n import N_, get_language, gettext
+from training_hub.core.wording import elide
 
 PROBLEM_TYPE_PREFIX = "urn:training-hub:problem:"
 
@@ -59,7 +60,10 @@ def _render(message: str, params: dict[str, Any]) -> str:
     own = getattr(message, "params", None)
     if own:
         params = {**params, **own}
-    return translated % params if params else translated
+    if not params:
+        return translated
+    text = translated % params
+    return elide(text) if get_language() == "it" else text
 
 
 class DomainError(Exception):

@@ -24,11 +24,13 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from training_hub.core.text import xml_safe
@@ -102,8 +104,21 @@ def simple_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
     sheet.freeze_panes = "A2"
     sheet.append([safe_cell(name) for name in header])
     for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     return workbook_bytes(workbook)
+
+
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
+XLSX_TIME_FORMAT = "HH:MM"
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Dates and times stored as such (a spreadsheet can sort and sum them), shown 02/12/2026 and 09:30."""
+    if isinstance(value, (date, time)) and not isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_DATE_FORMAT if isinstance(value, date) else XLSX_TIME_FORMAT
+        return cell
+    return safe_cell(value)
 
 
 # PDF ---------------------------------------------------------------------------------------------

@@ -173,9 +173,7 @@ def format_percentage(value: float | None, digits: int = 0) -> str:
 
 
 def format_hours(minutes: int | None) -> str:
-    """Minutes as hours the way registers print them: 90 → "1,5 h" in Italian."""
-    if minutes is None:
-        return ""
-    hours = Decimal(minutes) / Decimal(60)
-    text = format_decimal(hours, format="#,##0.##", locale=babel_locale())
-    return f"{text} h"
+    """Minutes as hours and minutes: 92 → "1 h 32 min" (never "1,53 h": see ``core.wording``)."""
+    from training_hub.core.wording import duration
+
+    return duration(minutes)

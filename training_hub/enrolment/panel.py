@@ -206,3 +206,33 @@ async def decision_preview(actor: CurrentUser, enrolment_id: int) -> dict[str, A
         "seats_left": course.seats_left,
         "waitlist_length": course.seats.waitlisted,
     }
+
+
+# The catalogue marks the courses a person is already in -------------------------------------------
+
+_MY_STATUSES_SQL = (
+    "SELECT course, status FROM enrolment WHERE person = {} AND status IN ({}, {}, {})"
+)
+_my_statuses_cache: Any = None
+
+
+async def my_course_statuses(user: CurrentUser) -> dict[int, str]:
+    """The person's live enrolments, course → status (confirmed, waitlisted, pending), for the catalogue
+    to mark the courses they are already in. Reused until anything is written (``core.cache``), so a
+    catalogue page seen again still reads nothing but the session."""
+    from training_hub.core.cache import MISSING, ReadCache, data_generation
+    from training_hub.core.db import fetch_all
+    from training_hub.core.settings import get_settings
+
+    global _my_statuses_cache
+    if _my_statuses_cache is None:
+        _my_statuses_cache = ReadCache(ttl=get_settings().catalogue_cache_seconds, size=2048)
+    hit = _my_statuses_cache.get(user.id)
+    if hit is not MISSING:
+        return hit
+    generation = data_generation()
+    rows = await fetch_all(_MY_STATUSES_SQL, user.id, EnrolmentStatus.CONFIRMED.value,
+                           EnrolmentStatus.WAITLISTED.value, EnrolmentStatus.PENDING.value)
+    statuses = {int(row["course"]): str(row["status"]) for row in rows}
+    _my_statuses_cache.put(user.id, statuses, generation=generation)
+    return statuses

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from training_hub.attendance.rules import RECORDING_OPENS_BEFORE
 from training_hub.core.db import fetch_all, fetch_one
 from training_hub.core.identity import CurrentUser
 from training_hub.core.tables import CourseStatus, EnrolmentStatus, Role, SessionStatus, SurveyStatus
-from training_hub.core.timeutil import utcnow
+from training_hub.core.timeutil import to_rome, to_utc, utcnow
+from training_hub.core.wording import GOOD_MORNING, greeting
 
 UPCOMING_LIMIT = 5
 
@@ -33,7 +35,8 @@ _TEACHING_SESSIONS = (
 )
 _COUNTS = (
     "SELECT "
-    "(SELECT COUNT(*) FROM enrolment WHERE person = {} AND status IN ({}, {})) AS open_enrolments, "
+    "(SELECT COUNT(*) FROM enrolment WHERE person = {} AND status = {}) AS open_enrolments, "
+    "(SELECT COUNT(*) FROM enrolment WHERE person = {} AND status = {}) AS waitlisted, "
     "(SELECT COUNT(*) FROM course WHERE status = {} AND id IN "
     "(SELECT course FROM course_trainer WHERE person = {})) AS draft_courses, "
     "(SELECT COUNT(*) FROM enrolment WHERE status = {}) AS pending_approvals, "
@@ -48,8 +51,15 @@ class HomeSummary:
     teaching_sessions: list[dict[str, Any]] = field(default_factory=list)
     pending_approvals: int = 0
     draft_courses: int = 0
-    open_enrolments: int = 0
+    open_enrolments: int = 0  # requests waiting for approval
+    waitlisted: int = 0  # places on a waiting list (not a request: nobody has to approve them)
     open_surveys: int = 0
+    greeting: str = GOOD_MORNING  # the msgid, by the Rome hour
+
+
+# The roll call is one tap away on the home page from when the register opens until an hour after the
+# session ends (the register stays open longer: see attendance.rules).
+ROLL_CALL_LINK_AFTER_END = timedelta(hours=1)
 
 
 async def home_summary(user: CurrentUser, now: datetime | None = None) -> HomeSummary:
@@ -60,19 +70,28 @@ async def home_summary(user: CurrentUser, now: datetime | None = None) -> HomeSu
     )
     counts = await fetch_one(
         _COUNTS,
-        user.id, EnrolmentStatus.PENDING.value, EnrolmentStatus.WAITLISTED.value,
+        user.id, EnrolmentStatus.PENDING.value, user.id, EnrolmentStatus.WAITLISTED.value,
         CourseStatus.DRAFT.value, user.id,
         EnrolmentStatus.PENDING.value,
         user.id, False, SurveyStatus.OPEN.value, now,
     ) or {}
     summary.open_enrolments = counts.get("open_enrolments", 0)
+    summary.waitlisted = counts.get("waitlisted", 0)
+    summary.greeting = greeting(to_rome(now).hour)
     summary.open_surveys = counts.get("open_surveys", 0)
     if user.has_role(Role.TRAINER):
         summary.draft_courses = counts.get("draft_courses", 0)
-        summary.teaching_sessions = await fetch_all(
+        rows = await fetch_all(
             _TEACHING_SESSIONS, user.id, user.id, SessionStatus.SCHEDULED.value, now - timedelta(hours=12),
             UPCOMING_LIMIT,
         )
+        summary.teaching_sessions = []
+        for row in rows:  # database records are read-only: each becomes a dict with two flags
+            starts_at, ends_at = to_utc(row["starts_at"]), to_utc(row["ends_at"])
+            summary.teaching_sessions.append({
+                **dict(row), "in_progress": starts_at <= now < ends_at,
+                "roll_call_now": starts_at - RECORDING_OPENS_BEFORE <= now < ends_at + ROLL_CALL_LINK_AFTER_END,
+            })
     if user.is_admin:
         summary.pending_approvals = counts.get("pending_approvals", 0)
     return summary

@@ -14,6 +14,7 @@ from training_hub.core import i18n
 from training_hub.core.db import fetch_all
 from training_hub.core.i18n import N_
 from training_hub.core.settings import get_settings
+from training_hub.core.wording import elide
 from training_hub.notifications.ics import IcsEvent, build_invitation
 
 SIGNATURE = N_("Ufficio formazione – Consorzio Sociale Light")
@@ -209,4 +210,4 @@ def compose(
             % {"url": f"{get_settings().base_url}/my/enrolments"},
         ]
         lines += ["", i18n.gettext(SIGNATURE)]
-    return subject, "\n".join(lines) + "\n"
+    return subject, elide("\n".join(lines)) + "\n"

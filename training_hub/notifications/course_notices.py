@@ -19,7 +19,8 @@ from training_hub.core import i18n
 from training_hub.core.db import fetch_all
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import EnrolmentStatus
-from training_hub.notifications.compose import course_sessions, invitation
+from training_hub.core.wording import elide
+from training_hub.notifications.compose import SIGNATURE, course_sessions, first_name, invitation
 from training_hub.notifications.outbox import OutgoingMessage, queue_messages
 from training_hub.notifications.sessions import load_invitation_session, session_invitation
 
@@ -51,6 +52,14 @@ def place_text(row: Mapping[str, Any]) -> str:
     return i18n.gettext("online")
 
 
+def greeted(body: str, full_name: str) -> str:
+    """A notice's body as every message reads: "Ciao <name>," first, the office's signature last, and
+    Italian articles elided before the dates ("previsto per l'11/12/2026")."""
+    with i18n.language("it"):
+        greeting = i18n.gettext("Ciao %(name)s,") % {"name": first_name(full_name)}
+        return f"{greeting}\n\n{elide(body.rstrip())}\n\n{i18n.gettext(SIGNATURE)}\n"
+
+
 async def notify_enrolled(
     course_id: int, kind: str, subject: str, body: str, dedupe: str, *,
     invitation_for: Callable[[Mapping[str, Any]], str] | None = None,
@@ -60,7 +69,8 @@ async def notify_enrolled(
     Confirmed participants also get ``invitation_for(person)`` attached. How many were queued."""
     rows = await fetch_all(_RECIPIENTS_SQL, course_id, True)
     return await queue_messages([
-        OutgoingMessage(kind, recipient_id=row["person"], to_email=row["email"], subject=subject, body=body,
+        OutgoingMessage(kind, recipient_id=row["person"], to_email=row["email"], subject=subject,
+                        body=greeted(body, row["full_name"]),
                         ics=invitation_for(row) if invitation_for and row["status"] == EnrolmentStatus.CONFIRMED else "",
                         dedupe_key=f"{dedupe}:{row['person']}")
         for row in rows if row["email"]

@@ -48,9 +48,34 @@ class ReportPDF(UnicodePDF):
         self.cell(0, 6, pdf_text(f"{self.report_title} - {text}"), align="C")
 
 
+def _column_widths(pdf: ReportPDF, headings: list[str], rows: list[list[str]], weights: list[float]) -> list[float]:
+    """Widths (mm) where no word is cut: each column at least as wide as its longest word (a bold
+    heading's or a cell's), the room left shared by ``weights``. Without this fpdf splits a heading
+    mid-word ("Completame/nto") when the columns share the page evenly."""
+    padding = 2 * 1 + 1.5  # the cells' padding on both sides, and a little air
+
+    def longest(texts: list[str], style: str) -> float:
+        pdf.set_font(PDF_FONT, style, 8)
+        return max((pdf.get_string_width(word) for text in texts for word in pdf_text(text).split()), default=0.0)
+
+    minimum = [max(longest([heading], "B"), longest([row[i] for row in rows if i < len(row)], "")) + padding
+               for i, heading in enumerate(headings)]
+    spare = pdf.epw - sum(minimum)
+    if spare <= 0:
+        return minimum
+    # The first column (the names) on one line when the page allows it, then the rest shared by weight.
+    pdf.set_font(PDF_FONT, "", 8)
+    whole = max((pdf.get_string_width(pdf_text(row[0])) for row in rows if row), default=0.0) + padding
+    first_extra = min(spare, max(0.0, min(whole, pdf.epw * weights[0] / sum(weights)) - minimum[0]))
+    minimum[0] += first_extra
+    spare -= first_extra
+    total = sum(weights)
+    return [need + spare * weight / total for need, weight in zip(minimum, weights, strict=True)]
+
+
 def _table(pdf: ReportPDF, headings: list[str], rows: list[list[str]], numeric: list[bool],
            first_width: float = 2.5) -> None:
-    widths = [first_width] + [1.0] * (len(headings) - 1)
+    widths = _column_widths(pdf, headings, rows, [first_width] + [1.0] * (len(headings) - 1))
     pdf.set_font(PDF_FONT, "", 8)
     with pdf.table(
         col_widths=widths,

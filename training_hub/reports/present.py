@@ -114,7 +114,7 @@ def format_cell(value: Any, kind: str) -> str:
     if kind == "int":
         return _number(int(value), 0)
     if kind == "minutes":
-        return _number(int(value) / 60, 2, strip=True) + " h"
+        return i18n.format_hours(int(value))  # "26 h 40 min", as every page (files keep decimal hours)
     if kind == "percent":
         return _number(float(value) * 100, 1) + "%"
     if kind == "rating":
@@ -167,6 +167,12 @@ class Chart:
 CHART_WIDTH = 640
 LABEL_WIDTH = 200
 VALUE_SPACE = 90
+# The labels' room is measured, not guessed: at 13 px no character of the sans-serif the page uses is
+# wider on average than 8 px (capitals and "m" included), so a label of n characters needs n × 8 px plus
+# the gap before its bar; the bars keep at least BAR_SPACE, the chart widens instead (the SVG scales).
+LABEL_CHAR_PX = 8
+LABEL_GAP = 12
+BAR_SPACE = 350
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
 MAX_LABEL_CHARS = 28
@@ -192,13 +198,18 @@ def chart_for(table: ReportTable) -> Chart | None:
     peak = max((value for _row, value in values), default=0.0)
     if not values or peak <= 0:
         return None
-    bar_space = CHART_WIDTH - LABEL_WIDTH - VALUE_SPACE
-    bars = []
-    for index, (row, value) in enumerate(values):
+    labels = []
+    for row, _value in values:
         full = label_text(row.get(label_key), label_column.kind) if label_column.kind in LABEL_KINDS else str(
             row.get(label_key) or "")
         if label_column.kind == "month":
             full = month_label(row[label_key], short=True)
+        labels.append(full)
+    label_width = max(LABEL_WIDTH, max(len(_short(full)) for full in labels) * LABEL_CHAR_PX + LABEL_GAP)
+    chart_width = max(CHART_WIDTH, label_width + BAR_SPACE + VALUE_SPACE)
+    bar_space = chart_width - label_width - VALUE_SPACE
+    bars = []
+    for index, ((row, value), full) in enumerate(zip(values, labels, strict=True)):
         bars.append(Bar(label=_short(full), full_label=full, display=format_cell(row.get(value_key), value_column.kind),
                         y=index * ROW_HEIGHT + 6, width=round(bar_space * value / peak, 1)))
     title = gettext(table.title)
@@ -207,8 +218,8 @@ def chart_for(table: ReportTable) -> Chart | None:
         "value": file_header(value_column).lower(), "label": gettext(label_column.label).lower(),
         "peak": format_cell(peak if value_column.kind != "int" else int(peak), value_column.kind),
     }
-    return Chart(id=f"chart-{table.key}", title=title, description=description, bars=bars, width=CHART_WIDTH,
-                 height=len(bars) * ROW_HEIGHT + 12, label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT,
+    return Chart(id=f"chart-{table.key}", title=title, description=description, bars=bars, width=chart_width,
+                 height=len(bars) * ROW_HEIGHT + 12, label_width=label_width, bar_height=BAR_HEIGHT,
                  row_height=ROW_HEIGHT)
 
 

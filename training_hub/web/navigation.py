@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from training_hub.core.i18n import N_, gettext
@@ -35,12 +36,24 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+# A course's management pages live under /courses/<id>/… and /sessions/<id>/… but belong to "I miei
+# corsi" (participants, attendance, editing, sessions, the final test's editor and results); the course
+# page itself, enrolling and taking the final test stay in the catalogue.
+MANAGED_COURSE_PAGE = re.compile(
+    r"^/(?:courses/(?:new|\d+/(?!enrol(?:/|$)|final-test/?$).+)|sessions/\d+(?:/.*)?)$")
+MY_COURSES = "/trainer/courses"
+
+
 def nav_for(user: CurrentUser | None, current_path: str = "") -> list[dict[str, object]]:
     if user is None:
         return []
+    visible = [item for item in NAV_ITEMS if item.visible_to(user)]
+    managed = MANAGED_COURSE_PAGE.match(current_path) is not None and any(i.href == MY_COURSES for i in visible)
     items = []
-    for item in NAV_ITEMS:
-        if item.visible_to(user):
+    for item in visible:
+        if managed:
+            active = item.href == MY_COURSES
+        else:
             active = current_path == item.href or (item.href != "/" and current_path.startswith(item.href))
-            items.append({"href": item.href, "label": gettext(item.label), "active": active})
+        items.append({"href": item.href, "label": gettext(item.label), "active": active})
     return items

@@ -10,22 +10,43 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from training_hub.core import i18n
+from training_hub.core import i18n, richtext
 from training_hub.core.identity import current_user
 from training_hub.core.labels import AREA_LABELS, PATH_KIND_LABELS, PROVINCE_LABELS, ROLE_LABELS, label
 from training_hub.core.settings import PROJECT_ROOT
+from training_hub.core.wording import elide
 from training_hub.web.navigation import nav_for
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 FLASH_SESSION_KEY = "_flash"
 
 def template_gettext(message: str, **variables: Any) -> Markup:
-    return Markup(i18n.gettext(message)) % variables
+    text = Markup(i18n.gettext(message)) % variables
+    # Italian articles before the numbers just filled in: "dal 11/12" → "dall'11/12" (core.wording).
+    return Markup(elide(text)) if variables and i18n.get_language() == "it" else text
 
 
 def template_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
     variables.setdefault("num", num)
-    return Markup(i18n.ngettext(singular, plural, num)) % variables
+    text = Markup(i18n.ngettext(singular, plural, num)) % variables
+    return Markup(elide(text)) if i18n.get_language() == "it" else text
+
+
+def format_day_span(first: Any, last: Any) -> str:
+    """A span of days: "01/12/2026–14/12/2026", or a one-day course's "14/12/2026" once."""
+    first_text, last_text = i18n.format_date(first), i18n.format_date(last)
+    if not last_text or first_text == last_text:
+        return first_text
+    if not first_text:
+        return last_text
+    return f"{first_text}–{last_text}"
+
+
+def format_day_at(value: Any) -> Markup:
+    """An instant as a day and a time in a sentence: "11/12/2026 alle 09:15"."""
+    if value is None:
+        return Markup("")
+    return template_gettext("%(day)s alle %(time)s", day=i18n.format_date(value), time=i18n.format_time(value))
 
 
 @pass_context
@@ -58,6 +79,8 @@ def build_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         date=i18n.format_date,
         time=i18n.format_time,
         datetime=i18n.format_datetime,
+        day_at=format_day_at,
+        richtext=richtext.render,
         number=i18n.format_number,
         percent=i18n.format_percentage,
         hours=i18n.format_hours,
@@ -68,6 +91,7 @@ def build_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     )
     env.globals.update(
         current_user=current_user,
+        day_span=format_day_span,
         nav_for=nav_for,
         htmx_available=(PROJECT_ROOT / "static" / "vendor" / "htmx.min.js").exists(),
         current_language=i18n.get_language,

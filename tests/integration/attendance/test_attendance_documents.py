@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -94,8 +94,24 @@ async def test_register_csv_and_xlsx_hold_the_same_rows(client):
     assert csv_rows[0] == xlsx_rows[0]
     assert csv_rows[0][:3] == ["Corso", "Codice piano formativo", "Data"]
     assert len(csv_rows) == 1 + 2 * 3  # a header, then one row per participant and session
-    as_text = [["" if value is None else str(value) for value in row] for row in xlsx_rows]
+    def shown(value):  # as the spreadsheet formats it: DD/MM/YYYY and HH:MM
+        if isinstance(value, datetime) and value.time() == time(0) and value.year > 1900:
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, datetime):  # a time alone comes back as 1899-12-30 hh:mm in some readers
+            return value.strftime("%H:%M")
+        if isinstance(value, time):
+            return value.strftime("%H:%M")
+        return "" if value is None else str(value)
+
+    as_text = [[shown(value) for value in row] for row in xlsx_rows]
     assert as_text == csv_rows
+    # Issue 13.8: days and times are real dates and times in the spreadsheet, formatted as the office reads them.
+    day, start = csv_rows[0].index("Data"), csv_rows[0].index("Entrata")
+    assert all(isinstance(row[day], datetime) for row in xlsx_rows[1:])
+    assert any(isinstance(row[start], (time, datetime)) for row in xlsx_rows[1:])
+    styled = load_workbook(io.BytesIO(xlsx_response.content)).active
+    assert styled.cell(row=2, column=day + 1).number_format == "DD/MM/YYYY"
+    assert styled.cell(row=2, column=csv_rows[0].index("Inizio") + 1).number_format == "HH:MM"
     minutes_column = csv_rows[0].index("Minuti")
     assert all(isinstance(row[minutes_column], int) for row in xlsx_rows[1:])  # numbers stay numbers
     lines = [dict(zip(csv_rows[0], row, strict=True)) for row in csv_rows[1:]]
@@ -304,3 +320,17 @@ async def test_names_beyond_latin_1_print_exactly_in_the_register_and_the_certif
         lines = pdf_text(certificate.content)[1].splitlines()
         assert name in lines  # the name, exactly, on a line of its own
         assert "«Comunicare “bene” – Łódź»" in lines
+
+
+async def test_the_register_writes_the_cooperative_whole(client):
+    """Issue 13.8: not "…Spazio Ape..." — legal form abbreviated, then a smaller font, before any cut."""
+    from training_hub.core.tables import Cooperative
+
+    setup = await _register_course(participants=1, sessions=1)
+    await Cooperative.update({Cooperative.name: "Società Cooperativa Sociale Spazio Aperto Onlus"}).where(
+        Cooperative.id == setup.cooperative.id)
+    response = await client.get(f"/courses/{setup.course.id}/register.pdf", headers=await bearer(setup.trainer))
+    _reader, text = pdf_text(response.content)
+    flat = " ".join(text.split())
+    assert "Spazio Aperto Onlus" in flat
+    assert "Spazio Ape..." not in flat and "Aperto..." not in flat

@@ -187,7 +187,7 @@ async def test_training_record_adds_hours_per_year_and_per_path_kind(client):
     page = await client.get("/my/training")
     assert page.status_code == 200
     assert "Il mio percorso formativo" in page.text
-    assert "3,5 h" in page.text and "Marketing sociale" in page.text
+    assert "3 h 30 min" in page.text and "Marketing sociale" in page.text
     assert f"/enrolments/{enrolment.id}/certificate.pdf" in page.text
     csv_response = await client.get("/my/training.csv")
     assert csv_response.status_code == 200

@@ -155,7 +155,7 @@ async def test_more_than_ten_hours_and_late_evening_are_warnings(client):
     response = await client.post(f"/api/courses/{course.id}/sessions/check", headers=await bearer(trainer), json={
         "starts_at": "2026-12-02T14:00", "ends_at": "2026-12-02T22:30", "location_id": room.id})
     assert [i["code"] for i in response.json()["issues"]] == ["too_many_hours", "outside_hours"]
-    assert "13,5 h" in response.json()["issues"][0]["message"]
+    assert "13 h 30 min" in response.json()["issues"][0]["message"]
 
 
 async def test_a_trainers_day_across_courses_is_a_warning_to_confirm(client):

@@ -321,7 +321,7 @@ async def test_a_session_on_the_fall_back_night_counts_real_minutes(client):
         "starts_at": "2026-10-25T01:00", "ends_at": "2026-10-25T10:30", "location_id": room.id})
     assert response.status_code == 409
     codes = {i["code"]: i["message"] for i in response.json()["issues"]}
-    assert codes["too_many_hours"] == ("25/10/2026: il corso arriva a 10,5 h in un giorno, più delle 10 ore "
+    assert codes["too_many_hours"] == ("25/10/2026: il corso arriva a 10 h 30 min in un giorno, più delle 10 ore "
                                        "consigliate.")
     assert {"sunday", "outside_hours"} <= set(codes)
     saved = await client.post(f"/api/courses/{course.id}/sessions", headers=await bearer(trainer), json={

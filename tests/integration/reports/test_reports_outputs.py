@@ -40,7 +40,7 @@ async def test_dashboard_charts_are_accessible_svg_with_a_table_after_each(clien
         assert after.index("</svg>") < after.index("<table>") < after.index("</section>")
     assert "style=" not in html and "<script>" not in html
     assert '<th scope="col"' in html and '<th scope="row">' in html
-    assert "ottobre 2025" in html and "26,67 h" in html and "42,9%" in html  # Italian formats
+    assert "ottobre 2025" in html and "26 h 40 min" in html and "42,9%" in html  # Italian formats
     assert 'href="/reports/export.csv?from=2025-01-01&amp;to=2025-12-31&amp;table=by_kind"' in html
     # The office opens a cooperative's or a trainer's own page for the same period.
     assert f'href="/reports/cooperative?cooperative_id={data["beta"].id}&amp;from=2025-01-01&amp;to=2025-12-31"' in html
@@ -94,7 +94,7 @@ async def test_activity_report_html_and_pdf(client):
     text = pdf_text(response.content)
     assert "Rapporto di attività formativa" in text and "Via Tolmezzo, 3" in text
     assert "Marketing sociale di base" in text and "Pagina 1 di" in text
-    assert "26,67 h" in text and "4,2" in text
+    assert "26 h 40 min" in text and "4,2" in text
     assert fx.ACCESSIBILITY_NOTE not in text
     assert data["c1"].full_name not in text
 

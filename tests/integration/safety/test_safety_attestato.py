@@ -28,7 +28,7 @@ async def test_only_90_percent_and_a_passed_test_get_the_attestato(client, admin
             outcomes[name] = response.json()["detail"]
     assert outcomes["Giulia Rossi"] == 200
     assert outcomes["Paolo Conti"] == 200  # exactly 90% and passed
-    assert outcomes["Sara Ferri"].startswith("Frequenza al 88,9%: mancano")  # 89% with a passed test
+    assert outcomes["Sara Ferri"].startswith("Frequenza all'88,9%: mancano")  # 89% with a passed test
     assert outcomes["Luca Bianchi"] == (  # 95% with a failed test
         "Il test finale di apprendimento non risulta superato: l'attestato si rilascia a chi raggiunge la "
         "frequenza minima e supera il test.")

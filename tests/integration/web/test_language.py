@@ -41,10 +41,10 @@ def test_babel_formats_for_each_language():
         assert format_date(instant) == "25/11/2026"
         assert format_time(instant) == "09:30"
         assert format_date(instant, "full") == "mercoledì 25 novembre 2026"
-        assert format_hours(90) == "1,5 h"
+        assert format_hours(92) == "1 h 32 min"
     with language("en"):
         assert format_date(instant, "full") == "Wednesday, 25 November 2026"
-        assert format_hours(90) == "1.5 h"
+        assert format_hours(92) == "1 h 32 min"
 
 
 async def test_language_switch_survives_repeated_fields_and_keeps_the_query_string(client):

@@ -144,7 +144,7 @@ async def test_the_enrol_page_gives_the_cancellation_deadline_with_alle(client, 
     course = await published_course(trainer, cancellation_deadline=rome(date(2026, 12, 8), 9, 30))
     await login(client, "w@example.test")
     text = (await client.get(f"/courses/{course.id}/enrol")).text
-    assert "Si può annullare" in text and "fino al 08/12/2026 alle 09:30" in text
+    assert "Si può annullare" in text and "fino all'8/12/2026 alle 09:30" in text
 
 
 async def test_checking_a_form_with_a_bad_field_does_not_claim_a_failed_save(client):

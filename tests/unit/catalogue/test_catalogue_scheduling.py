@@ -192,7 +192,7 @@ def test_hours_on_the_fall_back_night_are_real_hours():
     fall_back = date(2026, 10, 25)
     issues = check_schedule([PlannedSession(at(fall_back, 1), at(fall_back, 10, 30), 1, frozenset({7}))], context())
     assert "too_many_hours" in codes(issues)
-    assert "10,5 h" in next(i for i in issues if i.code == "too_many_hours").text
+    assert "10 h 30 min" in next(i for i in issues if i.code == "too_many_hours").text
     # 29/03/2026, 01:00–11:30 on the clock: 10.5 hours on the wall, 9.5 real hours (the clock jumps ahead).
     spring = date(2026, 3, 29)
     issues = check_schedule([PlannedSession(at(spring, 1), at(spring, 11, 30), 1, frozenset({7}))], context())

@@ -94,7 +94,7 @@ def test_no_group_below_five_in_any_combination():
 
 
 def test_cells_for_pages_and_csv_use_italian_conventions():
-    assert format_cell(90, "minutes") == "1,5 h"
+    assert format_cell(90, "minutes") == "1 h 30 min"
     assert format_cell(0.5444, "percent") == "54,4%"
     assert format_cell(4.2, "rating") == "4,2"
     assert format_cell(1234, "int") == "1.234"
