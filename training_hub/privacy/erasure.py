@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from training_hub.accounts.tables import AccountLink
 from training_hub.core import events
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import write_transaction
@@ -38,6 +39,7 @@ from training_hub.core.tables import (
     TutorLink,
 )
 from training_hub.core.timeutil import to_rome, utcnow
+from training_hub.funding.tables import ParticipantFundData
 from training_hub.inclusion.tables import InclusionPathway
 from training_hub.privacy.access import ensure_may_erase
 from training_hub.privacy.retention import COURSE_RECORDS_SOURCE, course_records_kept_until, must_keep
@@ -64,7 +66,8 @@ async def _kept_courses(person_id: int, today: date) -> list[dict[str, Any]]:
         day = to_rome(row["ends_at"]).date()
         last_day[row["course"]] = max(day, last_day.get(row["course"], day))
     return [
-        {"course_id": course_id, "title": title, "until": course_records_kept_until(last_day[course_id])}
+        {"course_id": course_id, "title": title, "until": course_records_kept_until(last_day[course_id]),
+         "why": COURSE_RECORDS_SOURCE}
         for course_id, title in sorted(titles.items())
         if must_keep(last_day.get(course_id), today)
     ]
@@ -83,8 +86,21 @@ async def erase_person(actor: CurrentUser, person_id: int) -> dict[str, Any]:
         await Person.update({Person.active: False, Person.updated_at: utcnow()}).where(Person.id == person_id)
         await events.person_deactivated.send(actor=actor, person_id=person_id)
     kept_courses = await _kept_courses(person_id, to_rome(utcnow()).date())
+    # Features that keep records of their own say so through the hook (safety: the course dossier).
+    known = {course["course_id"]: course for course in kept_courses}
+    for holds in await events.retention_holds.send(person_id=person_id, course_id=None, now=utcnow()):
+        for hold in holds or []:
+            course = known.get(hold.course_id)
+            if course is None:
+                known[hold.course_id] = course = {"course_id": hold.course_id, "title": hold.course_title,
+                                                  "until": hold.until, "why": hold.reason}
+                kept_courses.append(course)
+            else:
+                course["until"] = max(course["until"], hold.until)
+                if hold.reason not in course["why"]:
+                    course["why"] = f"{course['why']}; {hold.reason}"
     erased = [
-        N_("e-mail, password, lingua e area"),
+        N_("e-mail, password, lingua e area, link di invito e di reimpostazione"),
         N_("necessità di accessibilità"),
         N_("collegamenti ai calendari e token di accesso"),
         N_("sessioni aperte e tentativi di accesso"),
@@ -103,6 +119,9 @@ async def erase_person(actor: CurrentUser, person_id: int) -> dict[str, Any]:
             erased.insert(0, N_("nome e codice fiscale"))
         await Person.update(values).where(Person.id == person_id)
         await AccessibilityNeeds.delete().where(AccessibilityNeeds.person == person_id)
+        await AccountLink.delete().where(AccountLink.person == person_id)
+        if not kept_courses:  # the funds' data of a participant go with the plan's records, not before
+            await ParticipantFundData.delete().where(ParticipantFundData.person == person_id)
         await FeedToken.delete().where(FeedToken.person == person_id)
         await ApiToken.delete().where(ApiToken.person == person_id)
         await KeyValue.delete().where(KeyValue.person == person_id)
@@ -121,7 +140,7 @@ async def erase_person(actor: CurrentUser, person_id: int) -> dict[str, Any]:
             "title": course["title"],
             "course_id": course["course_id"],
             "until": course["until"],
-            "why": COURSE_RECORDS_SOURCE,
+            "why": course["why"],
         }
         for course in kept_courses
     ]

@@ -17,10 +17,9 @@ from __future__ import annotations
 from datetime import date
 
 COURSE_RECORDS_YEARS = 10
-COURSE_RECORDS_SOURCE = (
-    "Accordo Stato-Regioni 17/04/2025, Parte I punto 7 (fascicolo del corso); art. 2220 c.c. "
-    "(documenti dei piani finanziati)"
-)
+# Safety courses add their own hold with the Accordo's reference (safety/retention.py, through the
+# retention_holds hook); this rule covers every course.
+COURSE_RECORDS_SOURCE = "art. 2220 c.c.: registri e documenti dei corsi e dei piani finanziati, 10 anni"
 
 
 def add_years(day: date, years: int) -> date:

@@ -111,7 +111,7 @@ async def test_erasure_keeps_the_name_for_the_registers_and_says_until_when(clie
         "course_id": held.id, "until": last_day.replace(year=last_day.year + 10).isoformat(),
         "why": report["kept"][0]["why"],
     }]
-    assert "Accordo Stato-Regioni" in report["kept"][0]["why"]
+    assert "art. 2220 c.c." in report["kept"][0]["why"] and "Accordo" not in report["kept"][0]["why"]
     assert "nome e codice fiscale" not in report["erased"]
     row = await Person.select().where(Person.id == person.id).first()
     assert row["full_name"] == "Zoë Ørsted" and row["codice_fiscale"] == "RSTZOE80A41F205X"
@@ -185,3 +185,21 @@ async def test_the_office_page_asks_for_confirmation_then_shows_the_report(clien
     assert "Conservati per obbligo di legge" in done.text and "Primo soccorso — Łukasz" in done.text
     without_csrf = await client.post(f"/people/{person.id}/privacy/erase", data={"confirm": "yes"})
     assert without_csrf.status_code == 403
+
+
+async def test_a_safety_dossier_hold_is_named_with_both_sources(client):
+    """The safety feature's hold (retention_holds hook) joins the course-records rule: one line, both reasons."""
+    from tests.integration.safety.safety_setup import ended_safety_course
+
+    setup = await ended_safety_course()
+    name, person = next(iter(setup.people.items()))
+    admin = await make_person("admin")
+
+    report = (await client.post(f"/api/people/{person.id}/erase", headers=await bearer(admin))).json()
+
+    assert [line["course_id"] for line in report["kept"]] == [setup.course.id]
+    assert report["kept"][0]["until"] == "2036-11-17"
+    why = report["kept"][0]["why"]
+    assert why.startswith("art. 2220 c.c.") and why.endswith("Accordo Stato-Regioni 17/04/2025, Rep. Atti n. 59/CSR, punto 7")
+    row = await Person.select(Person.full_name).where(Person.id == person.id).first()
+    assert row["full_name"] == name
