@@ -17,9 +17,11 @@ certificate and the training record, so every document counts hours the same way
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from training_hub.assessment.results import test_results_by_enrolment
 from training_hub.attendance.access import (
     CONFIRMED,
     ENROLMENT_COLUMNS,
@@ -149,7 +151,11 @@ async def course_progress(actor: CurrentUser, course_id: int, *, now: datetime |
         [row["enrolment_id"] for row in enrolments], sessions, attended, recorded,
         course["attendance_threshold"], now, course["status"] == CourseStatus.COMPLETED.value,
     )
-    rows = [{**row, "progress": progress[row["enrolment_id"]]} for row in enrolments]
+    # The certificate also needs the final test passed where the course has one (safety courses):
+    # the summary says "attestato disponibile" only when the attestato would be issued.
+    tests = await test_results_by_enrolment(course_id)
+    rows = [{**row, "progress": _with_test(progress[row["enrolment_id"]], tests.test_passed(row["enrolment_id"]))}
+            for row in enrolments]
     held = [s for s in sessions if s["status"] == SCHEDULED]
     return {
         "course": course,
@@ -159,6 +165,10 @@ async def course_progress(actor: CurrentUser, course_id: int, *, now: datetime |
         "can_manage": manager,
         "scope": "all" if manager else ("cooperative" if coordinator_of is not None else "own"),
     }
+
+
+def _with_test(progress: Progress, passed: bool | None) -> Progress:
+    return replace(progress, eligible=False) if passed is False and progress.eligible else progress
 
 
 def course_progress_out(row: dict[str, Any]) -> dict[str, Any]:

@@ -104,3 +104,12 @@ async def test_the_participant_downloads_their_own_and_the_verify_page_refuses_a
     await login(client, setup.people["Luca Bianchi"].email)
     page = await client.get(f"/enrolments/{setup.enrolments['Luca Bianchi'].id}/certificate.pdf")
     assert page.status_code == 403 and "test finale di apprendimento non risulta superato" in page.text
+
+
+async def test_the_attendance_summary_offers_the_attestato_only_with_the_test_passed(client):
+    """95% attendance with a failed test: no "Attestato disponibile", as the certificate itself says."""
+    setup = await ended_safety_course()
+    rows = (await client.get(f"/api/courses/{setup.course.id}/attendance", headers=await bearer(setup.trainer))).json()
+    eligible = {row["full_name"]: (row["percent"], row["certificate_eligible"]) for row in rows}
+    assert eligible["Luca Bianchi"] == (95.0, False)  # present enough, test failed
+    assert eligible["Giulia Rossi"] == (100.0, True)
