@@ -182,24 +182,32 @@ class OutboxRun:
         return self.sent + self.retried + self.failed
 
 
-# One statement claims a batch: the rows due, each moved a lease into the future. On PostgreSQL the
-# inner SELECT locks what it picks and skips rows another sender has locked (FOR UPDATE SKIP LOCKED),
-# so two instances claiming at once take disjoint batches without waiting for each other; the outer
-# conditions are checked again on the locked row. SQLite runs one writer at a time, so the statement
-# is atomic there without the clause.
-_CLAIM_SQL = (
+# One statement claims a batch: the rows due, each moved a lease into the future. On PostgreSQL a
+# MATERIALIZED CTE picks them once with FOR UPDATE SKIP LOCKED (rows another sender has locked are
+# skipped, so two instances take disjoint batches without waiting); written as ``id IN (subquery)``,
+# PostgreSQL may run the locking subquery again per row and claim more than the limit. SQLite runs one
+# writer at a time, so the plain statement is atomic there.
+_CLAIM_RETURNING = "RETURNING outbox.id, kind, recipient, to_email, subject, body, ics, attempts, created_at, retry_until"
+_CLAIM_SQL_SQLITE = (
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = {} "
     "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= {} "
-    "ORDER BY next_attempt_at, id LIMIT {}%s) AND status = 'pending' AND next_attempt_at <= {} "
-    "RETURNING id, kind, recipient, to_email, subject, body, ics, attempts, created_at, retry_until"
+    "ORDER BY next_attempt_at, id LIMIT {}) " + _CLAIM_RETURNING
+)
+_CLAIM_SQL_POSTGRES = (
+    "WITH due AS MATERIALIZED (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= {} "
+    "ORDER BY next_attempt_at, id LIMIT {} FOR UPDATE SKIP LOCKED) "
+    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = {} FROM due WHERE outbox.id = due.id "
+    + _CLAIM_RETURNING
 )
 
 
 async def claim_due(now: datetime, limit: int) -> list[dict[str, Any]]:
     """Take up to ``limit`` due rows for this process, oldest first; rows another process holds are
     left to it."""
-    sql = _CLAIM_SQL % ("" if is_sqlite() else " FOR UPDATE SKIP LOCKED")
-    rows = await fetch_all(sql, now + LEASE, now, limit, now)
+    if is_sqlite():
+        rows = await fetch_all(_CLAIM_SQL_SQLITE, now + LEASE, now, limit)
+    else:
+        rows = await fetch_all(_CLAIM_SQL_POSTGRES, now, limit, now + LEASE)
     return sorted(rows, key=lambda row: row["id"])
 
 
