@@ -1,5 +1,5 @@
-"""The files of this feature, built from plain data: register (PDF, CSV, XLSX), certificate (PDF),
-training record (CSV).
+"""The files of this feature, built from plain data: register (PDF, CSV, XLSX) and training record
+(CSV); the certificate (PDF) is in ``certificate_pdf.py`` and shares the helpers here.
 
 Documents are always in Italian, whatever the language of the page that asked for them: the funds
 for cooperative training, the cooperatives and the Italian authorities read them. The CSV and the
@@ -13,16 +13,13 @@ Unicode font: every participant's name prints exactly as it was typed, "Łukasz 
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, time
 from typing import Any
 
-import segno
 from babel.numbers import format_decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from training_hub.attendance.certificates import CertificateData
 from training_hub.attendance.registers import RegisterData
 from training_hub.attendance.rules import status_label
 from training_hub.core.exports import (
@@ -37,9 +34,7 @@ from training_hub.core.exports import (
 )
 from training_hub.core.i18n import format_date, format_datetime, format_time, language
 from training_hub.core.labels import PATH_KIND_LABELS, label
-from training_hub.core.tables import PathKind
 from training_hub.core.timeutil import to_rome
-from training_hub.core.wording import elide
 
 # Who issues registers and certificates, as printed on them.
 CONSORTIUM_NAME = "Consorzio Sociale Light"
@@ -91,7 +86,7 @@ def hours_phrase(minutes: int) -> str:
     return f"{number} ora" if minutes == 60 else f"{number} ore"
 
 
-def _percent_text(value: float) -> str:
+def percent_text(value: float) -> str:
     return format_decimal(value, format="#,##0.#", locale="it_IT")
 
 
@@ -179,7 +174,7 @@ SUMMARY_TABLE = [
 ]
 
 
-class _Document(UnicodePDF):
+class RegisterDocument(UnicodePDF):
     footer_left = ""
 
     def footer(self) -> None:
@@ -335,7 +330,7 @@ def _label_value(pdf: FPDF, x: float, label_text: str, value: str, width: float)
     _write(pdf, after, y, 5.5, _fit(pdf, value, max(10, x + width - after) + 2 * pdf.c_margin))
 
 
-def _session_header(pdf: _Document, data: RegisterData, session: Any, *, continued: bool) -> None:
+def _session_header(pdf: RegisterDocument, data: RegisterData, session: Any, *, continued: bool) -> None:
     width = pdf.w - pdf.l_margin - pdf.r_margin
     left, middle = pdf.l_margin, pdf.l_margin + width * 0.55
     _consortium_line(pdf, "Registro presenze")
@@ -383,7 +378,7 @@ def _needs_break(pdf: FPDF, height: float) -> bool:
 
 def register_pdf(data: RegisterData) -> bytes:
     with language("it"):
-        pdf = _Document(orientation="L", unit="mm", format="A4")
+        pdf = RegisterDocument(orientation="L", unit="mm", format="A4")
         pdf.set_margins(10, 10, 10)
         pdf.set_auto_page_break(False)
         pdf.set_title(pdf_text(f"Registro presenze - {data.course_title}"))
@@ -431,7 +426,7 @@ def register_pdf(data: RegisterData) -> bytes:
         return bytes(pdf.output())
 
 
-def _register_summary(pdf: _Document, data: RegisterData) -> None:
+def _register_summary(pdf: RegisterDocument, data: RegisterData) -> None:
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def head(continued: bool) -> None:
@@ -466,106 +461,10 @@ def _register_summary(pdf: _Document, data: RegisterData) -> None:
             total.cooperative,
             hours_number(progress.attended_minutes),
             hours_number(progress.scheduled_minutes),
-            f"{_percent_text(progress.percent)}%",
+            f"{percent_text(progress.percent)}%",
             ("Sì" if reached else "No") + ("" if progress.finished else " (corso in corso)"),
         ])
     grid.close()
-
-
-# Certificate -------------------------------------------------------------------------------------
-
-
-def qr_png(url: str) -> io.BytesIO:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
-    buffer.seek(0)
-    return buffer
-
-
-def certificate_pdf(data: CertificateData) -> bytes:
-    with language("it"):
-        pdf = _Document(orientation="P", unit="mm", format="A4")
-        pdf.set_margins(20, 18, 20)
-        pdf.set_auto_page_break(False)
-        pdf.set_title(pdf_text(f"Attestato di frequenza - {data.course_title}"))
-        pdf.set_author(CONSORTIUM_NAME)
-        pdf.set_creator("Training Hub")
-        pdf.set_creation_date(data.issued_at)
-        pdf.footer_left = f"{CONSORTIUM_NAME} - Attestato di frequenza - codice {data.code}"
-        pdf.add_page()
-        width = pdf.w - pdf.l_margin - pdf.r_margin
-        progress = data.progress
-
-        pdf.set_font(PDF_FONT, "B", 15)
-        pdf.cell(width, 8, pdf_text(CONSORTIUM_NAME.upper()), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font(PDF_FONT, size=10)
-        pdf.cell(width, 5.5, pdf_text(CONSORTIUM_ADDRESS), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.cell(width, 5.5, "Consorzio di cooperative sociali della Lombardia", align="C",
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_draw_color(11, 90, 138)
-        pdf.set_line_width(0.6)
-        pdf.line(pdf.l_margin, pdf.get_y() + 4, pdf.w - pdf.r_margin, pdf.get_y() + 4)
-        pdf.set_line_width(0.2)
-        pdf.set_draw_color(0, 0, 0)
-
-        pdf.set_y(62)
-        pdf.set_font(PDF_FONT, "B", 26)
-        pdf.cell(width, 13, "Attestato di frequenza", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(8)
-
-        def centred(text: str, size: float, style: str = "", height: float = 7) -> None:
-            pdf.set_font(PDF_FONT, style, size)
-            pdf.multi_cell(width, height, pdf_text(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-        centred("Si attesta che", 12)
-        pdf.ln(2)
-        centred(data.full_name, 19, "B", 10)
-        centred(f"Codice fiscale: {data.codice_fiscale or 'non indicato'}", 11)
-        pdf.ln(4)
-        centred("ha frequentato il corso", 12)
-        pdf.ln(1)
-        centred(f"«{data.course_title}»", 15, "B", 8)
-        if data.path_kind != PathKind.INCLUSION:
-            # A certificate is shown to employers: it never says the person followed an inclusion
-            # pathway (for people with disabilities or in social disadvantage), only the course.
-            kind = label(PATH_KIND_LABELS, data.path_kind)
-            centred(f"del percorso «{data.path_title}» ({kind})", 11)
-        pdf.ln(5)
-        centred(
-            f"per complessive {hours_phrase(progress.attended_minutes)} su {hours_phrase(progress.scheduled_minutes)} "
-            f"previste ({_percent_text(progress.percent)}%), raggiungendo la soglia di frequenza richiesta "
-            f"del {progress.threshold}%.",
-            11.5,
-        )
-        pdf.ln(3)
-        if data.first_day and data.last_day:
-            if format_date(data.first_day) == format_date(data.last_day):
-                when = elide(f"Il corso si è svolto il {format_date(data.first_day)}")
-            else:
-                when = elide(f"Il corso si è svolto dal {format_date(data.first_day)} al {format_date(data.last_day)}")
-            centred(when + (f" presso: {'; '.join(data.places)}." if data.places else "."), 11)
-        pdf.ln(12)
-
-        pdf.set_font(PDF_FONT, size=11)
-        pdf.cell(width / 2, 6, pdf_text(f"{CONSORTIUM_CITY}, {format_date(data.issued_at)}"))
-        pdf.cell(width / 2, 6, "Il responsabile della formazione", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(16)
-        pdf.line(pdf.l_margin + width / 2 + 10, pdf.get_y(), pdf.w - pdf.r_margin - 10, pdf.get_y())
-
-        top = pdf.h - 62
-        pdf.set_draw_color(180, 180, 180)
-        pdf.line(pdf.l_margin, top - 4, pdf.w - pdf.r_margin, top - 4)
-        pdf.image(qr_png(data.verify_url), x=pdf.l_margin, y=top, w=34, h=34,
-                  alt_text="Codice QR per verificare l'attestato")
-        pdf.set_xy(pdf.l_margin + 40, top + 2)
-        pdf.set_font(PDF_FONT, "B", 11)
-        pdf.cell(width - 40, 6, f"Codice di verifica: {data.code}", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        pdf.set_font(PDF_FONT, size=9.5)
-        pdf.multi_cell(width - 40, 5, pdf_text(
-            f"Per verificare l'autenticità di questo attestato inquadra il codice QR oppure visita {data.verify_url}. "
-            "La pagina di verifica mostra solo le iniziali del nome, il corso e le ore."
-        ), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        return bytes(pdf.output())
 
 
 # Training record ---------------------------------------------------------------------------------
@@ -587,7 +486,7 @@ def training_record_rows(record: dict[str, Any]) -> list[list[Any]]:
                 progress.scheduled_minutes,
                 progress.attended_minutes,
                 hours_number(progress.attended_minutes),
-                _percent_text(progress.percent),
+                percent_text(progress.percent),
                 progress.threshold,
                 "sì" if reached else "no",
             ])
@@ -606,10 +505,6 @@ def attachment(filename: str) -> dict[str, str]:
     }
 
 
-def certificate_filename(data: CertificateData) -> str:
-    return f"attestato-frequenza-{data.enrolment_id}.pdf"
-
-
 def register_filename(course_id: int, extension: str) -> str:
     return f"registro-presenze-corso-{course_id}.{extension}"
 
@@ -619,7 +514,6 @@ __all__ = [
     "PDF_MEDIA_TYPE",
     "XLSX_MEDIA_TYPE",
     "attachment",
-    "certificate_pdf",
     "register_csv",
     "register_pdf",
     "register_rows",

@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from training_hub.assessment.results import test_results_by_enrolment
-from training_hub.attendance import documents
 from training_hub.attendance.access import require_attendance_taker
+from training_hub.attendance.certificate_pdf import certificate_filename, certificate_pdf
 from training_hub.attendance.certificates import CertificateData, certificate_for
 from training_hub.attendance.progress import course_progress
 from training_hub.core.i18n import N_
@@ -32,7 +32,7 @@ def render_certificate(data: CertificateData, *, signed: bool) -> tuple[bytes, s
     """The unsigned PDF of a certificate and its file name (synchronous: run it in a thread)."""
     if find_course_type(data.safety_course_type) is not None:
         return attestato_pdf(data, training_body(), signed=signed), attestato_filename(data)
-    return documents.certificate_pdf(data), documents.certificate_filename(data)
+    return certificate_pdf(data), certificate_filename(data)
 
 
 async def certificate_document(user: CurrentUser, enrolment_id: int, *, now: datetime | None = None

@@ -30,8 +30,9 @@ from datetime import date, datetime
 
 from fpdf.enums import XPos, YPos
 
+from training_hub.attendance.certificate_pdf import qr_png
 from training_hub.attendance.certificates import CertificateData
-from training_hub.attendance.documents import hours_phrase, qr_png
+from training_hub.attendance.documents import hours_phrase
 from training_hub.core.codice_fiscale import birth_place_for_code, decode_codice_fiscale
 from training_hub.core.errors import ValidationFailed
 from training_hub.core.exports import PDF_FONT, UnicodePDF, pdf_text
