@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import segno
+from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from training_hub.attendance.certificates import CertificateData
@@ -30,6 +31,23 @@ def qr_png(url: str) -> io.BytesIO:
     segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
     buffer.seek(0)
     return buffer
+
+
+def verification_box(pdf: FPDF, *, code: str, url: str, top: float, qr_size: float, text_size: float,
+                     note: str) -> None:
+    """The foot of a certificate: a rule, the QR code of ``url``, the verification code and how to check it."""
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    gap = qr_size + 6
+    pdf.set_draw_color(180, 180, 180)
+    pdf.line(pdf.l_margin, top - 4, pdf.w - pdf.r_margin, top - 4)
+    pdf.image(qr_png(url), x=pdf.l_margin, y=top, w=qr_size, h=qr_size, alt_text="Codice QR per verificare l'attestato")
+    pdf.set_xy(pdf.l_margin + gap, top + 2)
+    pdf.set_font(PDF_FONT, "B", text_size + 1)
+    pdf.cell(width - gap, 6, f"Codice di verifica: {code}", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(PDF_FONT, size=text_size)
+    pdf.multi_cell(width - gap, text_size / 2 + 0.3, pdf_text(
+        f"Per verificare l'autenticità di questo attestato inquadra il codice QR oppure visita {url}. {note}"
+    ), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
 
 
 def certificate_pdf(data: CertificateData) -> bytes:
@@ -102,19 +120,8 @@ def certificate_pdf(data: CertificateData) -> bytes:
         pdf.ln(16)
         pdf.line(pdf.l_margin + width / 2 + 10, pdf.get_y(), pdf.w - pdf.r_margin - 10, pdf.get_y())
 
-        top = pdf.h - 62
-        pdf.set_draw_color(180, 180, 180)
-        pdf.line(pdf.l_margin, top - 4, pdf.w - pdf.r_margin, top - 4)
-        pdf.image(qr_png(data.verify_url), x=pdf.l_margin, y=top, w=34, h=34,
-                  alt_text="Codice QR per verificare l'attestato")
-        pdf.set_xy(pdf.l_margin + 40, top + 2)
-        pdf.set_font(PDF_FONT, "B", 11)
-        pdf.cell(width - 40, 6, f"Codice di verifica: {data.code}", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        pdf.set_font(PDF_FONT, size=9.5)
-        pdf.multi_cell(width - 40, 5, pdf_text(
-            f"Per verificare l'autenticità di questo attestato inquadra il codice QR oppure visita {data.verify_url}. "
-            "La pagina di verifica mostra solo le iniziali del nome, il corso e le ore."
-        ), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        verification_box(pdf, code=data.code, url=data.verify_url, top=pdf.h - 62, qr_size=34, text_size=9.5,
+                         note="La pagina di verifica mostra solo le iniziali del nome, il corso e le ore.")
         return bytes(pdf.output())
 
 

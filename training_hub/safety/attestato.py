@@ -30,7 +30,7 @@ from datetime import date, datetime
 
 from fpdf.enums import XPos, YPos
 
-from training_hub.attendance.certificate_pdf import qr_png
+from training_hub.attendance.certificate_pdf import verification_box
 from training_hub.attendance.certificates import CertificateData
 from training_hub.attendance.documents import hours_phrase
 from training_hub.core.codice_fiscale import birth_place_for_code, decode_codice_fiscale
@@ -214,20 +214,9 @@ def attestato_pdf(data: CertificateData, body: TrainingBody, *, signed: bool = F
             pdf.ln(12)
             pdf.line(pdf.l_margin + width / 2 + 10, pdf.get_y(), pdf.w - pdf.r_margin - 10, pdf.get_y())
 
-        top = pdf.h - 50
-        pdf.set_draw_color(180, 180, 180)
-        pdf.line(pdf.l_margin, top - 4, pdf.w - pdf.r_margin, top - 4)
-        pdf.image(qr_png(data.verify_url), x=pdf.l_margin, y=top, w=30, h=30,
-                  alt_text="Codice QR per verificare l'attestato")
-        pdf.set_xy(pdf.l_margin + 36, top + 2)
-        pdf.set_font(PDF_FONT, "B", 10)
-        pdf.cell(width - 36, 6, f"Codice di verifica: {data.code}", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        pdf.set_font(PDF_FONT, size=9)
-        pdf.multi_cell(width - 36, 4.8, pdf_text(
-            f"Per verificare l'autenticità di questo attestato inquadra il codice QR oppure visita {data.verify_url}. "
-            "Il fascicolo del corso (registro, programma, verbale del test) è conservato dal soggetto formatore "
-            "per almeno 10 anni (Accordo Stato-Regioni 2025, punto 7)."
-        ), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        verification_box(pdf, code=data.code, url=data.verify_url, top=pdf.h - 50, qr_size=30, text_size=9,
+                         note="Il fascicolo del corso (registro, programma, verbale del test) è conservato dal "
+                              "soggetto formatore per almeno 10 anni (Accordo Stato-Regioni 2025, punto 7).")
         return bytes(pdf.output())
 
 
