@@ -168,36 +168,32 @@ def open_surveys() -> None:
                f"questionari chiusi: {counts['closed']}.")
 
 
+def _backup_command(action: str, file: Path) -> tuple[int, int]:
+    """Run ``core.backup.<action>`` on the configured database; (tables, rows) of its manifest."""
+    from training_hub.core import backup as backups
+    from training_hub.core.settings import get_settings
+
+    try:
+        manifest = asyncio.run(getattr(backups, action)(get_settings().database_url, file))
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return len(manifest["tables"]), sum(table["rows"] for table in manifest["tables"].values())
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:
     """Salva una copia coerente del database in FILE (con FILE.manifest.json per la verifica)."""
-    from training_hub.core.backup import BackupError
-    from training_hub.core.backup import backup as take_backup
-    from training_hub.core.settings import get_settings
-
-    try:
-        manifest = asyncio.run(take_backup(get_settings().database_url, file))
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    rows = sum(table["rows"] for table in manifest["tables"].values())
-    click.echo(f"Backup scritto in {file}: {len(manifest['tables'])} tabelle, {rows} righe.")
+    tables, rows = _backup_command("backup", file)
+    click.echo(f"Backup scritto in {file}: {tables} tabelle, {rows} righe.")
 
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore(file: Path) -> None:
     """Ripristina FILE in un database vuoto e verifica righe e checksum di ogni tabella."""
-    from training_hub.core.backup import BackupError
-    from training_hub.core.backup import restore as restore_backup
-    from training_hub.core.settings import get_settings
-
-    try:
-        manifest = asyncio.run(restore_backup(get_settings().database_url, file))
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    rows = sum(table["rows"] for table in manifest["tables"].values())
-    click.echo(f"Ripristino verificato: {len(manifest['tables'])} tabelle, {rows} righe, checksum uguali al backup.")
+    tables, rows = _backup_command("restore", file)
+    click.echo(f"Ripristino verificato: {tables} tabelle, {rows} righe, checksum uguali al backup.")
 
 
 @main.command()
