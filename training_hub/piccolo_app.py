@@ -19,6 +19,7 @@ APP_CONFIG = AppConfig(
             "training_hub.accounts.tables",
             "training_hub.funding.tables",
             "training_hub.enrolment.tables",
+            "training_hub.safety.tables",
         ],
         exclude_imported=True,
     ),

@@ -144,6 +144,26 @@ class Cooperative(Table):
     inps_number = Varchar(length=10, default="")
     vat_number = Varchar(length=11, default="")
     size = Varchar(length=10, default="")  # funding/codes.py COMPANY_SIZES
+    # The risk class of the workers' specific course (safety/roles.py RISK_CLASSES): derived from the
+    # ATECO division where the Accordo's Allegato IV classifies it, set by hand otherwise ("": not set).
+    risk_class = Varchar(length=10, default="")
+
+
+class CooperativeHeadcount(Table):
+    """How many people work for a cooperative in a calendar year, as the office enters it.
+
+    The RLS refresher hours depend on it (art. 37 c. 11 D.Lgs. 81/2008) and the bilancio sociale divides
+    training hours by it (D.M. 4 luglio 2019). Only totals: never who is disadvantaged.
+    """
+
+    cooperative = ForeignKey(references=Cooperative, null=False, on_delete=OnDelete.cascade, index=True)
+    year = Integer()
+    total = Integer(default=0)
+    women = Integer(default=0)
+    men = Integer(default=0)
+    # Workers counted under L. 381/1991 art. 4 (a figure the cooperative publishes anyway): a count only.
+    disadvantaged = Integer(default=0)
+    updated_at = Timestamptz(default=TimestamptzNow())
 
 
 class Person(Table):
