@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
@@ -13,11 +13,13 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from training_hub.core.schemas import Page, to_struct
-from training_hub.directory import imports, service
+from training_hub.directory import headcounts, imports, service
 from training_hub.directory.schemas import (
     Cooperative,
     CooperativeIn,
     CooperativePatch,
+    Headcount,
+    HeadcountIn,
     ImportResult,
     InvitationSent,
     Person,
@@ -61,9 +63,21 @@ class CooperativesApi(Controller):
     ) -> Cooperative:
         current = await service.get_cooperative(cooperative_id)
         merged = _merge(current, data)
-        merged.pop("id")
-        result = await service.update_cooperative(user, cooperative_id, CooperativeInput(**merged))
+        fields = CooperativeInput.__dataclass_fields__
+        result = await service.update_cooperative(
+            user, cooperative_id, CooperativeInput(**{name: value for name, value in merged.items() if name in fields}))
         return to_struct(result, Cooperative)
+
+    @get("/{cooperative_id:int}/headcount", summary="Il personale della cooperativa per anno")
+    async def headcounts(self, user: NamedDependency[CurrentUser], cooperative_id: FromPath[int]) -> list[Headcount]:
+        return to_struct(await headcounts.list_headcounts(user, cooperative_id), list[Headcount])
+
+    @put("/{cooperative_id:int}/headcount/{year:int}", guards=[requires_admin],
+         summary="Registra il personale della cooperativa in un anno (totale, donne, uomini, svantaggiati)")
+    async def save_headcount(self, user: NamedDependency[CurrentUser], cooperative_id: FromPath[int],
+                             year: FromPath[int], data: JSONBody[HeadcountIn]) -> Headcount:
+        figures = headcounts.HeadcountInput(**msgspec.structs.asdict(data))
+        return to_struct(await headcounts.save_headcount(user, cooperative_id, year, figures), Headcount)
 
 
 class PeopleApi(Controller):

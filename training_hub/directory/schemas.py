@@ -15,6 +15,7 @@ class CooperativeIn(msgspec.Struct):
     comune: str = ""
     areas: list[str] = msgspec.field(default_factory=list)
     active: bool = True
+    risk_class: str | None = None
 
 
 class CooperativePatch(msgspec.Struct):
@@ -24,6 +25,7 @@ class CooperativePatch(msgspec.Struct):
     comune: str | UnsetType = UNSET
     areas: list[str] | UnsetType = UNSET
     active: bool | UnsetType = UNSET
+    risk_class: str | None | UnsetType = UNSET
 
 
 class Cooperative(msgspec.Struct):
@@ -34,6 +36,11 @@ class Cooperative(msgspec.Struct):
     comune: str
     areas: list[str]
     active: bool
+    ateco: str
+    # The class that applies ("" when not set) and where it comes from: "ateco" (the Accordo's Allegato IV
+    # classifies the division, e.g. 88) or "manual" (set by the office, e.g. for 86 and 87).
+    risk_class: str
+    risk_class_source: str
 
 
 class PersonIn(msgspec.Struct):
@@ -92,3 +99,21 @@ class ImportResult(msgspec.Struct):
     updated: int
     errors: list[ImportRowError]
     rows: list[ImportRow]
+
+
+class HeadcountIn(msgspec.Struct):
+    total: int
+    women: int = 0
+    men: int = 0
+    disadvantaged: int = 0
+
+
+class Headcount(msgspec.Struct):
+    """A cooperative's people in a calendar year (counts only)."""
+
+    cooperative_id: int
+    year: int
+    total: int
+    women: int
+    men: int
+    disadvantaged: int

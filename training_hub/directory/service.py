@@ -21,9 +21,15 @@ from training_hub.core.audit import record_audit_event
 from training_hub.core.codice_fiscale import validate_codice_fiscale
 from training_hub.core.db import unique_violation_column
 from training_hub.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from training_hub.core.i18n import N_
+from training_hub.core.i18n import N_, gettext
 from training_hub.core.identity import CurrentUser, format_roles, parse_roles
 from training_hub.core.parsing import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from training_hub.core.risk_class import (
+    RISK_CLASS_LABELS,
+    RISK_CLASSES,
+    effective_risk_class,
+    risk_class_from_ateco,
+)
 from training_hub.core.security import hash_password
 from training_hub.core.tables import Area, Cooperative, Person, Province, Role
 from training_hub.core.timeutil import utcnow
@@ -67,6 +73,9 @@ class CooperativeInput:
     comune: str = ""
     areas: list[str] | None = None
     active: bool = True
+    # "basso" / "medio" / "alto", or ""/None: not set. Set by hand only where the ATECO code does not
+    # decide it (core/risk_class.py); None leaves the stored class as it is.
+    risk_class: str | None = None
 
 
 def person_out(row: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +92,7 @@ def person_out(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def cooperative_out(row: dict[str, Any]) -> dict[str, Any]:
+    risk_class, from_ateco = effective_risk_class(row.get("ateco"), row.get("risk_class"))
     return {
         "id": row["id"],
         "name": row["name"],
@@ -91,6 +101,10 @@ def cooperative_out(row: dict[str, Any]) -> dict[str, Any]:
         "comune": row.get("comune", ""),
         "areas": [area for area in (row.get("areas") or "").split(",") if area],
         "active": row.get("active", True),
+        "ateco": row.get("ateco") or "",
+        "risk_class": risk_class,
+        # "ateco": derived from the ATECO division (Allegato IV); "manual": set by the office; "": not set.
+        "risk_class_source": "ateco" if from_ateco else ("manual" if risk_class else ""),
     }
 
 
@@ -140,6 +154,9 @@ def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
     areas = [area for area in (data.areas or []) if area]
     if any(area not in {a.value for a in Area} for area in areas):
         errors["areas"] = N_("Una delle aree indicate non esiste.")
+    risk_class = (data.risk_class or "").strip() if isinstance(data.risk_class, str | None) else "?"
+    if risk_class and risk_class not in RISK_CLASSES:
+        errors["risk_class"] = N_("Classe di rischio non valida: basso, medio o alto.")
     tax_code = None
     if data.tax_code and data.tax_code.strip():
         try:
@@ -155,6 +172,7 @@ def _validate_cooperative(data: CooperativeInput) -> dict[Any, Any]:
         Cooperative.comune: comune,
         Cooperative.areas: ",".join(areas),
         Cooperative.active: bool(data.active),
+        **({Cooperative.risk_class: risk_class} if data.risk_class is not None else {}),
     }
 
 
@@ -194,8 +212,16 @@ async def create_cooperative(actor: CurrentUser, data: CooperativeInput) -> dict
 async def update_cooperative(actor: CurrentUser, cooperative_id: int, data: CooperativeInput) -> dict[str, Any]:
     if not actor.is_admin:
         raise PermissionDenied(N_("Solo l'ufficio formazione può modificare le cooperative."))
-    await get_cooperative(cooperative_id)
+    current = await get_cooperative(cooperative_id)
     values = _validate_cooperative(data)
+    derived = risk_class_from_ateco(current["ateco"])
+    if derived is not None:
+        # The ATECO division decides (Allegato IV): a different class by hand would contradict the annex.
+        if values.get(Cooperative.risk_class, derived) not in (derived, ""):
+            raise ValidationFailed(N_("La classe di rischio è stabilita dal codice ATECO %(ateco)s: %(risk)s."),
+                                   field="risk_class", ateco=current["ateco"],
+                                   risk=gettext(RISK_CLASS_LABELS[derived]).lower())
+        values[Cooperative.risk_class] = derived
     await _ensure_unique_cooperative_name(values[Cooperative.name], exclude_id=cooperative_id)
     await Cooperative.update(values).where(Cooperative.id == cooperative_id)
     await record_audit_event("cooperative.updated", actor_id=actor.id, entity="cooperative", entity_id=cooperative_id)

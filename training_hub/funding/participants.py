@@ -22,6 +22,7 @@ from training_hub.core.errors import NotFound, PermissionDenied, ValidationFaile
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser
 from training_hub.core.parsing import parse_day, single_line
+from training_hub.core.risk_class import risk_class_from_ateco
 from training_hub.core.tables import Cooperative, Role
 from training_hub.core.timeutil import utcnow
 from training_hub.funding import checks, codes, layouts, plans
@@ -193,7 +194,10 @@ async def save_company_data(user: CurrentUser, cooperative_id: int, data: Compan
     if errors:
         raise ValidationFailed(INVALID, errors=errors)
     async with write_transaction():
+        # A division the Accordo's Allegato IV classifies also sets the safety risk class (core/risk_class.py).
+        derived = risk_class_from_ateco(ateco)
         await Cooperative.update({Cooperative.ateco: ateco, Cooperative.inps_number: inps,
-                                  Cooperative.vat_number: vat, Cooperative.size: size}).where(Cooperative.id == cooperative_id)
+                                  Cooperative.vat_number: vat, Cooperative.size: size,
+                                  **({Cooperative.risk_class: derived} if derived else {})}).where(Cooperative.id == cooperative_id)
         await record_audit_event("cooperative.fund_data_updated", actor_id=user.id, entity="cooperative",
                                  entity_id=cooperative_id)
