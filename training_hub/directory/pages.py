@@ -11,8 +11,9 @@ from litestar.response import Redirect, Template
 
 from training_hub.core.errors import DomainError
 from training_hub.core.i18n import gettext
+from training_hub.core.risk_class import RISK_CLASS_LABELS, RISK_CLASSES
 from training_hub.core.tables import Area, Province, Role
-from training_hub.directory import imports, service
+from training_hub.directory import headcounts, imports, service
 from training_hub.directory.service import CooperativeInput, PersonInput
 from training_hub.privacy.access import may_manage_personal_data
 from training_hub.web.auth import CurrentUser, provide_user, requires_admin, requires_role
@@ -44,6 +45,8 @@ def _cooperative_input(data: dict[str, Any]) -> CooperativeInput:
         comune=str(data.get("comune", "")),
         areas=as_list(data.get("areas")),
         active=data.get("active") == "on",
+        # Absent when the ATECO code decides the class (the form then only shows it).
+        risk_class=str(data["risk_class"]) if isinstance(data.get("risk_class"), str) else None,
     )
 
 
@@ -201,15 +204,28 @@ class CooperativePages(Controller):
     include_in_schema = False
     dependencies = {"user": Provide(provide_user, sync_to_thread=False)}  # noqa: RUF012
 
-    def _form(self, cooperative: dict[str, Any] | None, errors: dict[str, str], status: int = 200) -> Template:
+    async def _form(self, cooperative: dict[str, Any] | None, errors: dict[str, str], status: int = 200,
+                    *, user: CurrentUser | None = None, stored: dict[str, Any] | None = None) -> Template:
+        """``stored``: the cooperative as saved (editing), whose ATECO code and yearly headcounts the
+        page shows beside the form."""
         return page(
             "directory/cooperative_form.html",
             status_code=status,
             cooperative=cooperative,
+            stored=stored,
             errors=errors,
             provinces=[p.value for p in Province],
             areas=[a.value for a in Area],
+            risk_classes=[(value, gettext(RISK_CLASS_LABELS[value])) for value in RISK_CLASSES],
+            headcounts=await headcounts.list_headcounts(user, stored["id"]) if stored and user else [],
+            this_year=headcounts.current_year(),
         )
+
+    def _headcount_form(self, cooperative: dict[str, Any], year: Any, figures: dict[str, Any],
+                        errors: dict[str, str], status: int = 200) -> Template:
+        return page("directory/headcount_form.html", status_code=status, cooperative=cooperative, year=year,
+                    figures=figures, errors=errors, first_year=headcounts.MIN_YEAR,
+                    last_year=headcounts.current_year() + 1)
 
     @get("/", name="cooperatives")
     async def list_cooperatives(self) -> Template:
@@ -217,7 +233,7 @@ class CooperativePages(Controller):
 
     @get("/new", name="cooperative_new")
     async def new_cooperative(self) -> Template:
-        return self._form(None, {})
+        return await self._form(None, {})
 
     @post("/new", name="cooperative_create")
     async def create_cooperative(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser]) -> Template | Redirect:
@@ -225,13 +241,14 @@ class CooperativePages(Controller):
         try:
             cooperative = await service.create_cooperative(user, _cooperative_input(data))
         except DomainError as exc:
-            return self._form({**data, "areas": as_list(data.get("areas"))}, form_errors(exc), exc.status_code)
+            return await self._form({**data, "areas": as_list(data.get("areas"))}, form_errors(exc), exc.status_code)
         flash(request, gettext("Cooperativa aggiunta."))
         return redirect(f"/admin/cooperatives/{cooperative['id']}")
 
     @get("/{cooperative_id:int}", name="cooperative_edit")
-    async def edit_cooperative(self, cooperative_id: FromPath[int]) -> Template:
-        return self._form(await service.get_cooperative(cooperative_id), {})
+    async def edit_cooperative(self, user: NamedDependency[CurrentUser], cooperative_id: FromPath[int]) -> Template:
+        cooperative = await service.get_cooperative(cooperative_id)
+        return await self._form(cooperative, {}, user=user, stored=cooperative)
 
     @post("/{cooperative_id:int}", name="cooperative_update")
     async def update_cooperative(
@@ -241,10 +258,34 @@ class CooperativePages(Controller):
         try:
             await service.update_cooperative(user, cooperative_id, _cooperative_input(data))
         except DomainError as exc:
-            return self._form(
-                {**data, "id": cooperative_id, "areas": as_list(data.get("areas"))}, form_errors(exc), exc.status_code
+            stored = await service.get_cooperative(cooperative_id)
+            return await self._form(
+                {**data, "id": cooperative_id, "areas": as_list(data.get("areas"))}, form_errors(exc), exc.status_code,
+                user=user, stored=stored,
             )
         flash(request, gettext("Modifiche salvate."))
+        return redirect(f"/admin/cooperatives/{cooperative_id}")
+
+    @get("/{cooperative_id:int}/headcount", name="cooperative_headcount")
+    async def headcount(self, user: NamedDependency[CurrentUser], cooperative_id: FromPath[int],
+                        year: FromQuery[int | None] = None) -> Template:
+        """The figures of one year (``?year=``, this year by default), filled in when already entered."""
+        cooperative = await service.get_cooperative(cooperative_id)
+        year = year or headcounts.current_year()
+        known = {row["year"]: row for row in await headcounts.list_headcounts(user, cooperative_id)}
+        return self._headcount_form(cooperative, year, known.get(year, {}), {})
+
+    @post("/{cooperative_id:int}/headcount", name="cooperative_headcount_save")
+    async def save_headcount(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser],
+                             cooperative_id: FromPath[int]) -> Template | Redirect:
+        data = await form_dict(request)
+        figures = headcounts.HeadcountInput(**{name: data.get(name) for name in headcounts.FIGURES})
+        try:
+            saved = await headcounts.save_headcount(user, cooperative_id, data.get("year"), figures)
+        except DomainError as exc:
+            cooperative = await service.get_cooperative(cooperative_id)
+            return self._headcount_form(cooperative, data.get("year"), data, form_errors(exc), exc.status_code)
+        flash(request, gettext("Personale del %(year)d salvato.") % {"year": saved["year"]})
         return redirect(f"/admin/cooperatives/{cooperative_id}")
 
 

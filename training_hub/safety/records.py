@@ -102,7 +102,7 @@ def role_out(row: dict[str, Any]) -> dict[str, Any]:
             "label": role_label(row["role"], row["level"])}
 
 
-async def _roles_of(person_id: int) -> list[dict[str, Any]]:
+async def roles_of(person_id: int) -> list[dict[str, Any]]:
     rows = await SafetyRole.select(SafetyRole.role, SafetyRole.level, SafetyRole.since) \
         .where(SafetyRole.person == person_id)
     order = {role: index for index, role in enumerate(ROLES)}
@@ -111,7 +111,7 @@ async def _roles_of(person_id: int) -> list[dict[str, Any]]:
 
 async def list_safety_roles(actor: CurrentUser, person_id: int) -> list[dict[str, Any]]:
     await visible_person(actor, person_id)
-    return await _roles_of(person_id)
+    return await roles_of(person_id)
 
 
 def parse_roles(roles: list[RoleInput], today: date) -> list[RoleHeld]:
@@ -167,4 +167,4 @@ async def replace_safety_roles(actor: CurrentUser, person_id: int, roles: list[R
                 ])
             await record_audit_event("safety_roles.replaced", actor_id=actor.id, entity="person", entity_id=person_id,
                                      data={"from": _codes(before), "to": _codes(held)})
-    return await _roles_of(person_id)
+    return await roles_of(person_id)

@@ -2,7 +2,7 @@
 
 ``PUT /api/people/{id}/safety-roles`` replaces the whole list; external attestati are created, listed,
 corrected (PATCH) and deleted, and their scanned PDF is uploaded with ``PUT …/scan`` (multipart, field
-``data``) and downloaded from ``/people/{id}/safety-record/attestati/{tid}.pdf``. Who may do what is
+``data``) and downloaded from ``/people/{id}/safety-record/attestati/{tid}/scan.pdf``. Who may do what is
 the services' business (``records.py``). Beside ``api.py`` because the status half of the scadenzario
 extends that module at the same time (issue 16).
 """
