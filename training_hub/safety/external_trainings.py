@@ -20,7 +20,7 @@ from typing import Any
 
 from training_hub.core.audit import record_audit_event
 from training_hub.core.db import is_possible_id, write_transaction
-from training_hub.core.errors import NotFound, PermissionDenied, ValidationFailed
+from training_hub.core.errors import FieldMessage, NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_, gettext
 from training_hub.core.identity import CurrentUser
 from training_hub.core.parsing import REPEATED_FIELD_MESSAGE, parse_day, single_line
@@ -107,7 +107,8 @@ def check_scan(scan: ScanUpload | None, errors: dict[str, str]) -> None:
     if not scan.content:
         errors["scan"] = N_("Il file è vuoto: scegli la scansione PDF dell'attestato.")
     elif len(scan.content) > MAX_SCAN_BYTES:
-        errors["scan"] = N_("Il file è troppo grande: al massimo 5 MB.")
+        errors["scan"] = FieldMessage(N_("Il file è troppo grande: al massimo %(mb)d MB."),
+                                      mb=MAX_SCAN_BYTES // (1024 * 1024))
     elif not is_pdf(scan.content):
         errors["scan"] = N_("Il file non è un PDF leggibile: carica la scansione in formato PDF.")
 
