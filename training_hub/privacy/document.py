@@ -3,7 +3,7 @@ laid out in Italian (or the reader's language) with dates as 25/11/2026 and 09:3
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from training_hub.attendance.rules import STATUS_LABELS as ATTENDANCE_LABELS
@@ -11,6 +11,8 @@ from training_hub.core.exports import UnicodePDF, pdf_text
 from training_hub.core.i18n import format_date, format_datetime, format_hours, format_percentage, gettext
 from training_hub.core.labels import AREA_LABELS, ROLE_LABELS, label
 from training_hub.enrolment.eligibility import STATUS_LABELS as ENROLMENT_LABELS
+from training_hub.safety.course_types import find_course_type
+from training_hub.safety.roles import role_label
 
 MEDIA_TYPE = "application/pdf"
 
@@ -21,6 +23,11 @@ def _when(value: str | None) -> str:
 
 def _day(value: str | None) -> str:
     return format_date(datetime.fromisoformat(value)) if value else ""
+
+
+def _calendar_day(value: str) -> str:
+    """A plain date (``2025-06-10``), never moved between time zones."""
+    return format_date(date.fromisoformat(value))
 
 
 class _Document(UnicodePDF):
@@ -86,6 +93,23 @@ def personal_data_pdf(data: dict[str, Any]) -> bytes:
 
     pdf.section(gettext("Tutor"))
     pdf.line(", ".join(data["tutors"]) if data["tutors"] else gettext("Nessun dato."))
+
+    pdf.section(gettext("Ruoli per la sicurezza"))
+    for row in data.get("safety_roles", []):
+        since = gettext("dal %(day)s") % {"day": _calendar_day(row["since"])}
+        pdf.line(f"{role_label(row['role'], row['level'])} — {since}")
+    if not data.get("safety_roles"):
+        pdf.none()
+
+    pdf.section(gettext("Attestati ottenuti altrove"))
+    for row in data.get("external_trainings", []):
+        course = find_course_type(row["course_type"])
+        title = gettext(course.title) if course else row["course_type"]
+        details = ", ".join(part for part in (row["provider"], row["certificate_number"], row["scan_filename"]) if part)
+        pdf.line(f"{_calendar_day(row['completed_on'])} — {title}, {format_hours(round(row['hours'] * 60))}"
+                 + (f" ({details})" if details else ""))
+    if not data.get("external_trainings"):
+        pdf.none()
 
     needs = data["accessibility_needs"]
     if needs is not None:

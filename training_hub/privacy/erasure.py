@@ -7,6 +7,10 @@ then, in one transaction, everything personal goes. Rows other people's records 
 attendance, final tests) stay, pointing at the anonymised person; while any of them must be kept, so do
 the name and the codice fiscale, because a register must say who was there.
 
+Safety: the roles held go; the attestati obtained elsewhere (with their scans, and so the name and
+the codice fiscale) stay until 10 years after each course's end, like a course's dossier
+(``safety/retention.py``), and those older go.
+
 An open inclusion pathway stops the erasure (409): its tutors must first close it with its outcome; a
 closed one is deleted with its reviews and competences. The audit log keeps its rows (who did what to
 which record, never content): it is how the office proves what it did, this erasure included.
@@ -43,6 +47,8 @@ from training_hub.funding.tables import ParticipantFundData
 from training_hub.inclusion.tables import InclusionPathway
 from training_hub.privacy.access import ensure_may_erase
 from training_hub.privacy.retention import COURSE_RECORDS_SOURCE, course_records_kept_until, must_keep
+from training_hub.safety.external_trainings import forget_for_erasure, kept_after_erasure
+from training_hub.safety.retention import EXTERNAL_TRAINING_SOURCE
 
 ERASED_NAME = "Persona cancellata"
 
@@ -99,8 +105,12 @@ async def erase_person(actor: CurrentUser, person_id: int) -> dict[str, Any]:
                 course["until"] = max(course["until"], hold.until)
                 if hold.reason not in course["why"]:
                     course["why"] = f"{course['why']}; {hold.reason}"
+    # Attestati obtained elsewhere are the proof of training the law asks for: 10 years from each course.
+    today = to_rome(utcnow()).date()
+    trainings_until = await kept_after_erasure(person_id, today)
     erased = [
         N_("e-mail, password, lingua e area, link di invito e di reimpostazione"),
+        N_("ruoli per la sicurezza"),
         N_("necessità di accessibilità"),
         N_("collegamenti ai calendari e token di accesso"),
         N_("sessioni aperte e tentativi di accesso"),
@@ -114,9 +124,10 @@ async def erase_person(actor: CurrentUser, person_id: int) -> dict[str, Any]:
             Person.email: erased_email(person_id), Person.password_hash: None, Person.active: False,
             Person.language: "it", Person.area: None, Person.updated_at: utcnow(),
         }
-        if not kept_courses:
+        if not kept_courses and trainings_until is None:
             values |= {Person.full_name: ERASED_NAME, Person.codice_fiscale: None}
             erased.insert(0, N_("nome e codice fiscale"))
+        await forget_for_erasure(person_id, today)
         await Person.update(values).where(Person.id == person_id)
         await AccessibilityNeeds.delete().where(AccessibilityNeeds.person == person_id)
         await AccountLink.delete().where(AccountLink.person == person_id)
@@ -133,7 +144,8 @@ async def erase_person(actor: CurrentUser, person_id: int) -> dict[str, Any]:
                              Outbox.ics: ""}).where(Outbox.recipient == person_id)
         await InclusionPathway.delete().where(InclusionPathway.person == person_id)
         await record_audit_event("person.erased", actor_id=actor.id, entity="person", entity_id=person_id,
-                                 data={"kept_courses": [course["course_id"] for course in kept_courses]})
+                                 data={"kept_courses": [course["course_id"] for course in kept_courses],
+                                       **({"kept_external_trainings": True} if trainings_until else {})})
     kept = [
         {
             "what": N_("nome e codice fiscale, registro, presenze e test finale del corso «%(title)s»"),
@@ -144,5 +156,10 @@ async def erase_person(actor: CurrentUser, person_id: int) -> dict[str, Any]:
         }
         for course in kept_courses
     ]
+    if trainings_until is not None:
+        kept.append({"what": N_("nome e codice fiscale, attestati sulla sicurezza ottenuti altrove e le loro scansioni"),
+                     "title": "", "course_id": None, "until": trainings_until, "why": EXTERNAL_TRAINING_SOURCE})
+    else:
+        erased.append(N_("attestati sulla sicurezza ottenuti altrove"))
     return {"erased": erased, "kept": kept}
 

@@ -3,7 +3,9 @@
 One function gathers it (:func:`personal_data`); the JSON answer and the PDF are two renderings of the
 same dict, so they cannot say different things. What it holds: the profile, the enrolments, the
 attendance, the final tests' results, the attestati codes, the survey invitations (whether answered,
-never the answers: they are anonymous by construction and cannot be traced back), the tutors.
+never the answers: they are anonymous by construction and cannot be traced back), the tutors, the
+safety roles and the attestati obtained elsewhere (the scan's file name, never its bytes: the person
+downloads the scan from the record page).
 
 Accessibility needs are special-category data: they are included only when the person asks for their
 own data, never in what the office downloads (the file leaves the system; the office reads needs on
@@ -30,6 +32,7 @@ from training_hub.core.tables import (
 )
 from training_hub.core.timeutil import utcnow
 from training_hub.privacy.access import ensure_may_export
+from training_hub.safety.tables import ExternalTraining, SafetyRole
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -59,6 +62,12 @@ async def personal_data(actor: CurrentUser, person_id: int) -> dict[str, Any]:
         SurveyInvitation.survey.course.title, SurveyInvitation.answered,
     ).where(SurveyInvitation.person == person_id)
     tutors = await TutorLink.select(TutorLink.tutor.full_name).where(TutorLink.person == person_id)
+    safety_roles = await SafetyRole.select(SafetyRole.role, SafetyRole.level, SafetyRole.since) \
+        .where(SafetyRole.person == person_id).order_by(SafetyRole.since)
+    external = await ExternalTraining.select(  # never the scan column
+        ExternalTraining.course_type, ExternalTraining.completed_on, ExternalTraining.minutes,
+        ExternalTraining.provider, ExternalTraining.certificate_number, ExternalTraining.scan_filename,
+    ).where(ExternalTraining.person == person_id).order_by(ExternalTraining.completed_on)
     data: dict[str, Any] = {
         "generated_at": utcnow().isoformat(timespec="seconds"),
         "profile": {
@@ -101,6 +110,14 @@ async def personal_data(actor: CurrentUser, person_id: int) -> dict[str, Any]:
             {"course": row["survey.course.title"], "answered": bool(row["answered"])} for row in invitations
         ],
         "tutors": [row["tutor.full_name"] for row in tutors],
+        "safety_roles": [{"role": row["role"], "level": row["level"], "since": row["since"].isoformat()}
+                         for row in safety_roles],
+        "external_trainings": [
+            {"course_type": row["course_type"], "completed_on": row["completed_on"].isoformat(),
+             "hours": row["minutes"] / 60, "provider": row["provider"] or "",
+             "certificate_number": row["certificate_number"] or "", "scan_filename": row["scan_filename"] or ""}
+            for row in external
+        ],
         "accessibility_needs": None,
     }
     if actor.id == person_id:

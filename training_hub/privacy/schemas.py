@@ -60,6 +60,23 @@ class Needs(msgspec.Struct):
     notes: str
 
 
+class SafetyRoleRecord(msgspec.Struct):
+    role: str
+    level: str | None
+    since: str
+
+
+class ExternalTrainingRecord(msgspec.Struct):
+    """An attestato obtained elsewhere; ``scan_filename`` names the scan ("" without one), never its bytes."""
+
+    course_type: str
+    completed_on: str
+    hours: float
+    provider: str
+    certificate_number: str
+    scan_filename: str
+
+
 class PersonalData(msgspec.Struct):
     """GDPR art. 15 and 20. ``accessibility_needs`` only in the person's own export."""
 
@@ -71,11 +88,13 @@ class PersonalData(msgspec.Struct):
     survey_invitations: list[SurveyInvitationRecord]
     tutors: list[str]
     accessibility_needs: Needs | None
+    safety_roles: list[SafetyRoleRecord] = msgspec.field(default_factory=list)
+    external_trainings: list[ExternalTrainingRecord] = msgspec.field(default_factory=list)
 
 
 class KeptRecord(msgspec.Struct):
     what: str
-    course_id: int
+    course_id: int | None  # None: not a course's records (the attestati obtained elsewhere)
     until: date
     why: str
 

@@ -27,7 +27,8 @@ from training_hub.core.parsing import REPEATED_FIELD_MESSAGE, parse_day, single_
 from training_hub.core.timeutil import utcnow
 from training_hub.safety.course_types import find_course_type
 from training_hub.safety.records import INVALID, born_on, may_record_trainings, today_in_rome, visible_person
-from training_hub.safety.tables import ExternalTraining
+from training_hub.safety.retention import external_training_kept_until
+from training_hub.safety.tables import ExternalTraining, SafetyRole
 from training_hub.safety.trainings import check_external_training
 
 # No safety course reaches it (the RLS course is 32 h); a figure above is a typing mistake (minutes?).
@@ -293,3 +294,24 @@ async def attach_scan(actor: CurrentUser, person_id: int, training_id: int, scan
                                  entity_id=training_id, person_id=person_id,
                                  data={"person_id": person_id, "bytes": len(scan.content)})
     return training_out(await _training_row(person_id, training_id))
+
+
+# Erasure (GDPR art. 17, privacy/erasure.py) -------------------------------------------------------------
+
+
+async def kept_after_erasure(person_id: int, today: date) -> date | None:
+    """Until when the person's external attestati must be kept (the latest of them), None when none
+    must (safety/retention.py: 10 years from the end of each course)."""
+    rows = await ExternalTraining.select(ExternalTraining.completed_on).where(ExternalTraining.person == person_id)
+    untils = [external_training_kept_until(row["completed_on"]) for row in rows]
+    return max((until for until in untils if until >= today), default=None)
+
+
+async def forget_for_erasure(person_id: int, today: date) -> None:
+    """Inside the erasure's transaction: the safety roles go, and the attestati past their 10 years."""
+    await SafetyRole.delete().where(SafetyRole.person == person_id)
+    rows = await ExternalTraining.select(ExternalTraining.id, ExternalTraining.completed_on) \
+        .where(ExternalTraining.person == person_id)
+    expired = [row["id"] for row in rows if external_training_kept_until(row["completed_on"]) < today]
+    if expired:
+        await ExternalTraining.delete().where(ExternalTraining.id.is_in(expired))

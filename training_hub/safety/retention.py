@@ -74,3 +74,22 @@ async def dossier_holds(*, person_id: int | None = None, course_id: int | None =
         if until is not None and until >= today:
             holds.append(RetentionHold(row["id"], row["title"], until))
     return sorted(holds, key=lambda hold: (hold.until, hold.course_id))
+
+
+# Attestati obtained elsewhere (safety/external_trainings.py) ----------------------------------------
+
+# They are the consortium's copy of the proof that a worker had the training art. 37 D.Lgs. 81/2008
+# requires (the employer must show it, art. 18 c. 1 lett. l; the libretto formativo, art. 37 c. 14-bis):
+# kept like the dossier of a course held here, 10 years from the end date on the attestato. The safety
+# roles are not kept: they describe appointments in force, which end with the person's account.
+EXTERNAL_TRAINING_RETENTION_YEARS = DOSSIER_RETENTION_YEARS
+EXTERNAL_TRAINING_SOURCE = ("D.Lgs. 81/2008 art. 37 e Accordo Stato-Regioni 17/04/2025 punto 7: prova della "
+                            "formazione svolta, 10 anni dalla fine del corso")
+
+
+def external_training_kept_until(completed_on: date) -> date:
+    """The last day an attestato ended on ``completed_on`` is kept (29 February → 28 February)."""
+    try:
+        return completed_on.replace(year=completed_on.year + EXTERNAL_TRAINING_RETENTION_YEARS)
+    except ValueError:
+        return completed_on.replace(year=completed_on.year + EXTERNAL_TRAINING_RETENTION_YEARS, day=28)
