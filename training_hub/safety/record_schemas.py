@@ -22,7 +22,7 @@ class SafetyRoleIn(msgspec.Struct):
 
     role: str
     since: str | None = None
-    level: str | None = None
+    level: str | int | None = None
 
 
 class SafetyRoleOut(msgspec.Struct):
