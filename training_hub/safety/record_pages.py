@@ -22,7 +22,7 @@ from training_hub.safety import records
 from training_hub.safety.course_types import COURSE_TYPES
 from training_hub.safety.roles import LEVEL_LABELS, LEVELS, ROLES, role_label
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
-from training_hub.web.responses import flash, form_errors, page, redirect
+from training_hub.web.responses import as_list, flash, form_dict, form_errors, page, redirect
 
 UPLOAD_LIMIT = trainings.MAX_SCAN_BYTES + 64 * 1024
 
@@ -30,7 +30,7 @@ UPLOAD_LIMIT = trainings.MAX_SCAN_BYTES + 64 * 1024
 def role_rows(stored: list[dict[str, Any]], typed: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """One line per role the form offers, filled from what is stored or from what was just typed."""
     by_role = {row["role"]: row for row in stored}
-    held_typed = set(_as_list(typed.get("held"))) if typed is not None else set()
+    held_typed = set(as_list(typed.get("held"))) if typed is not None else set()
     rows = []
     for role in ROLES:
         if typed is not None:
@@ -43,12 +43,6 @@ def role_rows(stored: list[dict[str, Any]], typed: dict[str, Any] | None = None)
         rows.append({"role": role, "label": role_label(role), "held": held, "since": since, "level": level,
                      "levels": [(value, gettext(LEVEL_LABELS[value])) for value in LEVELS.get(role, ())]})
     return rows
-
-
-def _as_list(value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
 
 
 def role_errors(exc: DomainError, sent: list[str]) -> dict[str, str]:
@@ -64,9 +58,8 @@ def role_errors(exc: DomainError, sent: list[str]) -> dict[str, str]:
 
 
 async def _form_with_file(request: Request[Any, Any, Any]) -> tuple[dict[str, Any], trainings.ScanUpload | None]:
-    form = await request.form()
-    data = {key: (values if len(values := form.getall(key)) > 1 else values[0]) for key in form.keys() if key != "scan"}
-    upload = form.get("scan")
+    data = await form_dict(request)
+    upload = data.pop("scan", None)
     scan = None
     if hasattr(upload, "read"):
         content = await upload.read()
@@ -118,9 +111,8 @@ class SafetyRecordPages(Controller):
     @post("/roles", name="safety_record_roles")
     async def save_roles(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser],
                          person_id: FromPath[int]) -> Template | Redirect:
-        form = await request.form()
-        data = {key: (values if len(values := form.getall(key)) > 1 else values[0]) for key in form.keys()}
-        sent = [role for role in ROLES if role in set(_as_list(data.get("held")))]
+        data = await form_dict(request)
+        sent = [role for role in ROLES if role in set(as_list(data.get("held")))]
         roles = [records.RoleInput(role, data.get(f"level_{role}"), data.get(f"since_{role}")) for role in sent]
         try:
             await records.replace_safety_roles(user, person_id, roles)
