@@ -3,7 +3,8 @@
 from tests.factories import make_course, make_location, make_person, make_session
 from tests.support import bearer
 
-COOPERATIVE = {"id", "name", "tax_code", "province", "comune", "areas", "active"}
+COOPERATIVE = {"id", "name", "tax_code", "province", "comune", "areas", "active", "ateco", "risk_class",
+               "risk_class_source"}
 LOCATION = {"id", "name", "address", "comune", "province", "capacity", "step_free_access", "is_online",
             "notes", "active", "patron_day", "patron_saint"}
 SESSION = {"id", "course_id", "starts_at", "ends_at", "minutes", "location", "is_online", "online_url",
