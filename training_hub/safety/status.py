@@ -35,11 +35,12 @@ from training_hub.core.cache import MISSING as NOT_CACHED
 from training_hub.core.cache import ReadCache, data_generation
 from training_hub.core.db import fetch_all, fetch_one, is_possible_id
 from training_hub.core.errors import NotFound
-from training_hub.core.i18n import N_, gettext
+from training_hub.core.i18n import N_, format_date, gettext
 from training_hub.core.identity import CurrentUser
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import CourseStatus, Role
 from training_hub.core.timeutil import to_rome, utcnow
+from training_hub.core.wording import elide
 from training_hub.safety import due
 from training_hub.safety.course_types import find_course_type
 from training_hub.safety.inputs import (
@@ -53,7 +54,7 @@ from training_hub.safety.inputs import (
     people_scope,
     person_scope,
 )
-from training_hub.safety.roles import LEVEL_LABELS, ROLES
+from training_hub.safety.roles import LEVEL_LABELS, RISK_CLASS_LABELS, ROLES
 
 PERSON_NOT_FOUND = N_("Persona non trovata.")
 COOPERATIVE_NOT_FOUND = N_("Cooperativa non trovata.")
@@ -103,6 +104,7 @@ def _row(person: PersonInputs, line: due.RequirementStatus) -> dict[str, Any]:
         "requirement_label": gettext(due.REQUIREMENT_LABELS[line.requirement]),
         "level": line.level,
         "level_label": gettext(LEVEL_LABELS[line.level]) if line.level in LEVEL_LABELS else "",
+        "requirement_text": requirement_text(line.requirement, line.level),
         "status": line.status,
         "status_label": gettext(due.STATUS_LABELS[line.status]),
         "last_completed_on": line.last_completed_on,
@@ -204,8 +206,32 @@ async def build_rows(people: list[PersonInputs], *, today: date, now: datetime, 
                                  "starts_at": booked.starts_at, "status": booked.status}
             else:
                 row["next_course"] = _next_edition(editions, person, types, line.course_type)
+        row["plan_text"] = plan_text(row)
         rows.append(row)
     return rows
+
+
+def requirement_text(requirement: str, level: str | None) -> str:
+    """"Antincendio (livello 2)", "Formazione specifica lavoratori (Rischio medio)"."""
+    label = gettext(due.REQUIREMENT_LABELS[requirement])
+    if level in LEVEL_LABELS:
+        return f"{label} ({gettext(LEVEL_LABELS[level])})"
+    if level in RISK_CLASS_LABELS:
+        return f"{label} ({gettext(RISK_CLASS_LABELS[level])})"
+    return label
+
+
+def plan_text(row: dict[str, Any]) -> str:
+    """What is planned for the row, as the page and the spreadsheet say it."""
+    if row["booked"]:
+        return elide(gettext(N_("Iscrizione: %(title)s, dal %(date)s")) % {
+            "title": row["booked"]["title"], "date": format_date(row["booked"]["starts_at"])})
+    if row["next_course"]:
+        return elide(gettext(N_("Prossima edizione: %(title)s, dal %(date)s")) % {
+            "title": row["next_course"]["title"], "date": format_date(row["next_course"]["starts_at"])})
+    if row["status"] in NEEDS_COURSE:
+        return gettext(N_("Nessuna edizione in calendario"))
+    return ""
 
 
 def _next_edition(editions: list[_Edition], person: PersonInputs, types: frozenset[str],
