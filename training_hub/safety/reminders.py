@@ -33,7 +33,7 @@ from training_hub.core.tables import Role
 from training_hub.core.timeutil import utcnow
 from training_hub.notifications.outbox import OutgoingMessage, queue_messages
 from training_hub.safety import due
-from training_hub.safety.inputs import EVERYONE, PersonInputs, day_of, load_inputs
+from training_hub.safety.inputs import EVERYONE, PersonInputs, day_of, iter_inputs
 from training_hub.safety.status import current_policy, person_rows, today_in_rome
 
 log = logging.getLogger("training_hub.safety")
@@ -182,7 +182,9 @@ async def send_safety_reminders(now: datetime | None = None) -> int:
     """Queue the reminders due today that no run has sent yet; returns how many messages were queued."""
     now = now or utcnow()
     today = today_in_rome(now)
-    reminders = reminders_due(await load_inputs(EVERYONE, today=today, now=now), today, current_policy())
+    policy = current_policy()
+    reminders = [reminder async for chunk in iter_inputs(EVERYONE, today=today, now=now)
+                 for reminder in reminders_due(chunk, today, policy)]
     if not reminders:
         return 0
     coordinators = await _coordinators()
