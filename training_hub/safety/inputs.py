@@ -25,14 +25,15 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from training_hub.attendance.progress import progress_from_totals
 from training_hub.attendance.rules import session_minutes
+from training_hub.calendars.feeds import instant_of as instant
 from training_hub.core.db import as_bool, fetch_all
 from training_hub.core.tables import CourseStatus, EnrolmentStatus, SessionStatus
-from training_hub.core.timeutil import to_rome, to_utc
+from training_hub.core.timeutil import to_rome
 from training_hub.safety.course_types import find_course_type
 from training_hub.safety.roles import RoleHeld
 from training_hub.safety.trainings import CompletedTraining
@@ -125,16 +126,6 @@ def day_of(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return date.fromisoformat(str(value)[:10])
-
-
-def instant(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return to_utc(value)
 
 
 async def load_inputs(scope: Scope, *, today: date, now: datetime) -> list[PersonInputs]:

@@ -19,13 +19,13 @@ from training_hub.attendance.documents import attachment
 from training_hub.core.db import form_id
 from training_hub.core.i18n import gettext
 from training_hub.core.signing import signing_status
-from training_hub.directory.service import list_cooperatives
 from training_hub.safety import due
 from training_hub.safety.attestati import course_attestati
 from training_hub.safety.dossier import course_dossier
 from training_hub.safety.retention import DOSSIER_RETENTION_YEARS, SOURCE
 from training_hub.safety.status import (
     OfficeFilters,
+    cooperative_choices,
     cooperative_status,
     office_export_rows,
     office_status,
@@ -132,7 +132,7 @@ class OfficeSafetyPages(Controller):
         q = request.query_params
         filters = _filters(q.get("cooperative_id"), q.get("status"), q.get("requirement"), q.get("page"))
         result = await office_status(user, filters)
-        cooperatives = [(c["id"], c["name"]) for c in await list_cooperatives()]
+        cooperatives = await cooperative_choices()
         return page("safety/status_office.html", result=result, rows=result["rows"], filters=result["filters"],
                     cooperatives=cooperatives, query=_query(result["filters"]),
                     status_options=[(code, gettext(label)) for code, label in due.STATUS_LABELS.items()],

@@ -76,19 +76,11 @@ class SafetyStatusOut(msgspec.Struct):
     next_course_id: int | None = None
 
 
-class CooperativeSafetyStatusOut(msgspec.Struct):
+class CooperativeSafetyStatusOut(SafetyStatusOut, kw_only=True):
     """A row of a cooperative's tracker: one person and one requirement."""
 
     person_id: int
     full_name: str
-    requirement: str
-    status: str
-    last_completed_on: date | None
-    due_on: date | None
-    hours_due: float | None
-    level: str | None = None
-    course_type: str | None = None
-    next_course_id: int | None = None
 
 
 def status_out(row: dict[str, Any], kind: type[Any]) -> Any:

@@ -31,11 +31,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from training_hub.calendars.feeds import instant_of as instant
 from training_hub.core.cache import MISSING as NOT_CACHED
 from training_hub.core.cache import ReadCache, data_generation
 from training_hub.core.db import fetch_all, fetch_one, is_possible_id
 from training_hub.core.errors import NotFound
-from training_hub.core.i18n import N_, format_date, gettext
+from training_hub.core.i18n import N_, format_date, get_language, gettext
 from training_hub.core.identity import CurrentUser
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import CourseStatus, Role
@@ -49,7 +50,6 @@ from training_hub.safety.inputs import (
     Scope,
     UpcomingEnrolment,
     cooperative_scope,
-    instant,
     iter_inputs,
     load_inputs,
     people_scope,
@@ -94,6 +94,18 @@ def _counting_types(line: due.RequirementStatus, headcount: int | None) -> froze
     return requirement.first_courses | requirement.refreshers
 
 
+_LABELS: dict[tuple[str, str], str] = {}
+
+
+def _tr(msgid: str) -> str:
+    """A label in the current language, translated once per language (a list has thousands of rows)."""
+    key = (get_language(), msgid)
+    text = _LABELS.get(key)
+    if text is None:
+        text = _LABELS[key] = gettext(msgid)
+    return text
+
+
 def _row(person: PersonInputs, line: due.RequirementStatus) -> dict[str, Any]:
     course = find_course_type(line.course_type)
     return {
@@ -102,17 +114,17 @@ def _row(person: PersonInputs, line: due.RequirementStatus) -> dict[str, Any]:
         "cooperative_id": person.cooperative_id,
         "cooperative_name": person.cooperative_name,
         "requirement": line.requirement,
-        "requirement_label": gettext(due.REQUIREMENT_LABELS[line.requirement]),
+        "requirement_label": _tr(due.REQUIREMENT_LABELS[line.requirement]),
         "level": line.level,
-        "level_label": gettext(LEVEL_LABELS[line.level]) if line.level in LEVEL_LABELS else "",
+        "level_label": _tr(LEVEL_LABELS[line.level]) if line.level in LEVEL_LABELS else "",
         "requirement_text": requirement_text(line.requirement, line.level),
         "status": line.status,
-        "status_label": gettext(due.STATUS_LABELS[line.status]),
+        "status_label": _tr(due.STATUS_LABELS[line.status]),
         "last_completed_on": line.last_completed_on,
         "due_on": line.due_on,
         "hours_due": line.hours_due,
         "course_type": line.course_type,
-        "course_type_title": gettext(course.title) if course else "",
+        "course_type_title": _tr(course.title) if course else "",
         "next_course": None,
         "booked": None,
     }
@@ -156,10 +168,35 @@ _EDITIONS_SQL = (
 )
 
 
+# Short-lived read caches (core/cache.py): stale at the first write of this process, and after
+# TRAINING_HUB_CATALOGUE_CACHE_SECONDS for other processes' writes — the catalogue's rule.
+_EDITIONS_CACHE: ReadCache[list[_Edition]] = ReadCache(ttl=10, size=256)
+_COUNT_CACHE: ReadCache[int] = ReadCache(ttl=10, size=256)
+_OFFICE_CACHE: ReadCache[list[int]] = ReadCache(ttl=10, size=64)
+_CHOICES_CACHE: ReadCache[list[tuple[int, str]]] = ReadCache(ttl=10, size=4)
+
+
+async def _cached(cache: ReadCache[Any], key: Any, compute: Any) -> Any:
+    cache.ttl = get_settings().catalogue_cache_seconds
+    value = cache.get(key)
+    if value is NOT_CACHED:
+        generation = data_generation()
+        value = await compute()
+        cache.put(key, value, generation=generation)
+    return value
+
+
 async def _editions(course_types: set[str], now: datetime) -> list[_Edition]:
-    """The published future safety courses of these types, soonest first (one statement)."""
+    """The published future safety courses of these types, soonest first (one statement, cached for
+    the minute: editions change rarely and many pages ask)."""
     if not course_types:
         return []
+    minute = now.replace(second=0, microsecond=0)
+    return await _cached(_EDITIONS_CACHE, (frozenset(course_types), minute),
+                         lambda: _read_editions(course_types, minute))
+
+
+async def _read_editions(course_types: set[str], now: datetime) -> list[_Edition]:
     codes = sorted(course_types)
     rows = await fetch_all(
         _EDITIONS_SQL + f"({', '.join('{}' for _ in codes)}) ORDER BY c.starts_at, c.id",
@@ -214,11 +251,11 @@ async def build_rows(people: list[PersonInputs], *, today: date, now: datetime, 
 
 def requirement_text(requirement: str, level: str | None) -> str:
     """"Antincendio (livello 2)", "Formazione specifica lavoratori (Rischio medio)"."""
-    label = gettext(due.REQUIREMENT_LABELS[requirement])
+    label = _tr(due.REQUIREMENT_LABELS[requirement])
     if level in LEVEL_LABELS:
-        return f"{label} ({gettext(LEVEL_LABELS[level])})"
+        return f"{label} ({_tr(LEVEL_LABELS[level])})"
     if level in RISK_CLASS_LABELS:
-        return f"{label} ({gettext(RISK_CLASS_LABELS[level])})"
+        return f"{label} ({_tr(RISK_CLASS_LABELS[level])})"
     return label
 
 
@@ -343,9 +380,6 @@ def _office_order(row: dict[str, Any]) -> tuple[Any, ...]:
             due.REQUIREMENTS.index(row["requirement"]))
 
 
-_OFFICE_CACHE: ReadCache[list[int]] = ReadCache(ttl=10, size=64)
-
-
 def _matches(line: due.RequirementStatus, filters: OfficeFilters) -> bool:
     return line.status == filters.status and (filters.requirement is None or line.requirement == filters.requirement)
 
@@ -355,11 +389,10 @@ async def _matching_people(filters: OfficeFilters, today: date, now: datetime) -
     order; only the statuses are computed (the page's rows are built afterwards), and the list is kept
     briefly (see the module docstring)."""
     key = (filters.cooperative_id, filters.status, filters.requirement, today)
-    _OFFICE_CACHE.ttl = get_settings().catalogue_cache_seconds
-    cached = _OFFICE_CACHE.get(key)
-    if cached is not NOT_CACHED:
-        return cached
-    generation = data_generation()
+    return await _cached(_OFFICE_CACHE, key, lambda: _compute_matching_people(filters, today, now))
+
+
+async def _compute_matching_people(filters: OfficeFilters, today: date, now: datetime) -> list[int]:
     scope = cooperative_scope(filters.cooperative_id) if filters.cooperative_id else EVERYONE
     policy = current_policy()
     people = [
@@ -369,9 +402,7 @@ async def _matching_people(filters: OfficeFilters, today: date, now: datetime) -
         if any(_matches(row.status, filters) for row in person_rows(person, today, policy))
     ]
     people.sort(key=lambda p: (p.cooperative_id is None, p.cooperative_id or 0, p.person_id))
-    ids = [person.person_id for person in people]
-    _OFFICE_CACHE.put(key, ids, generation=generation)
-    return ids
+    return [person.person_id for person in people]
 
 
 async def office_status(actor: CurrentUser, filters: OfficeFilters, *, now: datetime | None = None
@@ -386,8 +417,8 @@ async def office_status(actor: CurrentUser, filters: OfficeFilters, *, now: date
     first = (filters.page - 1) * PEOPLE_PER_PAGE
     if filters.status is None:
         condition, args = _people_condition(filters)
-        total_row = await fetch_one(f"SELECT COUNT(*) AS n FROM person p WHERE {condition}", *args)
-        total = int(total_row["n"]) if total_row else 0
+        total = await _cached(_COUNT_CACHE, (filters.cooperative_id, filters.requirement),
+                              lambda: _count(condition, args))
         ids = [row["id"] for row in await fetch_all(
             f"SELECT p.id FROM person p WHERE {condition} ORDER BY p.cooperative, p.id LIMIT {{}} OFFSET {{}}",
             *args, PEOPLE_PER_PAGE, first,
@@ -410,6 +441,19 @@ async def office_status(actor: CurrentUser, filters: OfficeFilters, *, now: date
     pages = max(1, -(-total // PEOPLE_PER_PAGE))
     return {"rows": rows, "filters": filters, "total_people": total, "page": filters.page, "pages": pages,
             "today": today}
+
+
+async def _count(condition: str, args: list[Any]) -> int:
+    row = await fetch_one(f"SELECT COUNT(*) AS n FROM person p WHERE {condition}", *args)
+    return int(row["n"]) if row else 0
+
+
+async def cooperative_choices() -> list[tuple[int, str]]:
+    """The office's filter: every cooperative, by name (cached like the rest)."""
+    async def read() -> list[tuple[int, str]]:
+        rows = await fetch_all("SELECT id, name FROM cooperative ORDER BY name, id")
+        return [(row["id"], row["name"]) for row in rows]
+    return await _cached(_CHOICES_CACHE, "all", read)
 
 
 async def office_export_rows(actor: CurrentUser, filters: OfficeFilters, *, now: datetime | None = None

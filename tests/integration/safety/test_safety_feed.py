@@ -3,23 +3,14 @@ a poll still one statement, and the ETag and the body changing when a due date c
 
 from datetime import date
 
-import pytest
 from icalendar import Calendar
 
 from tests.factories import make_cooperative, make_person
+from tests.integration.calendars.test_calendars_feeds import empty_caches  # noqa: F401 - autouse fixture
 from tests.integration.safety.tracker_setup import external, give_role, set_risk
 from tests.support import as_user
-from training_hub.calendars import cache
 from training_hub.calendars.tokens import current_feed_url
 from training_hub.core.tables import AccessibilityNeeds
-
-
-@pytest.fixture(autouse=True)
-def empty_caches():
-    cache.EVENTS.clear()
-    cache.FEEDS.clear()
-    cache.VERSIONS.clear()
-    yield
 
 
 def _all_day(response) -> dict[str, object]:

@@ -139,6 +139,8 @@ async def test_a_row_links_the_next_edition_and_the_coordinator_enrols_in_one_st
     assert page.status_code == 200
     assert "Prossima edizione: Aggiornamento lavoratori dicembre, dal 25/12/2026" in page.text
     assert "Riservato ad altri" not in page.text
+    form = re.search(rf'<form method="post" action="/courses/{refresher.id}/enrol".*?</form>', page.text, re.S)
+    assert form and 'name="_csrf_token" value="' in form.group(0) and f'value="{people["late"].id}"' in form.group(0)
     enrolled = await post_form(client, f"/courses/{refresher.id}/enrol", {
         "person_id": people["late"].id, "next": f"/cooperatives/{cooperative.id}/safety-status"})
     assert enrolled.status_code in (302, 303), enrolled.text
