@@ -17,7 +17,7 @@ from litestar.response import Template
 
 from training_hub.attendance.documents import attachment
 from training_hub.core.db import form_id
-from training_hub.core.i18n import gettext
+from training_hub.core.i18n import N_, gettext
 from training_hub.core.signing import signing_status
 from training_hub.safety import due
 from training_hub.safety.attestati import course_attestati
@@ -59,11 +59,20 @@ class SafetyCoursePages(Controller):
 
 DEPENDENCIES = {"user": Provide(provide_user, sync_to_thread=False)}
 LABELS = {"status_labels": due.STATUS_LABELS, "requirement_labels": due.REQUIREMENT_LABELS}
+CELL_LABELS = {"status": N_("Stato"), "last": N_("Ultimo corso valido"), "due": N_("Scadenza"),
+               "hours": N_("Ore da frequentare"), "course": N_("Corso da frequentare"), "plan": N_("Programmazione"),
+               "enrol": N_("Iscrivi")}
+
+
+def page_of_rows(template: str, **context: Any) -> Template:
+    """A tracker page: the column names translated once, not once per row and cell."""
+    labels = {key: gettext(msgid) for key, msgid in CELL_LABELS.items()}
+    return page(template, labels=labels, **LABELS, **context)
 
 
 def _person_page(overview: dict[str, Any], *, own: bool) -> Template:
-    return page("safety/status_person.html", overview=overview, person=overview["person"], rows=overview["rows"],
-                own=own, **LABELS)
+    return page_of_rows("safety/status_person.html", overview=overview, person=overview["person"],
+                        rows=overview["rows"], own=own)
 
 
 class MySafetyPages(Controller):
@@ -96,8 +105,8 @@ class CooperativeSafetyPages(Controller):
     @get("/{cooperative_id:int}/safety-status", name="cooperative_safety_status", include_in_schema=False)
     async def cooperative(self, user: NamedDependency[CurrentUser], cooperative_id: FromPath[int]) -> Template:
         overview = await cooperative_status(user, cooperative_id)
-        return page("safety/status_cooperative.html", overview=overview, cooperative=overview["cooperative"],
-                    rows=overview["rows"], **LABELS)
+        return page_of_rows("safety/status_cooperative.html", overview=overview, cooperative=overview["cooperative"],
+                            rows=overview["rows"])
 
     @get("/{cooperative_id:int}/safety-status.xlsx", summary="Scadenzario della cooperativa (XLSX)",
          media_type=XLSX, tags=["safety"])
@@ -133,11 +142,11 @@ class OfficeSafetyPages(Controller):
         filters = _filters(q.get("cooperative_id"), q.get("status"), q.get("requirement"), q.get("page"))
         result = await office_status(user, filters)
         cooperatives = await cooperative_choices()
-        return page("safety/status_office.html", result=result, rows=result["rows"], filters=result["filters"],
+        return page_of_rows("safety/status_office.html", result=result, rows=result["rows"], filters=result["filters"],
                     cooperatives=cooperatives, query=_query(result["filters"]),
                     status_options=[(code, gettext(label)) for code, label in due.STATUS_LABELS.items()],
                     requirement_options=[(code, gettext(label)) for code, label in due.REQUIREMENT_LABELS.items()],
-                    page_query=lambda n: _query(result["filters"], n), **LABELS)
+                    page_query=lambda n: _query(result["filters"], n))
 
     @get("/status.xlsx", summary="Scadenzario di tutte le cooperative, con i filtri della pagina (XLSX)",
          media_type=XLSX, tags=["safety"])

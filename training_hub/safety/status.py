@@ -59,7 +59,7 @@ from training_hub.safety.roles import LEVEL_LABELS, RISK_CLASS_LABELS, ROLES
 
 PERSON_NOT_FOUND = N_("Persona non trovata.")
 COOPERATIVE_NOT_FOUND = N_("Cooperativa non trovata.")
-PEOPLE_PER_PAGE = 25
+PEOPLE_PER_PAGE = 20
 # Statuses in the order the lists show them.
 STATUS_RANK = {due.MISSING: 0, due.OVERDUE: 1, due.DUE_SOON: 2, due.VALID: 3}
 # Rows that offer the next edition: the ones that need a course.
