@@ -11,9 +11,9 @@ Three views of the same rows (:func:`training_hub.safety.due.safety_status` over
 * :func:`office_status` — every cooperative, filtered by cooperative, status and requirement, a page
   of people at a time, ordered by cooperative and person. Without a status filter only the page's
   people are computed (the page is chosen in SQL); a status depends on the rules, so with one every
-  person of the scope is computed, and the result kept in a short-lived read cache
-  (``core/cache.py``: stale at the first write of this process, and after
-  ``TRAINING_HUB_CATALOGUE_CACHE_SECONDS`` for other processes' writes).
+  person of the scope is computed (a few thousand at a time, the loop getting a turn between them),
+  and the matching people kept in a short-lived read cache (``core/cache.py``: stale at the first write
+  of this process, and after a minute for other processes' writes), one computation at a time.
 
 Anyone else — another cooperative's coordinator, a trainer, a tutor — is told the person or the
 cooperative does not exist (404), whether it does or not.
@@ -27,6 +27,7 @@ booking instead.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -176,14 +177,34 @@ _OFFICE_CACHE: ReadCache[list[int]] = ReadCache(ttl=10, size=64)
 _CHOICES_CACHE: ReadCache[list[tuple[int, str]]] = ReadCache(ttl=10, size=4)
 
 
-async def _cached(cache: ReadCache[Any], key: Any, compute: Any) -> Any:
-    cache.ttl = get_settings().catalogue_cache_seconds
+_IN_FLIGHT: dict[tuple[int, Any], asyncio.Future[Any]] = {}
+# The office's status filter computes every person: its list is kept a minute (still stale at the first
+# write of this process), and requests arriving meanwhile wait for the one computation under way.
+MATCHING_PEOPLE_SECONDS = 60
+
+
+async def _cached(cache: ReadCache[Any], key: Any, compute: Any, *, ttl: float | None = None) -> Any:
+    cache.ttl = ttl if ttl is not None else get_settings().catalogue_cache_seconds
     value = cache.get(key)
-    if value is NOT_CACHED:
+    if value is not NOT_CACHED:
+        return value
+    flight = (id(cache), key)
+    if flight in _IN_FLIGHT:
+        return await asyncio.shield(_IN_FLIGHT[flight])
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    _IN_FLIGHT[flight] = future
+    try:
         generation = data_generation()
         value = await compute()
         cache.put(key, value, generation=generation)
-    return value
+        future.set_result(value)
+        return value
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: nobody may be waiting
+        raise
+    finally:
+        del _IN_FLIGHT[flight]
 
 
 async def _editions(course_types: set[str], now: datetime) -> list[_Edition]:
@@ -389,7 +410,9 @@ async def _matching_people(filters: OfficeFilters, today: date, now: datetime) -
     order; only the statuses are computed (the page's rows are built afterwards), and the list is kept
     briefly (see the module docstring)."""
     key = (filters.cooperative_id, filters.status, filters.requirement, today)
-    return await _cached(_OFFICE_CACHE, key, lambda: _compute_matching_people(filters, today, now))
+    ttl = max(get_settings().catalogue_cache_seconds, MATCHING_PEOPLE_SECONDS) \
+        if get_settings().catalogue_cache_seconds > 0 else 0
+    return await _cached(_OFFICE_CACHE, key, lambda: _compute_matching_people(filters, today, now), ttl=ttl)
 
 
 async def _compute_matching_people(filters: OfficeFilters, today: date, now: datetime) -> list[int]:

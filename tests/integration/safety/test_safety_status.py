@@ -270,3 +270,19 @@ async def test_the_home_page_links_the_mandatory_training_only_to_who_holds_a_ro
     await login(client, coordinator.email)
     hub = await client.get("/cooperative")
     assert f'href="/cooperatives/{cooperative.id}/safety-status"' in hub.text
+
+
+async def test_concurrent_status_filtered_office_lists_compute_once(admin, count_queries):
+    import asyncio
+
+    from training_hub.safety import status as status_module
+
+    await _cooperative_with_people()
+    status_module._OFFICE_CACHE.clear()
+    user = as_user(admin)
+    with count_queries() as counter:
+        results = await asyncio.gather(*(office_status(user, OfficeFilters(status="overdue")) for _ in range(4)))
+    assert all(r["total_people"] == 2 for r in results)
+    # Who holds a role, and the three reads of everyone: once; then each page's own reads.
+    everyone = [s for s in counter.statements if "DISTINCT r.person" in str(s)]
+    assert len(everyone) == 1
