@@ -400,3 +400,16 @@ def test_refresher_needs_from_the_rules_themselves():
 def test_an_unknown_level_counts_nothing_but_its_own_courses_and_does_not_crash():
     line = status([role("antincendio", "9")], [done("antincendio_3", date(2024, 1, 1), 16)], requirement="antincendio")
     assert (line.status, line.course_type, line.hours_due) == (MISSING, None, None)
+
+
+@pytest.mark.parametrize(("roles", "course", "requirement", "due_on"), [
+    ([role("preposto")], "preposto", "preposto", date(2030, 2, 28)),  # 2 years
+    ([role("rls")], "rls", "rls", date(2029, 2, 28)),  # 1 year
+    ([role("primo_soccorso", "bc")], "primo_soccorso_bc", "primo_soccorso", date(2031, 2, 28)),  # 3 years
+    ([role("antincendio", "2")], "antincendio_2", "antincendio", date(2033, 2, 28)),  # 5 years
+    ([role("dirigente")], "dirigente", "dirigente", date(2033, 2, 28)),
+])
+def test_a_course_ended_on_29_february_is_due_on_28_february_for_every_period(roles, course, requirement, due_on):
+    trainings = [*worker_trained(date(2025, 1, 10)), done(course, date(2028, 2, 29), 16)]
+    line = status(roles, trainings, requirement=requirement, today=date(2028, 3, 1))
+    assert line.due_on == due_on
