@@ -200,7 +200,7 @@ async def refresher_needs(cooperative_id: int, today: date) -> list[dict[str, An
         kind = find_course_type(row["course_type"])
         needs.append({
             "id": None, "cooperative_id": row["cooperative_id"], "year": today.year, "area": "", "job_role": "",
-            "people": row["people"], "topic": kind.title if kind else row["course_type"],
+            "people": row["people"], "topic": gettext(kind.title) if kind else row["course_type"],
             "course_type": row["course_type"], "reason": "legal_duty", "priority": "high", "quarter": None,
             "month_from": None, "month_to": None, "source": "scadenzario", "note": "", "hours": row["hours"],
             "automatic": True,
