@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import msgspec
 
 from training_hub.core.i18n import gettext
@@ -56,3 +59,40 @@ def course_type_out(course: CourseType) -> CourseTypeOut:
         final_test_min_questions=course.final_test_min_questions,
         final_test_pass_percent=course.test_pass_percent,
     )
+
+
+class SafetyStatusOut(msgspec.Struct):
+    """One requirement of a person: ``status`` missing | overdue | due_soon | valid; ``due_on`` null when
+    it never expires (or the first course is missing with no deadline); ``hours_due`` the hours of the
+    course to take (null when unknown); ``course_type`` that course's code."""
+
+    requirement: str
+    status: str
+    last_completed_on: date | None
+    due_on: date | None
+    hours_due: float | None
+    level: str | None = None
+    course_type: str | None = None
+    next_course_id: int | None = None
+
+
+class CooperativeSafetyStatusOut(msgspec.Struct):
+    """A row of a cooperative's tracker: one person and one requirement."""
+
+    person_id: int
+    full_name: str
+    requirement: str
+    status: str
+    last_completed_on: date | None
+    due_on: date | None
+    hours_due: float | None
+    level: str | None = None
+    course_type: str | None = None
+    next_course_id: int | None = None
+
+
+def status_out(row: dict[str, Any], kind: type[Any]) -> Any:
+    """A tracker row (``safety/status.py``) as the API shows it."""
+    values = {name: row.get(name) for name in kind.__struct_fields__ if name != "next_course_id"}
+    next_course = row.get("next_course")
+    return kind(**values, next_course_id=next_course["course_id"] if next_course else None)
