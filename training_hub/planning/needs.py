@@ -203,7 +203,7 @@ async def refresher_needs(cooperative_id: int, today: date) -> list[dict[str, An
             "people": row["people"], "topic": gettext(kind.title) if kind else row["course_type"],
             "course_type": row["course_type"], "reason": "legal_duty", "priority": "high", "quarter": None,
             "month_from": None, "month_to": None, "source": "scadenzario", "note": "", "hours": row["hours"],
-            "automatic": True,
+            "overdue": row.get("overdue", 0), "due_on": row.get("due_on"), "automatic": True,
         })
     return needs
 
