@@ -49,6 +49,7 @@ from training_hub.demo.outbox import load_outbox_demo
 from training_hub.demo.plan import plan_demo
 from training_hub.demo.safety import load_safety_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
+from training_hub.demo.planning import load_planning_demo
 
 
 def session_uid() -> str:
@@ -207,6 +208,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     await load_funding_demo(today)  # a Fon.Coop plan with two actions, an online report, a short-notice change
     await load_safety_demo(today, password_hash=password_hash)  # safety courses over: tests, attestati
     await load_office_demo()  # a message to participants, a bulk enrolment, a corrected register
+    await load_planning_demo(today)  # needs, an approved plan with linked editions, budgets (one expiring)
 
     return {
         "cooperatives": len(cooperatives),
