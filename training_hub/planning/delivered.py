@@ -46,7 +46,7 @@ def _plans_filter(year: int, cooperative_id: int | None) -> Sql:
 async def plan_lines(year: int, cooperative_id: int | None) -> list[dict[str, Any]]:
     """The lines of the year's plans (of one cooperative, or all), by cooperative, quarter and title."""
     sql = Sql().add(f"SELECT {LINE_COLUMNS} {LINE_FROM} WHERE").extend(_plans_filter(year, cooperative_id))
-    return await sql.add("ORDER BY co.name, tp.cooperative, pl.quarter, pl.title, pl.id").fetch()
+    return [dict(row) for row in await sql.add("ORDER BY co.name, tp.cooperative, pl.quarter, pl.title, pl.id").fetch()]
 
 
 async def linked_courses(year: int, cooperative_id: int | None) -> list[dict[str, Any]]:
