@@ -74,14 +74,10 @@ class NeedInput:
     note: Any = ""
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _coded(value: Any, table: dict[str, str] | tuple[str, ...], name: str, errors: dict[str, str],
            *, required: bool = True) -> str:
     text = value.strip() if isinstance(value, str) else value
-    if _blank(text):
+    if rules.is_blank(text):
         if required:
             errors[name] = REQUIRED
         return ""
@@ -94,14 +90,14 @@ def _coded(value: Any, table: dict[str, str] | tuple[str, ...], name: str, error
 def _period(data: NeedInput, errors: dict[str, str]) -> dict[str, int | None]:
     """A quarter, or a span of months (both ends), or neither (any time in the year)."""
     out: dict[str, int | None] = {"quarter": None, "month_from": None, "month_to": None}
-    if not _blank(data.quarter):
+    if not rules.is_blank(data.quarter):
         out["quarter"] = parse_integer(data.quarter, "quarter", errors, minimum=1, maximum=4,
                                        message=MESSAGES["quarter"])
     for name in ("month_from", "month_to"):
-        if not _blank(getattr(data, name)):
+        if not rules.is_blank(getattr(data, name)):
             out[name] = parse_integer(getattr(data, name), name, errors, minimum=1, maximum=12,
                                       message=MESSAGES["month"])
-    months_given = [not _blank(data.month_from), not _blank(data.month_to)]
+    months_given = [not rules.is_blank(data.month_from), not rules.is_blank(data.month_to)]
     if out["quarter"] is not None and any(months_given):
         errors["quarter"] = MESSAGES["both_periods"]
     elif any(months_given) and not all(months_given):
@@ -119,7 +115,7 @@ def validated(data: NeedInput, today: date) -> dict[str, Any]:
         errors["topic"] = REQUIRED
     out["job_role"] = single_line(data.job_role, "job_role", errors, max_length=120)
     out["note"] = multi_line(data.note, "note", errors, max_length=2000)
-    out["year"] = today.year if _blank(data.year) else parse_integer(
+    out["year"] = today.year if rules.is_blank(data.year) else parse_integer(
         data.year, "year", errors, minimum=2000, maximum=2100, message=MESSAGES["year"])
     out["people"] = parse_integer(data.people, "people", errors, minimum=1, maximum=rules.MAX_PEOPLE,
                                   message=MESSAGES["people"])
@@ -130,7 +126,7 @@ def validated(data: NeedInput, today: date) -> dict[str, Any]:
     if out["source"] == "scadenzario":
         errors["source"] = MESSAGES["scadenzario"]
     course_type = data.course_type.strip() if isinstance(data.course_type, str) else data.course_type
-    if _blank(course_type):
+    if rules.is_blank(course_type):
         out["course_type"] = ""
     elif find_course_type(course_type) is None:
         errors["course_type"] = CHOOSE

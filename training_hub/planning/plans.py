@@ -75,10 +75,6 @@ class LineInput:
     quarter: Any = None
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def parse_year(value: Any) -> int:
     errors: dict[str, str] = {}
     year = parse_integer(value, "year", errors, minimum=2000, maximum=2100, message=MESSAGES["year"])
@@ -92,7 +88,7 @@ async def _validated_line(cooperative_id: int, year: int, data: LineInput) -> di
     out: dict[str, Any] = {}
     course_type = data.course_type.strip() if isinstance(data.course_type, str) else data.course_type
     kind = None
-    if _blank(course_type):
+    if rules.is_blank(course_type):
         out["course_type"] = ""
     elif (kind := find_course_type(course_type)) is None:
         errors["course_type"] = MESSAGES["choose"]
@@ -107,11 +103,11 @@ async def _validated_line(cooperative_id: int, year: int, data: LineInput) -> di
     out["target_group"] = single_line(data.target_group, "target_group", errors, max_length=200)
     minutes = rules.parse_hours(data.hours)
     if minutes is None or not 0 < minutes <= rules.MAX_PLAN_MINUTES:
-        errors["hours"] = MESSAGES["required"] if _blank(data.hours) else MESSAGES["hours"]
+        errors["hours"] = MESSAGES["required"] if rules.is_blank(data.hours) else MESSAGES["hours"]
     out["planned_minutes"] = minutes or 0
     out["participants"] = parse_integer(data.participants, "participants", errors, minimum=1, maximum=rules.MAX_PEOPLE,
                                         message=MESSAGES["participants"])
-    cost = 0 if _blank(data.estimated_cost) else rules.parse_cents(data.estimated_cost)
+    cost = 0 if rules.is_blank(data.estimated_cost) else rules.parse_cents(data.estimated_cost)
     if cost is None or cost > rules.MAX_CENTS:
         errors["estimated_cost"] = MESSAGES["cost"]
     out["estimated_cost_cents"] = cost or 0
@@ -271,8 +267,8 @@ async def set_actual_cost(user: CurrentUser, line_id: int, value: Any) -> None:
     """What the line cost, recorded by the office (empty: not known yet)."""
     require_office(user)
     line = await open_line(user, line_id)
-    cents = None if _blank(value) else rules.parse_cents(value)
-    if not _blank(value) and (cents is None or cents > rules.MAX_CENTS):
+    cents = None if rules.is_blank(value) else rules.parse_cents(value)
+    if not rules.is_blank(value) and (cents is None or cents > rules.MAX_CENTS):
         raise ValidationFailed(MESSAGES["cost"], field="actual_cost")
     async with write_transaction():
         await PlanLine.update({PlanLine.actual_cost_cents: cents, PlanLine.updated_at: utcnow()}).where(

@@ -129,6 +129,11 @@ def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
 
 
+def is_blank(value: Any) -> bool:
+    """Left empty: nothing typed, or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 # Money -----------------------------------------------------------------------------------------------
 
 _EURO_TEXT = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
