@@ -154,8 +154,18 @@ class PlanningPages(Controller):
 
     @get("/training-plans/{year:int}", name="training_plan")
     async def plan(self, user: NamedDependency[CurrentUser], year: FromPath[int],
-                   cooperative_id: FromQuery[int | None] = None) -> Template:
-        return await self._plan(user, year, cooperative_id)
+                   cooperative_id: FromQuery[int | None] = None, need_id: FromQuery[int | None] = None,
+                   course_type: FromQuery[str | None] = None, people: FromQuery[int | None] = None) -> Template:
+        """``need_id`` (a recorded need) or ``course_type`` and ``people`` (a refresher falling due) fill the
+        new line's form: a line is built from a need, and checked only when it is saved."""
+        values: dict[str, Any] = {}
+        if need_id is not None:
+            need = await needs.open_need(user, need_id)
+            values = {"need_id": need["id"], "title": need["topic"], "course_type": need["course_type"],
+                      "target_group": need["job_role"], "participants": need["people"], "quarter": need["quarter"] or ""}
+        elif course_type:
+            values = {"course_type": course_type, "participants": people or ""}
+        return await self._plan(user, year, cooperative_id, values)
 
     @post("/training-plans/{year:int}/lines", name="training_plan_add_line")
     async def add_line(self, request: Request[Any, Any, Any], user: NamedDependency[CurrentUser],

@@ -10,6 +10,7 @@ Definitions (also shown on the pages)
       waiting lists concern courses that *start* in it.
     * **Sessions held**: scheduled (not cancelled) sessions of published or completed courses that are
       over; sessions still to come are planned, not delivered, and count nowhere.
+      (``core/delivery.py``: the training plan's delivered figures use the same definition.)
     * **Hours delivered** (ore erogate): the length of the sessions held, each counted once.
     * **Participants**: distinct people with a confirmed enrolment in a course with sessions held in
       the period. A cancelled enrolment is not a participation (it may be a drop-out, below).

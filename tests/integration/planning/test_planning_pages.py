@@ -3,7 +3,7 @@ messages next to the field, fixing mistakes, who sees what) and the statements t
 
 from datetime import date, timedelta
 
-from tests.factories import make_cooperative, make_course
+from tests.factories import make_cooperative, make_course, make_person
 from tests.support import login, post_form
 from training_hub.planning.tables import Budget, PlanLine, PlanLineCourse, TrainingNeed, TrainingPlan
 
@@ -127,3 +127,20 @@ async def test_the_plan_page_runs_the_same_statements_whatever_the_number_of_lin
         assert (await client.get("/training-plans/2027")).status_code == 200
     print("plan page statements:", one, "consortium page:", count_queries.count)
     assert count_queries.count <= one
+
+
+async def test_a_line_is_built_from_a_need_the_form_comes_filled(client, cooperative, coordinator):
+    need = TrainingNeed(cooperative=cooperative.id, year=2027, topic="Primo soccorso in struttura", people=7,
+                        reason="legal_duty", source="risk_assessment", course_type="primo_soccorso_bc", quarter=3,
+                        job_role="OSS")
+    await need.save()
+    await login(client, coordinator.email)
+    needs_page = await client.get(f"/cooperatives/{cooperative.id}/training-needs?year=2027")
+    assert f"need_id={need.id}" in needs_page.text
+    form = await client.get(f"/training-plans/2027?cooperative_id={cooperative.id}&need_id={need.id}")
+    assert form.status_code == 200
+    assert 'value="Primo soccorso in struttura"' in form.text and 'value="7"' in form.text
+    assert f'<option value="{need.id}" selected>' in form.text
+    stranger = await make_person("coordinator", cooperative=await make_cooperative())
+    await login(client, stranger.email)
+    assert (await client.get(f"/training-plans/2027?need_id={need.id}")).status_code == 404
