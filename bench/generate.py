@@ -188,3 +188,8 @@ async def generate(scale: Scale, seed: int = 1998) -> dict[str, Any]:
         for section in SECTIONS:
             await section(scale, data, rng)
     return data
+
+
+from bench.safety_data import generate_safety_data  # noqa: E402 - appended like the reports' section
+
+SECTIONS.append(generate_safety_data)

@@ -32,6 +32,11 @@ def connect_hooks() -> None:
     events.session_times_checking.connect(rescheduling_warnings)
     events.session_times_changed.connect(reclip_attendance)
 
+    from training_hub.safety.due_events import due_date_events, due_date_version_sql
+
+    events.personal_feed_version_sql.connect(due_date_version_sql)
+    events.personal_feed_events.connect(due_date_events)
+
 
 async def queue_account_mail(
     *, kind: str, person_id: int, to_email: str, subject: str, body: str, dedupe_key: str | None = None

@@ -1,7 +1,8 @@
 """Hourly jobs of the server: clean up what expires (web sessions, throttling records, old API
-tokens), run the satisfaction surveys' calendar (open, remind once, close) and remind the tutors of
-overdue inclusion-pathway reviews (once per due date); compute the public activity report of the
-recent months, quarters and years ahead.
+tokens), run the satisfaction surveys' calendar (open, remind once, close), remind the tutors of
+overdue inclusion-pathway reviews (once per due date) and people and their coordinators of the safety
+refreshers falling due (90 and 30 days before and on the day, once each); compute the public activity
+report of the recent months, quarters and years ahead.
 
 ``training-hub open-surveys`` runs the survey part once, for installations that prefer cron.
 """
@@ -67,11 +68,13 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
     async def loop() -> None:
         from training_hub.inclusion.reviews import remind_overdue_reviews
         from training_hub.reports.activity import precompute_public_reports
+        from training_hub.safety.reminders import send_safety_reminders
         from training_hub.surveys.lifecycle import run_survey_jobs
         from training_hub.planning.budgets import notify_expiring_budgets
 
         while True:
-            await run_hourly_jobs((purge_expired, run_survey_jobs, remind_overdue_reviews, notify_expiring_budgets))
+            await run_hourly_jobs((purge_expired, run_survey_jobs, remind_overdue_reviews, send_safety_reminders,
+                                   notify_expiring_budgets))
             # Each process keeps its own copy of the public reports: every instance computes them.
             try:
                 await precompute_public_reports()

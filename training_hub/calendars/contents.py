@@ -24,9 +24,11 @@ from typing import Any
 from training_hub.calendars import cache, ical
 from training_hub.calendars.feeds import Feed, FeedVersion, Window, fetch_rows, instant_of, window
 from training_hub.calendars.ical import FeedSession
+from training_hub.core.events import personal_feed_events
 from training_hub.core.i18n import N_, gettext, language
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import CourseStatus, EnrolmentStatus, FeedKind, PathKind, SessionStatus
+from training_hub.core.timeutil import utcnow
 
 # Every feed starts from a ``scope``: the courses it draws from (a CTE). Queries join it to the
 # sessions, which both SQLite and PostgreSQL plan as index lookups per course whatever the size of the
@@ -190,8 +192,9 @@ async def feed_sessions(feed: Feed, *, now: datetime | None = None) -> list[Feed
     return sessions
 
 
-def render(feed: Feed, sessions: list[FeedSession]) -> bytes:
-    """The feed's bytes from its sessions, each VEVENT from the event cache when possible."""
+def render(feed: Feed, sessions: list[FeedSession], all_day: list[ical.AllDayEvent] | None = None) -> bytes:
+    """The feed's bytes from its sessions, each VEVENT from the event cache when possible, and the
+    all-day events of the features above (personal feeds)."""
     base_url = get_settings().base_url
     events = []
     with language(feed.language):
@@ -202,6 +205,7 @@ def render(feed: Feed, sessions: list[FeedSession]) -> bytes:
                 event = ical.build_vevent(session, show_online_link=feed.show_online_link, base_url=base_url)
                 cache.EVENTS.put(key, event)
             events.append(event)
+        events += [ical.build_all_day_vevent(item) for item in all_day or ()]
         description = gettext(N_("Le lezioni dei corsi del Consorzio Sociale Light, da Training Hub."))
         return ical.build_calendar(feed.name, events, description=description)
 
@@ -210,7 +214,17 @@ async def feed_body(feed: Feed, version: FeedVersion, *, now: datetime | None = 
     """The feed's bytes for ``version``: from the feed cache, or built (two queries) and cached."""
     body = cache.FEEDS.get(version.etag)
     if body is None:
-        body = render(feed, await feed_sessions(feed, now=now))
+        all_day = await all_day_events(feed, now=now) if version.extras else []
+        body = render(feed, await feed_sessions(feed, now=now), all_day)
         cache.FEEDS.put(version.etag, body)
     return body
+
+
+async def all_day_events(feed: Feed, *, now: datetime | None = None) -> list[ical.AllDayEvent]:
+    """A personal feed's all-day events from the features above (``core/events.py``), in its language."""
+    if feed.kind != FeedKind.PERSONAL.value:
+        return []
+    with language(feed.language):
+        answers = await personal_feed_events.send(person_id=feed.subject_id, now=now or utcnow())
+    return sorted((item for answer in answers for item in answer), key=lambda item: (item.day, item.uid))
 

@@ -73,6 +73,7 @@ class Feed:
 class FeedVersion:
     etag: str  # quoted, strong
     last_modified: datetime  # UTC, whole seconds
+    extras: bool = False  # a personal feed with all-day events of a feature above (core/events.py)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
@@ -68,6 +68,21 @@ class FeedSession:
     online_url: str | None = None
     # Only in a cooperative's feed: how many of its workers attend (None: not shown).
     cooperative_attendees: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllDayEvent:
+    """An all-day event a feature above the calendars adds to a personal feed (``core/events.py``
+    ``personal_feed_events``), as plain values: a due date, say. ``stamp`` is when what the event shows
+    last changed (DTSTAMP and LAST-MODIFIED): the bytes stay the same while the data does."""
+
+    uid: str
+    day: date
+    summary: str
+    stamp: datetime
+    description: str = ""
+    url: str = ""
+    category: str = ""
 
 
 def _utc(value: datetime) -> datetime:
@@ -157,6 +172,26 @@ def build_vevent(session: FeedSession, *, show_online_link: bool, base_url: str)
     event.add("transp", "TRANSPARENT" if session.cancelled else "OPAQUE")
     if session.online_url and show_online_link and not session.cancelled:
         event.add("conference", session.online_url, parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
+    return event.to_ical()
+
+
+def build_all_day_vevent(item: AllDayEvent) -> bytes:
+    """An all-day event (``DTSTART;VALUE=DATE``, the next day as DTEND, RFC 5545 3.6.1) that keeps the
+    person free (TRANSPARENT): a reminder, not an appointment."""
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", _utc(item.stamp))
+    event.add("last-modified", _utc(item.stamp))
+    event.add("dtstart", item.day)
+    event.add("dtend", item.day + timedelta(days=1))
+    event.add("summary", one_line(item.summary))
+    if item.description:
+        event.add("description", item.description)
+    if item.url:
+        event.add("url", item.url)
+    if item.category:
+        event.add("categories", [item.category])
+    event.add("transp", "TRANSPARENT")
     return event.to_ical()
 
 

@@ -12,6 +12,9 @@ Rules kept here, and why:
   without touching them); plus the day (the moving limits), the language and the token. It relies on
   the services setting ``updated_at`` when they change a row (the sequence is counted too), and the
   latest edit of any location (an address edited by the training office changes every feed once).
+* A personal feed may also carry all-day events of features above the calendars (safety's due dates,
+  ``core/events.py``): their FROM items join the same statement, so their inputs are in the ETag and a
+  poll stays one statement; the body asks for the events only when the version says there are some.
 * A worker reuses a version it computed for ``feed_version_ttl_seconds``; the token is always looked
   up again, so a revoked link answers 404 at once.
 """
@@ -35,6 +38,7 @@ from training_hub.calendars.feeds import (
     window,
 )
 from training_hub.calendars.tokens import TOKEN_LOOKUP_SQL, TOKEN_PATTERN, owner_from_row, token_lookup_hash
+from training_hub.core.events import personal_feed_version_sql
 from training_hub.core.settings import get_settings
 from training_hub.core.tables import CourseStatus, FeedKind
 from training_hub.core.timeutil import utcnow
@@ -88,12 +92,42 @@ _VERSION_SQL = {
 _TOKEN_PERSON = "(SELECT person FROM tok)"
 _TOKEN_AND_VERSION_SQL = (
     f"SELECT * FROM (WITH tok AS ({TOKEN_LOOKUP_SQL}), {person_scope(_TOKEN_PERSON)}"
-    f" SELECT * FROM tok,{_AGGREGATES}{_person_extra(_TOKEN_PERSON)}) v"
+    f" SELECT * FROM tok,{_AGGREGATES}{_person_extra(_TOKEN_PERSON)}"
 )
+
+# The personal feed's extra all-day events (core/events.py personal_feed_version_sql): the features
+# that add them give FROM items over "{person}", joined into the same statement.
+_EXTRA_FRAGMENTS: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+
+async def extra_version_fragments() -> tuple[str, ...]:
+    """The FROM items of the features adding events to personal feeds (asked once per set of receivers)."""
+    receivers = personal_feed_version_sql.receivers
+    fragments = _EXTRA_FRAGMENTS.get(receivers)
+    if fragments is None:
+        fragments = tuple(item for answer in await personal_feed_version_sql.send() for item in answer)
+        _EXTRA_FRAGMENTS[receivers] = fragments
+    return fragments
+
+
+def _extra_sql(fragments: tuple[str, ...], person: str) -> str:
+    return "".join(", " + fragment.replace("{person}", person) for fragment in fragments)
+
+
+@lru_cache(maxsize=8)
+def token_and_version_sql(fragments: tuple[str, ...]) -> str:
+    return _TOKEN_AND_VERSION_SQL + _extra_sql(fragments, _TOKEN_PERSON) + ") v"
+
+
+@lru_cache(maxsize=8)
+def personal_version_sql(fragments: tuple[str, ...]) -> tuple[str, int]:
+    """The personal version (not from a token) and how many times the person's id is an argument."""
+    base = _VERSION_SQL[FeedKind.PERSONAL.value].removesuffix(") v")
+    return base + _extra_sql(fragments, "{}") + ") v", sum(fragment.count("{person}") for fragment in fragments)
 # The token alone (SELECT first: the SQLite engine's in-loop fast path).
 _TOKEN_SQL = f"SELECT * FROM ({TOKEN_LOOKUP_SQL}) v"
-_TIMESTAMP_COLUMNS = ("sessions_updated", "courses_updated", "paths_updated", "trainers_updated", "locations_updated",
-                      "assigned_updated", "assigned_courses_updated", "enrolments_updated")
+# Every column named "*_updated" is an instant that counts for Last-Modified (those above, and the extra
+# events' own); a non-zero "*_events" column says the feed has extra events to build.
 
 
 @lru_cache(maxsize=1024)
@@ -107,11 +141,15 @@ def _version(feed: Feed, row: Any, now: datetime) -> FeedVersion:
     fingerprint = "|".join((_feed_fingerprint(feed), limits.day, *map(str, row.values())))
     etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:40] + '"'
     last_modified = limits.day_start  # the moving limits may have changed the feed at midnight
-    for key in _TIMESTAMP_COLUMNS:
-        stamp = instant_of(row.get(key))
-        if stamp is not None and stamp > last_modified:
-            last_modified = stamp
-    return FeedVersion(etag=etag, last_modified=min(last_modified, now).replace(microsecond=0))
+    extras = False
+    for key, value in row.items():
+        if key.endswith("_updated"):
+            stamp = instant_of(value)
+            if stamp is not None and stamp > last_modified:
+                last_modified = stamp
+        elif key.endswith("_events") and value:
+            extras = True
+    return FeedVersion(etag=etag, last_modified=min(last_modified, now).replace(microsecond=0), extras=extras)
 
 
 async def feed_version(feed: Feed, *, now: datetime | None = None) -> FeedVersion:
@@ -122,11 +160,13 @@ async def feed_version(feed: Feed, *, now: datetime | None = None) -> FeedVersio
     if now is None and (memo := cache.VERSIONS.get(feed)) is not None:
         return memo
     args = scope_args(feed)
+    sql = _VERSION_SQL[feed.kind]
     if feed.kind == FeedKind.PERSONAL:
-        args += [feed.subject_id] * 2
+        sql, extra_args = personal_version_sql(await extra_version_fragments())
+        args += [feed.subject_id] * (2 + extra_args)
     elif feed.kind == FeedKind.COOPERATIVE:
         args += [feed.subject_id]
-    row = await fetch_row(_VERSION_SQL[feed.kind], *args)
+    row = await fetch_row(sql, *args)
     version = _version(feed, row if row is not None else {}, now or utcnow())
     if now is None:
         cache.VERSIONS.put(feed, version, get_settings().feed_version_ttl_seconds)
@@ -151,7 +191,7 @@ async def token_feed_version(token: str, *, now: datetime | None = None) -> tupl
         feed = feed_for_owner(owner)
         if feed == memo[0]:
             return memo
-    row = await fetch_row(_TOKEN_AND_VERSION_SQL, token_hash)
+    row = await fetch_row(token_and_version_sql(await extra_version_fragments()), token_hash)
     owner = owner_from_row(row) if row is not None else None
     if owner is None:
         raise feed_not_found()

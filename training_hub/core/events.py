@@ -80,3 +80,15 @@ session_times_checking = Hook("session_times_checking")
 # A session's times changed (inside the saving transaction): session_id=int, starts_at=datetime,
 # ends_at=datetime (the new times), actor_id=int. Attendance re-clips its recorded minutes.
 session_times_changed = Hook("session_times_changed")
+
+# The personal calendar feed (calendars) also shows all-day events owned by features above it (safety:
+# the due dates of a person's refreshers). Two hooks, so that a feed's poll stays one statement:
+# personal_feed_version_sql, no arguments: each receiver returns a list of FROM items (a parenthesised
+# SELECT and its alias) in which "{person}" stands for the person's id; the feed's version joins them, so
+# their columns are part of its ETag. A column named "<feature>_events" is non-zero when the person has
+# such events; columns named "*_updated" are instants that count for Last-Modified.
+personal_feed_version_sql = Hook("personal_feed_version_sql")
+# personal_feed_events, when the version said there are some: person_id=int, now=datetime; each
+# receiver returns a list of calendars.ical.AllDayEvent, worded in the current language, never
+# special-category data.
+personal_feed_events = Hook("personal_feed_events")

@@ -41,7 +41,9 @@ _COUNTS = (
     "(SELECT course FROM course_trainer WHERE person = {})) AS draft_courses, "
     "(SELECT COUNT(*) FROM enrolment WHERE status = {}) AS pending_approvals, "
     "(SELECT COUNT(*) FROM survey_invitation i JOIN survey v ON v.id = i.survey "
-    "WHERE i.person = {} AND i.answered = {} AND v.status = {} AND v.closes_at > {}) AS open_surveys"
+    "WHERE i.person = {} AND i.answered = {} AND v.status = {} AND v.closes_at > {}) AS open_surveys, "
+    # Safety roles bring mandatory training: the home links "La mia formazione obbligatoria".
+    "(SELECT COUNT(*) FROM safety_role WHERE person = {}) AS safety_roles"
 )
 
 
@@ -54,6 +56,7 @@ class HomeSummary:
     open_enrolments: int = 0  # requests waiting for approval
     waitlisted: int = 0  # places on a waiting list (not a request: nobody has to approve them)
     open_surveys: int = 0
+    safety_roles: int = 0  # roles that bring mandatory safety training
     greeting: str = GOOD_MORNING  # the msgid, by the Rome hour
 
 
@@ -74,11 +77,13 @@ async def home_summary(user: CurrentUser, now: datetime | None = None) -> HomeSu
         CourseStatus.DRAFT.value, user.id,
         EnrolmentStatus.PENDING.value,
         user.id, False, SurveyStatus.OPEN.value, now,
+        user.id,
     ) or {}
     summary.open_enrolments = counts.get("open_enrolments", 0)
     summary.waitlisted = counts.get("waitlisted", 0)
     summary.greeting = greeting(to_rome(now).hour)
     summary.open_surveys = counts.get("open_surveys", 0)
+    summary.safety_roles = counts.get("safety_roles", 0)
     if user.has_role(Role.TRAINER):
         summary.draft_courses = counts.get("draft_courses", 0)
         rows = await fetch_all(

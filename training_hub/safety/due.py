@@ -58,6 +58,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from training_hub.core.i18n import N_
@@ -209,8 +210,11 @@ def _only(courses: Iterable[CourseType]) -> CourseType | None:
     return found[0] if len(found) == 1 else None
 
 
+@lru_cache(maxsize=4096)
 def build_requirement(code: str, level: str | None, headcount: int | None = None) -> Requirement:
-    """The requirement ``code`` for the given risk class / level / group and cooperative headcount."""
+    """The requirement ``code`` for the given risk class / level / group and cooperative headcount
+    (pure and frozen: computed once per combination, a tracker of thousands of people asks again and
+    again)."""
     courses = course_types_for(code)
     first = _only(c for c in courses if not c.is_refresher and c.level == level)
     refresher = _only(c for c in courses if c.is_refresher and c.level in (level, None))

@@ -21,7 +21,9 @@ The queries are hand-written and portable (SQLite and PostgreSQL), as the attend
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -202,3 +204,23 @@ def _add_courses_held_here(people: dict[int, PersonInputs], rows: list[dict[str,
             continue
         minutes = sum(session_minutes(s["starts_at"], s["ends_at"]) for s in sessions)
         person.trainings.append(CompletedTraining(course.code, to_rome(last_end).date(), minutes / 60))
+
+
+CHUNK_PEOPLE = 2000
+
+
+async def iter_inputs(scope: Scope, *, today: date, now: datetime,
+                      chunk: int = CHUNK_PEOPLE) -> AsyncIterator[list[PersonInputs]]:
+    """The inputs of a large scope (everyone, for the office and the periodic jobs) a few thousand
+    people at a time, by ranges of ids: memory stays bounded and the event loop gets a turn between
+    chunks, so other requests are served while thousands of people are computed."""
+    rows = await fetch_all(
+        "SELECT DISTINCT r.person FROM safety_role r JOIN person p ON p.id = r.person "
+        f"WHERE p.active = {{}} AND {scope.where} ORDER BY r.person", True, *scope.args,
+    )
+    ids = [row["person"] for row in rows]
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        ranged = Scope(f"p.id >= {{}} AND p.id <= {{}} AND ({scope.where})", (part[0], part[-1], *scope.args))
+        yield await load_inputs(ranged, today=today, now=now)
+        await asyncio.sleep(0)

@@ -17,7 +17,7 @@ from datetime import date
 
 from training_hub.core.timeutil import rome_day_bounds, utcnow
 from training_hub.safety.due import RefresherNeed, refresher_needs
-from training_hub.safety.inputs import EVERYONE, cooperative_scope, load_inputs
+from training_hub.safety.inputs import EVERYONE, cooperative_scope, iter_inputs, load_inputs
 from training_hub.safety.status import current_policy, person_rows
 
 __all__ = ["RefresherNeed", "refreshers_due"]
@@ -29,12 +29,16 @@ async def refreshers_due(cooperative_id: int | None, today: date, months: int = 
 
     Each :class:`~training_hub.safety.due.RefresherNeed` carries ``cooperative_id``, ``course_type`` (a
     ``safety/course_types.py`` code), ``people`` (how many; ``person_ids`` who), ``hours`` (each), the
-    number ``overdue`` and ``earliest_due_on``. Three statements whatever the number of people.
+    number ``overdue`` and ``earliest_due_on``. Three statements for one cooperative; for all of them,
+    one more and three per two thousand people.
     """
     # Courses that ended by the end of ``today`` count (an attestato is dated at the course's end).
     now = min(utcnow(), rome_day_bounds(today)[1])
     scope = cooperative_scope(cooperative_id) if cooperative_id is not None else EVERYONE
     policy = current_policy()
-    rows = [row for person in await load_inputs(scope, today=today, now=now)
-            for row in person_rows(person, today, policy)]
+    if cooperative_id is not None:
+        people = await load_inputs(scope, today=today, now=now)
+    else:  # every cooperative: a few thousand people at a time (inputs.iter_inputs)
+        people = [person async for chunk in iter_inputs(scope, today=today, now=now) for person in chunk]
+    rows = [row for person in people for row in person_rows(person, today, policy)]
     return refresher_needs(rows, today, months)

@@ -50,6 +50,7 @@ from training_hub.safety.inputs import (
     UpcomingEnrolment,
     cooperative_scope,
     instant,
+    iter_inputs,
     load_inputs,
     people_scope,
     person_scope,
@@ -342,12 +343,17 @@ def _office_order(row: dict[str, Any]) -> tuple[Any, ...]:
             due.REQUIREMENTS.index(row["requirement"]))
 
 
-_OFFICE_CACHE: ReadCache[list[dict[str, Any]]] = ReadCache(ttl=10, size=64)
+_OFFICE_CACHE: ReadCache[list[int]] = ReadCache(ttl=10, size=64)
 
 
-async def _all_rows(filters: OfficeFilters, today: date, now: datetime) -> list[dict[str, Any]]:
-    """Every row of the scope matching the status and requirement filters, office order, no editions
-    (they are looked up for the page shown only); cached briefly (see the module docstring)."""
+def _matches(line: due.RequirementStatus, filters: OfficeFilters) -> bool:
+    return line.status == filters.status and (filters.requirement is None or line.requirement == filters.requirement)
+
+
+async def _matching_people(filters: OfficeFilters, today: date, now: datetime) -> list[int]:
+    """The people of the scope with a row matching the status and requirement filters, in the office's
+    order; only the statuses are computed (the page's rows are built afterwards), and the list is kept
+    briefly (see the module docstring)."""
     key = (filters.cooperative_id, filters.status, filters.requirement, today)
     _OFFICE_CACHE.ttl = get_settings().catalogue_cache_seconds
     cached = _OFFICE_CACHE.get(key)
@@ -355,15 +361,17 @@ async def _all_rows(filters: OfficeFilters, today: date, now: datetime) -> list[
         return cached
     generation = data_generation()
     scope = cooperative_scope(filters.cooperative_id) if filters.cooperative_id else EVERYONE
-    inputs = await load_inputs(scope, today=today, now=now)
     policy = current_policy()
-    rows = [
-        row for row in await build_rows(inputs, today=today, now=now, policy=policy, with_editions=False)
-        if row["status"] == filters.status and (filters.requirement is None or row["requirement"] == filters.requirement)
+    people = [
+        person
+        async for chunk in iter_inputs(scope, today=today, now=now)
+        for person in chunk
+        if any(_matches(row.status, filters) for row in person_rows(person, today, policy))
     ]
-    rows.sort(key=_office_order)
-    _OFFICE_CACHE.put(key, rows, generation=generation)
-    return rows
+    people.sort(key=lambda p: (p.cooperative_id is None, p.cooperative_id or 0, p.person_id))
+    ids = [person.person_id for person in people]
+    _OFFICE_CACHE.put(key, ids, generation=generation)
+    return ids
 
 
 async def office_status(actor: CurrentUser, filters: OfficeFilters, *, now: datetime | None = None
@@ -390,8 +398,7 @@ async def office_status(actor: CurrentUser, filters: OfficeFilters, *, now: date
             rows = [row for row in rows if row["requirement"] == filters.requirement]
         rows.sort(key=_office_order)
     else:
-        matching = await _all_rows(filters, today, now)
-        people_ids = list(dict.fromkeys(row["person_id"] for row in matching))
+        people_ids = await _matching_people(filters, today, now)
         total = len(people_ids)
         page_ids = set(people_ids[first:first + PEOPLE_PER_PAGE])
         page_people = await load_inputs(people_scope(sorted(page_ids)), today=today, now=now)
@@ -414,11 +421,12 @@ async def office_export_rows(actor: CurrentUser, filters: OfficeFilters, *, now:
     filters = filters.cleaned()
     today = today_in_rome(now)
     scope: Scope = cooperative_scope(filters.cooperative_id) if filters.cooperative_id else EVERYONE
-    inputs = await load_inputs(scope, today=today, now=now)
-    rows = [
-        row for row in await build_rows(inputs, today=today, now=now, policy=current_policy())
-        if (filters.status is None or row["status"] == filters.status)
-        and (filters.requirement is None or row["requirement"] == filters.requirement)
-    ]
+    rows = []
+    async for chunk in iter_inputs(scope, today=today, now=now):
+        rows += [
+            row for row in await build_rows(chunk, today=today, now=now, policy=current_policy())
+            if (filters.status is None or row["status"] == filters.status)
+            and (filters.requirement is None or row["requirement"] == filters.requirement)
+        ]
     rows.sort(key=_office_order)
     return rows

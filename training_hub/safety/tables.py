@@ -45,3 +45,17 @@ class ExternalTraining(Table):
     scan_filename = Varchar(length=200, default="")
     recorded_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
     recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class SafetyReminder(Table):
+    """A reminder of a refresher's due date sent (``safety/reminders.py``): one row per person,
+    requirement, due date and stage (90 or 30 days before, or the day itself; unique index in a raw
+    migration), claimed before the messages are queued so that two runs send it once."""
+
+    person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade, index=True)
+    # A requirement code of safety/due.py REQUIREMENTS.
+    requirement = Varchar(length=40)
+    due_on = Date()
+    # Days before the due date: "90", "30", "0".
+    stage = Varchar(length=4)
+    sent_at = Timestamptz(default=TimestamptzNow())

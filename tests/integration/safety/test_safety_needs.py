@@ -33,14 +33,16 @@ async def test_refreshers_due_grouped_by_cooperative_and_course_type(count_queri
 
     with count_queries() as counter:
         needs = await refreshers_due(None, TODAY)
-    assert counter.count == 3
+    assert counter.count == 4  # who holds a role; then roles, attestati, courses held here (one chunk)
     assert [(n.cooperative_id, n.course_type, n.people, n.person_ids, n.overdue, n.earliest_due_on, n.hours)
             for n in needs] == [
         (north.id, "lavoratori_aggiornamento", 2, (due_soon.id, overdue.id), 1, date(2026, 3, 1), 6),
         (north.id, "preposto_aggiornamento", 1, (preposto.id,), 0, date(2027, 6, 10), 6),
         (south.id, "rls_aggiornamento", 1, (rls.id,), 0, date(2027, 3, 2), 8),
     ]
-    only_south = await refreshers_due(south.id, TODAY)
+    with count_queries() as counter:
+        only_south = await refreshers_due(south.id, TODAY)
+    assert counter.count == 3
     assert [(n.cooperative_id, n.course_type) for n in only_south] == [(south.id, "rls_aggiornamento")]
     in_three_months = await refreshers_due(north.id, TODAY, months=3)
     assert [(n.course_type, n.person_ids) for n in in_three_months] == [
@@ -61,3 +63,18 @@ async def test_a_course_held_here_counts_only_with_attendance_and_a_passed_test(
     assert [(t.course_type, t.completed_on, t.hours) for t in people[passed.id].trainings] == [
         ("antincendio_2", date(2026, 11, 10), 8)]
     assert people[short.id].trainings == people[failed.id].trainings == people[waiting.id].trainings == []
+
+
+async def test_everyone_read_in_chunks_is_everyone_read_at_once():
+    from training_hub.safety.inputs import EVERYONE, iter_inputs
+
+    cooperatives = [await make_cooperative() for _ in range(3)]
+    for n in range(7):
+        person = await make_person(cooperative=cooperatives[n % 3])
+        await give_role(person, "worker")
+        await external(person, "lavoratori_generale", date(2020, 1, 1 + n), 4)
+    await make_person(cooperative=cooperatives[0])  # no role: not read
+    at_once = await load_inputs(EVERYONE, today=TODAY, now=utcnow())
+    chunks = [chunk async for chunk in iter_inputs(EVERYONE, today=TODAY, now=utcnow(), chunk=3)]
+    assert [len(chunk) for chunk in chunks] == [3, 3, 1]
+    assert [person for chunk in chunks for person in chunk] == at_once

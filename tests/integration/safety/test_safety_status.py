@@ -253,3 +253,18 @@ async def test_the_cooperatives_list_of_500_people_with_3_roles_costs_at_most_5_
     assert overview["counts"]["missing"] == 500  # nobody has the first aid course
     booked = [r for r in overview["rows"] if r["booked"]]
     assert [(r["person_id"], r["requirement"]) for r in booked] == [(ids[0], "primo_soccorso")]
+
+
+async def test_the_home_page_links_the_mandatory_training_only_to_who_holds_a_role(client, cooperative, coordinator):
+    worker = await make_person(cooperative=cooperative, email="conruolo@example.test")
+    other = await make_person(cooperative=cooperative, email="senzaruolo@example.test")
+    await give_role(worker, "worker")
+    await login(client, "conruolo@example.test")
+    assert 'href="/my/safety"' in (await client.get("/")).text
+    await client.get("/logout")
+    await login(client, other.email)
+    home = await client.get("/")
+    assert home.status_code == 200 and 'href="/my/safety"' not in home.text
+    await login(client, coordinator.email)
+    hub = await client.get("/cooperative")
+    assert f'href="/cooperatives/{cooperative.id}/safety-status"' in hub.text
