@@ -70,9 +70,11 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
         from training_hub.reports.activity import precompute_public_reports
         from training_hub.safety.reminders import send_safety_reminders
         from training_hub.surveys.lifecycle import run_survey_jobs
+        from training_hub.planning.budgets import notify_expiring_budgets
 
         while True:
-            await run_hourly_jobs((purge_expired, run_survey_jobs, remind_overdue_reviews, send_safety_reminders))
+            await run_hourly_jobs((purge_expired, run_survey_jobs, remind_overdue_reviews, send_safety_reminders,
+                                   notify_expiring_budgets))
             # Each process keeps its own copy of the public reports: every instance computes them.
             try:
                 await precompute_public_reports()

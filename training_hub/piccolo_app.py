@@ -20,6 +20,7 @@ APP_CONFIG = AppConfig(
             "training_hub.funding.tables",
             "training_hub.enrolment.tables",
             "training_hub.safety.tables",
+            "training_hub.planning.tables",
         ],
         exclude_imported=True,
     ),

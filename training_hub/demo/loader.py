@@ -50,6 +50,7 @@ from training_hub.demo.plan import plan_demo
 from training_hub.demo.safety import load_safety_demo
 from training_hub.demo.safety_records import load_safety_records_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
+from training_hub.demo.planning import load_planning_demo
 
 
 def session_uid() -> str:
@@ -209,6 +210,7 @@ async def load_demo_data(today: date | None = None) -> dict[str, Any]:
     await load_safety_demo(today, password_hash=password_hash)  # safety courses over: tests, attestati
     await load_office_demo()  # a message to participants, a bulk enrolment, a corrected register
     await load_safety_records_demo(today)  # risk classes, headcounts, safety roles, attestati from elsewhere
+    await load_planning_demo(today)  # needs, an approved plan with linked editions, budgets (one expiring)
 
     return {
         "cooperatives": len(cooperatives),

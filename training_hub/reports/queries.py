@@ -10,6 +10,7 @@ Definitions (also shown on the pages)
       waiting lists concern courses that *start* in it.
     * **Sessions held**: scheduled (not cancelled) sessions of published or completed courses that are
       over; sessions still to come are planned, not delivered, and count nowhere.
+      (``core/delivery.py``: the training plan's delivered figures use the same definition.)
     * **Hours delivered** (ore erogate): the length of the sessions held, each counted once.
     * **Participants**: distinct people with a confirmed enrolment in a course with sessions held in
       the period. A cancelled enrolment is not a participation (it may be a drop-out, below).
@@ -39,14 +40,13 @@ from datetime import datetime
 from typing import Any
 
 from training_hub.core.db import fetch_all
+from training_hub.core.delivery import HELD_COURSE_STATUSES, held_sessions_sql
 from training_hub.core.sql import Sql, minutes_between_sql, month_case
 from training_hub.core.tables import CourseStatus, EnrolmentStatus, QuestionKind, SessionStatus, SurveyStatus
 from training_hub.core.timeutil import utcnow
 from training_hub.reports.period import Period
 from training_hub.reports.scope import Scope
 from training_hub.surveys.results import MIN_RESPONSES
-
-HELD_COURSE_STATUSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value)
 
 
 def _person_filter(scope: Scope, person: str, cooperative: str) -> Sql:
@@ -87,11 +87,8 @@ def _sessions_cte(scope: Scope, period: Period, now: datetime | None = None) -> 
     sql = Sql().add(f"sess AS MATERIALIZED (SELECT s.id, s.course, p.kind, "
                     f"{minutes_between_sql('s.starts_at', 's.ends_at')} AS minutes,")
     sql.extend(month_case("s.starts_at", period.months()))
-    sql.add(
-        "AS month FROM course_session s JOIN course c ON c.id = s.course JOIN training_path p ON p.id = c.path "
-        "WHERE s.status = {} AND s.starts_at >= {} AND s.starts_at < {} AND s.ends_at <= {} AND",
-        SessionStatus.SCHEDULED.value, period.start, period.end, now or utcnow(),
-    )
+    sql.add("AS month FROM course_session s JOIN course c ON c.id = s.course JOIN training_path p ON p.id = c.path WHERE")
+    sql.extend(held_sessions_sql(period.start, period.end, now or utcnow())).add("AND")
     return sql.extend(_course_filter(scope)).add(")")
 
 
