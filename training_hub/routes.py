@@ -10,7 +10,7 @@ from typing import Any
 
 import training_hub
 
-ROUTE_MODULES = ("api", "pages")
+ROUTE_MODULES = ("api", "pages", "social_pages")
 
 
 def all_route_handlers() -> list[Any]:
