@@ -31,7 +31,7 @@ from typing import Any
 
 from training_hub.calendars.cache import VersionMemo
 from training_hub.core.errors import NotFound, PermissionDenied, ValidationFailed
-from training_hub.core.i18n import N_, format_hours, format_number, format_percentage, gettext
+from training_hub.core.i18n import N_, format_hours, format_number, format_percentage, gettext, ngettext
 from training_hub.core.identity import CurrentUser
 from training_hub.core.labels import AREA_LABELS, PATH_KIND_LABELS, label
 from training_hub.core.settings import get_settings
@@ -412,8 +412,11 @@ def _warnings(heads: list[dict[str, Any]], counted: list[dict[str, Any]], people
                                 "formati non si possono calcolare."))
     elif cooperative_id is None and len(counted) < len([h for h in heads if h["active"]]):
         missing = len([h for h in heads if h["active"] and h["headcount"] is None])
-        warnings.append(gettext("%(num)d cooperative attive non hanno inserito l'organico dell'anno: sono escluse "
-                                "da ore per lavoratore e quota di lavoratori formati.") % {"num": missing})
+        warnings.append(ngettext(
+            "%(num)d cooperativa attiva non ha inserito l'organico dell'anno: è esclusa da ore per lavoratore e "
+            "quota di lavoratori formati.",
+            "%(num)d cooperative attive non hanno inserito l'organico dell'anno: sono escluse da ore per "
+            "lavoratore e quota di lavoratori formati.", missing) % {"num": missing})
     if headcount and people_counted > headcount:
         warnings.append(gettext("Le persone formate sono più dell'organico inserito: controlla l'organico dell'anno."))
     return warnings
