@@ -1,4 +1,4 @@
-"""The training figures of the bilancio sociale, read from the registers: four SQL statements whatever
+"""The training figures of the bilancio sociale, read from the registers: three SQL statements whatever
 the amount of data (``count_queries`` checks it at two sizes), every one aggregated by the database.
 
 Source: D.M. 4 luglio 2019 (Ministero del lavoro e delle politiche sociali, "Adozione delle Linee guida
@@ -81,46 +81,91 @@ def _quarter_case(column: str, window: Window) -> Sql:
 
 
 def _register_rows(window: Window, cooperative_id: int | None) -> Sql:
-    """``att``: the register rows with minutes of the window (and of one cooperative's people)."""
+    """``ses`` (the sessions held in the window), ``ae`` (minutes per enrolment, course and quarter), ``pj``
+    (the same with the person, their cooperative, area and cost) and ``pp`` (per person).
+
+    The register rows are read once, from the window's sessions (an index on ``attendance.session``),
+    and summed per enrolment before anything is joined to them: the joins then touch one row per
+    participation instead of one per lesson.
+    """
     sql = Sql().add(
-        "att AS MATERIALIZED (SELECT e.person, pe.cooperative, COALESCE(pe.area, '') AS area, p.kind, "
+        "ses AS MATERIALIZED (SELECT s.id, s.course, p.kind, "
         "CASE WHEN c.safety_course_type IS NULL OR c.safety_course_type = '' THEN 0 ELSE 1 END AS mandatory,"
     )
     sql.extend(_quarter_case("s.starts_at", window))
     sql.add(
-        "AS quarter, s.course, a.minutes, a.minutes * d.hourly_cost AS cost_minutes, "
-        "CASE WHEN d.hourly_cost IS NULL THEN 0 ELSE a.minutes END AS costed "
-        "FROM attendance a JOIN course_session s ON s.id = a.session JOIN course c ON c.id = s.course "
-        "JOIN training_path p ON p.id = c.path JOIN enrolment e ON e.id = a.enrolment "
-        "JOIN person pe ON pe.id = e.person LEFT JOIN participant_fund_data d ON d.person = pe.id "
-        "WHERE s.status = {} AND s.starts_at >= {} AND s.starts_at < {} AND c.status IN ({}, {}) AND a.minutes > 0",
+        "AS quarter FROM course_session s JOIN course c ON c.id = s.course JOIN training_path p ON p.id = c.path "
+        "WHERE s.status = {} AND s.starts_at >= {} AND s.starts_at < {} AND c.status IN ({}, {}))"
+        ", ae AS MATERIALIZED (SELECT a.enrolment, ses.course, ses.kind, ses.mandatory, ses.quarter, "
+        "SUM(a.minutes) AS minutes FROM attendance a JOIN ses ON ses.id = a.session WHERE a.minutes > 0",
         SessionStatus.SCHEDULED.value, window.start, window.end, *HELD_COURSES,
     )
     if cooperative_id is not None:
-        sql.add("AND pe.cooperative = {}", cooperative_id)
-    return sql.add(")")
+        sql.add("AND a.enrolment IN (SELECT ce.id FROM person cp JOIN enrolment ce ON ce.person = cp.id "
+                "WHERE cp.cooperative = {})", cooperative_id)
+    sql.add(
+        "GROUP BY a.enrolment, ses.course, ses.kind, ses.mandatory, ses.quarter)"
+        ", pj AS MATERIALIZED (SELECT e.person, ae.course, ae.kind, ae.mandatory, ae.quarter, ae.minutes, "
+        "pe.cooperative, COALESCE(pe.area, '') AS area, ae.minutes * d.hourly_cost AS cost_minutes, "
+        "CASE WHEN d.hourly_cost IS NULL THEN 0 ELSE ae.minutes END AS costed "
+        "FROM ae JOIN enrolment e ON e.id = ae.enrolment JOIN person pe ON pe.id = e.person "
+        "LEFT JOIN participant_fund_data d ON d.person = e.person"
+    )
+    return sql.add(
+        "), pp AS MATERIALIZED (SELECT person, cooperative, area, SUM(minutes) AS minutes, "
+        "SUM(cost_minutes) AS cost_minutes, SUM(costed) AS costed FROM pj GROUP BY person, cooperative, area)"
+    )
 
 
-_FIGURES = (
-    "COALESCE(CAST(SUM(minutes) AS BIGINT), 0) AS minutes, COUNT(DISTINCT person) AS people, "
-    "COUNT(DISTINCT course) AS courses, SUM(cost_minutes) AS cost_minutes, "
-    "COALESCE(CAST(SUM(costed) AS BIGINT), 0) AS costed FROM att"
-)
+# Per person (``pp``: each person in one cooperative and one area, counted with COUNT(*)), or per
+# participation (``pj``: a person may have hours in several kinds and quarters, counted once in each).
+_SUMS = ("COALESCE(CAST(SUM(minutes) AS BIGINT), 0) AS minutes, {people} AS people, {courses} AS courses, "
+         "SUM(cost_minutes) AS cost_minutes, COALESCE(CAST(SUM(costed) AS BIGINT), 0) AS costed")
+_BY_PERSON = _SUMS.format(people="COUNT(*)", courses="0") + " FROM pp"
+_BY_PARTICIPATION = _SUMS.format(people="COUNT(DISTINCT person)", courses="0") + " FROM pj"
 
 
-async def register_figures(window: Window, cooperative_id: int | None = None) -> list[dict[str, Any]]:
-    """Hours, people and courses: in total and per path kind, area, mandatory, quarter, cooperative.
+def _surveys(now: datetime) -> Sql:
+    """``ok`` (the closed surveys with at least MIN_RESPONSES answers of the courses in ``pj``) and ``sq`` (per
+    survey, the ratings of the overall question, when at least MIN_RESPONSES people gave one)."""
+    return Sql().add(
+        ", crs AS MATERIALIZED (SELECT DISTINCT course FROM pj)"
+        ", nresp AS (SELECT r.survey, COUNT(*) AS n FROM crs JOIN survey sv ON sv.course = crs.course "
+        "JOIN survey_response r ON r.survey = sv.id GROUP BY r.survey)"
+        ", ok AS MATERIALIZED (SELECT sv.id, nresp.n FROM survey sv JOIN nresp ON nresp.survey = sv.id "
+        "WHERE (sv.status = {} OR sv.closes_at <= {}) AND nresp.n >= {})"
+        # Every question's ratings per survey first, from the surveys' own answers (CROSS JOIN: SQLite keeps
+        # that order instead of walking every answer ever given to one question once per survey); then the
+        # overall question among them.
+        ", rated AS MATERIALIZED (SELECT r.survey, a.question, COUNT(*) AS n, SUM(a.rating) AS total FROM ok "
+        "CROSS JOIN survey_response r CROSS JOIN survey_answer a WHERE r.survey = ok.id AND a.response = r.id "
+        "AND a.rating IS NOT NULL GROUP BY r.survey, a.question HAVING COUNT(*) >= {})"
+        ", sq AS MATERIALIZED (SELECT rated.survey, rated.n, rated.total FROM rated "
+        "JOIN survey_question q ON q.id = rated.question WHERE q.code = {})",
+        SurveyStatus.CLOSED.value, now, MIN_RESPONSES, MIN_RESPONSES, OVERALL_QUESTION,
+    )
 
-    One row per ``(dim, key)``; ``cost_minutes`` is minutes × hourly cost (divide by 60 for euro).
-    """
-    sql = Sql().add("WITH").extend(_register_rows(window, cooperative_id))
-    sql.add(f"SELECT 'total' AS dim, '' AS key, {_FIGURES}")
-    sql.add(f"UNION ALL SELECT 'kind', kind, {_FIGURES} GROUP BY kind")
-    sql.add(f"UNION ALL SELECT 'area', area, {_FIGURES} GROUP BY area")
-    sql.add(f"UNION ALL SELECT 'mandatory', CAST(mandatory AS TEXT), {_FIGURES} GROUP BY mandatory")
-    sql.add(f"UNION ALL SELECT 'quarter', CAST(quarter AS TEXT), {_FIGURES} GROUP BY quarter")
-    sql.add(f"UNION ALL SELECT 'cooperative', COALESCE(CAST(cooperative AS TEXT), ''), {_FIGURES} "
+
+async def register_figures(window: Window, now: datetime, cooperative_id: int | None = None) -> list[dict[str, Any]]:
+    """Hours, people and courses: in total and per path kind, area, mandatory, quarter, cooperative
+    (courses only in total). One row per ``(dim, key)``; ``cost_minutes`` is minutes × hourly cost (divide
+    by 60 for euro). The ``satisfaction`` row, computed from the same courses in the same statement, carries
+    the overall question's ratings in ``minutes``, the responses in ``people``, the surveys in ``courses`` and
+    the sum of the ratings in ``cost_minutes``."""
+    sql = Sql().add("WITH").extend(_register_rows(window, cooperative_id)).extend(_surveys(now))
+    sql.add("SELECT 'total' AS dim, '' AS key, " + _SUMS.format(
+        people="COUNT(*)", courses="(SELECT COUNT(DISTINCT course) FROM pj)") + " FROM pp")
+    sql.add(f"UNION ALL SELECT 'kind', kind, {_BY_PARTICIPATION} GROUP BY kind")
+    sql.add(f"UNION ALL SELECT 'area', area, {_BY_PERSON} GROUP BY area")
+    sql.add(f"UNION ALL SELECT 'mandatory', CAST(mandatory AS TEXT), {_BY_PARTICIPATION} GROUP BY mandatory")
+    sql.add(f"UNION ALL SELECT 'quarter', CAST(quarter AS TEXT), {_BY_PARTICIPATION} GROUP BY quarter")
+    sql.add(f"UNION ALL SELECT 'cooperative', COALESCE(CAST(cooperative AS TEXT), ''), {_BY_PERSON} "
             "GROUP BY cooperative")
+    sql.add(
+        "UNION ALL SELECT 'satisfaction', '', (SELECT COALESCE(CAST(SUM(n) AS BIGINT), 0) FROM sq), "
+        "(SELECT COALESCE(CAST(SUM(n) AS BIGINT), 0) FROM ok), (SELECT COUNT(*) FROM ok), "
+        "(SELECT SUM(total) FROM sq), 0"
+    )
     return await sql.fetch()
 
 
@@ -133,35 +178,6 @@ async def headcounts(year: int, cooperative_id: int | None = None) -> list[dict[
     if cooperative_id is not None:
         sql.add("WHERE co.id = {}", cooperative_id)
     return await sql.add("ORDER BY co.name, co.id").fetch()
-
-
-async def satisfaction(window: Window, now: datetime, cooperative_id: int | None = None) -> dict[str, Any]:
-    """Surveys, responses, ratings of the overall question (count and sum) over the eligible surveys."""
-    courses = Sql().add(
-        "crs AS MATERIALIZED (SELECT DISTINCT s.course FROM attendance a JOIN course_session s ON s.id = a.session "
-        "JOIN course c ON c.id = s.course JOIN enrolment e ON e.id = a.enrolment JOIN person pe ON pe.id = e.person "
-        "WHERE s.status = {} AND s.starts_at >= {} AND s.starts_at < {} AND c.status IN ({}, {}) AND a.minutes > 0",
-        SessionStatus.SCHEDULED.value, window.start, window.end, *HELD_COURSES,
-    )
-    if cooperative_id is not None:
-        courses.add("AND pe.cooperative = {}", cooperative_id)
-    courses.add(")")
-    sql = Sql().add("WITH").extend(courses).add(
-        ", nresp AS (SELECT r.survey, COUNT(*) AS n FROM survey_response r JOIN survey sv ON sv.id = r.survey "
-        "JOIN crs ON crs.course = sv.course GROUP BY r.survey)"
-        ", ok AS MATERIALIZED (SELECT sv.id, nresp.n FROM survey sv JOIN nresp ON nresp.survey = sv.id "
-        "WHERE (sv.status = {} OR sv.closes_at <= {}) AND nresp.n >= {})"
-        ", sq AS (SELECT r.survey, COUNT(*) AS n, SUM(a.rating) AS total FROM survey_answer a "
-        "JOIN survey_response r ON r.id = a.response JOIN ok ON ok.id = r.survey "
-        "JOIN survey_question q ON q.id = a.question "
-        "WHERE a.rating IS NOT NULL AND q.code = {} GROUP BY r.survey HAVING COUNT(*) >= {}) "
-        "SELECT (SELECT COUNT(*) FROM ok) AS surveys, (SELECT COALESCE(CAST(SUM(n) AS BIGINT), 0) FROM ok) AS responses, "
-        "(SELECT COALESCE(CAST(SUM(n) AS BIGINT), 0) FROM sq) AS ratings, "
-        "(SELECT COALESCE(CAST(SUM(total) AS BIGINT), 0) FROM sq) AS rating_total",
-        SurveyStatus.CLOSED.value, now, MIN_RESPONSES, OVERALL_QUESTION, MIN_RESPONSES,
-    )
-    rows = await sql.fetch()
-    return rows[0]
 
 
 async def inclusion_rows(window: Window, cooperative_id: int | None = None) -> list[dict[str, Any]]:
@@ -177,9 +193,11 @@ async def inclusion_rows(window: Window, cooperative_id: int | None = None) -> l
         pathways.add("AND ip.host_cooperative = {}", cooperative_id)
     pathways.add(")")
     sql = Sql().add("WITH").extend(pathways).add(
-        ", pm AS (SELECT e.person, SUM(a.minutes) AS minutes FROM attendance a "
-        "JOIN course_session s ON s.id = a.session JOIN course c ON c.id = s.course "
-        "JOIN enrolment e ON e.id = a.enrolment WHERE e.person IN (SELECT person FROM pw) AND s.status = {} "
+        # CROSS JOIN: SQLite's planner keeps the order written, from the pathways' few people to their
+        # enrolments, instead of walking every register row of the year (PostgreSQL plans it alike).
+        ", pm AS (SELECT e.person, SUM(a.minutes) AS minutes FROM (SELECT DISTINCT person FROM pw) who "
+        "CROSS JOIN enrolment e JOIN attendance a ON a.enrolment = e.id JOIN course_session s ON s.id = a.session "
+        "JOIN course c ON c.id = s.course WHERE e.person = who.person AND s.status = {} "
         "AND s.starts_at >= {} AND s.starts_at < {} AND c.status IN ({}, {}) AND a.minutes > 0 GROUP BY e.person) "
         "SELECT pw.person, pw.pathway_type, pw.outcome, pw.province, "
         "COALESCE(CAST(pm.minutes AS BIGINT), 0) AS minutes FROM pw LEFT JOIN pm ON pm.person = pw.person",

@@ -143,19 +143,38 @@ def resolve_cooperative(user: CurrentUser, cooperative_id: int | None) -> int | 
 # Services ---------------------------------------------------------------------------------------
 
 
+# A report is reused by the worker that computed it for ``social_report_cache_seconds`` (60 by default, 0
+# in the tests), as long as this worker writes nothing (``core/cache.py``): the office looking at the
+# consolidated year, then its XLSX and PDF, computes it once. Another worker's change shows at most that
+# late (at once on PostgreSQL, where writes are announced between instances).
+REPORTS = VersionMemo(max_entries=128)
+
+
+def report_cache_seconds() -> int:
+    settings = get_settings()
+    return 0 if settings.mode == "test" else settings.social_report_cache_seconds
+
+
 async def social_report(user: CurrentUser, year: int, cooperative_id: int | None = None,
                         now: datetime | None = None) -> SocialReport:
-    """The training figures of ``year`` for one cooperative, or consolidated: four statements."""
+    """The training figures of ``year`` for one cooperative, or consolidated: three statements."""
     cooperative_id = resolve_cooperative(user, cooperative_id)
-    now = now or utcnow()
+    key = ("report", year, cooperative_id, user.is_admin)
+    if now is None and (cached := REPORTS.get(key)) is not None:
+        return cached
+    report = await _compute(user, year, cooperative_id, now or utcnow())
+    REPORTS.put(key, report, report_cache_seconds())
+    return report
+
+
+async def _compute(user: CurrentUser, year: int, cooperative_id: int | None, now: datetime) -> SocialReport:
     heads = await q.headcounts(year, cooperative_id)
     if cooperative_id is not None and not heads:
         raise NotFound(N_("Cooperativa non trovata."))
     window = window_of(year)
-    rows = await q.register_figures(window, cooperative_id)
-    sat = await q.satisfaction(window, now, cooperative_id)
+    rows = await q.register_figures(window, now, cooperative_id)
     inclusion = await q.inclusion_rows(window, cooperative_id)
-    return build_report(rows, heads, sat, inclusion, year=year, quarter=None, cooperative_id=cooperative_id,
+    return build_report(rows, heads, inclusion, year=year, quarter=None, cooperative_id=cooperative_id,
                         show_costs=user.is_admin, public=False)
 
 
@@ -164,10 +183,9 @@ async def public_account(year: int, quarter: int | None = None, now: datetime | 
     now = now or utcnow()
     window = window_of(year, quarter)
     heads = await q.headcounts(year)
-    rows = await q.register_figures(window)
-    sat = await q.satisfaction(window, now)
+    rows = await q.register_figures(window, now)
     inclusion = await q.inclusion_rows(window)
-    return build_report(rows, heads, sat, inclusion, year=year, quarter=quarter, cooperative_id=None,
+    return build_report(rows, heads, inclusion, year=year, quarter=quarter, cooperative_id=None,
                         show_costs=False, public=True)
 
 
@@ -287,8 +305,7 @@ def _inclusion(inclusion: list[dict[str, Any]], year: int) -> tuple[list[Figure]
     return figures, table
 
 
-def build_report(rows: list[dict[str, Any]], heads: list[dict[str, Any]], sat: dict[str, Any],
-                 inclusion: list[dict[str, Any]], *, year: int, quarter: int | None, cooperative_id: int | None,
+def build_report(rows: list[dict[str, Any]], heads: list[dict[str, Any]], inclusion: list[dict[str, Any]], *, year: int, quarter: int | None, cooperative_id: int | None,
                  show_costs: bool, public: bool) -> SocialReport:
     """Every figure and table of the section, from the rows of :mod:`.social_figures`."""
     name = heads[0]["name"] if cooperative_id is not None and heads else None
@@ -333,12 +350,13 @@ def build_report(rows: list[dict[str, Any]], heads: list[dict[str, Any]], sat: d
                               "non hanno un costo proprio.")),
             Figure("costed_minutes", N_("Ore con costo orario noto"), int(total["costed"]), "minutes"),
         ]
-    ratings = int(sat["ratings"])
+    sat = _by(rows, "satisfaction").get("", {"minutes": 0, "people": 0, "cost_minutes": 0})
+    ratings = int(sat["minutes"])
     figures += [
         Figure("satisfaction", N_("Soddisfazione media (1-5)"),
-               int(sat["rating_total"]) / ratings if ratings else None, "rating",
+               int(sat["cost_minutes"]) / ratings if ratings else None, "rating",
                N_("Domanda sulla soddisfazione complessiva dei questionari chiusi con almeno 5 risposte.")),
-        Figure("responses", N_("Risposte ai questionari"), int(sat["responses"]), "int"),
+        Figure("responses", N_("Risposte ai questionari"), int(sat["people"]), "int"),
     ]
     inclusion_figures, inclusion_table = _inclusion(inclusion, year)
     report.figures = figures + inclusion_figures

@@ -144,4 +144,4 @@ async def test_a_constant_number_of_statements_at_two_sizes(count_queries):
     with count_queries() as large:
         report = await service.social_report(admin, 2025)
     assert _figures(report)["minutes"] == 1640 + 10 * 3 * 90
-    assert small.count == large.count == 4
+    assert small.count == large.count == 3
