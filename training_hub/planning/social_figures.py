@@ -33,11 +33,10 @@ What each figure counts (the page prints these definitions too):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from training_hub.core.sql import Sql
+from training_hub.core.sql import Period, Sql
 from training_hub.core.tables import CourseStatus, SessionStatus, SurveyStatus
 from training_hub.core.timeutil import rome_day_bounds
 from training_hub.surveys.results import MIN_RESPONSES
@@ -50,37 +49,18 @@ HELD_COURSES = (CourseStatus.PUBLISHED.value, CourseStatus.COMPLETED.value)
 OVERALL_QUESTION = "overall"
 
 
-@dataclass(frozen=True)
-class Window:
-    """Europe/Rome calendar days ``first``..``last`` (both included) and the quarters they touch."""
-
-    first: date
-    last: date
-
-    @property
-    def start(self) -> datetime:
-        return rome_day_bounds(self.first)[0]
-
-    @property
-    def end(self) -> datetime:
-        return rome_day_bounds(self.last)[1]
-
-    @property
-    def year(self) -> int:
-        return self.first.year
-
-    def quarter_ends(self) -> list[datetime]:
-        """The UTC instants where the 1st, 2nd and 3rd quarters of the year end."""
-        return [rome_day_bounds(date(self.first.year, month, 1))[0] for month in (4, 7, 10)]
+def quarter_ends(year: int) -> list[datetime]:
+    """The UTC instants where the 1st, 2nd and 3rd quarters of ``year`` end (Rome midnights)."""
+    return [rome_day_bounds(date(year, month, 1))[0] for month in (4, 7, 10)]
 
 
-def _quarter_case(column: str, window: Window) -> Sql:
-    ends = window.quarter_ends()
+def _quarter_case(column: str, window: Period) -> Sql:
+    ends = quarter_ends(window.first.year)
     return Sql().add(f"CASE WHEN {column} < {{}} THEN 1 WHEN {column} < {{}} THEN 2 WHEN {column} < {{}} THEN 3 "
                      "ELSE 4 END", *ends)
 
 
-def _register_rows(window: Window, cooperative_id: int | None) -> Sql:
+def _register_rows(window: Period, cooperative_id: int | None) -> Sql:
     """``ses`` (the sessions held in the window), ``ae`` (minutes per enrolment, course and quarter), ``pj``
     (the same with the person, their cooperative, area and cost) and ``pp`` (per person).
 
@@ -146,7 +126,7 @@ def _surveys(now: datetime) -> Sql:
     )
 
 
-async def register_figures(window: Window, now: datetime, cooperative_id: int | None = None) -> list[dict[str, Any]]:
+async def register_figures(window: Period, now: datetime, cooperative_id: int | None = None) -> list[dict[str, Any]]:
     """Hours, people and courses: in total and per path kind, area, mandatory, quarter, cooperative
     (courses only in total). One row per ``(dim, key)``; ``cost_minutes`` is minutes × hourly cost (divide
     by 60 for euro). The ``satisfaction`` row, computed from the same courses in the same statement, carries
@@ -180,7 +160,7 @@ async def headcounts(year: int, cooperative_id: int | None = None) -> list[dict[
     return await sql.add("ORDER BY co.name, co.id").fetch()
 
 
-async def inclusion_rows(window: Window, cooperative_id: int | None = None) -> list[dict[str, Any]]:
+async def inclusion_rows(window: Period, cooperative_id: int | None = None) -> list[dict[str, Any]]:
     """The pathways active in the window (hosted by the cooperative), each with its person's register minutes
     in the window. Special-category data: only ever turned into groups of at least 5 (``social_report``)."""
     pathways = Sql().add(

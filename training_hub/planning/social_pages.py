@@ -26,7 +26,6 @@ from training_hub.planning.social_figures import cooperative_options
 from training_hub.planning.social_pdf import social_pdf
 from training_hub.planning.social_xlsx import social_xlsx
 from training_hub.reports import activity as public_activity
-from training_hub.reports.period import Period
 from training_hub.reports.present import format_cell
 from training_hub.web.auth import CurrentUser, provide_user, requires_login
 from training_hub.web.responses import form_errors, page
@@ -84,7 +83,7 @@ class SocialReportPages(Controller):
         context: dict[str, Any] = {
             "title": TITLE, "year": year or "", "cooperative_id": cooperative_id or "", "errors": {},
             "report": None, "cooperatives": await cooperative_options() if user.is_admin else [],
-            "fmt": service.format_value, "unit": service.unit_of,
+            "fmt": service.format_value, "header": service.column_label,
         }
         try:
             report = await _report(user, year, cooperative_id)
@@ -125,12 +124,12 @@ class PublicAccountPages(Controller):
                       quarter: FromQuery[str | None] = None) -> Template:
         context: dict[str, Any] = {"title": PUBLIC_TITLE, "year": year or "", "quarter": quarter or "",
                                    "errors": {}, "report": None, "fmt": service.format_value,
-                                   "published": service.published_accounts()}
+                                   "header": service.column_label, "published": service.published_accounts()}
         try:
             parsed_year, parsed_quarter = service.parse_year(year), service.parse_quarter(quarter)
             report = await service.cached_public_account(parsed_year, parsed_quarter, _client(request))
             window = service.window_of(parsed_year, parsed_quarter)
-            activity = await public_activity.cached_public_activity_report(Period(window.first, window.last),
+            activity = await public_activity.cached_public_activity_report(window,
                                                                             _client(request))
         except ValidationFailed as exc:
             context["errors"] = form_errors(exc)

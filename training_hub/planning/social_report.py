@@ -35,12 +35,13 @@ from training_hub.core.i18n import N_, format_hours, format_number, format_perce
 from training_hub.core.identity import CurrentUser
 from training_hub.core.labels import AREA_LABELS, PATH_KIND_LABELS, label
 from training_hub.core.settings import get_settings
+from training_hub.core.sql import Period
 from training_hub.core.tables import PathKind, Role
 from training_hub.core.timeutil import to_rome, utcnow
 from training_hub.inclusion import rules as inclusion_rules
 from training_hub.inclusion.aggregates import count_rows
 from training_hub.planning import social_figures as q
-from training_hub.planning.social_figures import LEGAL_SOURCE, Window
+from training_hub.planning.social_figures import LEGAL_SOURCE
 
 FIRST_YEAR = 2000
 MIN_GROUP = inclusion_rules.MIN_GROUP
@@ -117,12 +118,12 @@ def parse_quarter(raw: str | None) -> int | None:
     return int(text)
 
 
-def window_of(year: int, quarter: int | None = None) -> Window:
+def window_of(year: int, quarter: int | None = None) -> Period:
     if quarter is None:
-        return Window(date(year, 1, 1), date(year, 12, 31))
+        return Period(date(year, 1, 1), date(year, 12, 31))
     first = date(year, 3 * quarter - 2, 1)
     following = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-    return Window(first, date.fromordinal(following.toordinal() - 1))
+    return Period(first, date.fromordinal(following.toordinal() - 1))
 
 
 def may_open(user: CurrentUser) -> bool:
@@ -502,6 +503,11 @@ def sheet_value(value: Any, kind: str) -> tuple[Any, str | None]:
     if kind == "euro":
         return float(value), "#,##0.00"
     return str(value), None
+
+
+def column_label(column: Column) -> str:
+    """A table column's heading on the page and in the PDF (the cells carry their unit)."""
+    return gettext(column.label)
 
 
 def unit_of(kind: str) -> str:

@@ -34,7 +34,7 @@ def _page_figures(page: str) -> dict[str, str]:
 
 def _page_tables(page: str) -> dict[str, list[list[str]]]:
     tables = {}
-    for key, body in re.findall(r'<table data-table="([a-z_]+)">.*?<tbody>(.*?)</tbody>', page, re.S):
+    for key, body in re.findall(r'aria-labelledby="section-([a-z_]+)">.*?<tbody>(.*?)</tbody>', page, re.S):
         rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
         tables[key] = [[html_lib.unescape(cell.strip()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
                        for row in rows]
@@ -126,6 +126,7 @@ async def test_coordinator_sees_their_cooperative_and_is_refused_another(client)
     assert page.status_code == 200 and "Cooperativa Alfa" in page.text
     assert _page_figures(page.text)["minutes"] == "19 h"
     assert 'data-figure="cost"' not in page.text
+    assert 'href="/reports/social-report' in (await client.get("/reports/cooperative")).text
     for suffix in ("", ".xlsx", ".pdf"):
         refused = await client.get(f"/reports/social-report{suffix}?{QUERY}&cooperative_id={data['beta'].id}")
         assert refused.status_code == 403, suffix
