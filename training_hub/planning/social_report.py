@@ -31,7 +31,15 @@ from typing import Any
 
 from training_hub.calendars.cache import VersionMemo
 from training_hub.core.errors import NotFound, PermissionDenied, ValidationFailed
-from training_hub.core.i18n import N_, format_hours, format_number, format_percentage, gettext, ngettext
+from training_hub.core.i18n import (
+    N_,
+    format_hours,
+    format_number,
+    format_percentage,
+    get_language,
+    gettext,
+    ngettext,
+)
 from training_hub.core.identity import CurrentUser
 from training_hub.core.labels import AREA_LABELS, PATH_KIND_LABELS, label
 from training_hub.core.settings import get_settings
@@ -160,7 +168,8 @@ async def social_report(user: CurrentUser, year: int, cooperative_id: int | None
                         now: datetime | None = None) -> SocialReport:
     """The training figures of ``year`` for one cooperative, or consolidated: three statements."""
     cooperative_id = resolve_cooperative(user, cooperative_id)
-    key = ("report", year, cooperative_id, user.is_admin)
+    # The language too: the warnings and the inclusion table's labels are written when the report is built.
+    key = ("report", year, cooperative_id, user.is_admin, get_language())
     if now is None and (cached := REPORTS.get(key)) is not None:
         return cached
     report = await _compute(user, year, cooperative_id, now or utcnow())
@@ -210,7 +219,7 @@ async def cached_public_account(year: int, quarter: int | None, client: str = ""
     today = today or to_rome(utcnow()).date()
     if window_of(year, quarter).first > today:
         raise ValidationFailed(NOT_BEGUN, field="quarter")
-    key = ("account", year, quarter)
+    key = ("account", year, quarter, get_language())
     if (report := PUBLIC_ACCOUNTS.get(key)) is not None:
         return report
     loop = asyncio.get_running_loop()
