@@ -105,6 +105,9 @@ class Settings:
     training_body_tax_code: str = ""
     signatory_name: str = ""
     signatory_role: str = "Legale rappresentante"
+    # How long a worker may reuse a social report (planning/social_report.py) it computed, as long as it
+    # has written nothing itself (cache.py): the bound on how late it shows another worker's changes. 0 off.
+    social_report_cache_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -211,6 +214,7 @@ def load_settings() -> Settings:
         training_body_tax_code=os.environ.get("TRAINING_HUB_TRAINING_BODY_TAX_CODE", "").strip(),
         signatory_name=os.environ.get("TRAINING_HUB_SIGNATORY_NAME", "").strip(),
         signatory_role=os.environ.get("TRAINING_HUB_SIGNATORY_ROLE") or Settings.signatory_role,
+        social_report_cache_seconds=_int("TRAINING_HUB_SOCIAL_REPORT_CACHE_SECONDS", 60),
     )
 
 

@@ -85,3 +85,27 @@ def month_case(column: str, months: list[tuple[str, datetime, datetime]]) -> Sql
         # The label is generated above from integers, never from input: safe to inline.
         sql.add(f"WHEN {column} < {{}} THEN '{label}'", end)
     return sql.add("END")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Europe/Rome calendar days ``first``..``last``, both included (a report's period, see reports/period.py)."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        """UTC instant of Rome midnight starting ``first``."""
+        return rome_day_bounds(self.first)[0]
+
+    @property
+    def end(self) -> datetime:
+        """UTC instant of Rome midnight after ``last`` (exclusive)."""
+        return rome_day_bounds(self.last)[1]
+
+    def months(self) -> list[tuple[str, datetime, datetime]]:
+        return rome_months(self.first, self.last)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"from": self.first.isoformat(), "to": self.last.isoformat()}

@@ -12,41 +12,18 @@ Rules kept here, and why:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from training_hub.core.errors import ValidationFailed
 from training_hub.core.i18n import N_
 from training_hub.core.parsing import parse_day
-from training_hub.core.sql import rome_months
-from training_hub.core.timeutil import rome_day_bounds, to_rome, utcnow
+from training_hub.core.sql import Period  # in core, beside rome_months: planning's social report uses it too
+from training_hub.core.timeutil import to_rome, utcnow
 
 MAX_PERIOD_YEARS = 10
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 DAY_MESSAGE = N_("Data non valida: usa il formato GG/MM/AAAA (per esempio 25/11/2026).")
 YEAR_MESSAGE = N_("La data deve cadere tra il 2000 e il 2100.")
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date
-    last: date
-
-    @property
-    def start(self) -> datetime:
-        """UTC instant of Rome midnight starting ``first``."""
-        return rome_day_bounds(self.first)[0]
-
-    @property
-    def end(self) -> datetime:
-        """UTC instant of Rome midnight after ``last`` (exclusive)."""
-        return rome_day_bounds(self.last)[1]
-
-    def months(self) -> list[tuple[str, datetime, datetime]]:
-        return rome_months(self.first, self.last)
-
-    def as_dict(self) -> dict[str, str]:
-        return {"from": self.first.isoformat(), "to": self.last.isoformat()}
 
 
 def rome_today(now: datetime | None = None) -> date:
