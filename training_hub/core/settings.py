@@ -105,6 +105,10 @@ class Settings:
     training_body_tax_code: str = ""
     signatory_name: str = ""
     signatory_role: str = "Legale rappresentante"
+    # Rendered pages kept per process (web/shell.py): a page is rendered again only when something it
+    # shows differs (the key is everything the template reads), so no write can leave one stale; bytes,
+    # 0 turns it off (to measure the rendering itself).
+    page_memo_bytes: int = 32 * 1024 * 1024
 
     @property
     def is_production(self) -> bool:
@@ -211,6 +215,7 @@ def load_settings() -> Settings:
         training_body_tax_code=os.environ.get("TRAINING_HUB_TRAINING_BODY_TAX_CODE", "").strip(),
         signatory_name=os.environ.get("TRAINING_HUB_SIGNATORY_NAME", "").strip(),
         signatory_role=os.environ.get("TRAINING_HUB_SIGNATORY_ROLE") or Settings.signatory_role,
+        page_memo_bytes=_int("TRAINING_HUB_PAGE_MEMO_BYTES", 32 * 1024 * 1024),
     )
 
 
