@@ -19,12 +19,8 @@ Size: at most ``TRAINING_HUB_PAGE_MEMO_BYTES`` of pages per process, least recen
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from enum import Enum
 from types import BuiltinFunctionType, FunctionType
 from typing import Any
 
@@ -49,35 +45,24 @@ class _Unfreezable(Exception):
     """A context value whose content could change without its identity changing."""
 
 
-# Types whose values are immutable; tagged with their type, since True == 1 == 1.0 and Markup("<b>")
-# == "<b>" render differently.
-_ATOMS = (str, int, float, bool, bytes, Decimal, date, time, timedelta, Enum, type(None))
-
-
-def freeze(value: Any) -> Any:
-    """A hashable copy of ``value`` that equals another's only if a template would show them the same."""
-    kind = type(value)
-    if kind is str or kind is int:
-        return value
-    if kind is dict:
-        return (dict, tuple((key, freeze(item)) for key, item in value.items()))
-    if kind is list or kind is tuple:
-        return (kind, tuple(freeze(item) for item in value))
-    if kind is datetime:
-        return (datetime, value, value.tzinfo)
-    if isinstance(value, _ATOMS):
-        return (kind, value)
-    if isinstance(value, tuple):  # named tuples
-        return (kind, tuple(freeze(item) for item in value))
-    if isinstance(value, (set, frozenset)):
-        return (frozenset, frozenset(freeze(item) for item in value))
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (kind, tuple(freeze(getattr(value, field.name)) for field in dataclasses.fields(value)))
-    if isinstance(value, msgspec.Struct):
-        return (kind, tuple(freeze(getattr(value, name)) for name in value.__struct_fields__))
+def _tagged(value: Any) -> Any:
+    """What the encoder does not know: marked strings (escaped differently from plain ones, so never
+    equal to them) and module-level functions (the same code for the life of the process)."""
+    if isinstance(value, Markup):
+        return ["\x00markup", str(value)]
     if isinstance(value, (FunctionType, BuiltinFunctionType)) and value.__name__ != "<lambda>":
-        return value  # module-level functions: the same code for the life of the process
-    raise _Unfreezable(kind.__name__)
+        return ["\x00function", value.__module__, value.__qualname__]
+    raise _Unfreezable(type(value).__name__)
+
+
+_encoder = msgspec.json.Encoder(enc_hook=_tagged)
+
+
+def freeze(value: Any) -> bytes:
+    """``value`` written out in full (JSON, by msgspec: fast, and typed: true is not 1, an instant
+    carries its offset), so two contexts give the same bytes only if a template would show them the
+    same. Dataclasses and structs are written field by field; anything else unknown is refused."""
+    return _encoder.encode(value)
 
 
 class PageMemo:
