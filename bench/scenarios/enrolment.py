@@ -106,7 +106,8 @@ async def _my_enrolments(ctx: BenchContext) -> None:
     started = await start_engine(engine)
     try:
         person = ctx.data["people"]["worker@demo.test"]
-        statuses = [EnrolmentStatus.CONFIRMED.value] * 3 + [EnrolmentStatus.WAITLISTED.value, EnrolmentStatus.CANCELLED.value]
+        statuses = [EnrolmentStatus.CONFIRMED.value] * 3 + [
+            EnrolmentStatus.WAITLISTED.value, EnrolmentStatus.CANCELLED.value]
         rows = [
             Enrolment(person=person, course=course_id, status=statuses[index % len(statuses)], confirmed_at=utcnow())
             for index, course_id in enumerate(ctx.data["course_ids"][-MY_ENROLMENTS:])

@@ -138,7 +138,9 @@ def render_page(request: Request[Any, Any, Any], template_name: str, context: di
 class MemoTemplate(Template):
     """A template response rendered through :func:`render_page`."""
 
-    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> Any:  # type: ignore[override]
+    def to_asgi_response(  # type: ignore[override]
+        self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
+    ) -> Any:
         if self.template_name is None:
             return super().to_asgi_response(app, request, **kwargs)
         content = render_page(request, self.template_name, self.context)

@@ -5,14 +5,7 @@ Each page reads the session (or the API token) with its person in one statement,
 
 from datetime import timedelta
 
-from tests.factories import (
-    make_cooperative,
-    make_course,
-    make_enrolment,
-    make_path,
-    make_person,
-    make_session,
-)
+from tests import factories
 from tests.integration.attendance.attendance_setup import course_setup
 from tests.support import bearer, login
 from training_hub.core.tables import EnrolmentStatus
@@ -27,23 +20,24 @@ async def _statements(count_queries, client, url: str, headers: dict | None = No
 
 
 async def test_profile_reads_session_cooperative_and_feed_link(client, count_queries):
-    await make_person("worker", cooperative=await make_cooperative(), email="w@example.test")
+    await factories.make_person("worker", cooperative=await factories.make_cooperative(), email="w@example.test")
     await login(client, "w@example.test")
     await client.get("/profile")  # the first view creates the feed link
     assert await _statements(count_queries, client, "/profile") == 3
 
 
 async def test_my_enrolments_is_one_statement_after_the_session_whatever_the_number(client, count_queries):
-    worker = await make_person("worker", cooperative=await make_cooperative(), email="w@example.test")
+    coop = await factories.make_cooperative()
+    worker = await factories.make_person("worker", cooperative=coop, email="w@example.test")
     await login(client, "w@example.test")
-    path = await make_path()
+    path = await factories.make_path()
 
     async def enrol(n: int) -> None:
         for index in range(n):
-            course = await make_course(path, title=f"Corso {index}")
-            await make_session(course, utcnow() + timedelta(days=5 + index))
+            course = await factories.make_course(path, title=f"Corso {index}")
+            await factories.make_session(course, utcnow() + timedelta(days=5 + index))
             status = EnrolmentStatus.WAITLISTED.value if index % 3 == 2 else EnrolmentStatus.CONFIRMED.value
-            await make_enrolment(worker, course, status=status)
+            await factories.make_enrolment(worker, course, status=status)
 
     await enrol(1)
     few = await _statements(count_queries, client, "/my/enrolments")
@@ -53,24 +47,24 @@ async def test_my_enrolments_is_one_statement_after_the_session_whatever_the_num
 
 
 async def test_course_page_and_api_course(client, count_queries):
-    coop = await make_cooperative()
-    await make_person("worker", cooperative=coop, email="w@example.test")
-    course = await make_course(await make_path(), trainers=[await make_person("trainer")])
+    coop = await factories.make_cooperative()
+    await factories.make_person("worker", cooperative=coop, email="w@example.test")
+    course = await factories.make_course(await factories.make_path(), trainers=[await factories.make_person("trainer")])
     for day in range(4):
-        await make_session(course, utcnow() + timedelta(days=10 + day))
+        await factories.make_session(course, utcnow() + timedelta(days=10 + day))
     await login(client, "w@example.test")
-    headers = await bearer(await make_person("worker", cooperative=coop))
+    headers = await bearer(await factories.make_person("worker", cooperative=coop))
     assert await _statements(count_queries, client, f"/courses/{course.id}") == 4
     assert await _statements(count_queries, client, f"/api/courses/{course.id}", headers) == 4
 
 
 async def test_api_catalogue_first_page(client, count_queries):
-    coop = await make_cooperative()
-    path = await make_path()
+    coop = await factories.make_cooperative()
+    path = await factories.make_path()
     for index in range(5):
-        course = await make_course(path, title=f"Corso {index}")
-        await make_session(course, utcnow() + timedelta(days=10 + index))
-    headers = await bearer(await make_person("worker", cooperative=coop))
+        course = await factories.make_course(path, title=f"Corso {index}")
+        await factories.make_session(course, utcnow() + timedelta(days=10 + index))
+    headers = await bearer(await factories.make_person("worker", cooperative=coop))
     # Computed (token and person, then the page in one statement), then served from the listing cache.
     assert await _statements(count_queries, client, "/api/courses", headers) == 2
     assert await _statements(count_queries, client, "/api/courses", headers) == 1
