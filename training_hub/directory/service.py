@@ -171,8 +171,6 @@ _COOPERATIVE_SQL = "SELECT id, name, tax_code, province, comune, areas, active F
 
 async def get_cooperative(cooperative_id: int) -> dict[str, Any]:
     row = await fetch_one(_COOPERATIVE_SQL, cooperative_id)
-    if row is not None:
-        row["active"] = bool(row["active"])  # SQLite answers 0/1
     if row is None:
         raise NotFound(N_("Cooperativa non trovata."))
     return cooperative_out(row)
