@@ -31,7 +31,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from cachetools import LRUCache
 from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
@@ -146,9 +145,9 @@ class UnicodePDF(FPDF):
     ``font_styles`` are the faces a kind of document uses. Each face is read once per process
     (:func:`_face`: its character map and widths took some tens of milliseconds per face and document);
     every document gets its own copy of the small per-document parts (the glyphs it used). On output,
-    fpdf2 embeds a subset of each face made with fontTools, which reads and rewrites the whole file it
-    is given: it is given a file holding only the glyphs the document used (:func:`_file_with_only`),
-    cut from the face's common Western repertoire (:data:`COMMON_REPERTOIRE`) when every glyph is in it.
+    fpdf2 embeds a subset of each face made with fontTools, which reads the whole file it is given: when
+    every glyph a document used is in the face's common Western repertoire (:data:`COMMON_REPERTOIRE`,
+    almost always), it is given that smaller file instead, with the same glyphs, names and outlines.
     """
 
     font_styles: tuple[str, ...] = ("", "B")
@@ -163,9 +162,9 @@ class UnicodePDF(FPDF):
     def output(self, *args: Any, **kwargs: Any) -> Any:
         for style in self.font_styles:
             font = self.fonts[f"{PDF_FONT.lower()}{style}"]
-            names = frozenset(font.subset.get_all_glyph_names())
-            if names:
-                font.ttfont = ttLib.TTFont(io.BytesIO(_file_with_only(style, names)), recalcTimestamp=False, lazy=True)
+            face = _face(style)
+            if font.subset.get_all_glyph_names() and face.common_names.issuperset(font.subset.get_all_glyph_names()):
+                font.ttfont = ttLib.TTFont(io.BytesIO(face.common_file), recalcTimestamp=False, lazy=True)
         return super().output(*args, **kwargs)
 
 
@@ -203,37 +202,6 @@ def _face(style: str) -> _Face:
         return _FACES[style]
 
 
-_SUBSETS: LRUCache[tuple[str, frozenset[str]], bytes] = LRUCache(maxsize=256)
-
-
-def _file_with_only(style: str, names: frozenset[str]) -> bytes:
-    """The face cut down to ``names`` (glyph names kept): what fpdf2 then subsets again, at the cost of
-    a file of a few dozen glyphs instead of thousands. Memoised on the set of glyphs, which is all the
-    result depends on (a register of the same people uses the same letters every time)."""
-    key = (style, names)
-    with _FACES_LOCK:
-        found = _SUBSETS.get(key)
-    if found is None:
-        face = _face(style)
-        source = face.common_file if face.common_names.issuperset(names) else face.file
-        font = ttLib.TTFont(io.BytesIO(source), recalcTimestamp=False, lazy=True)
-        subsetter = ftsubset.Subsetter(_subset_options())
-        subsetter.populate(glyphs=sorted(names))
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        font.save(buffer)
-        found = buffer.getvalue()
-        with _FACES_LOCK:
-            _SUBSETS[key] = found
-    return found
-
-
-def _subset_options() -> ftsubset.Options:
-    options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
-    options.drop_tables += _UNEMBEDDED_TABLES
-    return options
-
-
 def _font_file(path: Path, repertoire: frozenset[int] | None) -> bytes:
     font = ttLib.TTFont(path, recalcTimestamp=False)
     if repertoire is None:
@@ -241,7 +209,9 @@ def _font_file(path: Path, repertoire: frozenset[int] | None) -> bytes:
             if tag in font:
                 del font[tag]
     else:
-        subsetter = ftsubset.Subsetter(_subset_options())
+        options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
+        options.drop_tables += _UNEMBEDDED_TABLES
+        subsetter = ftsubset.Subsetter(options)
         subsetter.populate(unicodes=repertoire)
         subsetter.subset(font)
     buffer = io.BytesIO()
