@@ -141,8 +141,8 @@ class MemoTemplate(Template):
     def to_asgi_response(  # type: ignore[override]
         self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
     ) -> Any:
-        if self.template_name is None:
-            return super().to_asgi_response(app, request, **kwargs)
+        if self.template_name is None or not self.template_name.endswith(".html"):
+            return super().to_asgi_response(app, request, **kwargs)  # only HTML pages are memoised
         content = render_page(request, self.template_name, self.context)
         response = Response(content, media_type=self.media_type or MediaType.HTML, status_code=self.status_code,
                             headers=self.headers, cookies=self.cookies, background=self.background)
