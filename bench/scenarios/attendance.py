@@ -4,6 +4,8 @@ The course is built here, straight in the tables of the same database the server
 morning sessions (four hours each, one of them cancelled), 30 confirmed workers, and a recorded
 attendance for every participant and session (mostly present, some late, early, absent or excused).
 The register is downloaded by ``trainer@demo.test``, made a trainer of the course, with a bearer token.
+The same trainer, logged in with a browser, opens the roll call of one of its sessions (30 rows, every
+one already recorded: the page a trainer reloads while correcting the register).
 """
 
 from __future__ import annotations
@@ -89,12 +91,20 @@ async def build_register_course(ctx: BenchContext, seed: int = 6) -> int:
     return course.id
 
 
+async def _first_session(course_id: int) -> int:
+    row = await Session.select(Session.id).where(Session.course == course_id).order_by(Session.starts_at).first()
+    return row["id"]
+
+
 async def probes(ctx: BenchContext) -> list[Probe]:
     course_id = await build_register_course(ctx)
     headers = await ctx.bearer(TRAINER_EMAIL)
+    cookie = await ctx.session_cookie(TRAINER_EMAIL)
+    session_id = await _first_session(course_id)
     note = f"{PARTICIPANTS} participants × {SESSIONS} sessions (one cancelled)"
     return [
         Probe(name="register PDF (30 × 20)", path=f"/courses/{course_id}/register.pdf", headers=headers, note=note),
         Probe(name="register XLSX (30 × 20)", path=f"/courses/{course_id}/register.xlsx", headers=headers, note=note),
         Probe(name="attendance progress API (30)", path=f"/api/courses/{course_id}/attendance", headers=headers),
+        Probe(name="roll call, 30 participants (trainer)", path=f"/sessions/{session_id}/attendance", headers=cookie),
     ]

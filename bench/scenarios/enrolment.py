@@ -6,6 +6,9 @@ points at the same database as the server). The N requests are fired at once, on
 and the rate is enrolments per second as a ratio to ``/healthz``. ``verify`` then checks what must
 hold whatever the timing: exactly ``capacity`` confirmed seats, everybody else on the waiting list
 with positions 1..N−capacity, nobody twice.
+
+"Le mie iscrizioni" of ``worker@demo.test`` is measured first, with the worker enrolled in
+``MY_ENROLMENTS`` generated courses (confirmed, waitlisted and cancelled ones, as a year brings).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from bench.framework import BenchContext, Probe
 
 ENROLMENTS = int(os.environ.get("TRAINING_HUB_BENCH_ENROLMENTS", "200"))
 CAPACITY = 20
+MY_ENROLMENTS = 15
 
 
 async def _setup(ctx: BenchContext, n: int) -> tuple[int, list[str]]:
@@ -93,7 +97,29 @@ def _verifier(course_id: int, n: int):
     return verify
 
 
+async def _my_enrolments(ctx: BenchContext) -> None:
+    from training_hub.core.db import get_engine, start_engine, stop_engine
+    from training_hub.core.tables import Enrolment, EnrolmentStatus
+    from training_hub.core.timeutil import utcnow
+
+    engine = get_engine()
+    started = await start_engine(engine)
+    try:
+        person = ctx.data["people"]["worker@demo.test"]
+        statuses = [EnrolmentStatus.CONFIRMED.value] * 3 + [
+            EnrolmentStatus.WAITLISTED.value, EnrolmentStatus.CANCELLED.value]
+        rows = [
+            Enrolment(person=person, course=course_id, status=statuses[index % len(statuses)], confirmed_at=utcnow())
+            for index, course_id in enumerate(ctx.data["course_ids"][-MY_ENROLMENTS:])
+        ]
+        await Enrolment.insert(*rows)
+    finally:
+        await stop_engine(engine, started=started)
+
+
 async def probes(ctx: BenchContext) -> list[Probe]:
+    await _my_enrolments(ctx)
+    cookie = await ctx.session_cookie("worker@demo.test")
     n = min(ENROLMENTS, len(ctx.data["worker_ids"]))
     course_id, tokens = await _setup(ctx, n)
     batch = [
@@ -106,6 +132,7 @@ async def probes(ctx: BenchContext) -> list[Probe]:
         for token in tokens
     ]
     return [
+        Probe(name=f"my enrolments, {MY_ENROLMENTS} courses (worker)", path="/my/enrolments", headers=cookie),
         Probe(
             name=f"{n} concurrent enrolments, {CAPACITY} seats",
             batch=batch,

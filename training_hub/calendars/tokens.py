@@ -32,7 +32,7 @@ from datetime import datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from training_hub.core.db import fetch_one, lock_for_update, write_transaction
+from training_hub.core.db import fetch_all, fetch_one, lock_for_update, write_transaction
 from training_hub.core.errors import PermissionDenied
 from training_hub.core.i18n import N_
 from training_hub.core.identity import CurrentUser, parse_roles
@@ -113,15 +113,17 @@ def _check_kind(user: CurrentUser, kind: str) -> int | None:
     raise PermissionDenied(N_("Questo tipo di calendario non esiste."))
 
 
+_LIVE_SQL = (
+    "SELECT id, created_at, token_hash, token_sealed FROM feed_token "
+    "WHERE person = {} AND kind = {} AND revoked_at IS NULL AND "
+)
+
+
 async def _live_rows(person_id: int, kind: str, cooperative_id: int | None) -> list[dict]:
-    query = FeedToken.select(FeedToken.id, FeedToken.created_at, FeedToken.token_hash, FeedToken.token_sealed).where(
-        (FeedToken.person == person_id) & (FeedToken.kind == kind) & FeedToken.revoked_at.is_null()
-    )
+    # Read by the profile page on every view: hand-written SQL (see db.fetch_all).
     if cooperative_id is None:
-        query = query.where(FeedToken.cooperative.is_null())
-    else:
-        query = query.where(FeedToken.cooperative == cooperative_id)
-    return await query.order_by(FeedToken.id, ascending=False)
+        return await fetch_all(_LIVE_SQL + "cooperative IS NULL ORDER BY id DESC", person_id, kind)
+    return await fetch_all(_LIVE_SQL + "cooperative = {} ORDER BY id DESC", person_id, kind, cooperative_id)
 
 
 async def _create_row(person_id: int, kind: str, cooperative_id: int | None) -> tuple[str, datetime]:

@@ -20,18 +20,48 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.engine.sqlite import (
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    convert_int_out,
+    dict_factory,
+)
 
 from training_hub.core.cache import data_changed
 from training_hub.core.folding import SQLITE_FUNCTION, fold
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+
+def _int_out(value: bytes) -> int:
+    """Piccolo's INTEGER converter reads every value through ``Decimal`` (so that "1.0" reads as 1):
+    about 2 µs a value, and a page of 30 rows reads a hundred and more. ``int`` reads the bytes SQLite
+    hands over directly; ``Decimal`` stays the fallback, so every value reads as before."""
+    try:
+        return int(value)
+    except ValueError:
+        return convert_int_out(value)
+
+
+def _boolean_out(value: bytes) -> bool:
+    return value == b"1"
+
+
+def _timestamptz_out(value: bytes) -> datetime:
+    return datetime.fromisoformat(value.decode()).replace(tzinfo=UTC)
+
+
+# Registered over Piccolo's (process-wide, read by every SQLite connection): same values, less work.
+sqlite3.register_converter("INTEGER", _int_out)
+sqlite3.register_converter("BOOLEAN", _boolean_out)
+sqlite3.register_converter("TIMESTAMPTZ", _timestamptz_out)
 
 # aiosqlite logs every statement with its parameters and its result at DEBUG: with
 # TRAINING_HUB_LOG_LEVEL=DEBUG, password hashes and special-category data (accessibility needs,

@@ -108,6 +108,10 @@ class Settings:
     # How long a worker may reuse a social report (planning/social_report.py) it computed, as long as it
     # has written nothing itself (cache.py): the bound on how late it shows another worker's changes. 0 off.
     social_report_cache_seconds: int = 60
+    # Rendered pages kept per process (web/memo.py): a page is rendered again only when something it
+    # shows differs (the key is everything the template reads), so no write can leave one stale; bytes,
+    # 0 turns it off (to measure the rendering itself).
+    page_memo_bytes: int = 32 * 1024 * 1024
 
     @property
     def is_production(self) -> bool:
@@ -215,6 +219,7 @@ def load_settings() -> Settings:
         signatory_name=os.environ.get("TRAINING_HUB_SIGNATORY_NAME", "").strip(),
         signatory_role=os.environ.get("TRAINING_HUB_SIGNATORY_ROLE") or Settings.signatory_role,
         social_report_cache_seconds=_int("TRAINING_HUB_SOCIAL_REPORT_CACHE_SECONDS", 60),
+        page_memo_bytes=_int("TRAINING_HUB_PAGE_MEMO_BYTES", 32 * 1024 * 1024),
     )
 
 

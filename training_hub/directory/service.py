@@ -19,7 +19,7 @@ from training_hub.accounts.service import validate_email
 from training_hub.core import events
 from training_hub.core.audit import record_audit_event
 from training_hub.core.codice_fiscale import validate_codice_fiscale
-from training_hub.core.db import unique_violation_column
+from training_hub.core.db import fetch_one, unique_violation_column
 from training_hub.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from training_hub.core.i18n import N_, gettext
 from training_hub.core.identity import CurrentUser, format_roles, parse_roles
@@ -183,8 +183,12 @@ async def list_cooperatives(*, active_only: bool = False) -> list[dict[str, Any]
     return [cooperative_out(row) for row in await query]
 
 
+# Read by the profile page on every view: hand-written SQL (see db.fetch_all).
+_COOPERATIVE_SQL = "SELECT id, name, tax_code, province, comune, areas, active FROM cooperative WHERE id = {}"
+
+
 async def get_cooperative(cooperative_id: int) -> dict[str, Any]:
-    row = await Cooperative.select().where(Cooperative.id == cooperative_id).first()
+    row = await fetch_one(_COOPERATIVE_SQL, cooperative_id)
     if row is None:
         raise NotFound(N_("Cooperativa non trovata."))
     return cooperative_out(row)

@@ -9,11 +9,13 @@ from litestar import Request
 from litestar.response import Redirect, Template
 
 from training_hub.core.errors import DomainError
+from training_hub.web.memo import MemoTemplate
 from training_hub.web.templating import FLASH_SESSION_KEY
 
 
 def page(template_name: str, *, status_code: int = 200, **context: Any) -> Template:
-    return Template(template_name=template_name, context=context, status_code=status_code)
+    """A page response; rendered again only when what it shows changed (``web/memo.py``)."""
+    return MemoTemplate(template_name=template_name, context=context, status_code=status_code)
 
 
 def redirect(path: str) -> Redirect:
