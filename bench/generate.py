@@ -1,7 +1,13 @@
 """A consortium at scale, loaded with bulk inserts (well under a minute on SQLite or PostgreSQL).
 
 Default scale: 50 cooperatives, 20,000 people, 2,000 courses, 20,000 sessions, plus the five demo
-logins. Later features add their own sections (enrolments, attendance) in ``SECTIONS``.
+logins; ``small`` is a tenth of it and ``large`` ten times it (500 cooperatives, 200,000 people,
+20,000 courses, 200,000 sessions). Later features add their own sections (enrolments, attendance) in
+``SECTIONS``.
+
+Rows are built as Piccolo table objects (their defaults filled in as the application would), then
+written without Piccolo's per-row SQL: COPY on PostgreSQL (asyncpg's ``copy_records_to_table``), one
+``executemany`` per batch on SQLite. The rows, and so the ids, are the same as with ``Table.insert``.
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from enum import Enum
 from typing import Any
 
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from training_hub.core.db import write_transaction
+from training_hub.core.db import get_engine, write_transaction
 from training_hub.core.security import hash_password
 from training_hub.core.tables import (
     Area,
@@ -34,7 +42,8 @@ from training_hub.core.tables import (
 from training_hub.core.timeutil import rome_wall_clock, utcnow
 from training_hub.demo.consortium import DEMO_LOGINS, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
 
-CHUNK = 500
+CHUNK = 500  # rows per statement where Piccolo writes them (outside a transaction)
+BATCH = 20_000  # rows per COPY or executemany in the generator's transaction
 
 
 @dataclass(frozen=True)
@@ -50,13 +59,58 @@ class Scale:
     def small(cls) -> Scale:
         return cls(cooperatives=10, people=1_000, courses=200, sessions=2_000, locations=12, trainers=10)
 
+    @classmethod
+    def large(cls) -> Scale:
+        """Ten times the default (issue 21): what the consortium would hold after years of growth."""
+        return cls(cooperatives=500, people=200_000, courses=20_000, sessions=200_000, locations=600, trainers=800)
+
+    @classmethod
+    def named(cls, name: str) -> Scale:
+        return {"small": cls.small, "default": cls, "large": cls.large}[name]()
+
+
+SCALE_NAMES = ("small", "default", "large")
+
 
 async def bulk_insert(rows: Sequence[Table]) -> None:
+    """Write ``rows`` (objects of one table) in insertion order, so ids follow the list.
+
+    Inside a transaction (the generator's) the values go straight to the driver: COPY on PostgreSQL,
+    ``executemany`` on SQLite (Piccolo's adapters, registered on the sqlite3 module, convert dates,
+    UUIDs and decimals as they do for its own inserts). Elsewhere Piccolo's insert, in chunks.
+    """
     if not rows:
         return
     table = type(rows[0])
-    for start in range(0, len(rows), CHUNK):
-        await table.insert(*rows[start : start + CHUNK])
+    transaction = get_engine().current_transaction.get()
+    if transaction is None:
+        for start in range(0, len(rows), CHUNK):
+            await table.insert(*rows[start : start + CHUNK])
+        return
+    # Columns the object holds a value for; a serial primary key holds the DEFAULT keyword instead.
+    columns = [column._meta.db_column_name for column in table._meta.columns
+               if not isinstance(getattr(rows[0], column._meta.name), QueryString)]
+    names = [column._meta.name for column in table._meta.columns
+             if not isinstance(getattr(rows[0], column._meta.name), QueryString)]
+    tablename = table._meta.tablename
+    connection = transaction.connection
+    is_postgres = get_engine().engine_type != "sqlite"
+    if not is_postgres:
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        statement = f'INSERT INTO "{tablename}" ({quoted}) VALUES ({", ".join("?" * len(columns))})'
+    for start in range(0, len(rows), BATCH):
+        records = [tuple(_plain(getattr(row, name)) for name in names) for row in rows[start : start + BATCH]]
+        if is_postgres:
+            await connection.copy_records_to_table(tablename, records=records, columns=columns)
+        else:
+            await connection.executemany(statement, records)
+
+
+def _plain(value: Any) -> Any:
+    """A foreign key given as a row object is written as its id, a choice as its value."""
+    if isinstance(value, Table):
+        return value.id
+    return value.value if isinstance(value, Enum) else value
 
 
 async def ids_of(table: type[Table]) -> list[int]:

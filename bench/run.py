@@ -24,6 +24,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
+# The read caches that a write empties (issue 21 asks for figures without them too).
+UNCACHED = ("TRAINING_HUB_CATALOGUE_CACHE_SECONDS=0", "TRAINING_HUB_FEED_VERSION_TTL=0")
 
 
 def format_ratio(ratio: float) -> str:
@@ -41,7 +43,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=os.environ.get("TRAINING_HUB_BENCH_DATABASE_URL"),
                         help="PostgreSQL URL of a throw-away database (its public schema is dropped); default SQLite")
-    parser.add_argument("--scale", choices=["default", "small"], default="default")
+    parser.add_argument("--scale", choices=["small", "default", "large"], default="default")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per timed probe")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1)
@@ -50,6 +52,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                         help="a TRAINING_HUB_* setting for the server (repeatable), e.g. "
                              "TRAINING_HUB_CATALOGUE_CACHE_SECONDS=0 to measure without the catalogue caches")
+    parser.add_argument("--uncached", default="", metavar="SCENARIOS",
+                        help="comma-separated scenario modules measured a second time, on a server restarted with "
+                             "the read caches off (" + " ".join(UNCACHED) + "), on the same data")
+    parser.add_argument("--label", default="", help="a few words for the results' heading (e.g. 'before issue 21')")
+    parser.add_argument("--json", default="", metavar="PATH",
+                        help="also append the run's figures, statements per request included, as one JSON line")
+    parser.add_argument("--no-statements", action="store_true",
+                        help="do not count the SQL statements of each GET probe (bench/statements.py)")
     return parser.parse_args(argv)
 
 
@@ -63,7 +73,7 @@ async def prepare_database(scale_name: str) -> dict:
     started = await start_engine(engine, bounded=False)  # bulk generation, not a request
     try:
         begun = time.perf_counter()
-        data = await generate(Scale.small() if scale_name == "small" else Scale())
+        data = await generate(Scale.named(scale_name))
         data["generate_seconds"] = time.perf_counter() - begun
     finally:
         await stop_engine(engine, started=started)
@@ -81,16 +91,23 @@ def server_settings(pairs: list[str]) -> dict[str, str]:
     return settings
 
 
-def start_server(database_url: str, port: int, workers: int, settings: dict[str, str] | None = None) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update(
+def server_environment(database_url: str, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """The server's TRAINING_HUB_* settings (the statement count builds the same app with them). The
+    secret key is the bench process's own, so a restarted server keeps the run's sessions and tokens."""
+    env = dict(
         TRAINING_HUB_DATABASE_URL=database_url,
         TRAINING_HUB_MODE="production",
-        TRAINING_HUB_SECRET_KEY=secrets.token_urlsafe(48),
+        TRAINING_HUB_SECRET_KEY=os.environ.get("TRAINING_HUB_SECRET_KEY") or secrets.token_urlsafe(48),
         TRAINING_HUB_LOG_LEVEL="WARNING",
         TRAINING_HUB_LOGIN_MAX_FAILURES="1000",
     )
     env.update(settings or {})
+    return env
+
+
+def start_server(database_url: str, port: int, workers: int, settings: dict[str, str] | None = None) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.update(server_environment(database_url, settings))
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "training_hub.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
@@ -123,16 +140,22 @@ def scenario_modules(selected: str) -> list:
     return [importlib.import_module(f"bench.scenarios.{name}") for name in names]
 
 
-async def measure(args: argparse.Namespace, base_url: str, engine: str, data: dict) -> list[tuple]:
+async def measure(args: argparse.Namespace, base_url: str, engine: str, data: dict, *, scenarios: str = "",
+                  suffix: str = "", ctx=None) -> tuple[list[tuple], list]:
+    """Each probe of the scenarios right after /healthz; the rows for the table, and the probes."""
     from bench.framework import BenchContext, Probe, run_batch, run_timed
 
-    ctx = BenchContext(base_url=base_url, engine=engine, data=data)
+    ctx = ctx or BenchContext(base_url=base_url, engine=engine, data=data)
+    ctx.base_url = base_url
     healthz = Probe(name="/healthz", path="/healthz")
     # Warm up: imports, template compilation, connection pools.
     await run_timed(base_url, healthz, duration=1.0, concurrency=args.concurrency)
     rows = []
-    for module in scenario_modules(args.scenarios):
+    measured = []
+    for module in scenario_modules(scenarios):
         for probe in await module.probes(ctx):
+            probe.name += suffix
+            measured.append(probe)
             baseline = await run_timed(base_url, healthz, duration=args.duration, concurrency=args.concurrency)
             if probe.batch is not None:
                 result = await run_batch(base_url, probe, concurrency=args.concurrency)
@@ -146,23 +169,27 @@ async def measure(args: argparse.Namespace, base_url: str, engine: str, data: di
                   f"ratio {format_ratio(ratio):>6}  [{status}] {result.note}", flush=True)
             if result.errors:
                 print(f"    ! {result.errors} unexpected responses", flush=True)
-    return rows
+    return rows, measured
 
 
-def write_results(rows: list[tuple], engine: str, args: argparse.Namespace, data: dict) -> None:
+def write_results(rows: list[tuple], engine: str, args: argparse.Namespace, data: dict,
+                  statements: dict | None = None) -> None:
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     settings = "".join(f" · `{pair}`" for pair in args.server_env)
+    label = f" · {args.label}" if args.label else ""
+    statements = statements or {}
     lines = [
         f"\n### {stamp} · {engine} · scale {args.scale} · {args.workers} worker(s), "
-        f"{args.concurrency} connections, {args.duration:g}s per probe{settings}\n",
+        f"{args.concurrency} connections, {args.duration:g}s per probe{settings}{label}\n",
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs; data generated in "
         f"{data.get('generate_seconds', 0):.1f}s.\n",
-        "| scenario | rate (/s) | /healthz same run (/s) | ratio | notes |",
-        "| --- | ---: | ---: | ---: | --- |",
+        "| scenario | rate (/s) | /healthz same run (/s) | ratio | statements | notes |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, result, baseline, ratio in rows:
         note = result.note + (f" {result.errors} unexpected responses" if result.errors else "")
-        lines.append(f"| {name} | {result.rate:.1f} | {baseline.rate:.1f} | {format_ratio(ratio)} | {note.strip()} |")
+        lines.append(f"| {name} | {result.rate:.1f} | {baseline.rate:.1f} | {format_ratio(ratio)} | "
+                     f"{statements.get(name, '')} | {note.strip()} |")
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n\nAppended by `make bench` (bench/run.py). Ratios are to `/healthz` "
                            "measured in the same run on the same server.\n")
@@ -170,7 +197,34 @@ def write_results(rows: list[tuple], engine: str, args: argparse.Namespace, data
         results.write("\n".join(lines) + "\n")
 
 
+def serve_and_measure(args: argparse.Namespace, database_url: str, engine: str, data: dict,
+                      settings: dict[str, str], scenarios: str, suffix: str = "", ctx=None) -> tuple[list, dict]:
+    """One server with ``settings``, the scenarios measured against it, then the statements counted."""
+    from bench.framework import BenchContext
+    from bench.statements import count_in_subprocess
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    server = start_server(database_url, port, args.workers, settings)
+    try:
+        asyncio.run(wait_until_up(base_url))
+        print(f"Measuring against {base_url} ({args.workers} worker(s)){suffix}", flush=True)
+        ctx = ctx or BenchContext(base_url=base_url, engine=engine, data=data)
+        rows, probes = asyncio.run(measure(args, base_url, engine, data, scenarios=scenarios, suffix=suffix, ctx=ctx))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    statements = {}
+    if not args.no_statements:
+        statements = count_in_subprocess(probes, base_url, server_environment(database_url, settings))
+        print("  statements per request: " + ", ".join(f"{name} {count}" for name, count in statements.items()),
+              flush=True)
+    return rows, statements
+
+
 def main(argv: list[str] | None = None) -> None:
+    from bench.framework import BenchContext
+
     args = parse_args(argv)
     workdir = HERE / ".work"
     workdir.mkdir(exist_ok=True)
@@ -183,19 +237,39 @@ def main(argv: list[str] | None = None) -> None:
     data = asyncio.run(prepare_database(args.scale))
     print(f"  generated in {data['generate_seconds']:.1f}s", flush=True)
     settings = server_settings(args.server_env)
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    server = start_server(database_url, port, args.workers, settings)
-    try:
-        asyncio.run(wait_until_up(base_url))
-        print(f"Measuring against {base_url} ({args.workers} worker(s))", flush=True)
-        rows = asyncio.run(measure(args, base_url, engine, data))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    ctx = BenchContext(base_url="", engine=engine, data=data)
+    rows, statements = serve_and_measure(args, database_url, engine, data, settings, args.scenarios, ctx=ctx)
+    if args.uncached:
+        more, counted = serve_and_measure(args, database_url, engine, data,
+                                          {**settings, **server_settings(list(UNCACHED))}, args.uncached,
+                                          suffix=" · caches off", ctx=ctx)
+        rows += more
+        statements.update(counted)
     if not args.no_write:
-        write_results(rows, engine, args, data)
+        write_results(rows, engine, args, data, statements)
         print(f"Figures appended to {RESULTS.relative_to(HERE.parent)}")
+    if args.json:
+        write_json(Path(args.json), rows, engine, args, data, statements)
+
+
+def write_json(path: Path, rows: list[tuple], engine: str, args: argparse.Namespace, data: dict,
+               statements: dict) -> None:
+    """One line per run: what bench/table.py reads to put runs side by side."""
+    import json
+
+    record = {
+        "at": datetime.now().strftime("%Y-%m-%d %H:%M"), "engine": engine, "scale": args.scale,
+        "label": args.label, "duration": args.duration, "concurrency": args.concurrency, "workers": args.workers,
+        "server_env": args.server_env, "generate_seconds": round(data.get("generate_seconds", 0), 1),
+        "probes": [
+            {"name": name, "rate": round(result.rate, 1), "healthz": round(baseline.rate, 1), "ratio": ratio,
+             "errors": result.errors, "note": result.note,
+             "statements": [statements[name].first, statements[name].steady] if name in statements else None}
+            for name, result, baseline, ratio in rows
+        ],
+    }
+    with path.open("a") as out:
+        out.write(json.dumps(record) + "\n")
 
 
 if __name__ == "__main__":
