@@ -25,6 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 # The read caches that a write empties (issue 21 asks for figures without them too).
+SLOW_SECONDS = 1.0  # a probe whose one request takes longer is measured over one connection, in one round
 UNCACHED = ("TRAINING_HUB_CATALOGUE_CACHE_SECONDS=0", "TRAINING_HUB_FEED_VERSION_TTL=0")
 
 
@@ -55,6 +56,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--uncached", default="", metavar="SCENARIOS",
                         help="comma-separated scenario modules measured a second time, on a server restarted with "
                              "the read caches off (" + " ".join(UNCACHED) + "), on the same data")
+    parser.add_argument("--probes", default="", help="comma-separated words: only the probes whose name has one")
+    parser.add_argument("--uncached-probes", default="", help="the same, for the --uncached pass")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="split each probe's --duration into N alternating windows of /healthz and the probe; "
+                             "the ratio is the median of the rounds' (steadier on a shared machine)")
     parser.add_argument("--label", default="", help="a few words for the results' heading (e.g. 'before issue 21')")
     parser.add_argument("--json", default="", metavar="PATH",
                         help="also append the run's figures, statements per request included, as one JSON line")
@@ -141,8 +147,9 @@ def scenario_modules(selected: str) -> list:
 
 
 async def measure(args: argparse.Namespace, base_url: str, engine: str, data: dict, *, scenarios: str = "",
-                  suffix: str = "", ctx=None) -> tuple[list[tuple], list]:
-    """Each probe of the scenarios right after /healthz; the rows for the table, and the probes."""
+                  suffix: str = "", ctx=None, probes: list[str] | None = None) -> tuple[list[tuple], list]:
+    """Each probe of the scenarios right after /healthz; the rows for the table, and the probes.
+    ``probes``: only those whose name contains one of these words."""
     from bench.framework import BenchContext, Probe, run_batch, run_timed
 
     ctx = ctx or BenchContext(base_url=base_url, engine=engine, data=data)
@@ -154,15 +161,21 @@ async def measure(args: argparse.Namespace, base_url: str, engine: str, data: di
     measured = []
     for module in scenario_modules(scenarios):
         for probe in await module.probes(ctx):
+            if probes and not any(part in probe.name for part in probes):
+                continue
             probe.name += suffix
             measured.append(probe)
-            baseline = await run_timed(base_url, healthz, duration=args.duration, concurrency=args.concurrency)
             if probe.batch is not None:
+                baseline = await run_timed(base_url, healthz, duration=args.duration, concurrency=args.concurrency)
                 result = await run_batch(base_url, probe, concurrency=args.concurrency)
+                ratio = result.rate / baseline.rate if baseline.rate else 0.0
+            elif args.rounds > 1:
+                result, baseline, ratio = await alternate(base_url, probe, healthz, args)
             else:
+                baseline = await run_timed(base_url, healthz, duration=args.duration, concurrency=args.concurrency)
                 await run_timed(base_url, probe, duration=min(1.0, args.duration), concurrency=args.concurrency)
                 result = await run_timed(base_url, probe, duration=args.duration, concurrency=args.concurrency)
-            ratio = result.rate / baseline.rate if baseline.rate else 0.0
+                ratio = result.rate / baseline.rate if baseline.rate else 0.0
             rows.append((probe.name, result, baseline, ratio))
             status = ", ".join(f"{code}×{count}" for code, count in sorted(result.statuses.items()))
             print(f"  {probe.name:<45} {result.rate:9.1f}/s  /healthz {baseline.rate:9.1f}/s  "
@@ -170,6 +183,39 @@ async def measure(args: argparse.Namespace, base_url: str, engine: str, data: di
             if result.errors:
                 print(f"    ! {result.errors} unexpected responses", flush=True)
     return rows, measured
+
+
+async def alternate(base_url: str, probe, healthz, args: argparse.Namespace) -> tuple:
+    """``--rounds N``: /healthz and the probe in N alternating windows of ``duration / N`` seconds each;
+    the ratio is the median of the N rounds' ratios. On a machine shared with other work the load
+    swings within seconds, and a ratio of two windows taken side by side, repeated, is steadier than
+    one long window of each."""
+    import statistics
+
+    from bench.framework import ProbeResult, run_timed
+
+    window = args.duration / args.rounds
+    warm = await run_timed(base_url, probe, duration=0, concurrency=1)  # warm up: one request
+    concurrency, rounds = args.concurrency, args.rounds
+    if warm.seconds > SLOW_SECONDS:
+        # A request of several seconds: eight at once would hold each window for eight times that (one
+        # worker serves them in turn). One connection and one round give the same throughput sooner.
+        concurrency, rounds = 1, 1
+    results, baselines, ratios = [], [], []
+    for _ in range(rounds):
+        baselines.append(await run_timed(base_url, healthz, duration=window, concurrency=args.concurrency))
+        results.append(await run_timed(base_url, probe, duration=window, concurrency=concurrency))
+        ratios.append(results[-1].rate / baselines[-1].rate if baselines[-1].rate else 0.0)
+
+    def total(parts: list) -> ProbeResult:
+        statuses: dict[int, int] = {}
+        for part in parts:
+            for code, count in part.statuses.items():
+                statuses[code] = statuses.get(code, 0) + count
+        return ProbeResult(parts[0].name, sum(p.requests for p in parts), sum(p.seconds for p in parts),
+                           sum(p.errors for p in parts), statuses, parts[0].note)
+
+    return total(results), total(baselines), statistics.median(ratios)
 
 
 def write_results(rows: list[tuple], engine: str, args: argparse.Namespace, data: dict,
@@ -180,7 +226,8 @@ def write_results(rows: list[tuple], engine: str, args: argparse.Namespace, data
     statements = statements or {}
     lines = [
         f"\n### {stamp} · {engine} · scale {args.scale} · {args.workers} worker(s), "
-        f"{args.concurrency} connections, {args.duration:g}s per probe{settings}{label}\n",
+        f"{args.concurrency} connections, {args.duration:g}s per probe"
+        f"{f' in {args.rounds} alternating rounds (median ratio)' if args.rounds > 1 else ''}{settings}{label}\n",
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs; data generated in "
         f"{data.get('generate_seconds', 0):.1f}s.\n",
         "| scenario | rate (/s) | /healthz same run (/s) | ratio | statements | notes |",
@@ -210,7 +257,9 @@ def serve_and_measure(args: argparse.Namespace, database_url: str, engine: str, 
         asyncio.run(wait_until_up(base_url))
         print(f"Measuring against {base_url} ({args.workers} worker(s)){suffix}", flush=True)
         ctx = ctx or BenchContext(base_url=base_url, engine=engine, data=data)
-        rows, probes = asyncio.run(measure(args, base_url, engine, data, scenarios=scenarios, suffix=suffix, ctx=ctx))
+        wanted = [part.strip() for part in (args.uncached_probes if suffix else args.probes).split(",") if part.strip()]
+        rows, probes = asyncio.run(measure(args, base_url, engine, data, scenarios=scenarios, suffix=suffix, ctx=ctx,
+                                           probes=wanted))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -259,7 +308,8 @@ def write_json(path: Path, rows: list[tuple], engine: str, args: argparse.Namesp
 
     record = {
         "at": datetime.now().strftime("%Y-%m-%d %H:%M"), "engine": engine, "scale": args.scale,
-        "label": args.label, "duration": args.duration, "concurrency": args.concurrency, "workers": args.workers,
+        "label": args.label, "duration": args.duration, "rounds": args.rounds, "concurrency": args.concurrency,
+        "workers": args.workers,
         "server_env": args.server_env, "generate_seconds": round(data.get("generate_seconds", 0), 1),
         "probes": [
             {"name": name, "rate": round(result.rate, 1), "healthz": round(baseline.rate, 1), "ratio": ratio,
