@@ -13,12 +13,15 @@ second identical request, which is what the timed probe mostly measured.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
 
 from bench.framework import Probe
+
+SLOW_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,15 @@ async def count_statements(probes: Sequence[Probe], base_url: str, settings: dic
                     continue
                 seen = []
                 for _ in range(2):
+                    began = time.perf_counter()
                     with counter():
                         response = await client.get(probe.path, headers=probe.headers)
                     if response.status_code not in probe.expect:
                         break
                     seen.append(counter.count)
+                    if time.perf_counter() - began > SLOW_SECONDS:
+                        seen.append(counter.count)  # a request of seconds reads no cache: once is enough
+                        break
                 if len(seen) == 2:
                     counts[probe.name] = StatementCount(*seen)
     finally:
