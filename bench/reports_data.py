@@ -45,7 +45,7 @@ WAITING = 3
 
 
 async def generate_reports_data(scale: Any, data: dict[str, Any], rng: random.Random) -> None:
-    from bench.generate import _weekday, bulk_insert, ids_of
+    from bench.generate import _weekday, bulk_insert, ids_of, make_row
 
     now = utcnow()
     today = now.date()
@@ -65,7 +65,7 @@ async def generate_reports_data(scale: Any, data: dict[str, Any], rng: random.Ra
             day = _weekday(first_day + timedelta(weeks=week))
             instants.append((rome_wall_clock(day, time(9, 0)), rome_wall_clock(day, time(12, 0))))
         schedules.append(instants)
-        courses.append(Course(
+        courses.append(make_row(Course,
             path=path_rows[n % len(path_rows)], position=1000 + n, title=f"Edizione passata {n}: lavoro sociale",
             description="Un corso già svolto, per le misure dei report.", capacity=20,
             delivery_mode=DeliveryMode.IN_PRESENCE.value, status=CourseStatus.COMPLETED.value,
@@ -76,7 +76,7 @@ async def generate_reports_data(scale: Any, data: dict[str, Any], rng: random.Ra
         day = _weekday(today + timedelta(days=10 + n))
         start, end = rome_wall_clock(day, time(14, 0)), rome_wall_clock(day, time(18, 0))
         schedules.append([(start, end)])
-        courses.append(Course(
+        courses.append(make_row(Course,
             path=path_rows[n % len(path_rows)], position=2000 + n, title=f"Corso al completo {n}",
             description="Tutti i posti occupati, e persone in attesa.", capacity=10,
             delivery_mode=DeliveryMode.IN_PRESENCE.value, status=CourseStatus.PUBLISHED.value,
@@ -87,10 +87,10 @@ async def generate_reports_data(scale: Any, data: dict[str, Any], rng: random.Ra
     course_ids = [cid for cid in await ids_of(Course) if cid >= first_new]
     assert len(course_ids) == len(courses)
     data["past_course_ids"] = course_ids[:past]
-    await bulk_insert([CourseTrainer(course=cid, person=trainers[i % len(trainers)])
+    await bulk_insert([make_row(CourseTrainer, course=cid, person=trainers[i % len(trainers)])
                        for i, cid in enumerate(course_ids)])
     await bulk_insert([
-        Session(course=cid, starts_at=start, ends_at=end, trainer=trainers[i % len(trainers)],
+        make_row(Session, course=cid, starts_at=start, ends_at=end, trainer=trainers[i % len(trainers)],
                 topics="Argomenti", uid=f"{uuid.uuid4()}@training-hub")
         for i, cid in enumerate(course_ids) for start, end in schedules[i]
     ])
@@ -102,16 +102,16 @@ async def generate_reports_data(scale: Any, data: dict[str, Any], rng: random.Ra
         start = schedules[i][0][0]
         if is_past:
             for person in people[:PARTICIPANTS]:
-                enrolments.append(Enrolment(person=person, course=cid, status=EnrolmentStatus.CONFIRMED.value,
+                enrolments.append(make_row(Enrolment, person=person, course=cid, status=EnrolmentStatus.CONFIRMED.value,
                                             confirmed_at=start - timedelta(days=7)))
-            enrolments.append(Enrolment(person=people[-1], course=cid, status=EnrolmentStatus.CANCELLED.value,
+            enrolments.append(make_row(Enrolment, person=people[-1], course=cid, status=EnrolmentStatus.CANCELLED.value,
                                         cancelled_at=schedules[i][1][0]))
         else:
             for person in people[:10]:
-                enrolments.append(Enrolment(person=person, course=cid, status=EnrolmentStatus.CONFIRMED.value,
+                enrolments.append(make_row(Enrolment, person=person, course=cid, status=EnrolmentStatus.CONFIRMED.value,
                                             confirmed_at=now - timedelta(days=3)))
             for k, person in enumerate(people[10:]):
-                enrolments.append(Enrolment(person=person, course=cid, status=EnrolmentStatus.WAITLISTED.value,
+                enrolments.append(make_row(Enrolment, person=person, course=cid, status=EnrolmentStatus.WAITLISTED.value,
                                             waitlisted_at=now - timedelta(days=2, minutes=-k)))
     await bulk_insert(enrolments)
 
@@ -129,14 +129,14 @@ async def generate_reports_data(scale: Any, data: dict[str, Any], rng: random.Ra
         for session_id in by_course[row["course"]]:
             roll = rng.random()
             minutes = 180 if roll > 0.2 else (120 if roll > 0.08 else 0)
-            attendance.append(Attendance(session=session_id, enrolment=row["id"], minutes=minutes,
+            attendance.append(make_row(Attendance, session=session_id, enrolment=row["id"], minutes=minutes,
                                          status=AttendanceStatus.PRESENT.value if minutes else AttendanceStatus.ABSENT.value))
     await bulk_insert(attendance)
 
     await ensure_default_questions()
     questions = await SurveyQuestion.select(SurveyQuestion.id, SurveyQuestion.kind).order_by(SurveyQuestion.position)
     await bulk_insert([
-        Survey(course=cid, opens_at=schedules[i][-1][1], closes_at=schedules[i][-1][1] + timedelta(days=14),
+        make_row(Survey, course=cid, opens_at=schedules[i][-1][1], closes_at=schedules[i][-1][1] + timedelta(days=14),
                reminded_at=schedules[i][-1][1] + timedelta(days=7), status=SurveyStatus.CLOSED.value)
         for i, cid in enumerate(past_ids)
     ])
@@ -148,13 +148,13 @@ async def generate_reports_data(scale: Any, data: dict[str, Any], rng: random.Ra
     for cid in past_ids:
         survey_id = survey_of[cid]
         for k, person in enumerate(people_of[cid]):
-            invitations.append(SurveyInvitation(survey=survey_id, person=person, answered=k < ANSWERS))
+            invitations.append(make_row(SurveyInvitation, survey=survey_id, person=person, answered=k < ANSWERS))
         for _ in range(ANSWERS):
             response_id = uuid.uuid4()
-            responses.append(SurveyResponse(id=response_id, survey=survey_id))
+            responses.append(make_row(SurveyResponse, id=response_id, survey=survey_id))
             for question in questions:
                 if question["kind"] == QuestionKind.RATING.value:
-                    answers.append(SurveyAnswer(response=response_id, question=question["id"],
+                    answers.append(make_row(SurveyAnswer, response=response_id, question=question["id"],
                                                 rating=rng.choice((3, 4, 4, 5, 5))))
     await bulk_insert(invitations)
     await bulk_insert(responses)
