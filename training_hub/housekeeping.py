@@ -67,10 +67,10 @@ async def housekeeping_lifespan(app: Any) -> AsyncIterator[None]:
 
     async def loop() -> None:
         from training_hub.inclusion.reviews import remind_overdue_reviews
+        from training_hub.planning.budgets import notify_expiring_budgets
         from training_hub.reports.activity import precompute_public_reports
         from training_hub.safety.reminders import send_safety_reminders
         from training_hub.surveys.lifecycle import run_survey_jobs
-        from training_hub.planning.budgets import notify_expiring_budgets
 
         while True:
             await run_hourly_jobs((purge_expired, run_survey_jobs, remind_overdue_reviews, send_safety_reminders,

@@ -47,10 +47,10 @@ from training_hub.demo.history import load_past_editions
 from training_hub.demo.office import load_office_demo
 from training_hub.demo.outbox import load_outbox_demo
 from training_hub.demo.plan import plan_demo
+from training_hub.demo.planning import load_planning_demo
 from training_hub.demo.safety import load_safety_demo
 from training_hub.demo.safety_records import load_safety_records_demo
 from training_hub.inclusion.demo_data import load_inclusion_demo
-from training_hub.demo.planning import load_planning_demo
 
 
 def session_uid() -> str:

@@ -184,7 +184,9 @@ async def list_cooperatives(*, active_only: bool = False) -> list[dict[str, Any]
 
 
 # Read by the profile page on every view: hand-written SQL (see db.fetch_all).
-_COOPERATIVE_SQL = "SELECT id, name, tax_code, province, comune, areas, active FROM cooperative WHERE id = {}"
+_COOPERATIVE_SQL = (
+    "SELECT id, name, tax_code, province, comune, areas, active, ateco, risk_class FROM cooperative WHERE id = {}"
+)
 
 
 async def get_cooperative(cooperative_id: int) -> dict[str, Any]:
