@@ -145,11 +145,12 @@ async def _ensure_plan(cooperative_id: int, year: int) -> dict[str, Any]:
     plan = await _plan_row(cooperative_id, year)
     if plan is not None:
         return plan
-    try:
-        await TrainingPlan.insert(TrainingPlan(cooperative=cooperative_id, year=year))
-    except Exception as exc:  # created a moment ago by someone else: theirs is ours
-        if not unique_violation_column(exc, "training_plan"):
-            raise
+    # Two first lines at once: the unique index on (cooperative, year) lets one insert win and the
+    # other do nothing, and both then read the same plan (a caught error would abort a PostgreSQL
+    # transaction, and the index's name is not a column's).
+    await TrainingPlan.insert(TrainingPlan(cooperative=cooperative_id, year=year)).on_conflict(
+        target=(TrainingPlan.cooperative, TrainingPlan.year), action="DO NOTHING"
+    )
     plan = await _plan_row(cooperative_id, year)
     assert plan is not None
     return plan
